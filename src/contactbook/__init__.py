@@ -1,0 +1,106 @@
+"""contactbook: customers' contact details for billing systems.
+
+Validated and normalised contact points (email, telephone, mobile, website), grouped in
+an immutable :class:`ContactSet` whose first point of each kind is primary; batches of
+changes applied all-or-nothing; an activity entry for every saved batch; ports that a
+host application implements for its storage, activity log and permissions.
+"""
+
+from contactbook.audit import (
+    ActivityEntry,
+    DescriptionChanged,
+    PointAdded,
+    PointChange,
+    PointRemoved,
+    PrimaryChanged,
+    ValueChanged,
+    describe,
+    diff,
+    replay,
+)
+from contactbook.errors import (
+    ERROR_CODES,
+    WARNING_CODES,
+    BatchValidationError,
+    ConflictError,
+    ContactError,
+    ContactNotFoundError,
+    ContactValidationError,
+    PermissionDeniedError,
+    Problem,
+    StorageError,
+)
+from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, ContactSet
+from contactbook.operations import (
+    UNCHANGED,
+    AddPoint,
+    Change,
+    ClearPrimary,
+    EditPoint,
+    Finding,
+    Outcome,
+    RemovePoint,
+    SetPrimary,
+    add,
+    apply,
+    edit,
+    remove,
+    revalidate,
+)
+from contactbook.validation import (
+    MAX_DESCRIPTION_LENGTH,
+    normalize,
+    normalize_description,
+    normalize_email,
+    normalize_phone,
+    normalize_region,
+    normalize_website,
+)
+
+__all__ = [
+    "ERROR_CODES",
+    "MAX_DESCRIPTION_LENGTH",
+    "MAX_POINTS",
+    "UNCHANGED",
+    "WARNING_CODES",
+    "ActivityEntry",
+    "AddPoint",
+    "BatchValidationError",
+    "Change",
+    "ClearPrimary",
+    "ConflictError",
+    "ContactError",
+    "ContactKind",
+    "ContactNotFoundError",
+    "ContactPoint",
+    "ContactSet",
+    "ContactValidationError",
+    "DescriptionChanged",
+    "EditPoint",
+    "Finding",
+    "Outcome",
+    "PermissionDeniedError",
+    "PointAdded",
+    "PointChange",
+    "PointRemoved",
+    "PrimaryChanged",
+    "Problem",
+    "RemovePoint",
+    "SetPrimary",
+    "StorageError",
+    "ValueChanged",
+    "add",
+    "apply",
+    "describe",
+    "diff",
+    "edit",
+    "normalize",
+    "normalize_description",
+    "normalize_email",
+    "normalize_phone",
+    "normalize_region",
+    "normalize_website",
+    "remove",
+    "replay",
+    "revalidate",
+]

@@ -1,0 +1,211 @@
+"""Every refusal contactbook makes, as one tree of exceptions.
+
+::
+
+    ContactError                                  root: catch this to catch them all
+    ├── ContactValidationError (ValueError)       input refused; .code, .field, .errors
+    │   └── BatchValidationError                  a batch refused; .errors has every problem
+    ├── ContactNotFoundError (LookupError)        no point with that id  (contact.not_found)
+    ├── ConflictError                             stale version on save  (contact.conflict)
+    ├── PermissionDeniedError (PermissionError)   actor lacks a permission (permission.denied)
+    └── StorageError                              the store cannot be used (storage.*)
+
+Every error has a stable machine ``code`` (a key of :data:`ERROR_CODES`), the ``field``
+it concerns (or ``None``) and a message a person can act on (``str(error)``).
+Codes never change meaning; new ones may be added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+
+import attrs
+
+__all__ = [
+    "ERROR_CODES",
+    "WARNING_CODES",
+    "BatchValidationError",
+    "ConflictError",
+    "ContactError",
+    "ContactNotFoundError",
+    "ContactValidationError",
+    "PermissionDeniedError",
+    "Problem",
+    "StorageError",
+]
+
+#: Every error code the library raises, with what it means. The docs' error table and a
+#: test that scans the source for codes both read this mapping, so it cannot drift.
+ERROR_CODES: Mapping[str, str] = MappingProxyType(
+    {
+        "email.empty": "The email address is empty.",
+        "email.invalid": "The email address is not valid (no @, no domain with a dot, ...).",
+        "email.multiple": "Several addresses were entered in one field.",
+        "email.too_long": "The input is far longer than any email address can be.",
+        "email.undeliverable": "The domain accepts no email (only with deliverability checks).",
+        "phone.empty": "The telephone number is empty.",
+        "phone.invalid": "The number is not a valid telephone number.",
+        "phone.region_required": "The number has no country code and no billing country is known.",
+        "phone.extension": "The number has an extension, which E.164 cannot hold.",
+        "phone.too_long": "The input is far longer than any telephone number can be.",
+        "region.invalid": "The billing country is not a known ISO 3166-1 alpha-2 code.",
+        "website.empty": "The website is empty.",
+        "website.invalid": "The website is not a valid web address.",
+        "website.scheme": "The address is not http or https (javascript:, data:, ftp:, ...).",
+        "website.host": "The website has no valid host name.",
+        "website.userinfo": "The address holds a user name or password.",
+        "website.character": "The address holds white space or control characters.",
+        "website.too_long": "The web address is longer than 2000 characters.",
+        "description.too_long": "The description is longer than 100 characters.",
+        "description.character": "The description holds control or bidirectional characters.",
+        "text.character": "The input holds characters that cannot be text (NUL, surrogates).",
+        "contact.duplicate": "The same value is already present for this kind.",
+        "contact.limit": "The set would hold more than 100 contact points.",
+        "contact.not_found": "No contact point has that id.",
+        "contact.kind": "The change does not fit the kind of the point.",
+        "contact.conflict": "The contact details changed since they were read.",
+        "permission.denied": "The actor lacks the permission for this action.",
+        "storage.unavailable": "The store cannot be opened or written.",
+        "storage.corrupt": "The store's file is not a contactbook database, or is damaged.",
+        "storage.version": "The store was written by a newer contactbook.",
+        "storage.locked": "The store stayed locked by another writer for too long.",
+        "format.invalid": "Interchange data (JSON, vCard, CSV) could not be read.",
+        "format.version": "Interchange data has a version this release cannot read.",
+        "contact.error": "The root code, for host subclasses of ContactError without one.",
+    }
+)
+
+#: Every warning code: the value is accepted, but the caller may want to show this.
+WARNING_CODES: Mapping[str, str] = MappingProxyType(
+    {
+        "mobile.fixed_line": "A fixed-line-only number was entered as a mobile number.",
+        "phone.mobile": "A mobile-only number was entered as a telephone (landline) number.",
+    }
+)
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with, or odd about, an input: what, where, and what to do.
+
+    Used for the problems in :attr:`ContactValidationError.errors` and for warnings,
+    which do not block. ``index`` is the position of the change in a batch (``None``
+    outside a batch).
+    """
+
+    code: str
+    field: str | None
+    message: str
+    index: int | None = None
+
+    def at(self, index: int) -> Problem:
+        """Return this problem as caused by change number ``index`` of a batch."""
+        return attrs.evolve(self, index=index)
+
+
+class ContactError(Exception):
+    """Root of every error contactbook raises on purpose."""
+
+    code: str = "contact.error"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+        self.field = field
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, code={self.code!r}, field={self.field!r})"
+
+
+class ContactValidationError(ContactError, ValueError):
+    """Input was refused: an invalid value, a duplicate, a limit reached.
+
+    ``errors`` lists every problem found (at least one); ``code``, ``field`` and the
+    message are those of the first.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        field: str | None = None,
+        errors: Iterable[Problem] = (),
+    ):
+        super().__init__(message, code=code, field=field)
+        self.errors: tuple[Problem, ...] = tuple(errors) or (Problem(code, field, message),)
+
+    @classmethod
+    def from_problems(cls, problems: Iterable[Problem]) -> ContactValidationError:
+        """Build one error that carries every problem; the first one names it."""
+        found = tuple(problems)
+        if not found:
+            msg = "from_problems() needs at least one problem"
+            raise ValueError(msg)
+        first = found[0]
+        message = first.message
+        if len(found) > 1:
+            message = f"{message} (and {len(found) - 1} more problem(s))"
+        return cls(message, code=first.code, field=first.field, errors=found)
+
+
+class BatchValidationError(ContactValidationError):
+    """A batch of changes was refused as a whole; ``errors`` has every problem found.
+
+    Each problem's ``index`` names the change (0-based) that caused it. Nothing of the
+    batch was applied.
+    """
+
+
+class ContactNotFoundError(ContactError, LookupError):
+    """No contact point with the given id is in the set."""
+
+    code = "contact.not_found"
+
+    def __init__(self, point_id: int):
+        super().__init__(
+            f"There is no contact point with id {point_id}; it may have been removed. "
+            "Reload the contact details and try again.",
+            field="id",
+        )
+        self.point_id = point_id
+
+
+class ConflictError(ContactError):
+    """The set changed since it was read (optimistic concurrency): reload and retry."""
+
+    code = "contact.conflict"
+
+    def __init__(self, customer_id: str, expected: int, actual: int):
+        super().__init__(
+            f"The contact details of customer {customer_id!r} were changed by someone else "
+            f"(version {actual}, you read version {expected}). Reload them and make your "
+            "change again.",
+        )
+        self.customer_id = customer_id
+        self.expected = expected
+        self.actual = actual
+
+
+class PermissionDeniedError(ContactError, PermissionError):
+    """The actor lacks the permission the action needs; nothing was changed."""
+
+    code = "permission.denied"
+
+    def __init__(self, actor: str, permission: str, customer_id: str):
+        super().__init__(
+            f"{actor!r} may not do this for customer {customer_id!r}: it needs the "
+            f"permission {permission!r}. Ask your system administrator to grant it.",
+        )
+        self.actor = actor
+        self.permission = permission
+        self.customer_id = customer_id
+
+
+class StorageError(ContactError):
+    """The store cannot be used: unreadable, foreign, too new, or locked."""
+
+    code = "storage.unavailable"

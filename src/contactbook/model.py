@@ -1,0 +1,156 @@
+"""The domain values: contact kinds, contact points and the contact set.
+
+All three are immutable. A :class:`ContactSet` holds a customer's points in the order
+they were added; the *primary* point of a kind is simply the first point of that kind.
+It is derived on every read, never stored, and so can never go stale or be chosen by
+hand. Operations that change a set live in :mod:`contactbook.operations`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator
+
+import attrs
+
+from contactbook.errors import ContactNotFoundError, ContactValidationError
+
+__all__ = ["MAX_POINTS", "ContactKind", "ContactPoint", "ContactSet"]
+
+#: The most contact points one set may hold, so that no input can grow it without bound.
+MAX_POINTS = 100
+
+
+class ContactKind(enum.Enum):
+    """The four kinds of contact detail, in the order the contact card shows them."""
+
+    EMAIL = "email"
+    PHONE = "phone"  # a landline; the card calls it "Telephone"
+    MOBILE = "mobile"
+    WEBSITE = "website"
+
+
+@attrs.frozen
+class ContactPoint:
+    """One contact detail of a customer.
+
+    ``value`` is the normalised form (E.164 for phones); ``entered`` is the input as it
+    was typed and ``region`` the billing country it was read in, kept so that stored
+    points can be re-checked when the validation data changes
+    (:func:`contactbook.revalidate`). ``id`` is stable: edits never change it and a set
+    never reuses it.
+
+    Build points through :func:`contactbook.add` and friends, which validate; the
+    constructor trusts its arguments.
+    """
+
+    id: int
+    kind: ContactKind
+    value: str
+    description: str | None = None
+    entered: str = attrs.field()
+    region: str | None = None
+
+    @entered.default
+    def _entered_defaults_to_value(self) -> str:
+        return self.value
+
+    @property
+    def match_key(self) -> str:
+        """What two points of the same kind must not share (email: case-insensitive)."""
+        return match_key(self.kind, self.value)
+
+
+def match_key(kind: ContactKind, value: str) -> str:
+    """Return the key under which ``value`` counts as a duplicate within ``kind``."""
+    return value.casefold() if kind is ContactKind.EMAIL else value
+
+
+def _as_points(points: Iterable[ContactPoint]) -> tuple[ContactPoint, ...]:
+    return tuple(points)
+
+
+def _check_points(
+    instance: ContactSet,
+    attribute: attrs.Attribute[tuple[ContactPoint, ...]],
+    points: tuple[ContactPoint, ...],
+) -> None:
+    if len(points) > MAX_POINTS:
+        msg = (
+            f"A customer can have at most {MAX_POINTS} contact points; remove some "
+            "before adding more."
+        )
+        raise ContactValidationError(msg, code="contact.limit", field=None)
+    ids = {point.id for point in points}
+    keys = {(point.kind, point.match_key) for point in points}
+    if len(ids) != len(points) or len(keys) != len(points):
+        msg = "A contact set cannot hold two points with the same id or the same value."
+        raise ContactValidationError(msg, code="contact.duplicate", field=None)
+
+
+def _first_free_id(instance: ContactSet) -> int:
+    return max((point.id for point in instance.points), default=0) + 1
+
+
+@attrs.frozen
+class ContactSet:
+    """All contact points of one customer, in the order they were added.
+
+    ``ContactSet()`` is the empty set. ``next_id`` is the id the next added point gets;
+    it only grows, so ids are never reused, even after a removal.
+    """
+
+    points: tuple[ContactPoint, ...] = attrs.field(
+        default=(), converter=_as_points, validator=_check_points
+    )
+    next_id: int = attrs.field(
+        default=attrs.Factory(_first_free_id, takes_self=True),
+    )
+
+    @next_id.validator
+    def _next_id_is_free(self, attribute: attrs.Attribute[int], value: int) -> None:
+        if value < _first_free_id(self):
+            msg = f"next_id {value} would reuse the id of a point already in the set."
+            raise ContactValidationError(msg, code="contact.duplicate", field="id")
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    def __iter__(self) -> Iterator[ContactPoint]:
+        return iter(self.points)
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether the customer has no contact details at all (the card's empty state)."""
+        return not self.points
+
+    def primary(self, kind: ContactKind) -> ContactPoint | None:
+        """Return the primary point of ``kind`` (the first one added), or ``None``."""
+        return next((point for point in self.points if point.kind is kind), None)
+
+    def primaries(self) -> dict[ContactKind, ContactPoint]:
+        """Return the primary point of each kind that has one, in the card's order."""
+        found: dict[ContactKind, ContactPoint] = {}
+        for point in self.points:
+            found.setdefault(point.kind, point)
+        return {kind: found[kind] for kind in ContactKind if kind in found}
+
+    def is_primary(self, point: ContactPoint) -> bool:
+        """Whether ``point`` is the primary point of its kind in this set."""
+        return self.primary(point.kind) == point
+
+    def of_kind(self, kind: ContactKind) -> tuple[ContactPoint, ...]:
+        """Return the points of ``kind``, primary first."""
+        return tuple(point for point in self.points if point.kind is kind)
+
+    def additional(self) -> tuple[ContactPoint, ...]:
+        """Return every point that is not the primary of its kind, in insertion order."""
+        primary_ids = {point.id for point in self.primaries().values()}
+        return tuple(point for point in self.points if point.id not in primary_ids)
+
+    def get(self, point_id: int) -> ContactPoint:
+        """Return the point with ``point_id``; raise :class:`ContactNotFoundError`."""
+        for point in self.points:
+            if point.id == point_id:
+                return point
+        raise ContactNotFoundError(point_id)

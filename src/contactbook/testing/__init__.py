@@ -1,0 +1,1 @@
+"""Tools for testing code that embeds contactbook (needs the ``[testing]`` extra)."""

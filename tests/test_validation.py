@@ -1,0 +1,255 @@
+"""Every rule of SPEC "Validation and normalisation", as examples."""
+
+import phonenumbers
+import pytest
+
+from contactbook import (
+    ContactKind,
+    ContactValidationError,
+    normalize,
+    normalize_description,
+    normalize_email,
+    normalize_phone,
+    normalize_region,
+    normalize_website,
+)
+from contactbook.validation import LineType, check, parse_phone
+
+
+def refused(call, *args):
+    with pytest.raises(ContactValidationError) as info:
+        call(*args)
+    return info.value
+
+
+class TestEmail:
+    """Emails are checked by email-validator and stored in its normalised form."""
+
+    def test_domain_is_lower_cased_and_local_part_kept(self):
+        assert "John.Doe@example.com" == normalize_email("John.Doe@Example.COM")
+
+    def test_surrounding_white_space_is_trimmed(self):
+        assert "a@example.com" == normalize_email("  a@example.com\t\n")
+
+    def test_internationalised_domain_is_kept_in_unicode(self):
+        assert "info@bücher.de" == normalize_email("info@BÜCHER.de")
+
+    def test_unicode_is_put_in_nfc(self):
+        decomposed = "jose\u0301@example.com"
+        assert "jos\u00e9@example.com" == normalize_email(decomposed)
+
+    @pytest.mark.parametrize("raw", ["john.example.com", "john@", "@example.com", "john@localhost"])
+    def test_address_without_at_or_dotted_domain_is_refused(self, raw):
+        error = refused(normalize_email, raw)
+        assert ("email.invalid", "email") == (error.code, error.field)
+
+    @pytest.mark.parametrize("raw", ["a@x.nl; b@y.nl", "a@x.nl, b@y.nl", "a@x.nl b@y.nl"])
+    def test_several_addresses_in_one_field_are_refused(self, raw):
+        error = refused(normalize_email, raw)
+        assert "email.multiple" == error.code
+        assert "one address per contact point" in str(error)
+
+    @pytest.mark.parametrize("raw", ["", "   "])
+    def test_empty_is_refused(self, raw):
+        assert "email.empty" == refused(normalize_email, raw).code
+
+    def test_huge_input_is_refused_cheaply(self):
+        assert "email.too_long" == refused(normalize_email, "a" * 10_000_000 + "@x.nl").code
+
+    def test_control_characters_are_refused(self):
+        assert "email.invalid" == refused(normalize_email, "a\x00b@example.com").code
+
+    def test_no_network_by_default(self):
+        # A domain that cannot exist is still accepted: deliverability is opt-in.
+        assert "a@no-such-domain-contactbook.example" == normalize_email(
+            "a@no-such-domain-contactbook.example"
+        )
+
+    def test_non_str_is_a_type_error(self):
+        with pytest.raises(TypeError):
+            normalize_email(42)
+
+
+class TestPhone:
+    """Phones are parsed with phonenumbers in the billing country and stored as E.164."""
+
+    def test_national_number_is_read_in_the_billing_country(self):
+        assert "+31612345678" == normalize_phone("06 12345678", "NL")
+
+    def test_region_is_any_case(self):
+        assert "+31612345678" == normalize_phone("06-12345678", " nl ")
+
+    def test_international_number_needs_no_region(self):
+        assert "+31612345678" == normalize_phone("+31 6 12345678")
+
+    def test_00_prefix_needs_no_region(self):
+        assert "+31612345678" == normalize_phone("0031 6 12345678")
+
+    def test_number_need_not_belong_to_the_billing_country(self):
+        # A UK customer with an Isle of Man mobile.
+        assert "+447624123456" == normalize_phone("+44 7624 123456", "GB")
+        assert "+32470123456" == normalize_phone("+32 470 12 34 56", "NL")
+
+    def test_national_number_without_region_says_so(self):
+        error = refused(normalize_phone, "06 12345678")
+        assert ("phone.region_required", "phone") == (error.code, error.field)
+        assert "country code" in str(error)
+
+    @pytest.mark.parametrize("raw", ["12", "06 1234", "+31 6 1234567890123", "not a number"])
+    def test_invalid_numbers_are_refused(self, raw):
+        assert "phone.invalid" == refused(normalize_phone, raw, "NL").code
+
+    def test_extension_is_never_silently_dropped(self):
+        error = refused(normalize_phone, "+31 20 123 4567 ext. 12")
+        assert "phone.extension" == error.code
+        assert "12" in str(error)
+
+    def test_unknown_region_is_refused(self):
+        error = refused(normalize_phone, "06 12345678", "XX")
+        assert ("region.invalid", "region") == (error.code, error.field)
+
+    def test_normalize_region(self):
+        assert "GB" == normalize_region("gb")
+        assert normalize_region(None) is None
+
+    def test_line_type_is_reported(self):
+        assert LineType.MOBILE == parse_phone("06 12345678", "NL").line_type
+        assert LineType.FIXED_LINE == parse_phone("020 123 4567", "NL").line_type
+        assert LineType.OTHER == parse_phone("(201) 555-0123", "US").line_type
+
+    @pytest.mark.parametrize("region", sorted(phonenumbers.SUPPORTED_REGIONS))
+    def test_every_region_national_format_gives_libphonenumbers_e164(self, region):
+        for number_type in (
+            phonenumbers.PhoneNumberType.FIXED_LINE,
+            phonenumbers.PhoneNumberType.MOBILE,
+        ):
+            example = phonenumbers.example_number_for_type(region, number_type)
+            if example is None or not phonenumbers.is_valid_number(example):
+                continue
+            national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+            expected = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
+            assert expected == normalize_phone(national, region.lower())
+
+
+class TestPhoneKindWarnings:
+    """A number of the wrong line type is accepted with a warning, not an error."""
+
+    def test_fixed_line_entered_as_mobile_warns(self):
+        accepted = check(ContactKind.MOBILE, "020 123 4567", "NL")
+        assert "+31201234567" == accepted.value
+        assert accepted.warning is not None
+        assert "mobile.fixed_line" == accepted.warning.code
+
+    def test_mobile_entered_as_phone_warns(self):
+        accepted = check(ContactKind.PHONE, "06 12345678", "NL")
+        assert accepted.warning is not None
+        assert "phone.mobile" == accepted.warning.code
+
+    def test_numbers_that_cannot_be_told_apart_do_not_warn(self):
+        assert check(ContactKind.MOBILE, "(201) 555-0123", "US").warning is None
+        assert check(ContactKind.PHONE, "(201) 555-0123", "US").warning is None
+
+    def test_matching_kinds_do_not_warn(self):
+        assert check(ContactKind.MOBILE, "06 12345678", "NL").warning is None
+        assert check(ContactKind.PHONE, "020 123 4567", "NL").warning is None
+
+
+class TestWebsite:
+    """Websites are parsed with rfc3986: http(s) only, with a host, normalised."""
+
+    @pytest.mark.parametrize(
+        ("raw", "expected"),
+        [
+            ("example.com", "https://example.com"),
+            ("www.Example.COM/", "https://www.example.com"),
+            ("http://x.nl", "http://x.nl"),
+            ("HTTP://Example.COM:80/a/../b/", "http://example.com/b/"),
+            ("https://example.com:443/shop?q=1#top", "https://example.com/shop?q=1#top"),
+            ("example.com:8080/x", "https://example.com:8080/x"),
+            ("//example.com/x", "https://example.com/x"),
+            ("example.com.", "https://example.com"),
+            ("https://x.nl/%7e", "https://x.nl/%7E"),
+            ("bücher.de/café", "https://xn--bcher-kva.de/caf%C3%A9"),
+            ("192.0.2.1", "https://192.0.2.1"),
+        ],
+    )
+    def test_normalisation(self, raw, expected):
+        assert expected == normalize_website(raw)
+
+    def test_http_stays_http(self):
+        assert "http://x.nl" == normalize_website("http://x.nl")
+        assert not normalize_website("http://x.nl").startswith("https://http")
+
+    @pytest.mark.parametrize(
+        "raw",
+        [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "data:text/html,<script>x</script>",
+            "ftp://example.com",
+            "mailto:a@example.com",
+            "file:///etc/passwd",
+            "vbscript:msgbox",
+        ],
+    )
+    def test_other_schemes_are_refused(self, raw):
+        assert "website.scheme" == refused(normalize_website, raw).code
+
+    @pytest.mark.parametrize("raw", ["https://user:pw@example.com", "user@example.com"])
+    def test_user_info_is_refused(self, raw):
+        assert "website.userinfo" == refused(normalize_website, raw).code
+
+    @pytest.mark.parametrize(
+        "raw", ["https://exa mple.com", "https://x.nl/\x00", "x.nl/\x1b[31m", "x.nl/a\u2028b"]
+    )
+    def test_white_space_and_control_characters_are_refused(self, raw):
+        assert "website.character" == refused(normalize_website, raw).code
+
+    @pytest.mark.parametrize("raw", ["localhost", "https://-x.nl", "https://x_y.nl", "https://1.2"])
+    def test_a_real_host_is_required(self, raw):
+        assert "website.host" == refused(normalize_website, raw).code
+
+    @pytest.mark.parametrize("raw", ["http:x.nl", "https://x.nl:99999", "x.nl:port"])
+    def test_malformed_addresses_are_refused(self, raw):
+        assert "website.invalid" == refused(normalize_website, raw).code
+
+    def test_too_long_is_refused(self):
+        assert "website.too_long" == refused(normalize_website, "x.nl/" + "a" * 2000).code
+
+    def test_empty_is_refused(self):
+        assert "website.empty" == refused(normalize_website, " ").code
+
+
+class TestDescription:
+    """Descriptions are optional, tidied, at most 100 characters, with no controls."""
+
+    def test_white_space_is_trimmed_and_collapsed(self):
+        assert "Billing Contact" == normalize_description("  Billing \n\t Contact ")
+
+    @pytest.mark.parametrize("raw", [None, "", "   \n"])
+    def test_empty_means_none(self, raw):
+        assert normalize_description(raw) is None
+
+    def test_100_characters_are_allowed(self):
+        assert "a" * 100 == normalize_description("a" * 100)
+
+    def test_101_characters_are_refused(self):
+        error = refused(normalize_description, "a" * 101)
+        assert ("description.too_long", "description") == (error.code, error.field)
+
+    @pytest.mark.parametrize("raw", ["a\x00b", "a\x7fb", "\u202eevil", "a\ud800"])
+    def test_control_characters_are_refused(self, raw):
+        assert "description.character" == refused(normalize_description, raw).code
+
+
+class TestNormalizeByKind:
+    """normalize() dispatches on the kind and names the kind as the field."""
+
+    def test_mobile_errors_name_the_mobile_field(self):
+        error = refused(normalize, ContactKind.MOBILE, "12", "NL")
+        assert ("phone.invalid", "mobile") == (error.code, error.field)
+
+    def test_each_kind(self):
+        assert "a@example.com" == normalize(ContactKind.EMAIL, "a@Example.com")
+        assert "+31201234567" == normalize(ContactKind.PHONE, "020 1234567", "NL")
+        assert "https://example.com" == normalize(ContactKind.WEBSITE, "example.com")

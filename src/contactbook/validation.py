@@ -32,6 +32,7 @@ __all__ = [
     "Normalised",
     "ParsedPhone",
     "check",
+    "format_phone",
     "normalize",
     "normalize_description",
     "normalize_email",
@@ -39,6 +40,7 @@ __all__ = [
     "normalize_region",
     "normalize_website",
     "parse_phone",
+    "phone_uri",
 ]
 
 #: The longest description kept, in characters, after white space is collapsed.
@@ -286,6 +288,34 @@ def parse_phone(raw: str, /, region: str | None = None, *, field: str = "phone")
         e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
         line_type=_LINE_TYPES.get(phonenumbers.number_type(number), LineType.OTHER),
     )
+
+
+def format_phone(e164: str, /) -> str:
+    """Return a stored E.164 number in international format, for display.
+
+    >>> format_phone("+31612345678")
+    '+31 6 12345678'
+    """
+    return phonenumbers.format_number(
+        _stored_number(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+
+
+def phone_uri(e164: str, /) -> str:
+    """Return a stored E.164 number as an RFC 3966 ``tel:`` URI, for links.
+
+    >>> phone_uri("+31612345678")
+    'tel:+31-6-12345678'
+    """
+    return phonenumbers.format_number(_stored_number(e164), phonenumbers.PhoneNumberFormat.RFC3966)
+
+
+def _stored_number(e164: str) -> phonenumbers.PhoneNumber:
+    try:
+        return phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        msg = f"{e164!r} is not a stored E.164 number."
+        raise ValueError(msg) from None
 
 
 # --------------------------------------------------------------------------- website

@@ -507,7 +507,7 @@ def normalize_description(raw: str | None, /) -> str | None:
     put in Unicode NFC. Empty means no description. At most 100 characters; control
     characters and bidirectional overrides are refused.
 
-    >>> normalize_description("  Billing \\n Contact ")
+    >>> normalize_description("  Billing \n Contact ")
     'Billing Contact'
     """
     if raw is None:

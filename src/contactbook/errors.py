@@ -8,6 +8,7 @@
     ├── ContactNotFoundError (LookupError)        no point with that id  (contact.not_found)
     ├── ConflictError                             stale version on save  (contact.conflict)
     ├── PermissionDeniedError (PermissionError)   actor lacks a permission (permission.denied)
+    ├── FormatError (ValueError)                  unreadable interchange data (format.*)
     └── StorageError                              the store cannot be used (storage.*)
 
 Every error has a stable machine ``code`` (a key of :data:`ERROR_CODES`), the ``field``
@@ -30,6 +31,7 @@ __all__ = [
     "ContactError",
     "ContactNotFoundError",
     "ContactValidationError",
+    "FormatError",
     "PermissionDeniedError",
     "Problem",
     "StorageError",
@@ -203,6 +205,12 @@ class PermissionDeniedError(ContactError, PermissionError):
         self.actor = actor
         self.permission = permission
         self.customer_id = customer_id
+
+
+class FormatError(ContactError, ValueError):
+    """Interchange data (JSON, vCard, CSV) could not be read: malformed or too new."""
+
+    code = "format.invalid"
 
 
 class StorageError(ContactError):

@@ -1,0 +1,1 @@
+"""Reading and writing contact data: the JSON form, vCard and CSV exports."""

@@ -1,0 +1,167 @@
+"""The JSON form: exact round trips, clear errors for malformed or newer documents."""
+
+import contextlib
+import datetime as dt
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from contactbook import (
+    ActivityEntry,
+    AddPoint,
+    ClearPrimary,
+    ContactKind,
+    ContactSet,
+    EditPoint,
+    FormatError,
+    RemovePoint,
+    add,
+    apply,
+)
+from contactbook.interchange.jsonform import (
+    dump_entry,
+    dump_set,
+    entry_to_data,
+    load_entry,
+    load_set,
+    set_to_data,
+)
+
+EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
+
+
+@pytest.fixture
+def contacts():
+    s = add(ContactSet(), EMAIL, "Ann@Example.com", "Facturen \u20ac")
+    s = add(s, MOBILE, "06 12345678", region="NL")
+    s = add(s, WEBSITE, "bücher.de")
+    return add(s, EMAIL, "b@example.com")
+
+
+@pytest.fixture
+def entry(contacts):
+    outcome = apply(
+        contacts,
+        [
+            RemovePoint(1),
+            EditPoint(2, value="+31 6 87654321", description="Work"),
+            AddPoint(PHONE, "+31 20 1234567"),
+            ClearPrimary(WEBSITE),
+        ],
+    )
+    return ActivityEntry(
+        "e-1",
+        "cust-1",
+        "ann",
+        dt.datetime(2026, 11, 25, 9, 30, 1, 5, tzinfo=dt.timezone.utc),
+        7,
+        outcome.changes,
+    )
+
+
+class TestRoundTrip:
+    """What is written reads back equal: ids, next_id, input, region, Unicode."""
+
+    def test_set(self, contacts):
+        assert contacts == load_set(dump_set(contacts))
+
+    def test_empty_set_keeps_next_id(self):
+        emptied = ContactSet((), next_id=9)
+        assert emptied == load_set(dump_set(emptied))
+
+    def test_entry_with_every_kind_of_change(self, entry):
+        assert {
+            "point_removed",
+            "value_changed",
+            "description_changed",
+            "point_added",
+            "primary_changed",
+        } == {c["type"] for c in entry_to_data(entry)["changes"]}
+        assert entry == load_entry(dump_entry(entry))
+
+    def test_bytes_are_read_as_utf8(self, contacts):
+        assert contacts == load_set(dump_set(contacts).encode())
+
+    def test_the_form_is_documented_json(self, contacts):
+        data = json.loads(dump_set(contacts))
+        assert ("contactbook/contact-set", 1, 5) == (
+            data["format"],
+            data["format_version"],
+            data["next_id"],
+        )
+        assert {
+            "id": 2,
+            "kind": "mobile",
+            "value": "+31612345678",
+            "description": None,
+            "entered": "06 12345678",
+            "region": "NL",
+        } == data["points"][1]
+
+
+class TestRefusals:
+    """Malformed or newer documents are a FormatError with a clear code."""
+
+    def test_newer_version_is_refused(self, contacts):
+        data = set_to_data(contacts) | {"format_version": 2}
+        with pytest.raises(FormatError) as info:
+            load_set(json.dumps(data))
+        assert "format.version" == info.value.code
+        assert "newer contactbook" in str(info.value)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "",
+            "not json",
+            "[]",
+            "{}",
+            '{"format": "contactbook/contact-set"}',
+            "\x00",
+            "[" * 100_000,
+        ],
+    )
+    def test_malformed_documents_are_refused(self, text):
+        with pytest.raises(FormatError) as info:
+            load_set(text)
+        assert "format.invalid" == info.value.code
+
+    @pytest.mark.parametrize(
+        ("key", "value"),
+        [
+            ("id", "1"),
+            ("kind", "fax"),
+            ("value", None),
+            ("entered", 3),
+            ("region", 1),
+            ("id", True),
+        ],
+    )
+    def test_wrongly_typed_points_are_refused(self, contacts, key, value):
+        data = set_to_data(contacts)
+        data["points"][0][key] = value
+        with pytest.raises(FormatError):
+            load_set(json.dumps(data))
+
+    def test_repeated_ids_are_refused_as_malformed(self, contacts):
+        data = set_to_data(contacts)
+        data["points"][1]["id"] = 1
+        with pytest.raises(FormatError, match="malformed"):
+            load_set(json.dumps(data))
+
+    def test_an_entry_is_not_a_set(self, entry):
+        with pytest.raises(FormatError):
+            load_set(dump_entry(entry))
+
+    @given(
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(),
+            lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
+        )
+    )
+    def test_any_json_value_is_read_or_refused(self, data):
+        for load in (load_set, load_entry):
+            with contextlib.suppress(FormatError):
+                load(json.dumps(data))

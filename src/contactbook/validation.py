@@ -18,11 +18,13 @@ import unicodedata
 
 import attrs
 import email_validator
+import email_validator.rfc_constants
 import phonenumbers
 import rfc3986
 import rfc3986.exceptions
 import rfc3986.validators
 
+from contactbook import _fastpath
 from contactbook.errors import ContactValidationError, Problem
 from contactbook.model import ContactKind
 
@@ -75,6 +77,15 @@ _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 # RFC 1123 host name label, after IDNA encoding: letters, digits, inner hyphens.
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?")
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
+# What the email fast path must leave to email-validator (see _fastpath.email): the RFC
+# 2142 mailbox names it lower-cases and the last label of each special-use domain it
+# refuses. Taken from email-validator itself so that the two cannot drift apart.
+_CASE_INSENSITIVE_MAILBOXES = frozenset(
+    email_validator.rfc_constants.CASE_INSENSITIVE_MAILBOX_NAMES
+)
+_RESERVED_TLDS = frozenset(
+    name.rsplit(".", 1)[-1] for name in email_validator.SPECIAL_USE_DOMAIN_NAMES
+)
 _WEB_VALIDATOR = (
     rfc3986.validators.Validator()
     .require_presence_of("scheme", "host")
@@ -138,6 +149,26 @@ def _email(raw: object, *, field: str, check_deliverability: bool = False) -> st
     text = _trimmed(
         raw, field=field, code_prefix="email", limit=_MAX_EMAIL_INPUT, what="email address"
     )
+    if not check_deliverability:
+        # A plain ASCII address is read without email-validator; the differential tests
+        # prove the result is the same (docs/explanation/performance.md).
+        fast = _fastpath.email(text, _CASE_INSENSITIVE_MAILBOXES, _RESERVED_TLDS)
+        if fast is not None:
+            return fast
+    return _email_checked(text, field=field, check_deliverability=check_deliverability)
+
+
+def _email_reference(
+    raw: object, *, field: str = "email", check_deliverability: bool = False
+) -> str:
+    """Read an email address with email-validator alone, never the fast path (for tests)."""
+    text = _trimmed(
+        raw, field=field, code_prefix="email", limit=_MAX_EMAIL_INPUT, what="email address"
+    )
+    return _email_checked(text, field=field, check_deliverability=check_deliverability)
+
+
+def _email_checked(text: str, *, field: str, check_deliverability: bool) -> str:
     if _CONTROL.search(text):
         raise _refuse(
             "email.invalid", field, "The email address holds control characters; retype it."
@@ -194,6 +225,8 @@ _PARSE_FAILURES = {
     phonenumbers.NumberParseException.TOO_SHORT_NSN: "it is too short",
     phonenumbers.NumberParseException.TOO_LONG: "it is too long",
 }
+_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
+_E164 = phonenumbers.PhoneNumberFormat.E164
 _LINE_TYPES = {
     phonenumbers.PhoneNumberType.FIXED_LINE: LineType.FIXED_LINE,
     phonenumbers.PhoneNumberType.MOBILE: LineType.MOBILE,
@@ -211,6 +244,8 @@ def normalize_region(region: str | None, /) -> str | None:
     """
     if region is None:
         return None
+    if type(region) is str and region in _REGIONS:
+        return region  # already an upper-case code: the common case, kept cheap
     code = _require_str(region, "region").strip().upper()
     if code not in phonenumbers.SUPPORTED_REGIONS:
         raise _refuse(
@@ -233,11 +268,20 @@ def normalize_phone(raw: str, /, region: str | None = None) -> str:
     >>> normalize_phone("06 12345678", "NL")
     '+31612345678'
     """
-    return parse_phone(raw, region).e164
+    return phonenumbers.format_number(_phone_number(raw, region, "phone"), _E164)
 
 
 def parse_phone(raw: str, /, region: str | None = None, *, field: str = "phone") -> ParsedPhone:
     """Like :func:`normalize_phone`, but also tell what kind of line the number is."""
+    number = _phone_number(raw, region, field)
+    return ParsedPhone(
+        e164=phonenumbers.format_number(number, _E164),
+        line_type=_LINE_TYPES.get(phonenumbers.number_type(number), LineType.OTHER),
+    )
+
+
+def _phone_number(raw: object, region: str | None, field: str) -> phonenumbers.PhoneNumber:
+    """Parse and check a number; the work normalize_phone and parse_phone share."""
     billing_country = normalize_region(region)
     text = _trimmed(
         raw, field=field, code_prefix="phone", limit=_MAX_PHONE_INPUT, what="telephone number"
@@ -284,10 +328,7 @@ def parse_phone(raw: str, /, region: str | None = None, *, field: str = "phone")
             + (f" in {billing_country}" if billing_country and not text.startswith("+") else "")
             + "; check the digits and the country code.",
         )
-    return ParsedPhone(
-        e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
-        line_type=_LINE_TYPES.get(phonenumbers.number_type(number), LineType.OTHER),
-    )
+    return number
 
 
 def format_phone(e164: str, /) -> str:
@@ -340,6 +381,23 @@ def _website(raw: object, *, field: str) -> str:
     text = _trimmed(
         raw, field=field, code_prefix="website", limit=_MAX_WEBSITE_LENGTH, what="website"
     )
+    # host[:port][/path], with or without http(s)://, is read without rfc3986; the
+    # differential tests prove the result is the same (docs/explanation/performance.md).
+    fast = _fastpath.website(text)
+    if fast is not None:
+        return fast
+    return _website_checked(text, field)
+
+
+def _website_reference(raw: object, *, field: str = "website") -> str:
+    """Read a web address with rfc3986 alone, never the fast path (for tests)."""
+    text = _trimmed(
+        raw, field=field, code_prefix="website", limit=_MAX_WEBSITE_LENGTH, what="website"
+    )
+    return _website_checked(text, field)
+
+
+def _website_checked(text: str, field: str) -> str:
     if _WEBSITE_BAD.search(text):
         raise _refuse(
             "website.character",

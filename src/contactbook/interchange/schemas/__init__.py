@@ -1,0 +1,36 @@
+"""JSON Schema (draft 2020-12) files for the JSON form, shipped with the package.
+
+``contact-set.v1.schema.json`` describes :func:`contactbook.interchange.jsonform.dump_set`
+documents and ``activity-entry.v1.schema.json`` those of
+:func:`~contactbook.interchange.jsonform.dump_entry`. contactbook itself does not need
+them to read its documents; they are for other programs (and for checking ours).
+
+>>> load_schema("contact-set")["title"]
+'contactbook contact set, JSON form version 1'
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+__all__ = ["SCHEMA_FILES", "load_schema"]
+
+#: The schema file of each document, by the document's name.
+SCHEMA_FILES = {
+    "contact-set": "contact-set.v1.schema.json",
+    "activity-entry": "activity-entry.v1.schema.json",
+}
+
+
+def load_schema(name: str, /) -> dict[str, Any]:
+    """Return the JSON Schema of ``"contact-set"`` or ``"activity-entry"`` as a dict."""
+    try:
+        filename = SCHEMA_FILES[name]
+    except KeyError:
+        msg = f"No schema named {name!r}; choose one of {sorted(SCHEMA_FILES)}."
+        raise ValueError(msg) from None
+    text = resources.files(__name__).joinpath(filename).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema

@@ -1,0 +1,118 @@
+"""The JSON Schema files shipped in the package describe what jsonform writes."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from contactbook import (
+    ActivityEntry,
+    AddPoint,
+    ClearPrimary,
+    ContactKind,
+    ContactSet,
+    EditPoint,
+    RemovePoint,
+    add,
+    apply,
+)
+from contactbook.interchange.jsonform import dump_entry, dump_set, set_to_data
+from contactbook.interchange.schemas import SCHEMA_FILES, load_schema
+
+ROOT = Path(__file__).parent.parent
+EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
+
+VALUES = {
+    EMAIL: ["ann@example.com", "Facturen@Example.NL", "jürgen@bücher.de", "b+tag@x.co.uk"],
+    PHONE: ["020 123 4567", "+44 20 7946 0958", "0049 30 1234567"],
+    MOBILE: ["06 12345678", "+31 6 87654321", "+44 7911 123456"],
+    WEBSITE: ["example.com", "http://Bücher.de/Shop", "https://x.nl:443/a/../b"],
+}
+descriptions = st.none() | st.sampled_from(["Billing Contact", "Work", "  Emergency  Contact"])
+
+
+@st.composite
+def contact_sets(draw):
+    contacts = ContactSet()
+    for kind in draw(st.lists(st.sampled_from(list(ContactKind)), max_size=8)):
+        value = draw(st.sampled_from(VALUES[kind]))
+        if any(p.entered == value for p in contacts):
+            continue
+        contacts = add(contacts, kind, value, draw(descriptions), region="NL")
+    return contacts
+
+
+def validator(name):
+    schema = load_schema(name)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+class TestSchemasAreValid:
+    """Both shipped files are valid draft 2020-12 schemas, and the docs show them."""
+
+    @pytest.mark.parametrize("name", sorted(SCHEMA_FILES))
+    def test_schema_is_valid(self, name):
+        validator(name)
+
+    @pytest.mark.parametrize("name", sorted(SCHEMA_FILES))
+    def test_docs_hold_the_same_schema(self, name):
+        page = (ROOT / "docs" / "reference" / "formats.md").read_text(encoding="utf-8")
+        shipped = ROOT / "src" / "contactbook" / "interchange" / "schemas" / SCHEMA_FILES[name]
+        assert SCHEMA_FILES[name] in page
+        assert f"```json\n{shipped.read_text(encoding='utf-8')}```" in page
+
+    def test_unknown_name_is_refused(self):
+        with pytest.raises(ValueError, match="contact-set"):
+            load_schema("vcard")
+
+
+class TestDocumentsValidate:
+    """Documents written by jsonform validate; documents it would refuse do not."""
+
+    @given(contact_sets())
+    def test_any_set_validates(self, contacts):
+        validator("contact-set").validate(json.loads(dump_set(contacts)))
+
+    def test_empty_set_validates(self):
+        validator("contact-set").validate(json.loads(dump_set(ContactSet((), next_id=5))))
+
+    @given(contact_sets(), st.data())
+    def test_any_entry_validates(self, contacts, data):
+        choices = [
+            lambda p: RemovePoint(p.id),
+            lambda p: EditPoint(p.id, description="Work"),
+            lambda p: EditPoint(p.id, description=None),
+        ]
+        changes = [data.draw(st.sampled_from(choices))(point) for point in contacts]
+        changes.extend([AddPoint(PHONE, "+31 20 7654321"), ClearPrimary(WEBSITE)])
+        outcome = apply(contacts, changes, region="NL")
+        entry = ActivityEntry(
+            "e-1",
+            "cust-1",
+            "ann",
+            dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.timezone.utc),
+            3,
+            outcome.changes,
+        )
+        validator("activity-entry").validate(json.loads(dump_entry(entry)))
+
+    @pytest.mark.parametrize(
+        "mutate",
+        [
+            lambda d: d.update(format_version=2),
+            lambda d: d.update(extra=1),
+            lambda d: d["points"][0].update(kind="fax"),
+            lambda d: d["points"][0].pop("entered"),
+            lambda d: d["points"][0].update(region="nl"),
+        ],
+        ids=["newer version", "unknown key", "unknown kind", "missing key", "bad region"],
+    )
+    def test_malformed_sets_do_not_validate(self, mutate):
+        data = set_to_data(add(ContactSet(), MOBILE, "06 12345678", region="NL"))
+        mutate(data)
+        assert not validator("contact-set").is_valid(data)

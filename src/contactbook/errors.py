@@ -6,6 +6,7 @@
     ├── ContactValidationError (ValueError)       input refused; .code, .field, .errors
     │   └── BatchValidationError                  a batch refused; .errors has every problem
     ├── ContactNotFoundError (LookupError)        no point with that id  (contact.not_found)
+    ├── EntryNotFoundError (LookupError)          no activity entry with that id (activity.not_found)
     ├── ConflictError                             stale version on save  (contact.conflict)
     ├── PermissionDeniedError (PermissionError)   actor lacks a permission (permission.denied)
     ├── FormatError (ValueError)                  unreadable interchange data (format.*)
@@ -31,6 +32,7 @@ __all__ = [
     "ContactError",
     "ContactNotFoundError",
     "ContactValidationError",
+    "EntryNotFoundError",
     "FormatError",
     "PermissionDeniedError",
     "Problem",
@@ -72,6 +74,7 @@ ERROR_CODES: Mapping[str, str] = MappingProxyType(
         "storage.corrupt": "The store's file is not a contactbook database, or is damaged.",
         "storage.version": "The store was written by a newer contactbook.",
         "storage.locked": "The store stayed locked by another writer for too long.",
+        "activity.not_found": "No activity entry has that id (a paging or relay cursor).",
         "format.invalid": "Interchange data (JSON, vCard, CSV) could not be read.",
         "format.version": "Interchange data has a version this release cannot read.",
         "contact.error": "The root code, for host subclasses of ContactError without one.",
@@ -174,6 +177,20 @@ class ContactNotFoundError(ContactError, LookupError):
             field="id",
         )
         self.point_id = point_id
+
+
+class EntryNotFoundError(ContactError, LookupError):
+    """No activity entry with the given id is in the log (a paging or relay cursor)."""
+
+    code = "activity.not_found"
+
+    def __init__(self, entry_id: str):
+        super().__init__(
+            f"There is no activity entry with id {entry_id!r} in this log. Pass the id of an "
+            "entry this store returned, or None to start from the beginning.",
+            field="entry_id",
+        )
+        self.entry_id = entry_id
 
 
 class ConflictError(ContactError):

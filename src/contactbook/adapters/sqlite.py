@@ -1,0 +1,545 @@
+"""The embedded store: contact sets and the activity log in one SQLite database file.
+
+:class:`SQLiteStore` implements the :class:`~contactbook.ports.ContactRepository` and
+:class:`~contactbook.ports.AuditSink` ports on the standard library's :mod:`sqlite3`,
+and its :meth:`~SQLiteStore.transaction` makes a save and its activity entry one SQL
+transaction: pass ``transaction=store.transaction`` to the service::
+
+    store = SQLiteStore("contacts.db")
+    service = ContactService(store, store, authorizer, transaction=store.transaction)
+
+What it guarantees (``docs/how-to/sqlite-store.md`` has the long form):
+
+- *Atomicity.* A unit of work is one ``BEGIN IMMEDIATE`` ... ``COMMIT``: a crash at any
+  point leaves the save and its entry both or neither.
+- *No lost update, across threads and processes.* ``BEGIN IMMEDIATE`` takes the file's
+  write lock before the version is checked, so the check and the write cannot
+  interleave with another writer; a stale save raises ``contact.conflict``.
+- *Locks are waited for, then reported.* WAL mode lets readers run beside the writer;
+  a writer waits up to ``timeout`` seconds for the lock, then gets
+  :class:`~contactbook.errors.StorageError` ``storage.locked``. No :mod:`sqlite3`
+  exception escapes: every failure is a ``StorageError`` with a ``storage.*`` code.
+- *Foreign files are left alone.* A file is recognised by its SQLite header's
+  application id before anything is written; anything else is refused with
+  ``storage.corrupt`` and not touched. A file of a newer schema is refused with
+  ``storage.version``.
+
+Threads: one store may be shared by any number of threads. Each thread gets its own
+connection (made on first use, closed by :meth:`~SQLiteStore.close` or when a later
+connection is made after its thread ended); a unit of work belongs to the thread that
+opened it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from contactbook.audit import ActivityEntry
+from contactbook.errors import (
+    ConflictError,
+    ContactValidationError,
+    EntryNotFoundError,
+    FormatError,
+    StorageError,
+)
+from contactbook.interchange.jsonform import (
+    dump_entry,
+    dump_set,
+    entry_to_data,
+    load_entry,
+    load_set,
+)
+from contactbook.model import ContactSet
+from contactbook.ports import Stored
+
+__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "SQLiteStore"]
+
+#: Written to the SQLite header (``PRAGMA application_id``) of every contactbook file, so
+#: that a file is recognised before anything is written to it. The bytes spell "cbk1".
+APPLICATION_ID = 0x63626B31
+
+#: The forward migrations, one step per schema version: step ``n`` (0-based) turns a
+#: file of schema ``n`` into schema ``n + 1``; version 1 is the first schema. Steps are
+#: only ever appended; a released step never changes.
+_MIGRATIONS: Sequence[Sequence[str]] = (
+    (
+        # Version 1. A customer's whole set, as the JSON form, with its version.
+        """CREATE TABLE contact_sets (
+            customer_id TEXT PRIMARY KEY NOT NULL,
+            version     INTEGER NOT NULL CHECK (version >= 1),
+            body        TEXT NOT NULL
+        )""",
+        # The activity log, in write order. AUTOINCREMENT: a position is never reused.
+        """CREATE TABLE activity (
+            seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+            entry_id    TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            version     INTEGER NOT NULL,
+            body        TEXT NOT NULL
+        )""",
+        "CREATE INDEX activity_by_customer ON activity (customer_id, seq)",
+        "CREATE INDEX activity_by_entry ON activity (entry_id)",
+    ),
+)
+
+#: The schema this release writes, and the newest it opens.
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+_DEFAULT_LIMIT = 100
+
+#: Connections inherited through ``fork()`` belong to the parent: closing them in the
+#: child could disturb the parent's locks (SQLite's "how to corrupt" guide, §2.6), so
+#: the child keeps them referenced here and never uses or closes them.
+_INHERITED: list[sqlite3.Connection] = []
+
+
+class _Connection:
+    """One thread's connection and the depth of its open unit of work."""
+
+    def __init__(self, connection: sqlite3.Connection, owner: threading.Thread) -> None:
+        self.connection = connection
+        self.owner = owner
+        self.pid = os.getpid()
+        self.depth = 0
+
+
+class SQLiteStore:
+    """A repository and an activity log in one SQLite file; see the module docs.
+
+    ``path`` is the database file: a missing or empty file becomes a new store, a
+    contactbook file of an older schema is migrated forward, anything else is refused
+    (:class:`~contactbook.errors.StorageError`). ``timeout`` is how many seconds a
+    writer waits for another writer's lock before ``storage.locked``. ``durable``
+    (the default) makes every commit survive power loss (``synchronous=FULL``);
+    ``durable=False`` survives a crash of the process but may lose the last commits
+    on power loss, and saves faster (``synchronous=NORMAL``). Either way the file is
+    never left inconsistent.
+    """
+
+    def __init__(
+        self, path: str | os.PathLike[str], *, timeout: float = 5.0, durable: bool = True
+    ) -> None:
+        self._path = os.fspath(path)
+        if self._path in {"", ":memory:"} or self._path.startswith("file:"):
+            msg = (
+                f"SQLiteStore needs the path of a database file, got {self._path!r}; "
+                "use contactbook.adapters.memory.InMemoryStore for a store in memory."
+            )
+            raise StorageError(msg, code="storage.unavailable", field="path")
+        self._timeout = timeout
+        self._synchronous = "FULL" if durable else "NORMAL"
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._connections: list[_Connection] = []
+        self._closed = False
+        try:
+            self._prepare()
+        except BaseException:
+            self.close()
+            raise
+
+    # ----------------------------------------------------------------- the file
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return Path(self._path)
+
+    def _prepare(self) -> None:
+        """Recognise the file, migrate it forward, and switch it to WAL mode."""
+        if self._identify() < SCHEMA_VERSION:  # refuses a foreign or newer file first
+            with self.transaction():  # the write lock: one process migrates, others wait
+                current = self._identify()  # another process may have migrated meanwhile
+                connection = self._connection()
+                for step in _MIGRATIONS[current:]:
+                    for statement in step:
+                        self._run(connection, statement)
+                self._run(connection, f"PRAGMA application_id = {APPLICATION_ID}")
+                self._run(connection, f"PRAGMA user_version = {SCHEMA_VERSION}")
+        (mode,) = self._one("PRAGMA journal_mode")
+        if mode != "wal":
+            (mode,) = self._one("PRAGMA journal_mode = WAL")
+            if mode != "wal":
+                msg = (
+                    f"The contact store {self._path} could not be switched to WAL mode "
+                    f"(it stays {mode!r}); put it on a local file system that SQLite "
+                    "supports WAL on."
+                )
+                raise StorageError(msg, code="storage.unavailable")
+
+    def _schema(self) -> int:
+        (version,) = self._one("PRAGMA user_version")
+        return int(version)
+
+    def _identify(self) -> int:
+        """Return the file's schema version, or refuse a file that is not ours.
+
+        Only reads: a blank file (new, empty, or an SQLite database with nothing in it)
+        is schema 0; a contactbook file is its ``user_version``.
+        """
+        (application_id,) = self._one("PRAGMA application_id")
+        version = self._schema()
+        if application_id == APPLICATION_ID:
+            if version > SCHEMA_VERSION:
+                msg = (
+                    f"The contact store {self._path} has schema version {version}, written "
+                    f"by a newer contactbook; this release reads up to version "
+                    f"{SCHEMA_VERSION}. Upgrade contactbook to open it."
+                )
+                raise StorageError(msg, code="storage.version")
+            return version
+        (objects,) = self._one("SELECT count(*) FROM sqlite_master")
+        if application_id == 0 and version == 0 and objects == 0:
+            return 0
+        msg = (
+            f"{self._path} is an SQLite database of another application, not a contact "
+            "store; it was left untouched. Give the path of a contactbook database, or of "
+            "a new file."
+        )
+        raise StorageError(msg, code="storage.corrupt")
+
+    def check(self) -> None:
+        """Run SQLite's full ``PRAGMA integrity_check``; raise ``storage.corrupt`` if it fails.
+
+        It reads the whole file, so it takes time in proportion to its size: run it
+        after a crash or a copy, not on every open.
+        """
+        problems = [row[0] for row in self._all("PRAGMA integrity_check")]
+        if problems != ["ok"]:
+            msg = (
+                f"The contact store {self._path} is damaged: {'; '.join(problems[:5])}. "
+                "Restore it from a backup."
+            )
+            raise StorageError(msg, code="storage.corrupt")
+
+    def backup(self, target: str | os.PathLike[str], /) -> None:
+        """Copy the whole store to ``target`` while it stays in use (SQLite online backup).
+
+        The copy is a consistent snapshot of committed data and a complete database on
+        its own. ``target`` is overwritten. Copying the file alone is not a backup under
+        WAL: recent commits may live only in the ``-wal`` file beside it.
+        """
+        source = self._connection()
+        try:
+            copy = sqlite3.connect(os.fspath(target), timeout=self._timeout)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
+        except sqlite3.Error as error:
+            raise self._error(error) from error
+
+    # ----------------------------------------------------------------- connections
+
+    def _connection(self) -> sqlite3.Connection:
+        """Return this thread's connection, making it on first use."""
+        current: _Connection | None = getattr(self._local, "current", None)
+        if current is not None and current.pid == os.getpid() and not self._closed:
+            return current.connection
+        return self._open().connection
+
+    def _open(self) -> _Connection:
+        with self._lock:
+            if self._closed:
+                msg = f"The contact store {self._path} is closed; open a new SQLiteStore."
+                raise StorageError(msg, code="storage.unavailable")
+            pid = os.getpid()
+            kept: list[_Connection] = []
+            for other in self._connections:
+                if other.pid != pid:
+                    _INHERITED.append(other.connection)
+                elif other.owner.is_alive():
+                    kept.append(other)
+                else:  # its thread ended: it can hold no unit of work
+                    other.connection.close()
+            try:
+                connection = sqlite3.connect(
+                    self._path,
+                    timeout=self._timeout,
+                    isolation_level=None,  # we say BEGIN and COMMIT ourselves
+                    check_same_thread=False,  # so that close() may close it from any thread
+                )
+                connection.execute(f"PRAGMA synchronous = {self._synchronous}")
+            except sqlite3.Error as error:
+                raise self._error(error) from error
+            current = _Connection(connection, threading.current_thread())
+            self._connections = [*kept, current]
+            self._local.current = current
+            return current
+
+    def _current(self) -> _Connection:
+        self._connection()
+        current: _Connection = self._local.current
+        return current
+
+    def close(self) -> None:
+        """Close every connection; later use raises ``storage.unavailable``.
+
+        Call it when no thread is inside a unit of work: an open one is rolled back.
+        Closing twice is harmless.
+        """
+        with self._lock:
+            self._closed = True
+            pid = os.getpid()
+            for current in self._connections:
+                if current.pid == pid:
+                    current.connection.close()
+                else:
+                    _INHERITED.append(current.connection)
+            self._connections = []
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self._path!r})"
+
+    # ----------------------------------------------------------------- SQL, translated
+
+    def _error(self, error: sqlite3.Error) -> StorageError:
+        """Turn an :mod:`sqlite3` exception into a StorageError a person can act on."""
+        name = str(getattr(error, "sqlite_errorname", ""))
+        text = str(error)
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+            msg = (
+                f"The contact store {self._path} stayed locked by another writer for more "
+                f"than {self._timeout} seconds. Try again; if it keeps happening, look for "
+                "a process that holds a transaction open, or raise the timeout."
+            )
+            return StorageError(msg, code="storage.locked")
+        if name in {"SQLITE_NOTADB", "SQLITE_CORRUPT"} or (
+            "not a database" in text or "malformed" in text
+        ):
+            msg = (
+                f"{self._path} is not a contactbook database, or it is damaged ({text}); "
+                "it was left untouched. Restore it from a backup, or give another path."
+            )
+            return StorageError(msg, code="storage.corrupt")
+        if name.startswith("SQLITE_READONLY") or "readonly" in text:
+            msg = (
+                f"The contact store {self._path} is read-only ({text}). Give this process "
+                "write access to the file and to its directory (SQLite writes -wal and -shm "
+                "files beside it)."
+            )
+            return StorageError(msg, code="storage.unavailable")
+        msg = (
+            f"The contact store {self._path} cannot be used: {text}. Check that the path "
+            "is a file this process may read and write, on a disk with free space."
+        )
+        return StorageError(msg, code="storage.unavailable")
+
+    def _run(
+        self, connection: sqlite3.Connection, sql: str, parameters: Sequence[object] = ()
+    ) -> list[Any]:
+        try:
+            return connection.execute(sql, parameters).fetchall()
+        except sqlite3.Error as error:
+            raise self._error(error) from error
+
+    def _all(self, sql: str, parameters: Sequence[object] = ()) -> list[Any]:
+        return self._run(self._connection(), sql, parameters)
+
+    def _one(self, sql: str, parameters: Sequence[object] = ()) -> Any:
+        rows = self._all(sql, parameters)
+        return rows[0] if rows else None
+
+    # ----------------------------------------------------------------- units of work
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One unit of work: everything inside commits together, or not at all.
+
+        It starts with ``BEGIN IMMEDIATE`` (waiting up to ``timeout`` for the write
+        lock), commits when the block ends and rolls back when it raises. A unit opened
+        inside another on the same thread joins the outer one. Saves and records made
+        outside any unit are each their own.
+        """
+        current = self._current()
+        if current.depth:
+            current.depth += 1
+            try:
+                yield
+            finally:
+                current.depth -= 1
+            return
+        connection = current.connection
+        self._run(connection, "BEGIN IMMEDIATE")
+        current.depth = 1
+        try:
+            yield
+        except BaseException:
+            current.depth = 0
+            self._rollback(connection)
+            raise
+        current.depth = 0
+        try:
+            self._run(connection, "COMMIT")
+        except StorageError:
+            self._rollback(connection)
+            raise
+
+    def _rollback(self, connection: sqlite3.Connection) -> None:
+        try:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+        except sqlite3.Error:  # the connection is gone; SQLite undoes the rest on open
+            pass
+
+    # ----------------------------------------------------------------- the repository
+
+    def load(self, customer_id: str, /) -> Stored:
+        """Return the customer's set and version; ``(ContactSet(), 0)`` if unknown."""
+        row = self._one(
+            "SELECT version, body FROM contact_sets WHERE customer_id = ?",
+            (_key(customer_id, "customer_id"),),
+        )
+        if row is None:
+            return Stored(ContactSet(), 0)
+        version, body = row
+        return Stored(self._read(load_set, body, f"customer {customer_id!r}"), version)
+
+    def save(self, customer_id: str, contacts: ContactSet, /, *, expected_version: int) -> int:
+        """Store ``contacts`` as version ``expected_version + 1``, or raise a conflict.
+
+        The version check and the write happen under the file's write lock, so a stale
+        save always raises :class:`~contactbook.errors.ConflictError` and stores nothing.
+        """
+        key = _key(customer_id, "customer_id")
+        body = dump_set(contacts)
+        with self.transaction():
+            connection = self._connection()
+            rows = self._run(
+                connection, "SELECT version FROM contact_sets WHERE customer_id = ?", (key,)
+            )
+            current = rows[0][0] if rows else 0
+            if current != expected_version:
+                raise ConflictError(customer_id, expected_version, current)
+            if current == 0:
+                self._run(
+                    connection,
+                    "INSERT INTO contact_sets (customer_id, version, body) VALUES (?, 1, ?)",
+                    (key, body),
+                )
+            else:
+                self._run(
+                    connection,
+                    "UPDATE contact_sets SET version = ?, body = ? WHERE customer_id = ?",
+                    (current + 1, body, key),
+                )
+            return int(current) + 1
+
+    # ----------------------------------------------------------------- the activity log
+
+    def record(self, entry: ActivityEntry, /) -> None:
+        """Append ``entry`` to the activity log (inside the open unit of work, if any)."""
+        entry_id = _key(entry.id, "entry.id")
+        customer_id = _key(entry.customer_id, "entry.customer_id")
+        body = dump_entry(entry)
+        if not _encodable(body):
+            # A lone surrogate (in the actor, say) cannot be UTF-8; the same JSON form,
+            # ASCII-escaped, keeps it exactly.
+            body = json.dumps(entry_to_data(entry), separators=(",", ":"))
+        with self.transaction():
+            self._run(
+                self._connection(),
+                "INSERT INTO activity (entry_id, customer_id, version, body) VALUES (?, ?, ?, ?)",
+                (entry_id, customer_id, entry.version, body),
+            )
+
+    def entries(
+        self, customer_id: str, *, limit: int = _DEFAULT_LIMIT, before: str | None = None
+    ) -> tuple[ActivityEntry, ...]:
+        """Return up to ``limit`` of the customer's entries, newest first.
+
+        Paging: pass the id of the last entry of a page as ``before`` to get the next
+        (older) page; an empty page means there is nothing older. ``before`` is an
+        entry id; one the log does not hold raises
+        :class:`~contactbook.errors.EntryNotFoundError`.
+        """
+        key = _key(customer_id, "customer_id")
+        _check_limit(limit)
+        if before is None:
+            rows = self._all(
+                "SELECT body FROM activity WHERE customer_id = ? ORDER BY seq DESC LIMIT ?",
+                (key, limit),
+            )
+        else:
+            rows = self._all(
+                "SELECT body FROM activity WHERE customer_id = ? AND seq < ? "
+                "ORDER BY seq DESC LIMIT ?",
+                (key, self._position(before), limit),
+            )
+        return tuple(self._read(load_entry, body, "an activity entry") for (body,) in rows)
+
+    def entries_since(
+        self, entry_id: str | None, *, limit: int = _DEFAULT_LIMIT
+    ) -> tuple[ActivityEntry, ...]:
+        """Return up to ``limit`` entries written after ``entry_id``, oldest first.
+
+        ``None`` starts at the first entry ever written. To relay the log elsewhere,
+        pass the id of the last entry relayed; an empty result means you are up to date.
+        Write order is commit order (SQLite has one writer at a time), so an entry is
+        never committed behind one a relay has already seen. An unknown id raises
+        :class:`~contactbook.errors.EntryNotFoundError`.
+        """
+        _check_limit(limit)
+        after = 0 if entry_id is None else self._position(entry_id)
+        rows = self._all(
+            "SELECT body FROM activity WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit)
+        )
+        return tuple(self._read(load_entry, body, "an activity entry") for (body,) in rows)
+
+    def _position(self, entry_id: str) -> int:
+        """Return where the entry stands in write order (the last one, if the id repeats)."""
+        (position,) = self._one(
+            "SELECT max(seq) FROM activity WHERE entry_id = ?", (_key(entry_id, "entry_id"),)
+        )
+        if position is None:
+            raise EntryNotFoundError(entry_id)
+        return int(position)
+
+    def _read(self, reader: Any, body: str, what: str) -> Any:
+        try:
+            return reader(body)
+        except FormatError as error:
+            code = "storage.version" if error.code == "format.version" else "storage.corrupt"
+            msg = f"The stored data of {what} in {self._path} cannot be read: {error.message}"
+            raise StorageError(msg, code=code) from error
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _key(text: str, field: str) -> str:
+    """Refuse an id SQLite cannot store as text (a lone surrogate is not UTF-8)."""
+    if not _encodable(text):
+        msg = f"The {field} holds a lone surrogate, which is not text; pass a valid string."
+        raise ContactValidationError(msg, code="text.character", field=field)
+    return text
+
+
+def _check_limit(limit: int) -> None:
+    if limit < 1:
+        msg = f"limit must be at least 1, got {limit}"
+        raise ValueError(msg)

@@ -77,6 +77,16 @@ ERROR_CODES: Mapping[str, str] = MappingProxyType(
         "activity.not_found": "No activity entry has that id (a paging or relay cursor).",
         "format.invalid": "Interchange data (JSON, vCard, CSV) could not be read.",
         "format.version": "Interchange data has a version this release cannot read.",
+        "csv.columns": "The CSV file lacks a required column, or has no header row.",
+        "csv.row": "A CSV row is malformed or has another number of cells than the header.",
+        "csv.encoding": "A CSV row (or the whole file) is not UTF-8 text.",
+        "csv.too_large": "A CSV cell or row is larger than any contact value can be.",
+        "csv.customer_id": "A CSV row has no usable customer id.",
+        "csv.kind": "The kind column holds something other than email, phone, mobile, website.",
+        "csv.country": "A customer's rows give different billing countries.",
+        "vcard.line": "A vCard line is not a content line (name:value).",
+        "vcard.unsupported": "A vCard property or value type that contactbook does not keep.",
+        "vcard.card": "A second card in a vCard file; one card is read per customer.",
         "contact.error": "The root code, for host subclasses of ContactError without one.",
     }
 )

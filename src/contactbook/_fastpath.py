@@ -23,15 +23,20 @@ __all__ = ["email", "website"]
 # RFC 5322 §3.2.3 atext, ASCII only: what email-validator accepts unquoted before "@".
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-]"
 # An RFC 1123 host name label (letters, digits, inner hyphens, at most 63 characters),
-# then a top-level domain of 2 to 63 ASCII letters.
-_HOST = r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+# then a top-level label that starts and ends with a letter (so it is never all digits,
+# which would make the host an IPv4 address or nothing).
+_HOST = (
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+"
+    r"[A-Za-z](?:[A-Za-z0-9\-]{0,61}[A-Za-z])?"
+)
 
 _EMAIL = re.compile(rf"({_ATEXT}+(?:\.{_ATEXT}+)*)@({_HOST})")
-# RFC 3986 path characters: unreserved, sub-delims, ":" and "@", and "/". No "%" (so
-# no percent escapes to normalise), no "?" or "#" (no query or fragment).
+# RFC 3986 pchar without "%" (so there are no percent escapes to normalise): unreserved,
+# sub-delims, ":" and "@". A path adds "/", a query and a fragment also "?".
+_PCHAR = r"A-Za-z0-9._~!$&'()*+,;=:@\-"
 _WEBSITE = re.compile(
-    rf"(?:([Hh][Tt][Tt][Pp][Ss]?)://)?({_HOST})(?::([1-9][0-9]{{0,4}}))?"
-    r"(/[A-Za-z0-9._~!$&'()*+,;=:@/\-]*)?"
+    rf"(?:([Hh][Tt][Tt][Pp][Ss]?:)?//)?({_HOST})(?::([1-9][0-9]{{0,4}}))?"
+    rf"(/[{_PCHAR}/]*)?((?:\?[{_PCHAR}/?]*)?(?:#[{_PCHAR}/?]*)?)"
 )
 
 # email-validator's limits: RFC 5321 §4.5.3.1.3 (254 octets for the address) and RFC
@@ -71,15 +76,16 @@ def email(text: str, case_insensitive: frozenset[str], reserved_tlds: frozenset[
 def website(text: str) -> str | None:
     """Return the normalised ``http``/``https`` URI for ``text``, or ``None`` if unsure.
 
-    The domain is ``[http[s]://]host[:port][/path]`` with an ASCII DNS host name whose
-    top-level label is letters only, a port without leading zeros and a path of plain
-    RFC 3986 path characters, without percent escapes and without dot segments.
+    The domain is ``[[http[s]:]//]host[:port][/path][?query][#fragment]`` with an
+    ASCII DNS host name whose top-level label starts and ends with a letter, a port
+    without leading zeros, and path, query and fragment of plain RFC 3986 characters:
+    no percent escapes and no dot segments.
     """
     match = _WEBSITE.fullmatch(text)
     if match is None:
         return None
-    scheme, host, port, path = match.groups()
-    scheme = "https" if scheme is None else scheme.lower()
+    scheme, host, port, path, rest = match.groups()
+    scheme = "https" if scheme is None else scheme[:-1].lower()
     if len(host) > _DOMAIN_MAX:
         return None
     if port is not None:
@@ -97,6 +103,7 @@ def website(text: str) -> str | None:
         result = f"{result}:{port}"
     if path is not None:
         result += path
+    result += rest  # query and fragment: nothing to normalise without percent escapes
     if len(result) > _WEBSITE_MAX:
         return None
     return result

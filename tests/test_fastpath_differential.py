@@ -1,0 +1,192 @@
+"""The fast paths return exactly what the reference libraries return, input by input.
+
+``normalize_email`` and ``normalize_website`` read the common shapes without
+email-validator or rfc3986 (``contactbook._fastpath``). These tests run every input
+through both the public normaliser and the reference path (``_email_reference``,
+``_website_reference``: the library alone) and require the same outcome: the same value,
+or the same refusal (code, field and message). Every disagreement is a failure.
+
+The seeded corpus holds a million inputs (half emails, half websites) from
+``benchmarks/corpus.py`` with half of them mistyped, so that many sit right at the edge of
+the fast path's domain. ``CONTACTBOOK_DIFFERENTIAL_N`` sets another total (for example a
+smaller one on a slow machine, or ten million before a release).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import multiprocessing as mp
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from types import ModuleType
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from contactbook import _fastpath, normalize_email, normalize_website
+from contactbook.errors import ContactValidationError
+from contactbook.validation import (
+    _CASE_INSENSITIVE_MAILBOXES,
+    _RESERVED_TLDS,
+    _email_reference,
+    _website_reference,
+)
+
+CORPUS_TOTAL = int(os.environ.get("CONTACTBOOK_DIFFERENTIAL_N", "1000000"))
+
+Outcome = tuple[str, ...]
+
+
+def _corpus_module() -> ModuleType:
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "corpus.py"
+    spec = importlib.util.spec_from_file_location("_contactbook_bench_corpus", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def outcome(normalise: Callable[[str], str], raw: str) -> Outcome:
+    """What a normaliser did with ``raw``: its value, or its refusal in full."""
+    try:
+        return ("value", normalise(raw))
+    except ContactValidationError as error:
+        return ("refused", error.code, str(error.field), error.message)
+
+
+def disagreements(
+    inputs: list[str], fast: Callable[[str], str], reference: Callable[[str], str]
+) -> list[tuple[str, Outcome, Outcome]]:
+    found = []
+    for raw in inputs:
+        mine, theirs = outcome(fast, raw), outcome(reference, raw)
+        if mine != theirs:
+            found.append((raw, mine, theirs))
+    return found
+
+
+def fast_email(text: str) -> str | None:
+    return _fastpath.email(text, _CASE_INSENSITIVE_MAILBOXES, _RESERVED_TLDS)
+
+
+# Pieces that sit on the edges of the fast paths' domains, joined at random by Hypothesis.
+EDGE_PIECES = [
+    "a", "Z", "0", "9", "-", "--", "xn--", ".", "..", "@", "_", "+", "'", "~", "!", "=",
+    "com", "NL", "c", "local", "test", "arpa", "localhost", "postmaster", "Info",
+    "http://", "HTTPS://", "https:", "//", "/", "/.", "/..", "?", "#", ":", ":80", ":443",
+    ":0", ":65535", ":65536", ":080", "%", "%2f", "%41", " ", "\t", "\x00", "\x7f", "é",
+    "\u00a0", "\u200b", "ß", "İ", "K", "[", "]", "<", ">", '"', ",", ";", "\\", "1.2.3.4",
+    "a" * 63, "b" * 64, "x" * 200, "example", "www.",
+]  # fmt: skip
+edge_text = st.lists(st.sampled_from(EDGE_PIECES), max_size=14).map("".join)
+email_shaped = st.tuples(edge_text, edge_text, st.sampled_from(["com", "nl", "c", "local"])).map(
+    lambda parts: f"{parts[0]}@{parts[1]}.{parts[2]}"
+)
+website_shaped = st.tuples(
+    st.sampled_from(["", "http://", "HTTPS://", "//", "ftp://"]),
+    edge_text,
+    st.sampled_from(["", ":8080", ":443", ":80"]),
+    st.lists(st.sampled_from(["/", "a", ".", "..", "%7e", "?", "#", "=", "@", ":"])).map("".join),
+).map("".join)
+
+
+class TestEmailFastPathAgrees:
+    """normalize_email gives exactly what email-validator alone gives, for any input."""
+
+    @given(st.text() | st.emails() | edge_text | email_shaped)
+    @example("John.Doe@Example.COM")
+    @example("PostMaster@example.com")
+    @example("a@b.local")
+    @example("a@xn--mnchen-3ya.de")
+    @example("a@ab--cd.com")
+    @example("a@" + "a" * 63 + ".com")
+    @example("a@" + "a" * 64 + ".com")
+    @example("x" * 250 + "@a.nl")
+    def test_same_outcome_as_the_reference(self, raw: str) -> None:
+        assert outcome(_email_reference, raw) == outcome(normalize_email, raw)
+
+    @given(st.emails() | email_shaped)
+    def test_what_the_fast_path_accepts_the_reference_accepts_identically(self, raw: str) -> None:
+        fast = fast_email(raw)
+        if fast is not None:
+            assert ("value", fast) == outcome(_email_reference, raw)
+
+    def test_the_common_shape_takes_the_fast_path(self) -> None:
+        assert "John.Doe@example.com" == fast_email("John.Doe@Example.COM")
+        assert "postmaster@example.com" == fast_email("PostMaster@example.com")
+
+    def test_what_it_is_unsure_of_it_leaves_to_the_reference(self) -> None:
+        unsure = ["a@b.local", "a@xn--mnchen-3ya.de", "Zoë@x.com", "a@[1.2.3.4]", "a@b.c1"]
+        assert [None] * len(unsure) == [fast_email(raw) for raw in unsure]
+
+
+class TestWebsiteFastPathAgrees:
+    """normalize_website gives exactly what rfc3986 alone gives, for any input."""
+
+    @given(st.text() | edge_text | website_shaped)
+    @example("Example.COM")
+    @example("HTTP://Example.com:80/")
+    @example("example.com:443/a/./b")
+    @example("//x.nl/a?b#c")
+    @example("x.nl:65536")
+    @example("x.nl:080")
+    @example("http.com:80")
+    @example("www.example.com/.well-known/x")
+    def test_same_outcome_as_the_reference(self, raw: str) -> None:
+        assert outcome(_website_reference, raw) == outcome(normalize_website, raw)
+
+    def test_the_common_shape_takes_the_fast_path(self) -> None:
+        assert "https://example.com" == _fastpath.website("Example.COM")
+        assert "http://x.nl:8080/A/b?q=1#top" == _fastpath.website("HTTP://X.nl:8080/A/b?q=1#top")
+        assert "https://x.nl" == _fastpath.website("https://x.nl:443/")
+
+    def test_what_it_is_unsure_of_it_leaves_to_the_reference(self) -> None:
+        unsure = ["x.nl/%7e", "x.nl/a/../b", "bücher.de", "1.2.3.4", "x.nl:99999", "x.nl."]
+        assert [None] * len(unsure) == [_fastpath.website(raw) for raw in unsure]
+
+
+def compare_chunk(kind: str, size: int, seed: int) -> tuple[list[object], int]:
+    """Compare fast and reference on one seeded chunk; return disagreements and fast hits."""
+    corpus = _corpus_module()
+    if kind == "email":
+        inputs = corpus.emails(size, seed=seed, odd=0.5)
+        found = disagreements(inputs, normalize_email, _email_reference)
+        taken = sum(fast_email(raw.strip()) is not None for raw in inputs)
+    else:
+        inputs = corpus.websites(size, seed=seed, odd=0.5)
+        found = disagreements(inputs, normalize_website, _website_reference)
+        taken = sum(_fastpath.website(raw.strip()) is not None for raw in inputs)
+    return list(found[:20]), taken
+
+
+def run_corpus(kind: str, total: int) -> tuple[list[object], int]:
+    """Run ``total`` inputs of ``kind`` in four seeded chunks over two processes."""
+    sizes = [total // 4 + (i < total % 4) for i in range(4)]
+    seeds = [100 + i for i in range(4)] if kind == "email" else [200 + i for i in range(4)]
+    found: list[object] = []
+    taken = 0
+    with ProcessPoolExecutor(max_workers=2, mp_context=mp.get_context("fork")) as pool:
+        for chunk_found, chunk_taken in pool.map(compare_chunk, [kind] * 4, sizes, seeds):
+            found += chunk_found
+            taken += chunk_taken
+    return found, taken
+
+
+class TestMillionInputCorpus:
+    """On a seeded corpus of a million real-world-shaped inputs, no input disagrees."""
+
+    def test_emails(self) -> None:
+        total = CORPUS_TOTAL // 2
+        found, taken = run_corpus("email", total)
+        assert [] == found
+        # The corpus must exercise the fast path, or the comparison proves little.
+        assert taken > total // 4
+
+    def test_websites(self) -> None:
+        total = CORPUS_TOTAL - CORPUS_TOTAL // 2
+        found, taken = run_corpus("website", total)
+        assert [] == found
+        assert taken > total // 4

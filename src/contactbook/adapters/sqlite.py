@@ -140,10 +140,14 @@ class SQLiteStore:
         self._local = threading.local()
         self._connections: list[_Connection] = []
         self._closed = False
+        made = [Path(self._path + suffix) for suffix in ("-wal", "-shm")]
+        made = [side for side in made if not side.exists()]
         try:
             self._prepare()
-        except BaseException:
+        except BaseException as error:
             self.close()
+            if isinstance(error, StorageError) and error.code != "storage.locked":
+                _remove_empty(made)
             raise
 
     # ----------------------------------------------------------------- the file
@@ -227,13 +231,19 @@ class SQLiteStore:
         its own. ``target`` is overwritten. Copying the file alone is not a backup under
         WAL: recent commits may live only in the ``-wal`` file beside it.
         """
-        source = self._connection()
+        if self._closed:
+            self._connection()  # raises: the store is closed
         try:
-            copy = sqlite3.connect(os.fspath(target), timeout=self._timeout)
+            # A connection of its own, so that no thread's open unit of work is copied.
+            source = sqlite3.connect(self._path, timeout=self._timeout)
             try:
-                source.backup(copy)
+                copy = sqlite3.connect(os.fspath(target), timeout=self._timeout)
+                try:
+                    source.backup(copy)
+                finally:
+                    copy.close()
             finally:
-                copy.close()
+                source.close()
         except sqlite3.Error as error:
             raise self._error(error) from error
 
@@ -521,6 +531,20 @@ class SQLiteStore:
             code = "storage.version" if error.code == "format.version" else "storage.corrupt"
             msg = f"The stored data of {what} in {self._path} cannot be read: {error.message}"
             raise StorageError(msg, code=code) from error
+
+
+def _remove_empty(made: list[Path]) -> None:
+    """Remove the -wal and -shm files that opening a refused file made, if they hold nothing.
+
+    SQLite makes them beside a WAL-mode file as soon as it reads it; a refused file is
+    left as it was found. A -wal file with content is kept (it may hold someone's data),
+    and its -shm with it.
+    """
+    wal = [side for side in made if side.name.endswith("-wal")]
+    if any(side.exists() and side.stat().st_size > 0 for side in wal):
+        return
+    for side in made:
+        side.unlink(missing_ok=True)
 
 
 def _encodable(text: str) -> bool:

@@ -8,7 +8,8 @@ and Python version (``random.Random`` with an int seed is stable across versions
 By default about 85% of inputs are the shapes people type (most of them valid); the rest
 (the fraction ``odd``) carry one of the mistakes and oddities seen in real customer
 files: padding, wrong case, dropped or doubled characters, two addresses in one field,
-display names, internationalised names, reserved domains, dot segments, ports out of range, user names in URLs, other schemes.
+display names, internationalised names, reserved domains, dot segments, ports out of
+range, user names in URLs, other schemes.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ _PATHS = ["", "", "", "", "", "", "", "", "/", "/", "/", "/about",
           "/shop/item(1)", "/a;b=c", "/a:b@c", "//double", "/.well-known/x", "/..",
           "/a/.", "/ü", "/x\t", "/\x00", "/a/b?x=%2a#f", "/*!$&'+,="]  # fmt: skip
 _TLDS = ["com"] * 8 + ["nl", "de", "co.uk", "io", "org", "net", "be", "fr"] * 3 + [
-    "info", "museum", "travel", "COM", "local", "test", "x1", "c", "онлайн", "xn--p1ai"]  # fmt: skip
+    "info", "museum", "travel", "COM", "local", "test", "x1", "c", "онлайн", "xn--p1ai"
+]  # fmt: skip
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _LABEL_CHARS = _LETTERS * 3 + "0123456789-"
 _PATH_CHARS = _LETTERS + "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/"

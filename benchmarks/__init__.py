@@ -1,0 +1,1 @@
+"""contactbook's benchmark suite: ``python -m benchmarks`` (see benchmarks/run.py)."""

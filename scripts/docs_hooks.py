@@ -7,10 +7,13 @@
 - A page written under ``docs/<section>/`` but not listed in ``mkdocs.yml`` is added at
   the end of the nav section that holds that folder's pages, so a new guide is never
   unreachable. List it in ``mkdocs.yml`` to give it its place and title.
+- A page listed in ``mkdocs.yml`` but not written (yet) is left out of the nav, so the
+  nav can name the pages planned. Links *to* a missing page still fail the build.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -68,8 +71,10 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     nav = config.nav or []
     api = [{f"{m}": f"{API_DIR}/{m}.md"} for m in public_modules()]
     _fill_section(nav, API_SECTION, api)
-    listed = set(_paths(nav))
     docs = Path(config.docs_dir)
+    generated = {entry for page in api for entry in page.values()}
+    nav = _existing(nav, lambda uri: uri in generated or (docs / uri).is_file())
+    listed = set(_paths(nav))
     for section in nav:
         if not isinstance(section, dict):
             continue
@@ -94,6 +99,22 @@ def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
     for module in public_modules():
         files.append(File.generated(config, f"{API_DIR}/{module}.md", content=api_page(module)))
     return files
+
+
+def _existing(nav: list[Any], exists: Callable[[str], bool]) -> list[Any]:
+    """``nav`` without the pages not written yet (and sections left empty)."""
+    kept: list[Any] = []
+    for item in nav:
+        if isinstance(item, str):
+            if exists(item):
+                kept.append(item)
+            continue
+        (title, value), *_ = item.items()
+        if isinstance(value, str) and exists(value):
+            kept.append({title: value})
+        elif isinstance(value, list) and (entries := _existing(value, exists)):
+            kept.append({title: entries})
+    return kept
 
 
 def _fill_section(nav: list[Any], title: str, entries: list[Any]) -> bool:

@@ -1,0 +1,354 @@
+"""Bulk checking of CSV exports: both shapes, normalised output, the report, hostile files."""
+
+import csv
+import io
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from contactbook import ContactKind, ContactSet, FormatError, add, apply
+from contactbook.interchange import csvio
+from contactbook.interchange.csvio import (
+    NORMALISED_HEADER,
+    REPORT_HEADER,
+    Columns,
+    Shape,
+    changes_for,
+    check_file,
+    open_export,
+    safe_cell,
+)
+
+EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
+
+
+def run(data, **options):
+    """Check ``data`` (bytes or str); return (summary, normalised rows, report rows)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    normalised, report = io.StringIO(), io.StringIO()
+    summary = check_file(io.BytesIO(data), normalised=normalised, report=report, **options)
+    out = list(csv.reader(io.StringIO(normalised.getvalue())))
+    problems = list(csv.reader(io.StringIO(report.getvalue())))
+    assert list(NORMALISED_HEADER) == out[0]
+    assert list(REPORT_HEADER) == problems[0]
+    return summary, out[1:], [dict(zip(REPORT_HEADER, row, strict=True)) for row in problems[1:]]
+
+
+def where(report):
+    return [(int(p["row"]), p["column"], p["code"]) for p in report]
+
+
+class TestCustomerShape:
+    """One row per customer: each cell is normalised; a row with an error is skipped."""
+
+    def test_clean_rows_are_normalised(self):
+        summary, out, report = run(
+            "customer_id,country,email,phone,mobile,website\n"
+            "1001,NL,Ann@Example.COM,020 123 4567,06 12345678,Example.nl\n"
+            "1002,de,,030 1234567,,\n"
+        )
+        assert [
+            ["1001", "NL", "email", "Ann@example.com", ""],
+            ["1001", "NL", "phone", "+31201234567", ""],
+            ["1001", "NL", "mobile", "+31612345678", ""],
+            ["1001", "NL", "website", "https://example.nl", ""],
+            ["1002", "DE", "phone", "+49301234567", ""],
+        ] == out
+        assert [] == report
+        assert (2, 2, 5, 0, True) == (
+            summary.rows,
+            summary.customers,
+            summary.points,
+            summary.rows_with_errors,
+            summary.clean,
+        )
+
+    def test_every_problem_of_a_row_is_reported_and_the_row_skipped(self):
+        summary, out, report = run(
+            "customer_id,country,email,phone,mobile,website\n"
+            "1001,NL,ann@example,020 123,06 12345678,javascript:alert(1)\n"
+            "1002,XX,b@example.com,020 1234567,+31 6 12345678,\n"
+        )
+        assert [] == out
+        assert [
+            (2, "email", "email.invalid"),
+            (2, "phone", "phone.invalid"),
+            (2, "website", "website.scheme"),
+            (3, "country", "region.invalid"),
+        ] == where(report)
+        assert {"error"} == {p["severity"] for p in report}
+        assert ("1001", "ann@example") == (report[0]["customer_id"], report[0]["input"])
+        assert 2 == summary.rows_with_errors
+        assert not summary.clean
+
+    def test_warnings_are_reported_but_the_row_is_kept(self):
+        summary, out, report = run("customer_id,country,mobile\n1,NL,020 1234567\n")
+        assert [["1", "NL", "mobile", "+31201234567", ""]] == out
+        assert [(2, "mobile", "mobile.fixed_line")] == where(report)
+        assert "warning" == report[0]["severity"]
+        assert summary.clean
+
+    def test_column_names_are_configurable_and_reported_as_in_the_file(self):
+        columns = Columns(customer_id="Klantnummer", country="Land", email="E-mailadres")
+        with pytest.raises(FormatError, match="E-mailadres"):
+            run("KLANTNUMMER,Land\n7,NL\n", columns=columns)
+        _, out, report = run(
+            "Klantnummer,Land,E-mailadres\n7,NL,a@example.com\n8,NL,nope\n", columns=columns
+        )
+        assert [["7", "NL", "email", "a@example.com", ""]] == out
+        assert [(3, "E-mailadres", "email.invalid")] == where(report)
+
+    def test_adjacent_rows_of_one_customer_make_one_set(self):
+        _, out, report = run(
+            "customer_id,country,email\n1,NL,a@example.com\n1,,A@EXAMPLE.COM\n1,NL,b@example.com\n"
+        )
+        assert [
+            ["1", "NL", "email", "a@example.com", ""],
+            ["1", "NL", "email", "b@example.com", ""],
+        ] == out
+        assert [(3, "email", "contact.duplicate")] == where(report)
+
+
+class TestPointShape:
+    """One row per point: kind, value and description; a customer has one country."""
+
+    def test_points_with_descriptions(self):
+        summary, out, report = run(
+            "customer_id,country,kind,value,description\n"
+            "1,NL,email,ann@example.com,\n"
+            "1,,Mobile,06 12345678,  Emergency   Contact \n"
+            "1,NL,telephone,020 1234567,Work\n"
+            "2,GB,fax,020 7946 0958,\n"
+            "2,DE,email,x@example.de,\n"
+            "2,GB,url,example.co.uk,Shop\n"
+        )
+        assert [
+            ["1", "NL", "email", "ann@example.com", ""],
+            ["1", "NL", "mobile", "+31612345678", "Emergency Contact"],
+            ["1", "NL", "phone", "+31201234567", "Work"],
+            ["2", "GB", "website", "https://example.co.uk", "Shop"],
+        ] == out
+        assert [(5, "kind", "csv.kind"), (6, "country", "csv.country")] == where(report)
+        assert (6, 2, 4) == (summary.rows, summary.customers, summary.points)
+
+    def test_description_problems_point_at_the_description_column(self):
+        _, _, report = run(
+            "customer_id,country,kind,value,description\n1,NL,email,a@example.com,"
+            + "x" * 101
+            + "\n"
+        )
+        assert [(2, "description", "description.too_long")] == where(report)
+
+    def test_the_hundred_point_limit_holds_per_customer(self):
+        rows = "".join(f"9,NL,email,user{i}@example.com,\n" for i in range(101))
+        _, out, report = run("customer_id,country,kind,value,description\n" + rows)
+        assert 100 == len(out)
+        assert [(102, "value", "contact.limit")] == where(report)
+
+    def test_a_customer_with_too_many_rows_is_not_read_without_bound(self, monkeypatch):
+        monkeypatch.setattr(csvio, "MAX_CUSTOMER_ROWS", 3)
+        rows = "".join(f"9,email,user{i}@example.com\n" for i in range(7))
+        summary, out, report = run("customer_id,kind,value\n" + rows)
+        assert 3 == len(out)
+        assert [(r, "", "contact.limit") for r in range(5, 9)] == where(report)
+        assert 7 == summary.rows
+
+    def test_shape_can_be_forced(self):
+        with pytest.raises(FormatError) as caught:
+            open_export(io.BytesIO(b"customer_id,email\n"), shape=Shape.POINT)
+        assert "csv.columns" == caught.value.code
+
+
+class TestHostileFiles:
+    """Broken, huge or malicious files give clear problems, never a traceback."""
+
+    @pytest.mark.parametrize(
+        ("data", "code"),
+        [
+            (b"", "csv.columns"),
+            (b"name,address\nx,y\n", "csv.columns"),
+            (b"customer_id,country\n1,NL\n", "csv.columns"),
+            (b"customer_id,kind\n1,email\n", "csv.columns"),
+            ("customer_id,email\n1,a@b.nl\n".encode("utf-16"), "csv.encoding"),
+            (b"customer_id,\xe9mail\n", "csv.encoding"),
+        ],
+        ids=["empty", "unknown columns", "no value column", "no value", "utf-16", "cp1252 head"],
+    )
+    def test_unreadable_files_are_a_format_error(self, data, code):
+        with pytest.raises(FormatError) as caught:
+            check_file(io.BytesIO(data))
+        assert code == caught.value.code
+        assert "column" in str(caught.value) or "UTF-8" in str(caught.value)
+
+    def test_unknown_encoding_name_is_a_format_error(self):
+        with pytest.raises(FormatError, match="utf-8"):
+            check_file(io.BytesIO(b"customer_id,email\n"), encoding="klingon")
+
+    def test_a_row_in_another_encoding_is_reported_and_the_rest_read(self):
+        data = b"customer_id,country,email\n1,NL,ann@example.com\n2,FR," + (
+            "rené@example.fr\n3,NL,b@example.com\n".encode("cp1252")
+        )
+        _, out, report = run(data)
+        assert ["1", "3"] == [row[0] for row in out]
+        assert [(3, "", "csv.encoding")] == where(report)
+
+    def test_another_encoding_can_be_named(self):
+        data = "customer_id,country,email\n2,FR,rené@example.fr\n".encode("cp1252")
+        _, out, _ = run(data, encoding="cp1252")
+        assert [["2", "FR", "email", "rené@example.fr", ""]] == out
+
+    def test_a_byte_order_mark_is_skipped(self):
+        _, out, report = run(b"\xef\xbb\xbfcustomer_id,email\n1,a@example.com\n")
+        assert [["1", "", "email", "a@example.com", ""]] == out
+        assert [] == report
+
+    def test_ten_megabytes_in_one_cell(self):
+        huge = "x" * 10_000_000
+        _, out, report = run(f'customer_id,email\n1,{huge}\n2,"{huge}\n{huge}"\n3,c@example.com\n')
+        assert ["3"] == [row[0] for row in out]
+        assert {"csv.too_large"} == {p["code"] for p in report}
+        assert all(len(p["input"]) <= 200 for p in report)
+
+    def test_nul_bytes_and_control_characters(self):
+        _, out, report = run(
+            b"customer_id,country,email,phone\n1\x00,NL,a@example.com,\n2,NL,a\x00@example.com,"
+            b"020\x00 1234567\n"
+        )
+        assert [] == out
+        assert [
+            (2, "customer_id", "csv.customer_id"),
+            (3, "email", "email.invalid"),
+            (3, "phone", "phone.invalid"),
+        ] == where(report)
+        assert all("\x00" not in p["input"] for p in report)
+
+    def test_short_and_long_rows(self):
+        _, out, report = run(
+            "customer_id,country,email\n1,NL\n2,NL,b@example.com,,\n3,NL,c@example.com,extra\n"
+        )
+        assert [["2", "NL", "email", "b@example.com", ""]] == out
+        assert [(2, "", "csv.row"), (4, "", "csv.row")] == where(report)
+
+    def test_blank_lines_are_skipped(self):
+        summary, out, report = run("customer_id,email\n\n1,a@example.com\n,\n\n")
+        assert (1, 1, []) == (summary.rows, len(out), report)
+
+    def test_formula_cells_are_neutralised_in_everything_written(self):
+        _, out, report = run(
+            "customer_id,country,kind,value,description\n"
+            "=1+1,NL,email,=a@example.com,@SUM(A1)\n"
+            "2,NL,mobile,+31 6 12345678,-Emergency\n"
+            '3,NL,email,"=HYPERLINK(""http://evil"")",\n'
+        )
+        assert [
+            ["'=1+1", "NL", "email", "'=a@example.com", "'@SUM(A1)"],
+            ["2", "NL", "mobile", "+31612345678", "'-Emergency"],
+        ] == out
+        assert '\'=HYPERLINK("http://evil")' == report[0]["input"]
+
+
+class TestSafeCell:
+    """Only cells a spreadsheet would run are changed; E.164 numbers stay exact."""
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("=1+1", "'=1+1"),
+            ("+1+1", "'+1+1"),
+            ("-2", "'-2"),
+            ("@x", "'@x"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("+31612345678", "+31612345678"),
+            ("+31 6 12345678", "'+31 6 12345678"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ],
+    )
+    def test_cells(self, text, expected):
+        assert expected == safe_cell(text)
+
+
+class TestParallelJobs:
+    """Several processes give the same output, in the same order, as one."""
+
+    def test_two_jobs_match_one(self):
+        rows = "".join(
+            f"{i},NL,user{i}@example.com,020 {1000000 + i * 7919 % 8999999},"
+            f"{'bad' * (i % 97 == 0)}\n"
+            for i in range(2500)
+        )
+        data = "customer_id,country,email,phone,website\n" + rows
+        one = run(data, jobs=1)
+        two = run(data, jobs=2)
+        assert one[1] == two[1]
+        assert one[2] == two[2]
+        assert one[0] == two[0]
+
+
+class TestChangesFor:
+    """Import merges a checked customer: it adds what is missing and never removes."""
+
+    def block(self, text):
+        export = open_export(io.BytesIO(text.encode()))
+        (block,) = list(export.blocks())
+        return block
+
+    def test_merge_is_idempotent(self):
+        block = self.block(
+            "customer_id,country,kind,value,description\n"
+            "1,NL,email,ann@example.com,Billing\n1,NL,mobile,06 12345678,\n"
+        )
+        stored = add(ContactSet(), EMAIL, "ANN@example.com")
+        stored = add(stored, WEBSITE, "example.com")
+        changes = changes_for(stored, block)
+        merged = apply(stored, changes, region=block.country).contacts
+        assert [
+            (EMAIL, "ANN@example.com", "Billing"),
+            (WEBSITE, "https://example.com", None),
+            (MOBILE, "+31612345678", None),
+        ] == [(p.kind, p.value, p.description) for p in merged]
+        assert "06 12345678" == merged.points[-1].entered
+        assert [] == changes_for(merged, block)
+
+    def test_customer_shape_leaves_descriptions_alone(self):
+        block = self.block("customer_id,country,email\n1,NL,ann@example.com\n")
+        stored = add(ContactSet(), EMAIL, "ann@example.com", "Billing")
+        assert [] == changes_for(stored, block)
+
+
+cells = st.text(st.characters(), max_size=40) | st.sampled_from(
+    ['"', '""', "\r", "\n", ",", "\x00", "=1", "+31612345678", "06 12345678", "a@b.nl"]
+)
+
+
+class TestProperties:
+    """Arbitrary cells and arbitrary bytes never crash the reader."""
+
+    @given(st.lists(st.lists(cells, min_size=1, max_size=7), max_size=8))
+    def test_any_cells(self, rows):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["customer_id", "country", "kind", "value", "description"])
+        writer.writerows(rows)
+        summary, out, report = run(buffer.getvalue().encode("utf-8", "surrogatepass"))
+        assert summary.points == len(out)
+        assert sum(summary.errors.values()) == len([p for p in report if p["severity"] == "error"])
+        assert all(p["code"] and p["message"] for p in report)
+
+    @given(st.binary(max_size=300))
+    def test_any_bytes(self, data):
+        try:
+            summary, _, report = run(b"customer_id,country,email,phone\n" + data)
+        except FormatError as error:
+            pytest.fail(f"the header was fine, yet: {error}")
+        assert sum(summary.errors.values()) == len([p for p in report if p["severity"] == "error"])
+
+    @given(st.binary(max_size=100))
+    def test_any_header(self, data):
+        try:
+            run(data)
+        except FormatError as error:
+            assert error.code in {"csv.columns", "csv.encoding"}

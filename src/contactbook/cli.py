@@ -1,0 +1,595 @@
+"""The ``contactbook`` command: check, import, show and edit contact details from a shell.
+
+A thin shell over :class:`~contactbook.service.ContactService`, the SQLite store and the
+interchange modules: it parses arguments, calls them, and prints what they return. Every
+rule lives in the library. A :class:`~contactbook.errors.ContactError` becomes one line
+on standard error (``contactbook: error [code]: message``) and exit status 1; a usage
+error exits with 2 (click's convention).
+
+It is a local, single-user tool: the authorizer allows everything
+(:class:`~contactbook.adapters.memory.AllowAll`) and the actor written to the activity
+log is the operating-system user unless ``--actor`` names another. A host with real
+permissions uses the library, not this command.
+
+Install it with the ``cli`` extra (``pip install 'contactbook[cli]'``): click for the
+commands, rich for tables and, on a terminal, progress bars.
+"""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+import click
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from contactbook.adapters.memory import AllowAll
+from contactbook.adapters.sqlite import SQLiteStore
+from contactbook.audit import ActivityEntry
+from contactbook.errors import ContactError
+from contactbook.interchange.csvio import (
+    Columns,
+    CustomerBlock,
+    RowProblem,
+    Shape,
+    Summary,
+    changes_for,
+    check_file,
+)
+from contactbook.interchange.jsonform import dump_set
+from contactbook.interchange.vcard import dump_vcard
+from contactbook.model import ContactKind, ContactPoint, ContactSet
+from contactbook.operations import UNCHANGED, AddPoint, EditPoint, RemovePoint
+from contactbook.ports import Permission
+from contactbook.service import ContactService, Saved
+from contactbook.validation import format_phone
+
+__all__ = ["main"]
+
+DEFAULT_DB = "contactbook.sqlite3"
+_KINDS = {kind.value: kind for kind in ContactKind}
+_LABELS = {
+    ContactKind.EMAIL: "Email",
+    ContactKind.PHONE: "Telephone",
+    ContactKind.MOBILE: "Mobile",
+    ContactKind.WEBSITE: "Website",
+}
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+@contextmanager
+def _failures() -> Iterator[None]:
+    """Turn refusals and file errors into one line on stderr and exit status 1."""
+    try:
+        yield
+    except ContactError as error:
+        click.echo(f"contactbook: error [{error.code}]: {error.message}", err=True)
+        sys.exit(1)
+    except OSError as error:
+        where = f" {error.filename}" if error.filename else ""
+        click.echo(f"contactbook: error: cannot use{where}: {error.strerror or error}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("contactbook: interrupted", err=True)
+        sys.exit(130)
+
+
+def _console() -> Console:
+    # Markup off: customer data ("[bold]") is printed as it is. Piped output gets a wide
+    # line so that tables are not cut.
+    width = None if sys.stdout.isatty() else 200
+    return Console(markup=False, highlight=False, emoji=False, width=width)
+
+
+class _Context:
+    """What every command gets: where the store is and who acts."""
+
+    def __init__(self, db: str, actor: str):
+        self.db = db
+        self.actor = actor
+
+    @contextmanager
+    def service(self) -> Iterator[tuple[ContactService, SQLiteStore]]:
+        with SQLiteStore(self.db) as store:
+            yield ContactService(store, store, AllowAll(), transaction=store.transaction), store
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in the environment or the password file
+        return "unknown"
+
+
+def _command(function: _F) -> _F:
+    """Run a command's body with the failure handling; hand it the context."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with _failures():
+            return function(click.get_current_context().obj, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    envvar="CONTACTBOOK_DB",
+    default=DEFAULT_DB,
+    show_default=True,
+    help="The SQLite database file (or set CONTACTBOOK_DB).",
+)
+@click.option("--actor", default=None, help="Who acts, for the activity log [default: OS user].")
+@click.version_option(package_name="contactbook")
+@click.pass_context
+def cli(ctx: click.Context, db: str, actor: str | None) -> None:
+    """Check, import, show and edit customers' contact details."""
+    ctx.obj = _Context(db, actor or _os_user())
+
+
+# --------------------------------------------------------------------------- check, import
+
+
+def _csv_options(function: _F) -> _F:
+    options = [
+        click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Where to write the normalised rows [default: FILE.normalised.csv here].",
+        ),
+        click.option(
+            "--report",
+            "-r",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Where to write the error report [default: FILE.report.csv here].",
+        ),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(min=1),
+            default=os.cpu_count() or 1,
+            show_default="all cores",
+            help="Worker processes for large files.",
+        ),
+        click.option("--encoding", default="utf-8", show_default=True, help="The file's encoding."),
+        click.option(
+            "--shape",
+            type=click.Choice([shape.value for shape in Shape]),
+            help="customer (a row per customer) or point (a row per contact point) "
+            "[default: from the header].",
+        ),
+        click.option(
+            "--column",
+            "renames",
+            multiple=True,
+            metavar="FIELD=NAME",
+            help="The file's name for a column, e.g. --column email=E-mail (repeatable). "
+            f"Fields: {', '.join(_fields())}.",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _fields() -> list[str]:
+    """Return the column fields that ``--column`` can rename."""
+    return [field.name for field in attrs.fields(Columns)]
+
+
+def _columns(renames: tuple[str, ...]) -> Columns:
+    names: dict[str, str] = {}
+    for rename in renames:
+        field, equals, name = rename.partition("=")
+        if not equals or field.strip() not in _fields() or not name.strip():
+            msg = f"{rename!r} is not FIELD=NAME with FIELD one of {', '.join(_fields())}."
+            raise click.BadParameter(msg, param_hint="--column")
+        names[field.strip()] = name.strip()
+    return Columns(**names)
+
+
+def _run_check(
+    file: Path,
+    output: Path | None,
+    report: Path | None,
+    *,
+    jobs: int,
+    encoding: str,
+    shape: str | None,
+    renames: tuple[str, ...],
+    on_block: Callable[[CustomerBlock], list[RowProblem]] | None = None,
+) -> tuple[Summary, Path, Path]:
+    columns = _columns(renames)
+    output = output or Path(f"{file.stem}.normalised.csv")
+    report = report or Path(f"{file.stem}.report.csv")
+    size = file.stat().st_size
+    # utf-8-sig: a byte-order mark tells spreadsheets the file is UTF-8.
+    with (
+        file.open("rb") as source,
+        output.open("w", encoding="utf-8-sig", newline="") as out,
+        report.open("w", encoding="utf-8-sig", newline="") as problems,
+        _progress(size) as progress,
+    ):
+        summary = check_file(
+            source,
+            normalised=out,
+            report=problems,
+            columns=columns,
+            shape=Shape(shape) if shape else None,
+            encoding=encoding,
+            jobs=jobs,
+            progress=progress,
+            on_block=on_block,
+        )
+    return summary, output, report
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
+    """Show a progress bar on standard error, on a terminal only."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bar = Progress(
+        "{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    with bar:
+        task = bar.add_task("checking", total=total)
+        yield lambda done: bar.update(task, completed=done)
+
+
+def _print_summary(summary: Summary, output: Path, report: Path, *, extra: str = "") -> None:
+    console = _console()
+    table = Table(title="Check summary", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for label, count in [
+        ("rows", summary.rows),
+        ("customers", summary.customers),
+        ("contact points accepted", summary.points),
+        ("rows with errors (skipped)", summary.rows_with_errors),
+    ]:
+        table.add_row(label, f"{count:,}")
+    console.print(table)
+    for title, counts in [("Errors", summary.errors), ("Warnings", summary.warnings)]:
+        if counts:
+            by_code = Table(title=f"{title} by code")
+            by_code.add_column("code")
+            by_code.add_column("count", justify="right")
+            for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+                by_code.add_row(code, f"{count:,}")
+            console.print(by_code)
+    console.print(f"normalised rows: {output}")
+    console.print(f"error report:    {report}")
+    if extra:
+        console.print(extra)
+
+
+@cli.command()
+@_csv_options
+@click.option(
+    "--ignore-errors", is_flag=True, help="Exit with status 0 even when rows have errors."
+)
+@_command
+def check(
+    ctx: _Context,
+    /,
+    *,
+    file: Path,
+    output: Path | None,
+    report: Path | None,
+    jobs: int,
+    encoding: str,
+    shape: str | None,
+    renames: tuple[str, ...],
+    ignore_errors: bool,
+) -> None:
+    """Validate and normalise a customer export (CSV); write the rows and a report.
+
+    Exit status 0 only when no row has an error (or with --ignore-errors).
+    """
+    summary, output, report = _run_check(
+        file, output, report, jobs=jobs, encoding=encoding, shape=shape, renames=renames
+    )
+    _print_summary(summary, output, report)
+    if not summary.clean and not ignore_errors:
+        sys.exit(1)
+
+
+@cli.command(name="import")
+@_csv_options
+@click.option(
+    "--ignore-errors", is_flag=True, help="Exit with status 0 even when rows have errors."
+)
+@_command
+def import_(
+    ctx: _Context,
+    /,
+    *,
+    file: Path,
+    output: Path | None,
+    report: Path | None,
+    jobs: int,
+    encoding: str,
+    shape: str | None,
+    renames: tuple[str, ...],
+    ignore_errors: bool,
+) -> None:
+    """Check an export, then store each customer's accepted points in the database.
+
+    One batch (one activity entry) per customer; values already stored are left as
+    they are, so importing the same file twice changes nothing the second time.
+    """
+    stored = unchanged = 0
+    with ctx.service() as (service, _store):
+
+        def store_block(block: CustomerBlock) -> list[RowProblem]:
+            nonlocal stored, unchanged
+            if not block.customer_id or not block.points:
+                return []
+            try:
+                current = service.read(ctx.actor, block.customer_id)
+                changes = changes_for(current.contacts, block)
+                if not changes:
+                    unchanged += 1
+                    return []
+                service.update(
+                    ctx.actor,
+                    block.customer_id,
+                    changes,
+                    region=block.country,
+                    expected_version=current.version,
+                )
+            except ContactError as error:
+                problem = RowProblem(
+                    block.first_row, block.customer_id, "", error.code, error.message
+                )
+                return [problem]
+            stored += 1
+            return []
+
+        summary, output, report = _run_check(
+            file,
+            output,
+            report,
+            jobs=jobs,
+            encoding=encoding,
+            shape=shape,
+            renames=renames,
+            on_block=store_block,
+        )
+    _print_summary(
+        summary,
+        output,
+        report,
+        extra=f"stored: {stored:,} customer(s) changed, {unchanged:,} already up to date "
+        f"(database {ctx.db})",
+    )
+    if not summary.clean and not ignore_errors:
+        sys.exit(1)
+
+
+# --------------------------------------------------------------------------- one customer
+
+
+def _shown(point: ContactPoint) -> str:
+    if point.kind in (ContactKind.PHONE, ContactKind.MOBILE):
+        return format_phone(point.value)
+    return point.value
+
+
+def _groups(contacts: ContactSet) -> dict[str, list[ContactPoint]]:
+    groups: dict[str, list[ContactPoint]] = {}
+    names: dict[str, str] = {}
+    for point in contacts.additional():
+        label = point.description or ""
+        key = names.setdefault(label.casefold(), label)
+        groups.setdefault(key, []).append(point)
+    return groups
+
+
+def _print_card(customer_id: str, contacts: ContactSet, version: int) -> None:
+    console = _console()
+    console.print(Text(f"Contact — customer {customer_id} (version {version})", style="bold"))
+    if contacts.is_empty:
+        console.print("This customer has no contact details. Add them with: contactbook add")
+        return
+    primary = Table(title="Primary contact details", title_justify="left")
+    for column in ("id", "kind", "value", "description"):
+        primary.add_column(column)
+    for kind, point in contacts.primaries().items():
+        primary.add_row(str(point.id), _LABELS[kind], _shown(point), point.description or "")
+    console.print(primary)
+    groups = _groups(contacts)
+    if groups:
+        additional = Table(title="Additional contact details", title_justify="left")
+        for column in ("group", "id", "kind", "value"):
+            additional.add_column(column)
+        for label, points in groups.items():
+            for point in points:
+                additional.add_row(
+                    label or "(no description)", str(point.id), _LABELS[point.kind], _shown(point)
+                )
+        console.print(additional)
+
+
+@cli.command()
+@click.argument("customer")
+@_command
+def show(ctx: _Context, /, *, customer: str) -> None:
+    """Show a customer's contact card: primaries, then the others by description."""
+    with ctx.service() as (service, _store):
+        stored = service.read(ctx.actor, customer)
+    _print_card(customer, stored.contacts, stored.version)
+
+
+def _print_saved(saved: Saved) -> None:
+    console = _console()
+    for warning in saved.warnings:
+        console.print(f"warning [{warning.code}]: {warning.message}")
+    if saved.entry is None:
+        console.print("Nothing changed.")
+    else:
+        console.print(saved.entry.summary())
+        console.print(f"Saved as version {saved.version}.")
+
+
+_country = click.option(
+    "--country",
+    help="The customer's billing country (ISO 3166-1 alpha-2, e.g. NL), for numbers "
+    "written without a country code.",
+)
+
+
+@cli.command()
+@click.argument("customer")
+@click.argument("kind", type=click.Choice(list(_KINDS), case_sensitive=False))
+@click.argument("value")
+@click.option("--description", "-d", help="A label such as 'Billing Contact'.")
+@_country
+@_command
+def add(
+    ctx: _Context,
+    /,
+    *,
+    customer: str,
+    kind: str,
+    value: str,
+    description: str | None,
+    country: str | None,
+) -> None:
+    """Add a contact point (the first of its kind becomes primary)."""
+    change = AddPoint(_KINDS[kind.lower()], value, description)
+    with ctx.service() as (service, _store):
+        _print_saved(service.update(ctx.actor, customer, [change], region=country))
+
+
+@cli.command()
+@click.argument("customer")
+@click.argument("point_id", type=int)
+@click.option("--value", help="The new value.")
+@click.option("--description", "-d", help="The new description.")
+@click.option("--clear-description", is_flag=True, help="Remove the description.")
+@_country
+@_command
+def edit(
+    ctx: _Context,
+    /,
+    *,
+    customer: str,
+    point_id: int,
+    value: str | None,
+    description: str | None,
+    clear_description: bool,
+    country: str | None,
+) -> None:
+    """Change a point's value and/or description (it keeps its id and its place)."""
+    if description is not None and clear_description:
+        msg = "give --description or --clear-description, not both"
+        raise click.UsageError(msg)
+    if value is None and description is None and not clear_description:
+        msg = "say what to change: --value, --description or --clear-description"
+        raise click.UsageError(msg)
+    change = EditPoint(
+        point_id,
+        value=UNCHANGED if value is None else value,
+        description=None
+        if clear_description
+        else (UNCHANGED if description is None else description),
+    )
+    with ctx.service() as (service, _store):
+        _print_saved(service.update(ctx.actor, customer, [change], region=country))
+
+
+@cli.command()
+@click.argument("customer")
+@click.argument("point_id", type=int)
+@_command
+def remove(ctx: _Context, /, *, customer: str, point_id: int) -> None:
+    """Remove a point; the next of its kind becomes primary."""
+    with ctx.service() as (service, _store):
+        _print_saved(service.update(ctx.actor, customer, [RemovePoint(point_id)]))
+
+
+def _print_entry(console: Console, entry: ActivityEntry) -> None:
+    console.print(
+        Text(
+            f"{entry.at:%Y-%m-%d %H:%M:%S} UTC  {entry.actor}  version {entry.version}",
+            style="bold",
+        )
+    )
+    for line in entry.summary().splitlines():
+        console.print(f"  {line}")
+
+
+@cli.command()
+@click.argument("customer")
+@click.option("--limit", "-n", type=click.IntRange(1, 1000), default=20, show_default=True)
+@_command
+def log(ctx: _Context, /, *, customer: str, limit: int) -> None:
+    """Show a customer's activity log, newest first."""
+    with ctx.service() as (service, store):
+        service.authorize(ctx.actor, Permission.READ_CONTACT_DETAILS, customer)
+        entries = store.entries(customer, limit=limit)
+    console = _console()
+    if not entries:
+        console.print(f"No activity for customer {customer}.")
+    for entry in entries:
+        _print_entry(console, entry)
+
+
+@cli.command()
+@click.argument("customer")
+@click.option(
+    "--format",
+    "-f",
+    "form",
+    type=click.Choice(["json", "vcard"]),
+    default="json",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file [default: standard output].",
+)
+@_command
+def export(ctx: _Context, /, *, customer: str, form: str, output: Path | None) -> None:
+    """Write a customer's contact set as JSON (the contactbook form) or vCard 4.0."""
+    with ctx.service() as (service, _store):
+        contacts = service.read(ctx.actor, customer).contacts
+    if form == "json":
+        text = dump_set(contacts) + "\n"
+    else:
+        text = dump_vcard(
+            contacts, full_name=f"Customer {customer}", uid=f"urn:contactbook:customer:{customer}"
+        )
+    if output is None:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+    else:
+        output.write_bytes(text.encode("utf-8"))
+
+
+def main() -> None:
+    """Run the ``contactbook`` command (the console script's entry point)."""
+    cli(prog_name="contactbook")

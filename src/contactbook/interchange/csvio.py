@@ -655,6 +655,12 @@ def _check_group(plan: _Plan, group: list[_Row]) -> CustomerBlock:
             continue
         if not row.items:
             continue
+        if not row.customer_id:
+            # A row without a usable id belongs to no customer: check it on its own.
+            region, row_problems = _region(plan, row, "", None)
+            _, _, more = _check_items(plan, row, "", ContactSet(), region)
+            problems.extend([*row_problems, *more])
+            continue
         region, row_problems = _region(plan, row, customer_id, country)
         if country is None and region is not None and not row_problems:
             country = region

@@ -1,0 +1,273 @@
+"""The installed `contactbook` command, end to end, in a subprocess."""
+
+import csv
+import importlib.util
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from contactbook import ContactKind
+from contactbook.adapters.sqlite import SQLiteStore
+from contactbook.interchange.jsonform import load_set
+from contactbook.interchange.vcard import load_vcard
+
+ROOT = Path(__file__).parent.parent
+SAMPLE = ROOT / "examples" / "customers.csv"
+COMMAND = Path(sys.executable).parent / "contactbook"
+
+
+def sample_generator():
+    spec = importlib.util.spec_from_file_location(
+        "make_sample", ROOT / "examples" / "make_sample.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run(*args, cwd, env=None, ok=(0,)):
+    environment = dict(os.environ)
+    environment.pop("CONTACTBOOK_DB", None)
+    environment.update(env or {})
+    done = subprocess.run(
+        [str(COMMAND), *map(str, args)],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert "Traceback" not in done.stderr
+    assert done.returncode in ok, done.stderr
+    return done
+
+
+def report_rows(path):
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def points_in(path):
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))[1:]
+
+
+def stored(db, customer_id):
+    with SQLiteStore(db) as store:
+        return store.load(customer_id), store.entries_since(None, limit=10_000)
+
+
+class TestInstalled:
+    """The console script is installed with the package and answers --help."""
+
+    def test_help_lists_every_command(self, tmp_path):
+        out = run("--help", cwd=tmp_path).stdout
+        for command in ["check", "import", "show", "add", "edit", "remove", "log", "export"]:
+            assert command in out
+
+
+class TestCheckTheSample:
+    """check reports the sample's known mistakes, writes both files, exits 1 unless asked."""
+
+    def test_known_errors_are_reported(self, tmp_path):
+        done = run("check", SAMPLE, cwd=tmp_path, ok=(1,))
+        report = report_rows(tmp_path / "customers.report.csv")
+        codes = Counter(row["code"] for row in report if row["severity"] == "error")
+        expected = {code for _, code in sample_generator().MISTAKES} - {"mobile.fixed_line"}
+        assert expected | {"contact.duplicate", "csv.row"} == set(codes)
+        assert {"mobile.fixed_line"} == {r["code"] for r in report if r["severity"] == "warning"}
+        assert "301" in done.stdout
+        assert all(code in done.stdout for code in codes)
+        assert all(row["row"].isdigit() and row["message"] for row in report)
+        normalised = points_in(tmp_path / "customers.normalised.csv")
+        assert {"email", "phone", "mobile", "website"} == {row[2] for row in normalised}
+        assert all(row[3].startswith("+") for row in normalised if row[2] in {"phone", "mobile"})
+
+    def test_ignore_errors_exits_0(self, tmp_path):
+        run("check", SAMPLE, "--ignore-errors", "-o", "n.csv", "-r", "r.csv", cwd=tmp_path)
+        assert (tmp_path / "n.csv").exists()
+        assert (tmp_path / "r.csv").exists()
+
+    def test_the_normalised_output_checks_clean(self, tmp_path):
+        run("check", SAMPLE, "--ignore-errors", "-o", "n.csv", "-r", "r.csv", cwd=tmp_path)
+        run("check", "n.csv", "-o", "n2.csv", "-r", "r2.csv", cwd=tmp_path)  # exits 0
+        assert points_in(tmp_path / "n.csv") == points_in(tmp_path / "n2.csv")
+        assert [] == [r for r in report_rows(tmp_path / "r2.csv") if r["severity"] == "error"]
+
+
+class TestImportTheSample:
+    """import stores each customer once; a second import changes nothing."""
+
+    def test_import_twice(self, tmp_path):
+        first = run("import", SAMPLE, cwd=tmp_path, ok=(1,))
+        db = tmp_path / "contactbook.sqlite3"
+        customer, entries = stored(db, "C01048")
+        assert 1 == customer.version
+        assert [
+            (ContactKind.EMAIL, "Daan@jones-design.co.uk", True),
+            (ContactKind.PHONE, "+441215660020", True),
+            (ContactKind.MOBILE, "+447400027396", True),
+            (ContactKind.EMAIL, "olivia.martin@martin-media.co.uk", False),
+            (ContactKind.PHONE, "+442000855259", False),
+            (ContactKind.MOBILE, "+447824993597", False),
+            (ContactKind.WEBSITE, "https://www.martin-media.co.uk", True),
+        ] == [(p.kind, p.value, customer.contacts.is_primary(p)) for p in customer.contacts]
+        normalised = points_in(tmp_path / "customers.normalised.csv")
+        assert len({row[0] for row in normalised}) == len(entries)
+        assert "stored: 264 customer(s) changed" in first.stdout
+
+        second = run("import", SAMPLE, "--ignore-errors", cwd=tmp_path)
+        assert "stored: 0 customer(s) changed, 264 already up to date" in second.stdout
+        assert (customer, entries) == stored(db, "C01048")
+
+    def test_rows_with_errors_are_not_stored(self, tmp_path):
+        run("import", SAMPLE, "--ignore-errors", cwd=tmp_path)
+        report = report_rows(tmp_path / "customers.report.csv")
+        skipped = {r["customer_id"] for r in report if r["code"] == "website.userinfo"}
+        (customer_id,) = skipped
+        customer, _ = stored(tmp_path / "contactbook.sqlite3", customer_id)
+        assert 0 == customer.version
+
+
+class TestOneCustomer:
+    """show, add, edit, remove, log and export work on the database and refuse clearly."""
+
+    def test_edit_a_customer_from_the_shell(self, tmp_path):
+        db = ["--db", tmp_path / "book.db", "--actor", "ann"]
+        empty = run(*db, "show", "42", cwd=tmp_path).stdout
+        assert "no contact details" in empty
+        run(*db, "add", "42", "mobile", "06 12345678", "--country", "NL", cwd=tmp_path)
+        run(*db, "add", "42", "email", "facturen@example.nl", "-d", "Billing Contact", cwd=tmp_path)
+        run(*db, "add", "42", "EMAIL", "ann@example.nl", "-d", "billing contact", cwd=tmp_path)
+        refused = run(*db, "add", "42", "website", "javascript:alert(1)", cwd=tmp_path, ok=(1,))
+        assert refused.stderr.startswith("contactbook: error [website.scheme]: ")
+        assert 1 == len(refused.stderr.splitlines())
+        run(*db, "edit", "42", "1", "--description", "Emergency Contact", cwd=tmp_path)
+        run(*db, "edit", "42", "3", "--value", "piet@example.nl", cwd=tmp_path)
+        warned = run(*db, "add", "42", "mobile", "020 1234567", "--country", "NL", cwd=tmp_path)
+        assert "mobile.fixed_line" in warned.stdout
+        run(*db, "remove", "42", "1", cwd=tmp_path)
+        missing = run(*db, "remove", "42", "1", cwd=tmp_path, ok=(1,))
+        assert "[contact.not_found]" in missing.stderr
+        card = run(*db, "show", "42", cwd=tmp_path).stdout
+        assert "facturen@example.nl" in card
+        assert "+31 20 123 4567" in card
+        assert "Billing Contact" in card
+        assert "+31 6 12345678" not in card
+        log = run(*db, "log", "42", cwd=tmp_path).stdout
+        assert 7 == log.count(" ann  version ")
+        assert log.index("version 7") < log.index("version 1")
+        assert "Removed mobile number +31612345678 (Emergency Contact)" in log
+
+        exported = run(*db, "export", "42", "--format", "json", cwd=tmp_path).stdout
+        contacts = load_set(exported)
+        assert ["+31201234567", "facturen@example.nl", "piet@example.nl"] == sorted(
+            p.value for p in contacts
+        )
+        vcard = subprocess.run(
+            [str(COMMAND), *map(str, db), "export", "42", "-f", "vcard"],
+            capture_output=True,
+            check=True,
+        ).stdout
+        assert vcard.startswith(b"BEGIN:VCARD\r\nVERSION:4.0\r\n")
+        back = load_vcard(vcard).contacts
+        assert [(p.kind, p.value, p.description) for p in contacts] == [
+            (p.kind, p.value, p.description) for p in back
+        ]
+        run(*db, "export", "42", "-f", "vcard", "-o", "card.vcf", cwd=tmp_path)
+        assert vcard == (tmp_path / "card.vcf").read_bytes()
+
+    def test_the_database_comes_from_the_environment_or_the_current_folder(self, tmp_path):
+        run("add", "7", "email", "a@example.com", cwd=tmp_path)
+        assert (tmp_path / "contactbook.sqlite3").exists()
+        run("add", "7", "email", "b@example.com", cwd=tmp_path, env={"CONTACTBOOK_DB": "x.db"})
+        assert 1 == stored(tmp_path / "x.db", "7")[0].version
+        assert 1 == stored(tmp_path / "contactbook.sqlite3", "7")[0].version
+
+    def test_the_actor_is_the_os_user_by_default(self, tmp_path):
+        run("add", "7", "email", "a@example.com", cwd=tmp_path, env={"USER": "bookkeeper",
+            "LOGNAME": "bookkeeper"})  # fmt: skip
+        (entry,) = stored(tmp_path / "contactbook.sqlite3", "7")[1]
+        assert "bookkeeper" == entry.actor
+
+    @pytest.mark.parametrize(
+        ("args", "status", "text"),
+        [
+            (["--db", "{tmp}/not-a-db.txt", "show", "1"], 1, "[storage.corrupt]"),
+            (["edit", "1", "1"], 2, "say what to change"),
+            (["add", "1", "fax", "123"], 2, "fax"),
+            (["check", "{tmp}/missing.csv"], 2, "does not exist"),
+            (["check", "{tmp}"], 2, "is a directory"),
+            (["export", "1", "-f", "xml"], 2, "xml"),
+        ],
+        ids=["foreign database", "edit nothing", "unknown kind", "no file", "dir", "format"],
+    )
+    def test_bad_input_is_one_line_and_a_non_zero_status(self, tmp_path, args, status, text):
+        (tmp_path / "not-a-db.txt").write_text("hello, not a database\n" * 100)
+        done = run(*[a.replace("{tmp}", str(tmp_path)) for a in args], cwd=tmp_path, ok=(status,))
+        assert text in done.stderr
+
+
+class TestHostileFiles:
+    """Broken and malicious exports give clear errors and a non-zero status, never a traceback."""
+
+    @pytest.mark.parametrize(
+        ("data", "code"),
+        [
+            (b"", "csv.columns"),
+            (b"id;email\n1;a@b.nl\n", "csv.columns"),
+            ("customer_id,email\n1,a@example.com\n".encode("utf-16"), "csv.encoding"),
+            (b"customer_id,\xe9mail\n1,a@example.com\n", "csv.encoding"),
+        ],
+        ids=["empty", "missing columns", "utf-16", "cp1252 header"],
+    )
+    def test_unreadable_files(self, tmp_path, data, code):
+        (tmp_path / "in.csv").write_bytes(data)
+        done = run("check", "in.csv", cwd=tmp_path, ok=(1,))
+        assert done.stderr.startswith(f"contactbook: error [{code}]: ")
+
+    def test_row_level_trouble(self, tmp_path):
+        rows = [
+            b"customer_id,country,email,phone,mobile,website",
+            b"1,NL,a@example.com,020 1234567,,",
+            b"2,NL," + b"x" * 10_000_000 + b",,,",
+            b"3,NL,b\x00@example.com,,,",
+            b"4,FR,ren\xe9@example.fr,,,",
+            b'5,NL,"=HYPERLINK(""http://evil"")",,,',
+            b"6,NL",
+            b"7,NL,c@example.com,,06 12345678,=1+1",
+        ]
+        (tmp_path / "in.csv").write_bytes(b"\xef\xbb\xbf" + b"\r\n".join(rows) + b"\r\n")
+        run("check", "in.csv", cwd=tmp_path, ok=(1,))
+        report = report_rows(tmp_path / "in.report.csv")
+        assert [
+            ("3", "csv.too_large"),
+            ("4", "email.invalid"),
+            ("5", "csv.encoding"),
+            ("6", "email.invalid"),
+            ("7", "csv.row"),
+            ("8", "website.host"),
+        ] == [(r["row"], r["code"]) for r in report]
+        assert '\'=HYPERLINK("http://evil")' == report[3]["input"]
+        assert "'=1+1" == report[5]["input"]
+        assert ["1"] == sorted({row[0] for row in points_in(tmp_path / "in.normalised.csv")})
+
+    def test_two_jobs_give_the_same_files_as_one(self, tmp_path):
+        # Two rows per customer; every 13th row has a number too short to be valid.
+        rows = "".join(
+            f"{i // 2},NL,user{i}@example.com,020 {'12' if i % 13 == 0 else 1000000 + i},\n"
+            for i in range(3000)
+        )
+        (tmp_path / "in.csv").write_text("customer_id,country,email,phone\n" + rows)
+        run("check", "in.csv", "-j", "1", "-o", "n1.csv", "-r", "r1.csv", cwd=tmp_path, ok=(1,))
+        run("check", "in.csv", "-j", "2", "-o", "n2.csv", "-r", "r2.csv", cwd=tmp_path, ok=(1,))
+        assert (tmp_path / "n1.csv").read_bytes() == (tmp_path / "n2.csv").read_bytes()
+        assert (tmp_path / "r1.csv").read_bytes() == (tmp_path / "r2.csv").read_bytes()
+        bad = len(range(0, 3000, 13))
+        assert bad == len(report_rows(tmp_path / "r1.csv"))
+        assert 2 * (3000 - bad) == len(points_in(tmp_path / "n1.csv"))

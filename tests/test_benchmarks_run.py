@@ -33,3 +33,14 @@ def test_peer_benchmark_runs() -> None:
     assert "direct" in table
     verdicts = [line.rsplit("|", 2)[-2].strip() for line in table.splitlines() if "| >=" in line]
     assert set(verdicts) <= {"PASS", "FAIL", "n/a"}
+
+
+def test_csv_benchmark_runs() -> None:
+    # A few hundred rows with 1 and 2 jobs: the benchmark's machinery works end to end.
+    subprocess.run(
+        [sys.executable, "-m", "benchmarks.csv_check", "--rows", "300", "--jobs", "1", "2"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )

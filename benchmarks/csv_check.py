@@ -1,0 +1,117 @@
+"""Benchmark: checking a large customer export, with 1 and 2 jobs, and its peak memory.
+
+    python -m benchmarks.csv_check                       # 100,000 and 1,000,000 rows
+    python -m benchmarks.csv_check --rows 2000 --jobs 1 2   # a quick run
+
+For each size it writes a seeded export (one row per customer: email, telephone,
+mobile, website; about 5 % of rows with a mistake) to a temporary folder, then checks
+it once per job count, each run in a fresh interpreter so that its peak memory is its
+own. It prints a Markdown table: rows per second, and the peak resident memory of the
+main process and of the largest worker. The file is streamed, so the peak stays flat
+as the file grows: compare the 100,000-row and 1,000,000-row lines.
+
+Not a timed test: nothing here passes or fails on a figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+SEED = 7
+# One run, in a fresh interpreter: check the file, write both outputs, report figures.
+RUN = """
+import json, resource, sys, time
+from contactbook.interchange.csvio import check_file
+source, jobs, folder = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+if __name__ == "__main__":
+    started = time.perf_counter()
+    with open(source, "rb") as data, \\
+         open(folder + "/normalised.csv", "w", encoding="utf-8", newline="") as out, \\
+         open(folder + "/report.csv", "w", encoding="utf-8", newline="") as report:
+        summary = check_file(data, normalised=out, report=report, jobs=jobs)
+    seconds = time.perf_counter() - started
+    print(json.dumps({
+        "seconds": seconds,
+        "rows": summary.rows,
+        "points": summary.points,
+        "errors": sum(summary.errors.values()),
+        "main_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "worker_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    }))
+"""
+
+MISTAKES = ["info(at)example.nl", "020 123", "javascript:alert(1)", "a@b.nl; c@d.nl"]
+
+
+def write_export(path: Path, rows: int) -> None:
+    """Write ``rows`` customers, line by line (the generator is streamed too)."""
+    rng = random.Random(SEED)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("customer_id,country,email,phone,mobile,website\n")
+        for number in range(rows):
+            email = f"user{number}@shop{rng.randrange(1000)}.example.nl"
+            phone = f"020 {rng.randrange(1000000, 9999999)}"
+            mobile = f"06 {rng.randrange(10000000, 59999999)}"
+            website = f"www.shop{number % 5000}.nl" if number % 3 else ""
+            if rng.random() < 0.05:
+                mistake = rng.choice(MISTAKES)
+                if "@" in mistake or "(at)" in mistake:
+                    email = mistake
+                elif mistake.startswith("javascript"):
+                    website = mistake
+                else:
+                    phone = mistake
+            out.write(f"C{number:07d},NL,{email},{phone},{mobile},{website}\n")
+
+
+def run_once(source: Path, jobs: int, folder: Path) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, "-c", RUN, str(source), str(jobs), str(folder)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    figures: dict[str, float] = json.loads(done.stdout)
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    options = parser.parse_args(argv)
+    print(
+        "| rows | jobs | seconds | rows/s | errors | peak RSS main (MiB) | peak RSS worker (MiB) |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        for rows in options.rows:
+            source = work / f"export-{rows}.csv"
+            write_export(source, rows)
+            for jobs in options.jobs:
+                figures = run_once(source, jobs, work)
+                if figures["rows"] != rows:
+                    print(
+                        f"expected {rows} rows, the check read {figures['rows']}", file=sys.stderr
+                    )
+                    return 1
+                worker = f"{figures['worker_kib'] / 1024:.0f}" if jobs > 1 else "-"
+                print(
+                    f"| {rows:,} | {jobs} | {figures['seconds']:.1f} | "
+                    f"{rows / figures['seconds']:,.0f} | {figures['errors']:,.0f} | "
+                    f"{figures['main_kib'] / 1024:.0f} | {worker} |",
+                    flush=True,
+                )
+            source.unlink()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -44,3 +44,14 @@ def test_csv_benchmark_runs() -> None:
         capture_output=True,
         timeout=300,
     )
+
+
+def test_sqlite_benchmark_runs() -> None:
+    # 200 customers: saves, updates and loads run end to end; the figures are not checked.
+    subprocess.run(
+        [sys.executable, "-m", "benchmarks.sqlite_store", "--customers", "200"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )

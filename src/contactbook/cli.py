@@ -302,9 +302,10 @@ def check(
     renames: tuple[str, ...],
     ignore_errors: bool,
 ) -> None:
-    """Validate and normalise a customer export (CSV); write the rows and a report.
+    """Check a customer export (CSV): normalised rows, report, summary.
 
-    Exit status 0 only when no row has an error (or with --ignore-errors).
+    Writes the normalised rows and the error report, and prints a summary. Exit
+    status 0 only when no row has an error (or with --ignore-errors).
     """
     summary, output, report = _run_check(
         file, output, report, jobs=jobs, encoding=encoding, shape=shape, renames=renames
@@ -333,7 +334,7 @@ def import_(
     renames: tuple[str, ...],
     ignore_errors: bool,
 ) -> None:
-    """Check an export, then store each customer's accepted points in the database.
+    """Check an export, then store each customer's accepted points.
 
     One batch (one activity entry) per customer; values already stored are left as
     they are, so importing the same file twice changes nothing the second time.
@@ -435,7 +436,11 @@ def _print_card(customer_id: str, contacts: ContactSet, version: int) -> None:
 @click.argument("customer")
 @_command
 def show(ctx: _Context, /, *, customer: str) -> None:
-    """Show a customer's contact card: primaries, then the others by description."""
+    """Show a customer's contact card.
+
+    The primary details first, then the additional ones grouped by description, each
+    with the id that edit and remove take.
+    """
     with ctx.service() as (service, _store):
         stored = service.read(ctx.actor, customer)
     _print_card(customer, stored.contacts, stored.version)
@@ -501,7 +506,10 @@ def edit(
     clear_description: bool,
     country: str | None,
 ) -> None:
-    """Change a point's value and/or description (it keeps its id and its place)."""
+    """Change a point's value or description.
+
+    The point keeps its id and its place, so a primary stays primary.
+    """
     if description is not None and clear_description:
         msg = "give --description or --clear-description, not both"
         raise click.UsageError(msg)
@@ -574,7 +582,10 @@ def log(ctx: _Context, /, *, customer: str, limit: int) -> None:
 )
 @_command
 def export(ctx: _Context, /, *, customer: str, form: str, output: Path | None) -> None:
-    """Write a customer's contact set as JSON (the contactbook form) or vCard 4.0."""
+    """Write a customer's contact set as JSON or vCard 4.0.
+
+    JSON is contactbook's own versioned form (docs/reference/formats.md).
+    """
     with ctx.service() as (service, _store):
         contacts = service.read(ctx.actor, customer).contacts
     if form == "json":

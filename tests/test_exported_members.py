@@ -23,6 +23,7 @@ def test_all_is_sorted_and_complete():
         "testing",
         "routing",
         "card",
+        "form",
         "interchange",
         "cli",
     }

@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-CORE = ["errors", "validation", "model", "operations", "audit", "ports"]
+CORE = ["errors", "validation", "model", "operations", "audit", "ports", "routing", "card", "form"]
 FORBIDDEN = [
     "sqlite3",
     "hypothesis",

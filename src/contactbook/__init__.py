@@ -18,6 +18,7 @@ from contactbook.audit import (
     diff,
     replay,
 )
+from contactbook.card import CardGroup, CardLabels, CardRow, ContactCard
 from contactbook.errors import (
     ERROR_CODES,
     WARNING_CODES,
@@ -28,10 +29,12 @@ from contactbook.errors import (
     ContactValidationError,
     EntryNotFoundError,
     FormatError,
+    NoRecipientError,
     PermissionDeniedError,
     Problem,
     StorageError,
 )
+from contactbook.form import ContactForm, FormField
 from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, ContactSet
 from contactbook.operations import (
     UNCHANGED,
@@ -48,6 +51,14 @@ from contactbook.operations import (
     edit,
     remove,
     revalidate,
+)
+from contactbook.routing import (
+    Channel,
+    Purpose,
+    Recipients,
+    RoutingPolicy,
+    RoutingRule,
+    route,
 )
 from contactbook.validation import (
     MAX_DESCRIPTION_LENGTH,
@@ -68,10 +79,16 @@ __all__ = [
     "ActivityEntry",
     "AddPoint",
     "BatchValidationError",
+    "CardGroup",
+    "CardLabels",
+    "CardRow",
     "Change",
+    "Channel",
     "ClearPrimary",
     "ConflictError",
+    "ContactCard",
     "ContactError",
+    "ContactForm",
     "ContactKind",
     "ContactNotFoundError",
     "ContactPoint",
@@ -81,7 +98,9 @@ __all__ = [
     "EditPoint",
     "EntryNotFoundError",
     "Finding",
+    "FormField",
     "FormatError",
+    "NoRecipientError",
     "Outcome",
     "PermissionDeniedError",
     "PointAdded",
@@ -89,7 +108,11 @@ __all__ = [
     "PointRemoved",
     "PrimaryChanged",
     "Problem",
+    "Purpose",
+    "Recipients",
     "RemovePoint",
+    "RoutingPolicy",
+    "RoutingRule",
     "SetPrimary",
     "StorageError",
     "ValueChanged",
@@ -107,4 +130,5 @@ __all__ = [
     "remove",
     "replay",
     "revalidate",
+    "route",
 ]

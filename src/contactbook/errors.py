@@ -6,6 +6,7 @@
     ├── ContactValidationError (ValueError)       input refused; .code, .field, .errors
     │   └── BatchValidationError                  a batch refused; .errors has every problem
     ├── ContactNotFoundError (LookupError)        no point with that id  (contact.not_found)
+    ├── NoRecipientError (LookupError)            no required recipient (routing.no_recipient)
     ├── EntryNotFoundError (LookupError)          no activity entry with that id (activity.not_found)
     ├── ConflictError                             stale version on save  (contact.conflict)
     ├── PermissionDeniedError (PermissionError)   actor lacks a permission (permission.denied)
@@ -87,6 +88,12 @@ ERROR_CODES: Mapping[str, str] = MappingProxyType(
         "vcard.line": "A vCard line is not a content line (name:value).",
         "vcard.unsupported": "A vCard property or value type that contactbook does not keep.",
         "vcard.card": "A second card in a vCard file; one card is read per customer.",
+        "routing.invalid": "The routing configuration is not JSON, or a value has the wrong type.",
+        "routing.key": "The routing configuration has a key contactbook does not know.",
+        "routing.purpose": "The purpose is not known to the routing policy, or not a valid name.",
+        "routing.channel": "The channel is neither email nor sms.",
+        "routing.description": "A description in a routing rule is empty.",
+        "routing.no_recipient": "A required recipient was asked for and none fits.",
         "contact.error": "The root code, for host subclasses of ContactError without one.",
     }
 )
@@ -187,6 +194,25 @@ class ContactNotFoundError(ContactError, LookupError):
             field="id",
         )
         self.point_id = point_id
+
+
+class NoRecipientError(ContactError, LookupError):
+    """A required recipient was asked for and the customer has no contact point that fits.
+
+    ``purpose`` and ``channel`` are what was asked; ``reason`` says what was missing.
+    """
+
+    code = "routing.no_recipient"
+
+    def __init__(self, purpose: str, channel: str, reason: str, *, field: str | None = None):
+        super().__init__(
+            f"There is no recipient for {purpose!r} by {channel}: {reason} Add one on the "
+            "customer's contact card, or change the routing policy.",
+            field=field,
+        )
+        self.purpose = purpose
+        self.channel = channel
+        self.reason = reason
 
 
 class EntryNotFoundError(ContactError, LookupError):

@@ -66,6 +66,20 @@ def match_key(kind: ContactKind, value: str) -> str:
     return value.casefold() if kind is ContactKind.EMAIL else value
 
 
+def description_key(description: str | None) -> str | None:
+    """Return the key under which two descriptions are the same: case-insensitive.
+
+    Descriptions are stored tidied (trimmed, inner white space collapsed, NFC; see
+    :func:`contactbook.normalize_description`), so the case-folded text is all that is
+    left to compare. The card groups additional contacts by this key and routing
+    policies match descriptions by it.
+
+    >>> description_key("Billing Contact") == description_key("BILLING CONTACT")
+    True
+    """
+    return None if description is None else description.casefold()
+
+
 def _as_points(points: Iterable[ContactPoint]) -> tuple[ContactPoint, ...]:
     return tuple(points)
 

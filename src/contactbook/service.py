@@ -22,6 +22,7 @@ from contextlib import AbstractContextManager, nullcontext
 import attrs
 
 from contactbook.audit import ActivityEntry, PointChange
+from contactbook.card import CardLabels, ContactCard
 from contactbook.errors import ConflictError, PermissionDeniedError, Problem
 from contactbook.model import ContactSet
 from contactbook.operations import Change, apply
@@ -91,6 +92,19 @@ class ContactService:
         """Return the customer's contact set and version (needs the read permission)."""
         self.authorize(actor, Permission.READ_CONTACT_DETAILS, customer_id)
         return self.repository.load(customer_id)
+
+    def card(
+        self, actor: str, customer_id: str, *, labels: CardLabels | None = None
+    ) -> ContactCard:
+        """Return the customer's contact card as ``actor`` sees it (needs the read permission).
+
+        The card shows the Change button when ``actor`` has "Update Customer Contact
+        Details". ``labels`` translates the card (English by default).
+        """
+        stored = self.read(actor, customer_id)
+        may_edit = self.may(actor, Permission.UPDATE_CONTACT_DETAILS, customer_id)
+        labels = CardLabels() if labels is None else labels
+        return ContactCard.build(stored.contacts, can_edit=may_edit, labels=labels)
 
     def update(
         self,

@@ -1,0 +1,459 @@
+"""Who gets an automatic communication: the routing policy and its answer.
+
+By default every purpose (an invoice, a payment reminder, a notification, or one a
+host names) goes to the primary contact point of the channel's kind: the primary email
+address for email, the primary mobile number for SMS. A :class:`RoutingPolicy` can say
+otherwise per purpose and channel: prefer points with given descriptions ("Billing
+Contact"), fall back to the primary or not, and copy (cc) the points with other
+descriptions. :func:`route` applies a policy to a contact set and answers with the
+contact points themselves, so that a host can record whom it actually sent to.
+
+Nothing here stores a copy of a primary value: the answer is derived from the set each
+time, so it can never go stale.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+
+import attrs
+
+from contactbook.errors import (
+    ContactValidationError,
+    NoRecipientError,
+    Problem,
+)
+from contactbook.model import ContactKind, ContactPoint, ContactSet, description_key
+from contactbook.validation import normalize_description
+
+__all__ = [
+    "Channel",
+    "Purpose",
+    "Recipients",
+    "RoutingPolicy",
+    "RoutingRule",
+    "route",
+]
+
+
+class Channel(enum.Enum):
+    """How a communication is sent; each channel reaches one kind of contact point."""
+
+    EMAIL = "email"
+    SMS = "sms"
+
+    @property
+    def kind(self) -> ContactKind:
+        """The kind of contact point this channel sends to (SMS goes to mobiles)."""
+        return _KIND_OF[self]
+
+
+_KIND_OF = {Channel.EMAIL: ContactKind.EMAIL, Channel.SMS: ContactKind.MOBILE}
+_NOUN = {Channel.EMAIL: "email address", Channel.SMS: "mobile number"}
+
+
+class Purpose(str, enum.Enum):
+    """The purposes every policy knows. A host may name its own (see RoutingPolicy)."""
+
+    INVOICE = "invoice"
+    PAYMENT_REMINDER = "payment_reminder"
+    NOTIFICATION = "notification"
+
+
+# A purpose a host names: lower-case letters, digits and underscores, like the built-in
+# ones, so that a configuration key and the name in code cannot differ by case or space.
+_PURPOSE_NAME = re.compile(r"[a-z][a-z0-9_]{0,49}")
+_RULE_KEYS = ("prefer", "fallback", "cc")
+_CONFIG_KEYS = ("purposes", "rules")
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """Quote configuration text for a message, shortened so messages stay readable."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _purpose_name(purpose: str) -> str:
+    return purpose.value if isinstance(purpose, Purpose) else purpose
+
+
+def _raise_if(problems: list[Problem]) -> None:
+    if problems:
+        raise ContactValidationError.from_problems(problems)
+
+
+def _descriptions(values: Iterable[str], field: str) -> tuple[str, ...]:
+    """Tidy each description as a stored one is tidied; an empty one matches nothing."""
+    if isinstance(values, str):
+        msg = f"{field} takes a sequence of descriptions, not one str"
+        raise TypeError(msg)
+    tidied: list[str] = []
+    problems: list[Problem] = []
+    for index, value in enumerate(values):
+        where = f"{field}[{index}]"
+        try:
+            description = normalize_description(value)
+        except ContactValidationError as error:
+            problems.extend(attrs.evolve(problem, field=where) for problem in error.errors)
+            continue
+        if description is None:
+            problems.append(
+                Problem(
+                    "routing.description",
+                    where,
+                    "A description in a routing rule is empty; it would match nothing. Remove it.",
+                )
+            )
+            continue
+        tidied.append(description)
+    _raise_if(problems)
+    return tuple(tidied)
+
+
+def _preferred(values: Iterable[str]) -> tuple[str, ...]:
+    return _descriptions(values, "prefer")
+
+
+def _copied(values: Iterable[str]) -> tuple[str, ...]:
+    return _descriptions(values, "cc")
+
+
+@attrs.frozen
+class RoutingRule:
+    """How one purpose is routed on one channel.
+
+    ``prefer``: descriptions, most wanted first; the main recipient is the first point
+    (in the set's order) whose description matches the first of them that any point
+    has. Descriptions match case-insensitively, ignoring surrounding and repeated white
+    space. ``fallback``: when none matches, use the primary point. ``cc``: descriptions
+    whose points get a copy. ``RoutingRule()`` is the default: the primary, no copies.
+    """
+
+    prefer: tuple[str, ...] = attrs.field(default=(), converter=_preferred)
+    fallback: bool = True
+    cc: tuple[str, ...] = attrs.field(default=(), converter=_copied)
+
+
+_DEFAULT_RULE = RoutingRule()
+_STANDARD = frozenset(purpose.value for purpose in Purpose)
+
+
+def _all_purposes(names: Iterable[str]) -> frozenset[str]:
+    """Return the built-in purposes and ``names``, each checked as a purpose name."""
+    own = [_purpose_name(name) for name in names]
+    _raise_if([p for name in own if (p := _bad_purpose_name(name, "purposes")) is not None])
+    return _STANDARD | set(own)
+
+
+def _bad_purpose_name(name: str, field: str) -> Problem | None:
+    if _PURPOSE_NAME.fullmatch(name):
+        return None
+    shown = _shown(name)
+    return Problem(
+        "routing.purpose",
+        field,
+        f"{shown} is not a purpose name; name a purpose with lower-case letters, digits "
+        "and underscores, starting with a letter (for example 'dunning_letter').",
+    )
+
+
+def _frozen_rules(
+    rules: Mapping[tuple[str, Channel], RoutingRule],
+) -> Mapping[tuple[str, Channel], RoutingRule]:
+    return MappingProxyType({(_purpose_name(p), c): rule for (p, c), rule in rules.items()})
+
+
+@attrs.frozen
+class RoutingPolicy:
+    """Per purpose and channel, the rule that picks the recipients.
+
+    ``RoutingPolicy()`` is the default policy: everything to the primary. ``rules`` maps
+    ``(purpose, channel)`` to a :class:`RoutingRule`; a pair without a rule uses the
+    default rule. ``purposes`` names the host's own purposes, on top of the built-in
+    ones (:class:`Purpose`); a rule or a question about any other purpose is refused,
+    so that a misspelt purpose cannot silently fall back to the default. Build one from
+    configuration with :meth:`from_config` or :meth:`from_json`.
+    """
+
+    rules: Mapping[tuple[str, Channel], RoutingRule] = attrs.field(
+        factory=dict, converter=_frozen_rules
+    )
+    purposes: frozenset[str] = attrs.field(default=(), converter=_all_purposes)
+
+    @rules.validator
+    def _rules_fit(
+        self,
+        attribute: attrs.Attribute[Mapping[tuple[str, Channel], RoutingRule]],
+        rules: Mapping[tuple[str, Channel], RoutingRule],
+    ) -> None:
+        # attrs runs validators once every field is set, so self.purposes is complete.
+        problems = [_unknown_purpose(p, self.purposes) for p, _ in rules if p not in self.purposes]
+        problems += [_unknown_channel(c, "rules") for _, c in rules if not isinstance(c, Channel)]
+        _raise_if(problems)
+
+    def purpose_name(self, purpose: str, /) -> str:
+        """Return the name of ``purpose``, or refuse one this policy does not know."""
+        name = _purpose_name(purpose)
+        if name not in self.purposes:
+            _raise_if([_unknown_purpose(name, self.purposes)])
+        return name
+
+    def rule(self, purpose: str, channel: Channel, /) -> RoutingRule:
+        """Return the rule for ``purpose`` on ``channel`` (the default rule if none)."""
+        return self.rules.get((self.purpose_name(purpose), channel), _DEFAULT_RULE)
+
+    @classmethod
+    def from_config(cls, config: object, /) -> RoutingPolicy:
+        """Build a policy from plain data, as read from a configuration file.
+
+        The shape (every key optional)::
+
+            {"purposes": ["dunning_letter"],
+             "rules": {"invoice": {"email": {"prefer": ["Billing Contact"],
+                                             "fallback": true,
+                                             "cc": ["Accounts Payable"]}}}}
+
+        ``rules`` maps a purpose to channels (``email``, ``sms``) to a rule. Every
+        problem found (an unknown key, purpose or channel, a value of the wrong type, an
+        empty description) is reported at once in one
+        :class:`~contactbook.errors.ContactValidationError` with ``routing.*`` codes,
+        each problem's ``field`` the path to it (``rules.invoice.email.prefer[0]``).
+        """
+        problems: list[Problem] = []
+        top = _mapping(config, "", _CONFIG_KEYS, problems)
+        purposes = _strings(top.get("purposes", []), "purposes", problems)
+        problems += [
+            problem
+            for index, name in enumerate(purposes)
+            if (problem := _bad_purpose_name(name, f"purposes[{index}]")) is not None
+        ]
+        known = _STANDARD | set(purposes)
+        rules: dict[tuple[str, Channel], RoutingRule] = {}
+        for purpose, channels in _mapping(top.get("rules", {}), "rules", None, problems).items():
+            path = _join("rules", purpose)
+            if purpose not in known:
+                problems.append(_unknown_purpose(purpose, known, path))
+            for name, raw_rule in _mapping(channels, path, None, problems).items():
+                channel = _CHANNELS.get(name)
+                if channel is None:
+                    problems.append(_unknown_channel(name, _join(path, name)))
+                rule = _rule(raw_rule, _join(path, name), problems)
+                if channel is not None and rule is not None:
+                    rules[purpose, channel] = rule
+        _raise_if(problems)
+        return cls(rules, purposes)
+
+    @classmethod
+    def from_json(cls, text: str | bytes, /) -> RoutingPolicy:
+        """Build a policy from JSON text in the shape :meth:`from_config` reads."""
+        try:
+            config = json.loads(text)
+        except RecursionError:
+            reason = "it is nested too deeply"
+        except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
+            reason = str(error)
+        else:
+            return cls.from_config(config)
+        msg = f"The routing configuration is not valid JSON: {reason}."
+        raise ContactValidationError(msg, code="routing.invalid", field=None)
+
+
+_CHANNELS = {channel.value: channel for channel in Channel}
+
+
+def _join(path: str, key: str) -> str:
+    """Return the path of ``key`` under ``path``, with a long key shortened."""
+    shown = key if len(key) <= 40 else key[:39] + "…"
+    return f"{path}.{shown}" if path else shown
+
+
+def _unknown_purpose(name: str, known: Iterable[str], field: str = "purpose") -> Problem:
+    return Problem(
+        "routing.purpose",
+        field,
+        f"{_shown(name)} is not a purpose of this routing policy; the purposes are "
+        f"{', '.join(sorted(known))}. Declare your own under 'purposes'.",
+    )
+
+
+def _unknown_channel(channel: object, field: str) -> Problem:
+    shown = _shown(channel) if isinstance(channel, str) else repr(channel)[:40]
+    return Problem(
+        "routing.channel",
+        field,
+        f"{shown} is not a channel; the channels are {', '.join(_CHANNELS)}.",
+    )
+
+
+def _mapping(
+    value: object, path: str, keys: tuple[str, ...] | None, problems: list[Problem]
+) -> Mapping[str, object]:
+    """Return ``value`` as a mapping with text keys, reporting what does not fit."""
+    what = path or "the routing configuration"
+    if not isinstance(value, Mapping):
+        problems.append(
+            Problem(
+                "routing.invalid",
+                path or None,
+                f"{path or 'The routing configuration'} must be an object (a mapping), "
+                f"not {type(value).__name__}.",
+            )
+        )
+        return {}
+    checked: dict[str, object] = {}
+    for key, item in value.items():
+        if not isinstance(key, str):
+            problems.append(
+                Problem(
+                    "routing.invalid", path or None, f"The keys of {what} must be text: {key!r}."
+                )
+            )
+        elif keys is not None and key not in keys:
+            problems.append(
+                Problem(
+                    "routing.key",
+                    _join(path, key),
+                    f"{_shown(key)} is not a key of {what}; the keys are {', '.join(keys)}.",
+                )
+            )
+        else:
+            checked[key] = item
+    return checked
+
+
+def _strings(value: object, path: str, problems: list[Problem]) -> list[str]:
+    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
+        return list(value)
+    problems.append(Problem("routing.invalid", path, f"{path} must be a list of strings."))
+    return []
+
+
+def _rule(value: object, path: str, problems: list[Problem]) -> RoutingRule | None:
+    """Read one rule, or report its problems (each under ``path``) and return None."""
+    found: list[Problem] = []
+    fields = _mapping(value, path, _RULE_KEYS, found)
+    fallback = fields.get("fallback", True)
+    if not isinstance(fallback, bool):
+        where = _join(path, "fallback")
+        found.append(Problem("routing.invalid", where, f"{where} must be true or false."))
+    descriptions: dict[str, tuple[str, ...]] = {}
+    for name in ("prefer", "cc"):
+        try:
+            descriptions[name] = _descriptions(
+                _strings(fields.get(name, []), _join(path, name), found), name
+            )
+        except ContactValidationError as error:
+            found.extend(attrs.evolve(p, field=_join(path, p.field or name)) for p in error.errors)
+    problems.extend(found)
+    if found:
+        return None
+    return RoutingRule(descriptions["prefer"], bool(fallback), descriptions["cc"])
+
+
+# --------------------------------------------------------------------------- the answer
+
+
+@attrs.frozen
+class Recipients:
+    """Whom to send a communication to: the main recipient and the copies.
+
+    Each is the contact point it came from (record it on the invoice). ``to`` is
+    ``None`` when nothing fits; then ``cc`` is empty too (copies go with a message, and
+    there is none) and ``reason`` says what was missing. No point appears twice.
+    """
+
+    purpose: str
+    channel: Channel
+    to: ContactPoint | None
+    cc: tuple[ContactPoint, ...] = ()
+    reason: str | None = None
+
+    @property
+    def found(self) -> bool:
+        """Whether there is a main recipient."""
+        return self.to is not None
+
+    @property
+    def points(self) -> tuple[ContactPoint, ...]:
+        """The main recipient, then the copies (empty when nothing fits)."""
+        return () if self.to is None else (self.to, *self.cc)
+
+
+_DEFAULT_POLICY = RoutingPolicy()
+
+
+def route(
+    contacts: ContactSet,
+    purpose: str,
+    /,
+    *,
+    channel: Channel = Channel.EMAIL,
+    policy: RoutingPolicy = _DEFAULT_POLICY,
+    required: bool = False,
+) -> Recipients:
+    """Return the recipients of a ``purpose`` communication on ``channel``.
+
+    Only points of the channel's kind are considered. The main recipient is the first
+    point matching the rule's preferred descriptions, in their order; failing that, the
+    primary, if the rule falls back (the default policy only does that). The copies
+    are the other points whose description is one of the rule's ``cc`` descriptions.
+
+    When nothing fits, the answer says so (``found`` is false, ``reason`` why); with
+    ``required=True`` it raises :class:`~contactbook.errors.NoRecipientError` instead.
+    An unknown purpose is refused (``routing.purpose``).
+
+    >>> from contactbook import ContactSet, add
+    >>> contacts = add(ContactSet(), ContactKind.EMAIL, "info@example.com")
+    >>> route(contacts, Purpose.INVOICE).to.value
+    'info@example.com'
+    """
+    name = policy.purpose_name(purpose)
+    rule = policy.rule(name, channel)
+    candidates = contacts.of_kind(channel.kind)
+    to = _first_described(candidates, rule.prefer)
+    if to is None and rule.fallback:
+        to = contacts.primary(channel.kind)
+    if to is None:
+        reason = _why_none(candidates, rule, channel)
+        if required:
+            raise NoRecipientError(name, channel.value, reason, field=channel.kind.value)
+        return Recipients(name, channel, None, (), reason)
+    return Recipients(name, channel, to, _copies(candidates, rule.cc, to))
+
+
+def _first_described(
+    candidates: tuple[ContactPoint, ...], descriptions: tuple[str, ...]
+) -> ContactPoint | None:
+    for description in descriptions:
+        key = description_key(description)
+        for point in candidates:
+            if description_key(point.description) == key:
+                return point
+    return None
+
+
+def _copies(
+    candidates: tuple[ContactPoint, ...], descriptions: tuple[str, ...], to: ContactPoint
+) -> tuple[ContactPoint, ...]:
+    chosen = {to.id: to}
+    for description in descriptions:
+        key = description_key(description)
+        for point in candidates:
+            if description_key(point.description) == key:
+                chosen.setdefault(point.id, point)
+    del chosen[to.id]
+    return tuple(chosen.values())
+
+
+def _why_none(candidates: tuple[ContactPoint, ...], rule: RoutingRule, channel: Channel) -> str:
+    noun = _NOUN[channel]
+    if not candidates:
+        return f"the customer has no {noun}."
+    wanted = " or ".join(repr(description) for description in rule.prefer)
+    return (
+        f"no {noun} is described as {wanted}, and the policy does not fall back to the "
+        f"primary {noun}."
+    )

@@ -124,6 +124,15 @@ class TestConfiguredPolicy:
         assert "no email address is described as 'Billing Contact'" in answer.reason
         assert "does not fall back" in answer.reason
 
+    def test_a_rule_with_neither_description_nor_fallback_says_so(self, contacts):
+        policy = RoutingPolicy({(INVOICE, Channel.EMAIL): RoutingRule(fallback=False)})
+        answer = route(contacts, INVOICE, policy=policy)
+        assert None is answer.to
+        assert (
+            "the policy names no description and does not fall back to the primary email "
+            "address." == answer.reason
+        )
+
     def test_without_fallback_required_raises(self):
         s = add(ContactSet(), EMAIL, "info@example.com")
         rule = RoutingRule(prefer=["Billing Contact"], fallback=False)

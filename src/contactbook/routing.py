@@ -17,7 +17,7 @@ from __future__ import annotations
 import enum
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 
 import attrs
@@ -71,9 +71,14 @@ _RULE_KEYS = ("prefer", "fallback", "cc")
 _CONFIG_KEYS = ("purposes", "rules")
 
 
-def _shown(text: str, limit: int = 40) -> str:
-    """Quote configuration text for a message, shortened so messages stay readable."""
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+def _short(text: str, limit: int = 40) -> str:
+    """Shorten configuration text for a message or a path, so that both stay readable."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _shown(text: str) -> str:
+    """Quote configuration text for a message."""
+    return repr(_short(text))
 
 
 def _purpose_name(purpose: str) -> str:
@@ -266,8 +271,7 @@ _CHANNELS = {channel.value: channel for channel in Channel}
 
 def _join(path: str, key: str) -> str:
     """Return the path of ``key`` under ``path``, with a long key shortened."""
-    shown = key if len(key) <= 40 else key[:39] + "…"
-    return f"{path}.{shown}" if path else shown
+    return f"{path}.{_short(key)}" if path else _short(key)
 
 
 def _unknown_purpose(name: str, known: Iterable[str], field: str = "purpose") -> Problem:
@@ -280,7 +284,7 @@ def _unknown_purpose(name: str, known: Iterable[str], field: str = "purpose") ->
 
 
 def _unknown_channel(channel: object, field: str) -> Problem:
-    shown = _shown(channel) if isinstance(channel, str) else repr(channel)[:40]
+    shown = _shown(channel) if isinstance(channel, str) else _short(repr(channel))
     return Problem(
         "routing.channel",
         field,
@@ -308,7 +312,9 @@ def _mapping(
         if not isinstance(key, str):
             problems.append(
                 Problem(
-                    "routing.invalid", path or None, f"The keys of {what} must be text: {key!r}."
+                    "routing.invalid",
+                    path or None,
+                    f"The keys of {what} must be text, not {_short(repr(key))}.",
                 )
             )
         elif keys is not None and key not in keys:
@@ -398,8 +404,8 @@ def route(
 
     Only points of the channel's kind are considered. The main recipient is the first
     point matching the rule's preferred descriptions, in their order; failing that, the
-    primary, if the rule falls back (the default policy only does that). The copies
-    are the other points whose description is one of the rule's ``cc`` descriptions.
+    primary, if the rule falls back (the default rule does only that). The copies are
+    the other points whose description is one of the rule's ``cc`` descriptions.
 
     When nothing fits, the answer says so (``found`` is false, ``reason`` why); with
     ``required=True`` it raises :class:`~contactbook.errors.NoRecipientError` instead.
@@ -413,7 +419,7 @@ def route(
     name = policy.purpose_name(purpose)
     rule = policy.rule(name, channel)
     candidates = contacts.of_kind(channel.kind)
-    to = _first_described(candidates, rule.prefer)
+    to = next(_described(candidates, rule.prefer), None)
     if to is None and rule.fallback:
         to = contacts.primary(channel.kind)
     if to is None:
@@ -421,39 +427,25 @@ def route(
         if required:
             raise NoRecipientError(name, channel.value, reason, field=channel.kind.value)
         return Recipients(name, channel, None, (), reason)
-    return Recipients(name, channel, to, _copies(candidates, rule.cc, to))
+    copies = {point.id: point for point in _described(candidates, rule.cc) if point != to}
+    return Recipients(name, channel, to, tuple(copies.values()))
 
 
-def _first_described(
+def _described(
     candidates: tuple[ContactPoint, ...], descriptions: tuple[str, ...]
-) -> ContactPoint | None:
+) -> Iterator[ContactPoint]:
+    """Yield the points with each of ``descriptions`` in turn, each in the set's order."""
     for description in descriptions:
         key = description_key(description)
-        for point in candidates:
-            if description_key(point.description) == key:
-                return point
-    return None
-
-
-def _copies(
-    candidates: tuple[ContactPoint, ...], descriptions: tuple[str, ...], to: ContactPoint
-) -> tuple[ContactPoint, ...]:
-    chosen = {to.id: to}
-    for description in descriptions:
-        key = description_key(description)
-        for point in candidates:
-            if description_key(point.description) == key:
-                chosen.setdefault(point.id, point)
-    del chosen[to.id]
-    return tuple(chosen.values())
+        yield from (point for point in candidates if description_key(point.description) == key)
 
 
 def _why_none(candidates: tuple[ContactPoint, ...], rule: RoutingRule, channel: Channel) -> str:
     noun = _NOUN[channel]
     if not candidates:
         return f"the customer has no {noun}."
+    no_fallback = f"does not fall back to the primary {noun}."
+    if not rule.prefer:
+        return f"the policy names no description and {no_fallback}"
     wanted = " or ".join(repr(description) for description in rule.prefer)
-    return (
-        f"no {noun} is described as {wanted}, and the policy does not fall back to the "
-        f"primary {noun}."
-    )
+    return f"no {noun} is described as {wanted}, and the policy {no_fallback}"

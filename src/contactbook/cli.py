@@ -36,6 +36,7 @@ from rich.text import Text
 from contactbook.adapters.memory import AllowAll
 from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.audit import ActivityEntry
+from contactbook.card import CardLabels, ContactCard
 from contactbook.errors import ContactError
 from contactbook.interchange.csvio import (
     Columns,
@@ -48,22 +49,15 @@ from contactbook.interchange.csvio import (
 )
 from contactbook.interchange.jsonform import dump_set
 from contactbook.interchange.vcard import dump_vcard
-from contactbook.model import ContactKind, ContactPoint, ContactSet
+from contactbook.model import ContactKind
 from contactbook.operations import UNCHANGED, AddPoint, EditPoint, RemovePoint
 from contactbook.ports import Permission
 from contactbook.service import ContactService, Saved
-from contactbook.validation import format_phone
 
 __all__ = ["main"]
 
 DEFAULT_DB = "contactbook.sqlite3"
 _KINDS = {kind.value: kind for kind in ContactKind}
-_LABELS = {
-    ContactKind.EMAIL: "Email",
-    ContactKind.PHONE: "Telephone",
-    ContactKind.MOBILE: "Mobile",
-    ContactKind.WEBSITE: "Website",
-}
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
@@ -391,44 +385,32 @@ def import_(
 # --------------------------------------------------------------------------- one customer
 
 
-def _shown(point: ContactPoint) -> str:
-    if point.kind in (ContactKind.PHONE, ContactKind.MOBILE):
-        return format_phone(point.value)
-    return point.value
+# The card's texts, with the empty state pointing at this command instead of a button.
+_CARD_LABELS = CardLabels(
+    empty="This customer has no contact details.",
+    empty_editable="This customer has no contact details. Add them with: contactbook add",
+)
 
 
-def _groups(contacts: ContactSet) -> dict[str, list[ContactPoint]]:
-    groups: dict[str, list[ContactPoint]] = {}
-    names: dict[str, str] = {}
-    for point in contacts.additional():
-        label = point.description or ""
-        key = names.setdefault(label.casefold(), label)
-        groups.setdefault(key, []).append(point)
-    return groups
-
-
-def _print_card(customer_id: str, contacts: ContactSet, version: int) -> None:
+def _print_card(customer_id: str, card: ContactCard, version: int) -> None:
     console = _console()
-    console.print(Text(f"Contact — customer {customer_id} (version {version})", style="bold"))
-    if contacts.is_empty:
-        console.print("This customer has no contact details. Add them with: contactbook add")
+    console.print(Text(f"{card.labels.title} — customer {customer_id} (version {version})"))
+    if card.is_empty:
+        console.print(card.empty_message or "")
         return
-    primary = Table(title="Primary contact details", title_justify="left")
-    for column in ("id", "kind", "value", "description"):
+    primary = Table(title=card.labels.primary, title_justify="left")
+    for column in ("id", "", "value", card.labels.description.lower()):
         primary.add_column(column)
-    for kind, point in contacts.primaries().items():
-        primary.add_row(str(point.id), _LABELS[kind], _shown(point), point.description or "")
+    for row in card.primary:
+        primary.add_row(str(row.point_id), row.label, row.value, row.description or "")
     console.print(primary)
-    groups = _groups(contacts)
-    if groups:
-        additional = Table(title="Additional contact details", title_justify="left")
-        for column in ("group", "id", "kind", "value"):
+    if card.additional:
+        additional = Table(title=card.labels.additional, title_justify="left")
+        for column in ("group", "id", "", "value"):
             additional.add_column(column)
-        for label, points in groups.items():
-            for point in points:
-                additional.add_row(
-                    label or "(no description)", str(point.id), _LABELS[point.kind], _shown(point)
-                )
+        for group in card.additional:
+            for row in group.rows:
+                additional.add_row(group.label, str(row.point_id), row.label, row.value)
         console.print(additional)
 
 
@@ -443,7 +425,9 @@ def show(ctx: _Context, /, *, customer: str) -> None:
     """
     with ctx.service() as (service, _store):
         stored = service.read(ctx.actor, customer)
-    _print_card(customer, stored.contacts, stored.version)
+        may_edit = service.may(ctx.actor, Permission.UPDATE_CONTACT_DETAILS, customer)
+    card = ContactCard.build(stored.contacts, can_edit=may_edit, labels=_CARD_LABELS)
+    _print_card(customer, card, stored.version)
 
 
 def _print_saved(saved: Saved) -> None:

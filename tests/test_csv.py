@@ -182,9 +182,10 @@ class TestHostileFiles:
         assert code == caught.value.code
         assert "column" in str(caught.value) or "UTF-8" in str(caught.value)
 
-    def test_unknown_encoding_name_is_a_format_error(self):
+    @pytest.mark.parametrize("encoding", ["klingon", "base64", "rot13"])
+    def test_unknown_encoding_name_is_a_format_error(self, encoding):
         with pytest.raises(FormatError, match="utf-8"):
-            check_file(io.BytesIO(b"customer_id,email\n"), encoding="klingon")
+            check_file(io.BytesIO(b"customer_id,email\n"), encoding=encoding)
 
     def test_a_row_in_another_encoding_is_reported_and_the_rest_read(self):
         data = b"customer_id,country,email\n1,NL,ann@example.com\n2,FR," + (

@@ -541,10 +541,12 @@ def open_export(
     column is missing.
     """
     try:
-        codecs.lookup(encoding)
+        text_encoding = codecs.lookup(encoding)._is_text_encoding  # as str.decode checks
     except LookupError:
+        text_encoding = False
+    if not text_encoding:
         msg = f"{encoding!r} is not a text encoding Python knows; try utf-8 or cp1252."
-        raise FormatError(msg, code="csv.encoding") from None
+        raise FormatError(msg, code="csv.encoding")
     return Export(stream, columns=columns or Columns(), shape=shape, encoding=encoding)
 
 

@@ -7,7 +7,7 @@
     │   └── BatchValidationError                  a batch refused; .errors has every problem
     ├── ContactNotFoundError (LookupError)        no point with that id  (contact.not_found)
     ├── NoRecipientError (LookupError)            no required recipient (routing.no_recipient)
-    ├── EntryNotFoundError (LookupError)          no activity entry with that id (activity.not_found)
+    ├── EntryNotFoundError (LookupError)          no entry with that id (activity.not_found)
     ├── ConflictError                             stale version on save  (contact.conflict)
     ├── PermissionDeniedError (PermissionError)   actor lacks a permission (permission.denied)
     ├── FormatError (ValueError)                  unreadable interchange data (format.*)

@@ -313,6 +313,10 @@ def _parsed(national: str, *, region: str) -> phonenumbers.PhoneNumber | None:
         return None
 
 
+def _e164(number: phonenumbers.PhoneNumber) -> str:
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 def _not_none(number: phonenumbers.PhoneNumber | None) -> phonenumbers.PhoneNumber:
     assert number is not None  # noqa: S101 -- filtered just before
     return number
@@ -397,12 +401,17 @@ def _phone_numbers(home: str | None, mobile: bool | None) -> st.SearchStrategy[s
         return st.sampled_from([national, national.replace(" ", "")]) | _international(number)
 
     def dialled_from_home(number: phonenumbers.PhoneNumber) -> st.SearchStrategy[str]:
-        return st.just(phonenumbers.format_out_of_country_calling_number(number, home))
+        dialled = phonenumbers.format_out_of_country_calling_number(number, home)
+        # Where a region has several international prefixes, libphonenumber may write
+        # one that reads back differently (Hong Kong: "00 1 284 ..." reads as 001 + 284):
+        # keep the dialled form only when it reads back as the same number.
+        again = _parsed(dialled, region=home)
+        if again is not None and _e164(again) == _e164(number):
+            return st.just(dialled) | _international(number)
+        return _international(number)
 
     local = _valid_numbers(home, mobile).flatmap(written_at_home)
-    foreign = _numbers_of_any_region(mobile).flatmap(
-        lambda number: dialled_from_home(number) | _international(number)
-    )
+    foreign = _numbers_of_any_region(mobile).flatmap(dialled_from_home)
     return _padded(local | foreign)
 
 

@@ -1,0 +1,512 @@
+"""Contract test suites for the ports a host implements: run them against your own.
+
+Subclass a contract in your test suite, name the subclass ``Test...`` so that pytest
+collects it, and override one fixture that returns your implementation::
+
+    from contactbook.testing.contracts import AuditSinkContract, RepositoryContract
+
+    class TestOurRepository(RepositoryContract):
+        @pytest.fixture
+        def repository(self):
+            return OurRepository(test_database_url)
+
+    class TestOurActivityLog(AuditSinkContract):
+        @pytest.fixture
+        def audit_sink(self):
+            return OurActivityLog(test_database_url)
+
+        def recorded(self, audit_sink, customer_id):
+            return audit_sink.entries_of(customer_id)   # how to read back what was kept
+
+The shipped :class:`~contactbook.adapters.memory.InMemoryStore` and
+:class:`~contactbook.adapters.sqlite.SQLiteStore` pass these same suites in
+contactbook's own tests.
+
+Every test uses fresh random customer ids, so a suite may run against a database that
+already holds data (a shared test database): it never needs an empty one, and it
+leaves its rows behind for you to remove or ignore.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from contactbook.audit import (
+    ActivityEntry,
+    DescriptionChanged,
+    PointAdded,
+    PointChange,
+    PointRemoved,
+    PrimaryChanged,
+    ValueChanged,
+    diff,
+)
+from contactbook.errors import ConflictError
+from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, ContactSet
+from contactbook.operations import AddPoint, apply
+from contactbook.ports import AuditSink, ContactRepository
+from contactbook.testing.strategies import batches, contact_sets, regions
+
+__all__ = ["AuditSinkContract", "RepositoryContract"]
+
+EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
+
+# Property tests reuse the implementation the fixture made once per test: every example
+# works on a customer of its own, so sharing it is safe, and building a database per
+# example would make the suite slow. The deadline is off because real storage has
+# I/O-bound outliers; the number of examples comes from your Hypothesis profile. The
+# explain phase is left out: against real storage it can take minutes to say which lines
+# a failure ran, while the shrunk example already says what was lost. Each subclass runs
+# the same test function with its own ``self`` (differing executors); that is the point
+# of a contract, and an example saved for one implementation is a fair input for another.
+_WITH_A_FIXTURE = settings(
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.differing_executors,
+    ],
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+)
+_ANY_SET = contact_sets(max_size=12) | regions().flatmap(
+    lambda region: contact_sets(region=region, max_size=12)
+)
+_UTC = dt.timezone.utc
+
+
+def new_customer_id(label: str = "customer") -> str:
+    """Return a customer id no test has used before (random, readable in failures)."""
+    return f"{label}-{uuid.uuid4().hex[:12]}"
+
+
+def _point(
+    point_id: int,
+    kind: ContactKind,
+    value: str,
+    *,
+    description: str | None = None,
+    entered: str | None = None,
+    region: str | None = None,
+) -> ContactPoint:
+    return ContactPoint(point_id, kind, value, description, entered or value, region)
+
+
+def tricky_set() -> ContactSet:
+    """Return a set that catches lossy storage: gaps in ids, Unicode, entered != value."""
+    return ContactSet(
+        (
+            _point(
+                2,
+                EMAIL,
+                "Jöns.O'Brien@bücher.de",
+                description="Billing Contact",
+                entered="  Jöns.O'Brien@BÜCHER.de ",
+            ),
+            _point(3, PHONE, "+31201234567", entered="020 123 4567", region="NL"),
+            _point(
+                5,
+                MOBILE,
+                "+447400123456",
+                description="Emergency Contact 🚑",
+                entered="+44 7400 123456",
+                region="GB",
+            ),
+            _point(
+                6,
+                WEBSITE,
+                "https://xn--mnchen-3ya.de/preise?a=1&b='x'",
+                description='Work; DROP TABLE "contacts"; --',
+                entered="münchen.de/preise?a=1&b='x'",
+            ),
+            _point(8, EMAIL, "facturen@example.nl", description="x" * 100),
+            _point(9, MOBILE, "+31612345678", entered="06 12345678", region="NL"),
+        ),
+        next_id=12,
+    )
+
+
+class RepositoryContract:
+    """The rules every :class:`~contactbook.ports.ContactRepository` must keep.
+
+    Override the ``repository`` fixture. If one repository object must not be shared
+    between threads, also override :meth:`concurrent_repositories` to return separate
+    handles (connections) to the same storage.
+    """
+
+    @pytest.fixture
+    def repository(self) -> ContactRepository:
+        """Return the repository under test (override this fixture)."""
+        msg = "Override the `repository` fixture to return the repository under test."
+        raise NotImplementedError(msg)
+
+    def concurrent_repositories(
+        self, repository: ContactRepository, count: int
+    ) -> Sequence[ContactRepository]:
+        """Return ``count`` handles on the same storage, one per thread (default: shared)."""
+        return [repository] * count
+
+    # ----------------------------------------------------------------- the protocol
+
+    def test_implements_the_repository_protocol(self, repository: ContactRepository) -> None:
+        """The object has ``load`` and ``save`` (``typing.runtime_checkable``)."""
+        assert isinstance(repository, ContactRepository)
+
+    def test_an_unknown_customer_is_the_empty_set_at_version_0(
+        self, repository: ContactRepository
+    ) -> None:
+        """A customer with nothing saved loads as ``Stored(ContactSet(), 0)``."""
+        stored = repository.load(new_customer_id())
+        assert (ContactSet(), 0) == (stored.contacts, stored.version)
+
+    # ----------------------------------------------------------------- versions
+
+    def test_each_save_returns_the_expected_version_plus_one(
+        self, repository: ContactRepository
+    ) -> None:
+        """Saves number versions 1, 2, 3 ...; a load returns the last set and version."""
+        customer = new_customer_id()
+        contacts = ContactSet()
+        for version in range(3):
+            contacts = apply(contacts, [_add_email(version)]).contacts
+            assert version + 1 == repository.save(customer, contacts, expected_version=version)
+        stored = repository.load(customer)
+        assert (contacts, 3) == (stored.contacts, stored.version)
+
+    def test_saving_an_unchanged_set_still_makes_a_version(
+        self, repository: ContactRepository
+    ) -> None:
+        """A version counts saves, not differences: saving equal sets still adds one."""
+        customer = new_customer_id()
+        contacts = tricky_set()
+        assert 1 == repository.save(customer, contacts, expected_version=0)
+        assert 2 == repository.save(customer, contacts, expected_version=1)
+
+    def test_a_stale_save_raises_a_conflict_and_stores_nothing(
+        self, repository: ContactRepository
+    ) -> None:
+        """Saving with a version that moved on raises ``contact.conflict``; nothing changes."""
+        customer = new_customer_id()
+        first = apply(ContactSet(), [_add_email(1)]).contacts
+        late = apply(ContactSet(), [_add_email(2)]).contacts
+        repository.save(customer, first, expected_version=0)
+        with pytest.raises(ConflictError) as refused:
+            repository.save(customer, late, expected_version=0)
+        assert "contact.conflict" == refused.value.code
+        assert (0, 1) == (refused.value.expected, refused.value.actual)
+        stored = repository.load(customer)
+        assert (first, 1) == (stored.contacts, stored.version)
+
+    def test_a_save_from_the_future_raises_a_conflict(self, repository: ContactRepository) -> None:
+        """A version the customer never had (ahead of the stored one) is a conflict too."""
+        customer = new_customer_id()
+        contacts = apply(ContactSet(), [_add_email(1)]).contacts
+        for wrong in (1, 5):
+            with pytest.raises(ConflictError):
+                repository.save(customer, contacts, expected_version=wrong)
+        assert 0 == repository.load(customer).version
+        repository.save(customer, contacts, expected_version=0)
+        with pytest.raises(ConflictError):
+            repository.save(customer, contacts, expected_version=2)
+        stored = repository.load(customer)
+        assert (contacts, 1) == (stored.contacts, stored.version)
+
+    # ----------------------------------------------------------------- round trips
+
+    def test_a_set_round_trips_exactly(self, repository: ContactRepository) -> None:
+        """Ids, ``next_id``, values, entered text, regions and descriptions all survive."""
+        customer = new_customer_id()
+        repository.save(customer, tricky_set(), expected_version=0)
+        loaded = repository.load(customer).contacts
+        assert tricky_set() == loaded
+        assert [p.id for p in tricky_set()] == [p.id for p in loaded]
+        assert 12 == loaded.next_id
+
+    def test_an_emptied_set_keeps_its_next_id(self, repository: ContactRepository) -> None:
+        """Removing every point must not let ids be reused: ``next_id`` is stored too."""
+        customer = new_customer_id()
+        repository.save(customer, tricky_set(), expected_version=0)
+        repository.save(customer, ContactSet((), next_id=12), expected_version=1)
+        stored = repository.load(customer)
+        assert (ContactSet((), next_id=12), 2) == (stored.contacts, stored.version)
+
+    def test_a_full_set_round_trips(self, repository: ContactRepository) -> None:
+        """The largest set (100 points) is stored whole, in order."""
+        customer = new_customer_id()
+        points = [_point(n, EMAIL, f"person{n}@example.com") for n in range(1, MAX_POINTS + 1)]
+        contacts = ContactSet(points)
+        repository.save(customer, contacts, expected_version=0)
+        assert contacts == repository.load(customer).contacts
+
+    @_WITH_A_FIXTURE
+    @given(contacts=_ANY_SET)
+    def test_any_set_round_trips_exactly(
+        self, repository: ContactRepository, contacts: ContactSet
+    ) -> None:
+        """Every set the strategies draw loads back equal (property test)."""
+        customer = new_customer_id()
+        repository.save(customer, contacts, expected_version=0)
+        stored = repository.load(customer)
+        assert (contacts, 1) == (stored.contacts, stored.version)
+
+    # ----------------------------------------------------------------- customers
+
+    def test_customers_are_kept_apart(self, repository: ContactRepository) -> None:
+        """Saving one customer's set changes no other customer's set or version."""
+        base = new_customer_id()
+        # Ids that collations, trimming or number parsing would wrongly merge.
+        customers = [base, base.upper(), f" {base}", f"{base}-ü", f"{base}'--", "0" + base]
+        for number, customer in enumerate(customers, 1):
+            contacts = apply(ContactSet(), [_add_email(n) for n in range(number)]).contacts
+            repository.save(customer, contacts, expected_version=0)
+        for number, customer in enumerate(customers, 1):
+            stored = repository.load(customer)
+            assert (number, 1) == (len(stored.contacts), stored.version), customer
+        repository.save(base, ContactSet((), next_id=2), expected_version=1)
+        for number, customer in enumerate(customers[1:], 2):
+            stored = repository.load(customer)
+            assert (number, 1) == (len(stored.contacts), stored.version), customer
+
+    # ----------------------------------------------------------------- concurrency
+
+    def test_of_savers_of_one_version_exactly_one_wins(self, repository: ContactRepository) -> None:
+        """Threads saving the same version at once: one succeeds, the others conflict."""
+        customer = new_customer_id()
+        count = 8
+        outcomes: list[str] = []
+
+        def save(handle: ContactRepository, number: int) -> None:
+            contacts = apply(ContactSet(), [_add_email(number)]).contacts
+            try:
+                handle.save(customer, contacts, expected_version=0)
+            except ConflictError:
+                outcomes.append("conflict")
+            else:
+                outcomes.append(f"saved {number}")
+
+        _run_together(self.concurrent_repositories(repository, count), save)
+        won = [outcome for outcome in outcomes if outcome != "conflict"]
+        assert (1, count - 1) == (len(won), outcomes.count("conflict"))
+        stored = repository.load(customer)
+        assert 1 == stored.version
+        assert [f"saved {_email_number(stored.contacts)}"] == won
+
+    def test_concurrent_savers_that_retry_lose_nothing(self, repository: ContactRepository) -> None:
+        """Threads that reload and retry on conflict: every thread's point is kept."""
+        customer = new_customer_id()
+        count, rounds = 6, 3
+
+        def add_mine(handle: ContactRepository, number: int) -> None:
+            for round_ in range(rounds):
+                while True:
+                    stored = handle.load(customer)
+                    change = _add_email(number * 100 + round_)
+                    contacts = apply(stored.contacts, [change]).contacts
+                    try:
+                        handle.save(customer, contacts, expected_version=stored.version)
+                    except ConflictError:
+                        continue
+                    break
+
+        _run_together(self.concurrent_repositories(repository, count), add_mine)
+        stored = repository.load(customer)
+        expected = {_address(n * 100 + r) for n in range(count) for r in range(rounds)}
+        assert expected == {point.value for point in stored.contacts}
+        assert count * rounds == stored.version
+
+
+class AuditSinkContract:
+    """The rules every :class:`~contactbook.ports.AuditSink` must keep.
+
+    Override the ``audit_sink`` fixture, and :meth:`recorded` to say how to read back
+    what the sink kept for one customer (in any order).
+    """
+
+    @pytest.fixture
+    def audit_sink(self) -> AuditSink:
+        """Return the audit sink under test (override this fixture)."""
+        msg = "Override the `audit_sink` fixture to return the audit sink under test."
+        raise NotImplementedError(msg)
+
+    def recorded(self, audit_sink: AuditSink, customer_id: str) -> Sequence[ActivityEntry]:
+        """Return every entry ``audit_sink`` kept for ``customer_id`` (override this)."""
+        msg = "Override recorded(audit_sink, customer_id) to read back what the sink kept."
+        raise NotImplementedError(msg)
+
+    def _assert_kept(self, audit_sink: AuditSink, entries: Sequence[ActivityEntry]) -> None:
+        customer = entries[0].customer_id
+        kept = list(self.recorded(audit_sink, customer))
+        assert _in_order(entries) == _in_order(kept)
+
+    # ----------------------------------------------------------------- tests
+
+    def test_implements_the_audit_sink_protocol(self, audit_sink: AuditSink) -> None:
+        """The object has ``record`` (``typing.runtime_checkable``)."""
+        assert isinstance(audit_sink, AuditSink)
+
+    def test_an_entry_is_kept_exactly(self, audit_sink: AuditSink) -> None:
+        """One recorded entry reads back equal: id, customer, actor, time, version, changes."""
+        after = tricky_set()
+        entry = _entry(new_customer_id(), 1, diff(ContactSet(), after), actor="Zoë O'Neil")
+        audit_sink.record(entry)
+        self._assert_kept(audit_sink, [entry])
+
+    def test_every_kind_of_change_is_kept(self, audit_sink: AuditSink) -> None:
+        """Added, removed, value, description and primary changes keep before and after."""
+        customer = new_customer_id()
+        before = tricky_set()
+        email, phone, mobile, website, second_email, second_mobile = before.points
+        after = ContactSet(
+            (
+                ContactPoint(email.id, EMAIL, "new@bücher.de", email.description, "new@bücher.de"),
+                _point(
+                    mobile.id,
+                    MOBILE,
+                    mobile.value,
+                    description=None,
+                    entered=mobile.entered,
+                    region=mobile.region,
+                ),
+                second_email,
+                second_mobile,
+                _point(12, WEBSITE, "https://example.org", entered="example.org"),
+            ),
+            next_id=13,
+        )
+        changes = diff(before, after)
+        kinds = {type(change) for change in changes}
+        assert {PointAdded, PointRemoved, ValueChanged, DescriptionChanged, PrimaryChanged} == kinds
+        cleared = PrimaryChanged(PHONE, phone, None)
+        entry = _entry(customer, 2, changes)
+        first = _entry(customer, 1, (PointAdded(website), PrimaryChanged(WEBSITE, None, website)))
+        audit_sink.record(first)
+        audit_sink.record(entry)
+        self._assert_kept(audit_sink, [first, entry])
+        assert cleared in changes
+
+    def test_times_stay_utc_to_the_microsecond(self, audit_sink: AuditSink) -> None:
+        """The entry's time reads back equal, timezone-aware and in UTC."""
+        customer = new_customer_id()
+        moments = [
+            dt.datetime(2026, 3, 29, 1, 59, 59, 999_999, tzinfo=_UTC),  # a DST night in Europe
+            dt.datetime(1999, 12, 31, 23, 59, 59, tzinfo=_UTC),
+            dt.datetime(2038, 1, 19, 3, 14, 8, 1, tzinfo=_UTC),  # past 32-bit Unix time
+        ]
+        entries = [
+            _entry(customer, version, diff(ContactSet(), tricky_set()), at=at)
+            for version, at in enumerate(moments, 1)
+        ]
+        for entry in entries:
+            audit_sink.record(entry)
+        kept = self.recorded(audit_sink, customer)
+        self._assert_kept(audit_sink, entries)
+        for entry in kept:
+            assert dt.timedelta(0) == entry.at.utcoffset()
+
+    def test_every_entry_is_kept(self, audit_sink: AuditSink) -> None:
+        """Many entries of one customer are all kept, none merged or overwritten."""
+        customer = new_customer_id()
+        contacts, entries = ContactSet(), []
+        for version in range(1, 21):
+            outcome = apply(contacts, [_add_email(version)])
+            entries.append(_entry(customer, version, outcome.changes))
+            contacts = outcome.contacts
+        for entry in entries:
+            audit_sink.record(entry)
+        self._assert_kept(audit_sink, entries)
+
+    def test_customers_entries_are_kept_apart(self, audit_sink: AuditSink) -> None:
+        """Reading back one customer's entries gives none of another's."""
+        base = new_customer_id()
+        mine = _entry(base, 1, diff(ContactSet(), tricky_set()))
+        theirs = _entry(base.upper(), 1, diff(ContactSet(), tricky_set()))
+        audit_sink.record(mine)
+        audit_sink.record(theirs)
+        self._assert_kept(audit_sink, [mine])
+        self._assert_kept(audit_sink, [theirs])
+
+    @_WITH_A_FIXTURE
+    @given(data=st.data())
+    def test_entries_of_any_batch_are_kept_exactly(
+        self, audit_sink: AuditSink, data: st.DataObject
+    ) -> None:
+        """Entries made from drawn sets and batches read back equal (property test)."""
+        contacts = data.draw(contact_sets(max_size=8), label="contacts")
+        batch = data.draw(batches(contacts, min_size=1, max_size=5), label="batch")
+        changes = apply(contacts, batch).changes
+        if not changes:
+            changes = diff(ContactSet(), contacts) or diff(ContactSet(), tricky_set())
+        entry = _entry(new_customer_id(), 1, changes)
+        audit_sink.record(entry)
+        self._assert_kept(audit_sink, [entry])
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _address(number: int) -> str:
+    return f"person{number}@example.com"
+
+
+def _add_email(number: int) -> AddPoint:
+    return AddPoint(EMAIL, _address(number))
+
+
+def _email_number(contacts: ContactSet) -> int:
+    (point,) = contacts.points
+    return int(point.value.removeprefix("person").split("@")[0])
+
+
+def _entry(
+    customer_id: str,
+    version: int,
+    changes: Sequence[PointChange],
+    *,
+    actor: str = "ann",
+    at: dt.datetime | None = None,
+) -> ActivityEntry:
+    return ActivityEntry(
+        id=uuid.uuid4().hex,
+        customer_id=customer_id,
+        actor=actor,
+        at=at or dt.datetime(2026, 11, 25, 9, 30, 15, 123_456, tzinfo=_UTC),
+        version=version,
+        changes=changes,
+    )
+
+
+def _in_order(entries: Sequence[ActivityEntry]) -> list[ActivityEntry]:
+    return sorted(entries, key=lambda entry: (entry.version, entry.id))
+
+
+def _run_together(
+    handles: Sequence[ContactRepository], work: Callable[[ContactRepository, int], None]
+) -> None:
+    """Run ``work(handle, number)`` in one thread per handle, all released at once."""
+    start = threading.Barrier(len(handles))
+    failures: list[BaseException] = []
+
+    def run(handle: ContactRepository, number: int) -> None:
+        try:
+            start.wait()
+            work(handle, number)
+        except BaseException as error:  # reported in the main thread, where pytest sees it
+            failures.append(error)
+
+    threads = [
+        threading.Thread(target=run, args=(handle, number), name=f"saver-{number}")
+        for number, handle in enumerate(handles)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not [thread.name for thread in threads if thread.is_alive()], "a saver hung"
+    if failures:
+        raise failures[0]

@@ -35,6 +35,7 @@ __all__ = [
     "ContactValidationError",
     "EntryNotFoundError",
     "FormatError",
+    "NoRecipientError",
     "PermissionDeniedError",
     "Problem",
     "StorageError",

@@ -1,0 +1,56 @@
+"""SQLiteStore keeps the shipped repository and audit-sink contracts."""
+
+import pytest
+
+from contactbook.adapters.sqlite import SQLiteStore
+from contactbook.testing.contracts import AuditSinkContract, RepositoryContract
+
+
+@pytest.fixture
+def store(tmp_path):
+    opened = SQLiteStore(tmp_path / "contacts.db")
+    yield opened
+    opened.close()
+
+
+class TestSQLiteRepository(RepositoryContract):
+    """SQLiteStore keeps the repository contract (threads share one store)."""
+
+    @pytest.fixture
+    def repository(self, store):
+        return store
+
+
+class TestSQLiteRepositoryAcrossStores(RepositoryContract):
+    """Separate SQLiteStore objects on one file keep it too (as separate processes would)."""
+
+    @pytest.fixture
+    def repository(self, store):
+        return store
+
+    @pytest.fixture(autouse=True)
+    def _close_handles(self):
+        self.handles = []
+        yield
+        for handle in self.handles:
+            handle.close()
+
+    def concurrent_repositories(self, repository, count):
+        self.handles = [SQLiteStore(repository.path) for _ in range(count)]
+        return self.handles
+
+
+class TestSQLiteAuditSink(AuditSinkContract):
+    """SQLiteStore keeps the audit-sink contract."""
+
+    @pytest.fixture
+    def audit_sink(self, store):
+        return store
+
+    def recorded(self, audit_sink, customer_id):
+        # entries() pages newest first; read every page.
+        kept, page = [], audit_sink.entries(customer_id)
+        while page:
+            kept.extend(page)
+            page = audit_sink.entries(customer_id, before=page[-1].id)
+        return kept

@@ -1,8 +1,12 @@
 """The shipped contract suites pass for the in-memory store and fail for broken ones."""
 
 import dataclasses
+import re
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from _pytest.outcomes import Failed
@@ -170,3 +174,34 @@ class TestTheSuitesCatchBrokenImplementations:
 
 def test_threads_are_not_left_behind():
     assert [] == [t.name for t in threading.enumerate() if t.name.startswith("saver-")]
+
+
+class TestTheDocsExample:
+    """The host test module in "Testing your integration" passes when run with pytest."""
+
+    PAGE = Path(__file__).parent.parent / "docs" / "how-to" / "testing-your-integration.md"
+
+    def page(self):
+        return self.PAGE.read_text(encoding="utf-8")
+
+    def test_the_example_module_passes_under_pytest(self, tmp_path):
+        blocks = re.findall(r"^```python\n(.*?)^```", self.page(), re.DOTALL | re.MULTILINE)
+        (module,) = [b for b in blocks if b.startswith("# tests/test_contact_integration.py")]
+        (tmp_path / "test_contact_integration.py").write_text(module, encoding="utf-8")
+        run = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts="],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        claimed = int(re.search(r"then runs (\d+) tests", self.page()).group(1))
+        assert 0 == run.returncode, run.stdout[-3000:] + run.stderr[-2000:]
+        assert f"{claimed} passed" in run.stdout, run.stdout[-500:]
+
+    def test_the_table_names_real_tests(self):
+        named = set(re.findall(r"^\| `(test_\w+)`(?:, `(test_\w+)`)?", self.page(), re.MULTILINE))
+        names = {name for pair in named for name in pair if name}
+        assert names
+        assert set() == names - set(dir(RepositoryContract))

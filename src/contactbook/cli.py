@@ -399,14 +399,14 @@ def _print_card(customer_id: str, card: ContactCard, version: int) -> None:
         console.print(card.empty_message or "")
         return
     primary = Table(title=card.labels.primary, title_justify="left")
-    for column in ("id", "", "value", card.labels.description.lower()):
+    for column in ("id", "kind", "value", card.labels.description.lower()):
         primary.add_column(column)
     for row in card.primary:
         primary.add_row(str(row.point_id), row.label, row.value, row.description or "")
     console.print(primary)
     if card.additional:
         additional = Table(title=card.labels.additional, title_justify="left")
-        for column in ("group", "id", "", "value"):
+        for column in ("group", "id", "kind", "value"):
             additional.add_column(column)
         for group in card.additional:
             for row in group.rows:

@@ -253,3 +253,49 @@ class TestNormalizeByKind:
         assert "a@example.com" == normalize(ContactKind.EMAIL, "a@Example.com")
         assert "+31201234567" == normalize(ContactKind.PHONE, "020 1234567", "NL")
         assert "https://example.com" == normalize(ContactKind.WEBSITE, "example.com")
+
+
+class TestCopiedConstants:
+    """The constants validation.py keeps so as not to import the libraries early agree."""
+
+    def test_email_validator_constants(self):
+        import email_validator
+        import email_validator.rfc_constants
+
+        from contactbook.validation import _CASE_INSENSITIVE_MAILBOXES, _RESERVED_TLDS
+
+        assert (
+            frozenset(email_validator.rfc_constants.CASE_INSENSITIVE_MAILBOX_NAMES)
+            == _CASE_INSENSITIVE_MAILBOXES
+        )
+        assert (
+            frozenset(n.rsplit(".", 1)[-1] for n in email_validator.SPECIAL_USE_DOMAIN_NAMES)
+            == _RESERVED_TLDS
+        )
+
+    def test_phonenumbers_parse_error_types(self):
+        from contactbook.validation import _PARSE_FAILURES
+
+        error = phonenumbers.NumberParseException
+        assert [
+            error.INVALID_COUNTRY_CODE,
+            error.NOT_A_NUMBER,
+            error.TOO_SHORT_AFTER_IDD,
+            error.TOO_SHORT_NSN,
+            error.TOO_LONG,
+        ] == list(_PARSE_FAILURES)
+
+    def test_importing_contactbook_loads_no_validator_library(self):
+        import json
+        import subprocess
+        import sys
+
+        code = "import contactbook, json, sys; print(json.dumps(sorted(sys.modules)))"
+        loaded = json.loads(
+            subprocess.run(
+                [sys.executable, "-c", code], check=True, capture_output=True, text=True
+            ).stdout
+        )
+        assert [] == [
+            m for m in loaded if m.split(".")[0] in {"phonenumbers", "email_validator", "rfc3986"}
+        ]

@@ -96,10 +96,14 @@ def _check_points(
         )
         raise ContactValidationError(msg, code="contact.limit", field=None)
     ids = {point.id for point in points}
-    keys = {(point.kind, point.match_key) for point in points}
+    keys = {(point.kind, match_key(point.kind, point.value)) for point in points}
     if len(ids) != len(points) or len(keys) != len(points):
         msg = "A contact set cannot hold two points with the same id or the same value."
         raise ContactValidationError(msg, code="contact.duplicate", field=None)
+    # attrs runs validators once every field is set, so next_id is there to check.
+    if ids and instance.next_id <= max(ids):
+        msg = f"next_id {instance.next_id} would reuse the id of a point already in the set."
+        raise ContactValidationError(msg, code="contact.duplicate", field="id")
 
 
 def _first_free_id(instance: ContactSet) -> int:
@@ -120,12 +124,6 @@ class ContactSet:
     next_id: int = attrs.field(
         default=attrs.Factory(_first_free_id, takes_self=True),
     )
-
-    @next_id.validator
-    def _next_id_is_free(self, attribute: attrs.Attribute[int], value: int) -> None:
-        if value < _first_free_id(self):
-            msg = f"next_id {value} would reuse the id of a point already in the set."
-            raise ContactValidationError(msg, code="contact.duplicate", field="id")
 
     def __len__(self) -> int:
         return len(self.points)

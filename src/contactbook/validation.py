@@ -8,25 +8,29 @@ else for a ``str`` input, whatever it holds. A non-``str`` input is a programmin
 and raises :class:`TypeError`.
 
 The decisions behind each rule are explained in ``docs/explanation/normalisation.md``.
+
+The validator libraries are imported on first use, not when contactbook is imported:
+a host that only loads, shows or routes stored contact sets never pays for them
+(``docs/explanation/performance.md``).
 """
 
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 import attrs
-import email_validator
-import email_validator.rfc_constants
-import phonenumbers
-import rfc3986
-import rfc3986.exceptions
-import rfc3986.validators
 
 from contactbook import _fastpath
 from contactbook.errors import ContactValidationError, Problem
 from contactbook.model import ContactKind
+
+if TYPE_CHECKING:
+    import phonenumbers
+    import rfc3986.validators
 
 __all__ = [
     "MAX_DESCRIPTION_LENGTH",
@@ -79,19 +83,25 @@ _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?")
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 # What the email fast path must leave to email-validator (see _fastpath.email): the RFC
 # 2142 mailbox names it lower-cases and the last label of each special-use domain it
-# refuses. Taken from email-validator itself so that the two cannot drift apart.
+# refuses. Copied so that the fast path needs no import of email-validator; a test
+# (tests/test_fastpath_differential.py) checks them against email-validator's own.
 _CASE_INSENSITIVE_MAILBOXES = frozenset(
-    email_validator.rfc_constants.CASE_INSENSITIVE_MAILBOX_NAMES
-)
-_RESERVED_TLDS = frozenset(
-    name.rsplit(".", 1)[-1] for name in email_validator.SPECIAL_USE_DOMAIN_NAMES
-)
-_WEB_VALIDATOR = (
-    rfc3986.validators.Validator()
-    .require_presence_of("scheme", "host")
-    .allow_schemes("http", "https")
-    .check_validity_of("scheme", "host", "port", "path", "query", "fragment")
-)
+    {"abuse", "ftp", "hostmaster", "info", "marketing", "news", "noc", "postmaster",
+     "sales", "security", "support", "usenet", "uucp", "webmaster", "www"}
+)  # fmt: skip
+_RESERVED_TLDS = frozenset({"arpa", "invalid", "local", "localhost", "onion", "test"})
+
+
+@functools.cache
+def _web_validator() -> rfc3986.validators.Validator:
+    import rfc3986.validators
+
+    return (
+        rfc3986.validators.Validator()
+        .require_presence_of("scheme", "host")
+        .allow_schemes("http", "https")
+        .check_validity_of("scheme", "host", "port", "path", "query", "fragment")
+    )
 
 
 def _shown(text: str, limit: int = 40) -> str:
@@ -181,6 +191,8 @@ def _email_checked(text: str, *, field: str, check_deliverability: bool) -> str:
             f"{_shown(text)} holds {len(parts)} addresses; enter one address per contact "
             "point and add the others as additional contacts.",
         )
+    import email_validator
+
     try:
         result = email_validator.validate_email(text, check_deliverability=check_deliverability)
     except email_validator.EmailUndeliverableError as error:
@@ -216,21 +228,21 @@ class ParsedPhone:
     line_type: LineType
 
 
+# NumberParseException.error_type values (stable since libphonenumber's first release).
 _PARSE_FAILURES = {
-    phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "the country code is not valid",
-    phonenumbers.NumberParseException.NOT_A_NUMBER: "it does not look like a telephone number",
-    phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: (
-        "it is too short after the international prefix"
-    ),
-    phonenumbers.NumberParseException.TOO_SHORT_NSN: "it is too short",
-    phonenumbers.NumberParseException.TOO_LONG: "it is too long",
+    0: "the country code is not valid",  # INVALID_COUNTRY_CODE
+    1: "it does not look like a telephone number",  # NOT_A_NUMBER
+    2: "it is too short after the international prefix",  # TOO_SHORT_AFTER_IDD
+    3: "it is too short",  # TOO_SHORT_NSN
+    4: "it is too long",  # TOO_LONG
 }
-_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
-_E164 = phonenumbers.PhoneNumberFormat.E164
-_LINE_TYPES = {
-    phonenumbers.PhoneNumberType.FIXED_LINE: LineType.FIXED_LINE,
-    phonenumbers.PhoneNumberType.MOBILE: LineType.MOBILE,
-}
+
+
+@functools.cache
+def _regions() -> frozenset[str]:
+    import phonenumbers
+
+    return frozenset(phonenumbers.SUPPORTED_REGIONS)
 
 
 def normalize_region(region: str | None, /) -> str | None:
@@ -244,10 +256,11 @@ def normalize_region(region: str | None, /) -> str | None:
     """
     if region is None:
         return None
-    if type(region) is str and region in _REGIONS:
+    regions = _regions()
+    if type(region) is str and region in regions:
         return region  # already an upper-case code: the common case, kept cheap
     code = _require_str(region, "region").strip().upper()
-    if code not in phonenumbers.SUPPORTED_REGIONS:
+    if code not in regions:
         raise _refuse(
             "region.invalid",
             "region",
@@ -268,20 +281,35 @@ def normalize_phone(raw: str, /, region: str | None = None) -> str:
     >>> normalize_phone("06 12345678", "NL")
     '+31612345678'
     """
-    return phonenumbers.format_number(_phone_number(raw, region, "phone"), _E164)
+    import phonenumbers
+
+    return phonenumbers.format_number(
+        _phone_number(raw, region, "phone"), phonenumbers.PhoneNumberFormat.E164
+    )
 
 
 def parse_phone(raw: str, /, region: str | None = None, *, field: str = "phone") -> ParsedPhone:
     """Like :func:`normalize_phone`, but also tell what kind of line the number is."""
+    import phonenumbers
+
     number = _phone_number(raw, region, field)
+    line_type = phonenumbers.number_type(number)
     return ParsedPhone(
-        e164=phonenumbers.format_number(number, _E164),
-        line_type=_LINE_TYPES.get(phonenumbers.number_type(number), LineType.OTHER),
+        e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+        line_type=(
+            LineType.FIXED_LINE
+            if line_type == phonenumbers.PhoneNumberType.FIXED_LINE
+            else LineType.MOBILE
+            if line_type == phonenumbers.PhoneNumberType.MOBILE
+            else LineType.OTHER
+        ),
     )
 
 
 def _phone_number(raw: object, region: str | None, field: str) -> phonenumbers.PhoneNumber:
     """Parse and check a number; the work normalize_phone and parse_phone share."""
+    import phonenumbers
+
     billing_country = normalize_region(region)
     text = _trimmed(
         raw, field=field, code_prefix="phone", limit=_MAX_PHONE_INPUT, what="telephone number"
@@ -337,6 +365,8 @@ def format_phone(e164: str, /) -> str:
     >>> format_phone("+31612345678")
     '+31 6 12345678'
     """
+    import phonenumbers
+
     return phonenumbers.format_number(
         _stored_number(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
@@ -348,10 +378,14 @@ def phone_uri(e164: str, /) -> str:
     >>> phone_uri("+31612345678")
     'tel:+31-6-12345678'
     """
+    import phonenumbers
+
     return phonenumbers.format_number(_stored_number(e164), phonenumbers.PhoneNumberFormat.RFC3966)
 
 
 def _stored_number(e164: str) -> phonenumbers.PhoneNumber:
+    import phonenumbers
+
     try:
         return phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
@@ -406,6 +440,9 @@ def _website_checked(text: str, field: str) -> str:
             "cannot contain them.",
         )
     url = _with_scheme(text, field)
+    import rfc3986
+    import rfc3986.exceptions
+
     try:
         if url.isascii():
             reference = rfc3986.uri_reference(url)
@@ -423,7 +460,7 @@ def _website_checked(text: str, field: str) -> str:
             f"{_shown(text)} holds a user name or password; enter the address without them.",
         )
     try:
-        _WEB_VALIDATOR.validate(reference)
+        _web_validator().validate(reference)
     except rfc3986.exceptions.ValidationError:
         raise _refuse(
             "website.invalid",

@@ -170,19 +170,35 @@ def _typed(value: object, kind: type, what: str, *, optional: bool = False) -> A
 
 
 def _read_point(data: object) -> ContactPoint:
-    if not isinstance(data, dict) or data.keys() != _POINT_KEYS:
-        raise _invalid(f"a contact point must be an object with the keys {sorted(_POINT_KEYS)}")
-    kind = _KINDS.get(data["kind"])
-    if kind is None:
-        raise _invalid(f"unknown contact kind {data['kind']!r}")
-    return ContactPoint(
-        id=_typed(data["id"], int, "a point id"),
-        kind=kind,
-        value=_typed(data["value"], str, "a value"),
-        description=_typed(data["description"], str, "a description", optional=True),
-        entered=_typed(data["entered"], str, "entered"),
-        region=_typed(data["region"], str, "a region", optional=True),
-    )
+    # Six entries that include the six keys are exactly the six keys.
+    try:
+        if type(data) is not dict or len(data) != len(_POINT_KEYS):
+            raise KeyError
+        point_id, value, entered = data["id"], data["value"], data["entered"]
+        description, region, kind_name = data["description"], data["region"], data["kind"]
+    except KeyError:
+        raise _invalid(
+            f"a contact point must be an object with the keys {sorted(_POINT_KEYS)}"
+        ) from None
+    kind = _KINDS.get(kind_name) if type(kind_name) is str else None
+    # One combined test on the hot path (loading re-validates nothing, so it must stay
+    # cheap); the checks below it only run to say what is wrong.
+    if (
+        kind is None
+        or type(point_id) is not int
+        or type(value) is not str
+        or type(entered) is not str
+        or (description is not None and type(description) is not str)
+        or (region is not None and type(region) is not str)
+    ):
+        if kind is None:
+            raise _invalid(f"unknown contact kind {kind_name!r}")
+        _typed(point_id, int, "a point id")
+        _typed(value, str, "a value")
+        _typed(entered, str, "entered")
+        _typed(description, str, "a description", optional=True)
+        _typed(region, str, "a region", optional=True)
+    return ContactPoint(point_id, kind, value, description, entered, region)
 
 
 def _guarded(read: Callable[[], Any]) -> Any:

@@ -209,7 +209,17 @@ class TestWebsite:
     def test_a_real_host_is_required(self, raw):
         assert "website.host" == refused(normalize_website, raw).code
 
-    @pytest.mark.parametrize("raw", ["http:x.nl", "https://x.nl:99999", "x.nl:port"])
+    @pytest.mark.parametrize(
+        "raw",
+        [
+            "http:x.nl",
+            "https:/x.nl/shop",
+            "HTTPS:x.nl",
+            "https://x.nl:99999",
+            "x.nl:port",
+            "1.2.3.999",
+        ],
+    )
     def test_malformed_addresses_are_refused(self, raw):
         assert "website.invalid" == refused(normalize_website, raw).code
 

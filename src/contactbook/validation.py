@@ -500,15 +500,15 @@ def _with_scheme(text: str, field: str) -> str:
                     f"{scheme}: addresses are not websites; only http and https are allowed.",
                 )
             return text
+        if scheme in _DEFAULT_PORTS:  # "http:x.nl", "https:/x.nl": a web scheme, no "//"
+            raise _refuse(
+                "website.invalid",
+                field,
+                f"{_shown(text)} is missing the // after {scheme}:; enter it like "
+                f"{scheme}://example.com.",
+            )
         # "example.com:8080/x" or "localhost:80": the colon starts a port, not a scheme.
         if not (_PORT_THEN_PATH.match(rest) or "." in scheme):
-            if scheme in _DEFAULT_PORTS:
-                raise _refuse(
-                    "website.invalid",
-                    field,
-                    f"{_shown(text)} is missing the // after {scheme}:; enter it like "
-                    f"{scheme}://example.com.",
-                )
             raise _refuse(
                 "website.scheme",
                 field,
@@ -521,8 +521,10 @@ def _with_scheme(text: str, field: str) -> str:
 
 def _valid_host(host: str, text: str, field: str) -> str:
     """Accept an IP literal or a DNS name of at least two labels (RFC 1123 §2.1)."""
-    if host.startswith("[") or _IPV4.fullmatch(host):
-        return host  # rfc3986 has already checked the literal's syntax
+    if host.startswith("["):
+        return host  # rfc3986 has already checked the IPv6 literal's syntax
+    if _IPV4.fullmatch(host) and all(int(octet) <= 255 for octet in host.split(".")):
+        return host  # RFC 3986 §3.2.2 IPv4address: four octets of 0-255
     if host.endswith("."):
         host = host[:-1]  # the root label: "example.com." is "example.com"
     labels = host.split(".")

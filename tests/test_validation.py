@@ -99,6 +99,11 @@ class TestPhone:
     def test_invalid_numbers_are_refused(self, raw):
         assert "phone.invalid" == refused(normalize_phone, raw, "NL").code
 
+    def test_unknown_country_code_is_invalid_not_a_missing_region(self):
+        error = refused(normalize_phone, "+999 123456")
+        assert "phone.invalid" == error.code
+        assert "country code is not valid" in str(error)
+
     def test_extension_is_never_silently_dropped(self):
         error = refused(normalize_phone, "+31 20 123 4567 ext. 12")
         assert "phone.extension" == error.code

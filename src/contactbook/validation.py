@@ -328,6 +328,7 @@ def _phone_number(raw: object, region: str | None, field: str) -> phonenumbers.P
         if (
             error.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE
             and billing_country is None
+            and not text.startswith("+")  # "+999 ...": a country code, just not a real one
         ):
             raise _refuse(
                 "phone.region_required",

@@ -69,7 +69,6 @@ ERROR_CODES: Mapping[str, str] = MappingProxyType(
         "contact.duplicate": "The same value is already present for this kind.",
         "contact.limit": "The set would hold more than 100 contact points.",
         "contact.not_found": "No contact point has that id.",
-        "contact.kind": "The change does not fit the kind of the point.",
         "contact.conflict": "The contact details changed since they were read.",
         "permission.denied": "The actor lacks the permission for this action.",
         "storage.unavailable": "The store cannot be opened or written.",

@@ -123,18 +123,15 @@ def _require_str(raw: object, what: str) -> str:
 def _trimmed(raw: object, *, field: str, code_prefix: str, limit: int, what: str) -> str:
     """Check the type, refuse empty and oversized input, and trim surrounding space."""
     text = _require_str(raw, what)
-    if len(text) > 4 * limit:
-        # Checked before strip() so that a huge string costs nothing to refuse.
-        raise _refuse(f"{code_prefix}.too_long", field, f"The {what} is far too long.")
-    text = text.strip()
-    if not text:
-        raise _refuse(f"{code_prefix}.empty", field, f"Enter the {what}; it is empty.")
-    if len(text) > limit:
+    # Checked before strip() too, so that a huge string costs nothing to refuse.
+    if len(text) > 4 * limit or len(text := text.strip()) > limit:
         raise _refuse(
             f"{code_prefix}.too_long",
             field,
-            f"The {what} is {len(text)} characters long; at most {limit} are allowed.",
+            f"The {what} is {len(text):,} characters long; at most {limit} are allowed.",
         )
+    if not text:
+        raise _refuse(f"{code_prefix}.empty", field, f"Enter the {what}; it is empty.")
     return text
 
 

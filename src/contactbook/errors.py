@@ -158,7 +158,16 @@ class ContactValidationError(ContactError, ValueError):
         errors: Iterable[Problem] = (),
     ):
         super().__init__(message, code=code, field=field)
-        self.errors: tuple[Problem, ...] = tuple(errors) or (Problem(code, field, message),)
+        self._errors = tuple(errors)
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """Every problem found; a single refusal is its own one problem."""
+        if not self._errors:
+            # Built on first use: most refusals are caught and shown by code and message
+            # alone, and building the record on every refusal would cost each one.
+            self._errors = (Problem(self.code, self.field, self.message),)
+        return self._errors
 
     @classmethod
     def from_problems(cls, problems: Iterable[Problem]) -> ContactValidationError:

@@ -173,6 +173,9 @@ def _csv_options(function: _F) -> _F:
             help="The file's name for a column, e.g. --column email=E-mail (repeatable). "
             f"Fields: {', '.join(_fields())}.",
         ),
+        click.option(
+            "--ignore-errors", is_flag=True, help="Exit with status 0 even when rows have errors."
+        ),
     ]
     for option in reversed(options):
         function = option(function)
@@ -279,9 +282,6 @@ def _print_summary(summary: Summary, output: Path, report: Path, *, extra: str =
 
 @cli.command()
 @_csv_options
-@click.option(
-    "--ignore-errors", is_flag=True, help="Exit with status 0 even when rows have errors."
-)
 @_command
 def check(
     ctx: _Context,
@@ -311,9 +311,6 @@ def check(
 
 @cli.command(name="import")
 @_csv_options
-@click.option(
-    "--ignore-errors", is_flag=True, help="Exit with status 0 even when rows have errors."
-)
 @_command
 def import_(
     ctx: _Context,

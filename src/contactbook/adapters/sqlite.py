@@ -422,7 +422,7 @@ class SQLiteStore:
         if row is None:
             return Stored(ContactSet(), 0)
         version, body = row
-        return Stored(self._read(load_set, body, f"customer {customer_id!r}"), version)
+        return Stored(self._read(load_set, body, customer_id), version)
 
     def save(self, customer_id: str, contacts: ContactSet, /, *, expected_version: int) -> int:
         """Store ``contacts`` as version ``expected_version + 1``, or raise a conflict.
@@ -495,7 +495,7 @@ class SQLiteStore:
                 "ORDER BY seq DESC LIMIT ?",
                 (key, self._position(before), limit),
             )
-        return tuple(self._read(load_entry, body, "an activity entry") for (body,) in rows)
+        return tuple(self._read(load_entry, body) for (body,) in rows)
 
     def entries_since(
         self, entry_id: str | None, *, limit: int = _DEFAULT_LIMIT
@@ -513,7 +513,7 @@ class SQLiteStore:
         rows = self._all(
             "SELECT body FROM activity WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit)
         )
-        return tuple(self._read(load_entry, body, "an activity entry") for (body,) in rows)
+        return tuple(self._read(load_entry, body) for (body,) in rows)
 
     def _position(self, entry_id: str) -> int:
         """Return where the entry stands in write order (the last one, if the id repeats)."""
@@ -524,10 +524,12 @@ class SQLiteStore:
             raise EntryNotFoundError(entry_id)
         return int(position)
 
-    def _read(self, reader: Any, body: str, what: str) -> Any:
+    def _read(self, reader: Any, body: str, customer_id: str | None = None) -> Any:
         try:
             return reader(body)
         except FormatError as error:
+            # The message is built only here: _read is on every load's path.
+            what = "an activity entry" if customer_id is None else f"customer {customer_id!r}"
             code = "storage.version" if error.code == "format.version" else "storage.corrupt"
             msg = f"The stored data of {what} in {self._path} cannot be read: {error.message}"
             raise StorageError(msg, code=code) from error

@@ -2,6 +2,7 @@
 
 import multiprocessing
 import random
+import threading
 import time
 
 from contactbook import AddPoint, ConflictError, ContactKind, PointAdded
@@ -85,3 +86,30 @@ class TestProcesses:
                         for change in entry.changes
                         if isinstance(change, PointAdded)
                     ]
+
+
+class TestOpeningTogether:
+    """Openers that create the same new store at once all open it; none is refused."""
+
+    def test_a_new_file_opened_by_many_at_once(self, tmp_path):
+        # Threads, each with its own store and connection, race just as processes do
+        # (SQLite releases the GIL) and far more cheaply, so the race is hit often.
+        for attempt in range(40):
+            path = tmp_path / f"new-{attempt}.db"
+            barrier = threading.Barrier(8)
+            outcomes = []
+
+            def opener(path=path, barrier=barrier, outcomes=outcomes):
+                barrier.wait(timeout=60)
+                try:
+                    with SQLiteStore(path, timeout=30) as store:
+                        outcomes.append(("ok", store.load("c1").version))
+                except Exception as error:  # reported below, where the test asserts
+                    outcomes.append(("error", repr(error)))
+
+            threads = [threading.Thread(target=opener) for _ in range(8)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+            assert [("ok", 0)] * 8 == outcomes

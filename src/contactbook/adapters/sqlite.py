@@ -36,6 +36,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -170,7 +171,7 @@ class SQLiteStore:
                 self._run(connection, f"PRAGMA user_version = {SCHEMA_VERSION}")
         (mode,) = self._one("PRAGMA journal_mode")
         if mode != "wal":
-            (mode,) = self._one("PRAGMA journal_mode = WAL")
+            mode = self._switch_to_wal()
             if mode != "wal":
                 msg = (
                     f"The contact store {self._path} could not be switched to WAL mode "
@@ -179,9 +180,24 @@ class SQLiteStore:
                 )
                 raise StorageError(msg, code="storage.unavailable")
 
-    def _schema(self) -> int:
-        (version,) = self._one("PRAGMA user_version")
-        return int(version)
+    def _switch_to_wal(self) -> str:
+        """Set WAL mode, retrying while other openers of a new file hold it.
+
+        Changing the journal mode needs the file to itself, and SQLite answers "locked"
+        at once, without waiting out the busy timeout, when another connection is
+        reading it; so several processes opening one new file together would refuse
+        each other. Retry until the timeout instead.
+        """
+        deadline = time.monotonic() + self._timeout
+        while True:
+            try:
+                (mode,) = self._one("PRAGMA journal_mode = WAL")
+            except StorageError as error:
+                if error.code != "storage.locked" or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.005)
+            else:
+                return str(mode)
 
     def _identify(self) -> int:
         """Return the file's schema version, or refuse a file that is not ours.
@@ -189,8 +205,14 @@ class SQLiteStore:
         Only reads: a blank file (new, empty, or an SQLite database with nothing in it)
         is schema 0; a contactbook file is its ``user_version``.
         """
-        (application_id,) = self._one("PRAGMA application_id")
-        version = self._schema()
+        # One statement, so one snapshot: read separately, another process creating the
+        # same new file could commit between the reads, and its half-seen schema would
+        # look like a foreign database.
+        application_id, version, objects = self._one(
+            "SELECT (SELECT application_id FROM pragma_application_id),"
+            " (SELECT user_version FROM pragma_user_version),"
+            " (SELECT count(*) FROM sqlite_master)"
+        )
         if application_id == APPLICATION_ID:
             if version > SCHEMA_VERSION:
                 msg = (
@@ -199,8 +221,7 @@ class SQLiteStore:
                     f"{SCHEMA_VERSION}. Upgrade contactbook to open it."
                 )
                 raise StorageError(msg, code="storage.version")
-            return version
-        (objects,) = self._one("SELECT count(*) FROM sqlite_master")
+            return int(version)
         if application_id == 0 and version == 0 and objects == 0:
             return 0
         msg = (
@@ -328,8 +349,8 @@ class SQLiteStore:
         text = str(error)
         if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
             msg = (
-                f"The contact store {self._path} stayed locked by another writer for more "
-                f"than {self._timeout} seconds. Try again; if it keeps happening, look for "
+                f"The contact store {self._path} stayed locked by another writer (waited "
+                f"up to {self._timeout} seconds). Try again; if it keeps happening, look for "
                 "a process that holds a transaction open, or raise the timeout."
             )
             return StorageError(msg, code="storage.locked")

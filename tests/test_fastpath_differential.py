@@ -21,11 +21,13 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from types import ModuleType
+from typing import Any, NamedTuple
 
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from contactbook import _fastpath, normalize_email, normalize_website
+from contactbook import normalize_email, normalize_website
+from contactbook._fastpath import emails, websites
 from contactbook.errors import ContactValidationError
 from contactbook.validation import (
     _CASE_INSENSITIVE_MAILBOXES,
@@ -49,7 +51,7 @@ def _corpus_module() -> ModuleType:
     return module
 
 
-def outcome(normalise: Callable[[str], str], raw: str) -> Outcome:
+def outcome(normalise: Callable[[Any], str], raw: Any) -> Outcome:
     """What a normaliser did with ``raw``: its value, or its refusal in full."""
     try:
         return ("value", normalise(raw))
@@ -58,8 +60,8 @@ def outcome(normalise: Callable[[str], str], raw: str) -> Outcome:
 
 
 def disagreements(
-    inputs: list[str], fast: Callable[[str], str], reference: Callable[[str], str]
-) -> list[tuple[str, Outcome, Outcome]]:
+    inputs: list[Any], fast: Callable[[Any], str], reference: Callable[[Any], str]
+) -> list[tuple[Any, Outcome, Outcome]]:
     found = []
     for raw in inputs:
         mine, theirs = outcome(fast, raw), outcome(reference, raw)
@@ -68,8 +70,8 @@ def disagreements(
     return found
 
 
-def fast_email(text: str) -> str | None:
-    return _fastpath.email(text, _CASE_INSENSITIVE_MAILBOXES, _RESERVED_TLDS)
+def fast_email(text: str) -> object:
+    return emails.email(text, _CASE_INSENSITIVE_MAILBOXES, _RESERVED_TLDS)
 
 
 # Pieces that sit on the edges of the fast paths' domains, joined at random by Hypothesis.
@@ -139,33 +141,56 @@ class TestWebsiteFastPathAgrees:
         assert outcome(_website_reference, raw) == outcome(normalize_website, raw)
 
     def test_the_common_shape_takes_the_fast_path(self) -> None:
-        assert "https://example.com" == _fastpath.website("Example.COM")
-        assert "http://x.nl:8080/A/b?q=1#top" == _fastpath.website("HTTP://X.nl:8080/A/b?q=1#top")
-        assert "https://x.nl" == _fastpath.website("https://x.nl:443/")
+        assert "https://example.com" == websites.website("Example.COM")
+        assert "http://x.nl:8080/A/b?q=1#top" == websites.website("HTTP://X.nl:8080/A/b?q=1#top")
+        assert "https://x.nl" == websites.website("https://x.nl:443/")
 
     def test_what_it_is_unsure_of_it_leaves_to_the_reference(self) -> None:
         unsure = ["x.nl/%7e", "x.nl/a/../b", "bücher.de", "1.2.3.4", "x.nl:99999", "x.nl."]
-        assert [None] * len(unsure) == [_fastpath.website(raw) for raw in unsure]
+        assert [None] * len(unsure) == [websites.website(raw) for raw in unsure]
+
+
+class Kind(NamedTuple):
+    """One fast path under test: its corpus, public and reference normalisers, fast path."""
+
+    inputs: Callable[..., list[Any]]  # corpus generator: (size, seed=, odd=) -> inputs
+    public: Callable[[Any], str]
+    reference: Callable[[Any], str]
+    fast: Callable[[Any], object]  # the fast path on a trimmed input: None when unsure
+    seed: int
+
+
+KINDS = {
+    "email": Kind(
+        lambda size, seed: _corpus_module().emails(size, seed=seed, odd=0.5),
+        normalize_email,
+        _email_reference,
+        lambda raw: fast_email(raw.strip()),
+        100,
+    ),
+    "website": Kind(
+        lambda size, seed: _corpus_module().websites(size, seed=seed, odd=0.5),
+        normalize_website,
+        _website_reference,
+        lambda raw: websites.website(raw.strip()),
+        200,
+    ),
+}
 
 
 def compare_chunk(kind: str, size: int, seed: int) -> tuple[list[object], int]:
     """Compare fast and reference on one seeded chunk; return disagreements and fast hits."""
-    corpus = _corpus_module()
-    if kind == "email":
-        inputs = corpus.emails(size, seed=seed, odd=0.5)
-        found = disagreements(inputs, normalize_email, _email_reference)
-        taken = sum(fast_email(raw.strip()) is not None for raw in inputs)
-    else:
-        inputs = corpus.websites(size, seed=seed, odd=0.5)
-        found = disagreements(inputs, normalize_website, _website_reference)
-        taken = sum(_fastpath.website(raw.strip()) is not None for raw in inputs)
+    spec = KINDS[kind]
+    inputs = spec.inputs(size, seed)
+    found = disagreements(inputs, spec.public, spec.reference)
+    taken = sum(spec.fast(item) is not None for item in inputs)
     return list(found[:20]), taken
 
 
 def run_corpus(kind: str, total: int) -> tuple[list[object], int]:
     """Run ``total`` inputs of ``kind`` in four seeded chunks over two processes."""
     sizes = [total // 4 + (i < total % 4) for i in range(4)]
-    seeds = [100 + i for i in range(4)] if kind == "email" else [200 + i for i in range(4)]
+    seeds = [KINDS[kind].seed + i for i in range(4)]
     found: list[object] = []
     taken = 0
     with ProcessPoolExecutor(max_workers=2, mp_context=mp.get_context("fork")) as pool:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from contactbook import _fastpath
+from contactbook._fastpath import Refused, emails, websites
 from contactbook.errors import ContactValidationError, Problem
 from contactbook.model import ContactKind
 
@@ -81,7 +81,7 @@ _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 # RFC 1123 host name label, after IDNA encoding: letters, digits, inner hyphens.
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?")
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
-# What the email fast path must leave to email-validator (see _fastpath.email): the RFC
+# What the email fast path must leave to email-validator (see _fastpath.emails): the RFC
 # 2142 mailbox names it lower-cases and the last label of each special-use domain it
 # refuses. Copied so that the fast path needs no import of email-validator; a test
 # (tests/test_fastpath_differential.py) checks them against email-validator's own.
@@ -111,6 +111,13 @@ def _shown(text: str, limit: int = 40) -> str:
 
 def _refuse(code: str, field: str, message: str) -> ContactValidationError:
     return ContactValidationError(message, code=code, field=field)
+
+
+def _decided(fast: str | Refused, field: str) -> str:
+    """Return a fast path's value, or raise its refusal (the reference path's own)."""
+    if isinstance(fast, str):
+        return fast
+    raise _refuse(fast.code, field, fast.message)
 
 
 def _require_str(raw: object, what: str) -> str:
@@ -159,9 +166,9 @@ def _email(raw: object, *, field: str, check_deliverability: bool = False) -> st
     if not check_deliverability:
         # A plain ASCII address is read without email-validator; the differential tests
         # prove the result is the same (docs/explanation/performance.md).
-        fast = _fastpath.email(text, _CASE_INSENSITIVE_MAILBOXES, _RESERVED_TLDS)
+        fast = emails.email(text, _CASE_INSENSITIVE_MAILBOXES, _RESERVED_TLDS)
         if fast is not None:
-            return fast
+            return _decided(fast, field)
     return _email_checked(text, field=field, check_deliverability=check_deliverability)
 
 
@@ -415,9 +422,9 @@ def _website(raw: object, *, field: str) -> str:
     )
     # host[:port][/path], with or without http(s)://, is read without rfc3986; the
     # differential tests prove the result is the same (docs/explanation/performance.md).
-    fast = _fastpath.website(text)
+    fast = websites.website(text)
     if fast is not None:
-        return fast
+        return _decided(fast, field)
     return _website_checked(text, field)
 
 

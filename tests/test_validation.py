@@ -314,3 +314,24 @@ class TestCopiedConstants:
         assert [] == [
             m for m in loaded if m.split(".")[0] in {"phonenumbers", "email_validator", "rfc3986"}
         ]
+
+
+class TestTrimming:
+    """White space and invisible format characters around a value are not part of it."""
+
+    @pytest.mark.parametrize("edge", ["\u200b", "\ufeff", "\u2060", "\u200c", "\u200d", "\u3000"])
+    def test_invisible_characters_at_the_edges_are_trimmed(self, edge):
+        assert "a@example.com" == normalize_email(f"{edge} a@example.com{edge}\u200b ")
+        assert "+31612345678" == normalize_phone(f"{edge}06 12345678 {edge}", "NL")
+        assert "https://example.com" == normalize_website(f"{edge}example.com\xa0{edge}")
+
+    def test_an_invisible_character_inside_is_still_refused(self):
+        assert "email.invalid" == refused(normalize_email, "a\u200b@example.com").code
+
+    def test_only_invisible_characters_is_empty(self):
+        assert "website.empty" == refused(normalize_website, "\u200b \ufeff").code
+
+    def test_the_white_space_trimmed_is_exactly_what_python_calls_white_space(self):
+        from contactbook.validation import _WHITE_SPACE
+
+        assert {c for c in map(chr, range(0x110000)) if c.isspace()} == set(_WHITE_SPACE)

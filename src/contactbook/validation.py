@@ -61,6 +61,18 @@ _MAX_PHONE_INPUT = 250
 _MAX_WEBSITE_LENGTH = 2000
 _MAX_DESCRIPTION_INPUT = 10_000
 
+# What is trimmed from both ends of an email address, telephone number or web address:
+# every character str.isspace() calls white space, and the invisible format characters
+# that come along when a value is copied from a web page, a PDF or a spreadsheet (zero
+# width space, non-joiner and joiner, word joiner, and the byte order mark U+FEFF).
+# Spelt out, not computed, so that importing costs nothing; a test checks the white
+# space against str.isspace().
+_WHITE_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_TRIMMED = _WHITE_SPACE + _INVISIBLE
 # C0 and C1 control characters (tab, LF and CR excepted: they are white space) and lone
 # surrogates, which cannot be encoded as UTF-8 and so could never be stored or sent.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -128,10 +140,10 @@ def _require_str(raw: object, what: str) -> str:
 
 
 def _trimmed(raw: object, *, field: str, code_prefix: str, limit: int, what: str) -> str:
-    """Check the type, refuse empty and oversized input, and trim surrounding space."""
+    """Check the type, refuse empty and oversized input, trim white space and invisibles."""
     text = _require_str(raw, what)
     # Checked before strip() too, so that a huge string costs nothing to refuse.
-    if len(text) > 4 * limit or len(text := text.strip()) > limit:
+    if len(text) > 4 * limit or len(text := text.strip(_TRIMMED)) > limit:
         raise _refuse(
             f"{code_prefix}.too_long",
             field,
@@ -148,7 +160,8 @@ def _trimmed(raw: object, *, field: str, code_prefix: str, limit: int, what: str
 def normalize_email(raw: str, /, *, check_deliverability: bool = False) -> str:
     """Return the normalised form of one email address, or refuse it.
 
-    Surrounding white space is trimmed; the syntax is checked by email-validator
+    Surrounding white space and invisible characters (zero width space, byte order
+    mark, ...) are trimmed; the syntax is checked by email-validator
     without any network access unless ``check_deliverability`` is true. The result is
     email-validator's normalised form: the domain lower-cased (internationalised domains
     in Unicode, NFC), the local part kept as entered (NFC).

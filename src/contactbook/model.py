@@ -29,6 +29,14 @@ class ContactKind(enum.Enum):
     MOBILE = "mobile"
     WEBSITE = "website"
 
+    # Members are singletons compared by identity, so the identity hash agrees with
+    # equality; Enum's own __hash__ is Python code, and sets and dicts keyed by kind are
+    # on the hot path of loading and checking every set.
+    __hash__ = object.__hash__
+
+
+_EMAIL = ContactKind.EMAIL
+
 
 @attrs.frozen
 class ContactPoint:
@@ -63,7 +71,7 @@ class ContactPoint:
 
 def match_key(kind: ContactKind, value: str) -> str:
     """Return the key under which ``value`` counts as a duplicate within ``kind``."""
-    return value.casefold() if kind is ContactKind.EMAIL else value
+    return value.casefold() if kind is _EMAIL else value
 
 
 def description_key(description: str | None) -> str | None:

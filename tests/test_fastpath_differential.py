@@ -23,17 +23,21 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, NamedTuple
 
+import phonenumbers
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from contactbook import normalize_email, normalize_website
-from contactbook._fastpath import emails, websites
+from contactbook import normalize_email, normalize_phone, normalize_website
+from contactbook._fastpath import emails, phones, websites
 from contactbook.errors import ContactValidationError
 from contactbook.validation import (
     _CASE_INSENSITIVE_MAILBOXES,
     _RESERVED_TLDS,
     _email_reference,
+    _phone_input,
+    _phone_reference,
     _website_reference,
+    parse_phone,
 )
 
 CORPUS_TOTAL = int(os.environ.get("CONTACTBOOK_DIFFERENTIAL_N", "1000000"))
@@ -150,6 +154,197 @@ class TestWebsiteFastPathAgrees:
         assert [None] * len(unsure) == [websites.website(raw) for raw in unsure]
 
 
+# --------------------------------------------------------------------------- phone
+
+PhoneInput = tuple[str, str | None]
+
+
+def phone_public(item: PhoneInput) -> str:
+    """What normalize_phone and parse_phone say, in one string (both take the fast path)."""
+    parsed = parse_phone(*item)
+    assert parsed.e164 == normalize_phone(*item)
+    return f"{parsed.e164} {parsed.line_type.value}"
+
+
+def phone_reference(item: PhoneInput) -> str:
+    parsed = _phone_reference(*item)
+    return f"{parsed.e164} {parsed.line_type.value}"
+
+
+def fast_phone(item: PhoneInput) -> object:
+    """The phone fast path on what validation.py hands it; None for a refused input."""
+    try:
+        text, region = _phone_input(item[0], item[1], "phone")
+    except ContactValidationError:
+        return None
+    return phones.phone(text, region)
+
+
+REGIONS = sorted(phonenumbers.SUPPORTED_REGIONS)
+NUMBER_FORMATS = [
+    phonenumbers.PhoneNumberFormat.NATIONAL,
+    phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+    phonenumbers.PhoneNumberFormat.E164,
+]
+
+
+def example_numbers() -> list[tuple[str, str]]:
+    """Every example number in libphonenumber's metadata: (region, E.164) pairs."""
+    found = []
+    for region in REGIONS:
+        for number_type in range(12):  # every PhoneNumberType but UNKNOWN (99)
+            number = phonenumbers.example_number_for_type(region, number_type)
+            if number is not None:
+                found.append((region, phonenumbers.format_number(number, NUMBER_FORMATS[2])))
+    for code in sorted(phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS):
+        number = phonenumbers.example_number_for_non_geo_entity(code)
+        if number is not None:
+            found.append(("001", phonenumbers.format_number(number, NUMBER_FORMATS[2])))
+    return found
+
+
+EXAMPLES = example_numbers()
+
+
+def written(e164: str, number_format: int) -> str:
+    """An example number as people write it: national or international."""
+    return phonenumbers.format_number(phonenumbers.parse(e164), number_format)
+
+
+# Pieces on the edges of the phone fast path's domain: its separators, the prefixes
+# phonenumbers reads (international, national, "(0)"), and what it must leave alone
+# (extensions, letters, other digits, RFC 3966 parameters, second numbers).
+PHONE_PIECES = [
+    "0", "1", "2", "4", "6", "7", "9", "00", "011", "0031", "+", "++", "+31", "+1", "+44",
+    "(0)", "(", ")", " ", "-", ".", "/", "\\", "\u00a0", "\u2013", "x", "x12", " ext. 7",
+    "#", ",", ";", ";ext=1", "~", "*", "tel:", ";phone-context=+31", ";isub=1", "A", "abc",
+    "FLOWERS", "\uff11", "\u0663", "\uff0b", "12345678", "555", "0800", "9" * 20,
+]  # fmt: skip
+phone_regions = (
+    st.sampled_from(REGIONS)
+    | st.sampled_from(REGIONS).map(str.lower)
+    | st.sampled_from([None, "XX", "uk", "001", " nl "])
+)
+phone_text = (
+    st.text(alphabet="0123456789 -.()+", max_size=24)
+    | st.lists(st.sampled_from(PHONE_PIECES), max_size=10).map("".join)
+    | st.text(max_size=20)
+)
+example_text = st.builds(
+    lambda example, number_format, before, after: (
+        before + written(example[1], number_format) + after
+    ),
+    st.sampled_from(EXAMPLES),
+    st.sampled_from(NUMBER_FORMATS),
+    st.sampled_from(["", "", "+", "0", "00", "(0)", "1", "-"]),
+    st.sampled_from(["", "", "0", "1", " x1", ")", " 5"]),
+)
+separated_text = st.builds(
+    lambda text, seps: "".join(c + seps[i % len(seps)] for i, c in enumerate(text)).strip(),
+    st.sampled_from(EXAMPLES).map(lambda example: example[1]),
+    st.lists(st.sampled_from(["", "", " ", "-", ".", "(", ")", "  "]), min_size=1),
+)
+
+
+def phone_outcomes(item: PhoneInput) -> tuple[Outcome, Outcome]:
+    return outcome(phone_reference, item), outcome(phone_public, item)
+
+
+class TestPhoneFastPathAgrees:
+    """normalize_phone and parse_phone give exactly what phonenumbers alone gives."""
+
+    @given(st.tuples(phone_text | example_text | separated_text, phone_regions))
+    @example(("06 12345678", "NL"))
+    @example(("+31 (0)6 12345678", None))
+    @example(("0031612345678", None))
+    @example(("0031612345678", "NL"))
+    @example(("0031 06 12345678", "NL"))
+    @example(("31612345678", "NL"))  # the country code without "+" (parse's retry)
+    @example(("011 31 6 12345678", "US"))
+    @example(("00 0612345678", "NL"))  # an international prefix then a 0
+    @example(("+0612345678", "NL"))
+    @example(("+999 12345678", None))
+    @example(("+80012345678", None))  # a non-geographic country code
+    @example(("1 800 356 9377", "US"))
+    @example(("(202) 555-0125", "CA"))
+    @example(("07624 123456", "GB"))  # Isle of Man, read in GB
+    @example(("07624 123456", "IM"))
+    @example(("011 15 2345 6789", "AR"))  # a national prefix transform rule
+    @example(("55", "NL"))
+    @example(("00", None))
+    @example(("000 000", "NL"))
+    @example(("06 12345678 ext. 12", "NL"))
+    @example(("1-800-FLOWERS", "US"))
+    @example(("+1 (415) 555-2671 x12", None))
+    @example(("1" * 18, "DE"))
+    def test_same_outcome_as_the_reference(self, item: PhoneInput) -> None:
+        reference, public = phone_outcomes(item)
+        assert reference == public
+
+    def test_every_example_number_in_the_metadata(self) -> None:
+        items = [
+            (written(e164, number_format), home)
+            for region, e164 in EXAMPLES
+            for number_format in NUMBER_FORMATS
+            for home in [*sorted({region, "NL", "US"} - {"001"}), None]
+        ]
+        assert [] == disagreements(items, phone_public, phone_reference)
+        # The fast path reads almost all of them itself.
+        assert sum(fast_phone(item) is not None for item in items) > 0.9 * len(items)
+
+    def test_the_common_shape_takes_the_fast_path(self) -> None:
+        assert ("+31612345678", "mobile") == fast_phone(("06 12345678", "NL"))
+        assert ("+12025550125", "other") == fast_phone(("+1 (202) 555-0125", None))
+        assert ("+442079460018", "fixed_line") == fast_phone(("+44 (0)20 7946 0018", "nl"))
+        assert "phone.region_required" == getattr(fast_phone(("555-0125", None)), "code", None)
+        assert "phone.invalid" == getattr(fast_phone(("06 1234567", "NL")), "code", None)
+
+    def test_what_it_is_unsure_of_it_leaves_to_the_reference(self) -> None:
+        unsure = [
+            ("06 12345678 ext. 12", "NL"),  # an extension
+            ("1-800-FLOWERS", "US"),  # letters
+            ("+999 1234567", None),  # no such country code
+            ("12", "NL"),  # too short to parse
+            ("0031 " + "1" * 18, "NL"),  # too long to parse
+            ("\uff10\uff16 12345678", "NL"),  # full-width digits
+            ("tel:+31-6-12345678", None),  # an RFC 3966 URI
+        ]
+        assert [None] * len(unsure) == [fast_phone(item) for item in unsure]
+
+
+# Mistakes people make in numbers, put into the benchmark corpus's numbers by
+# mistyped_phones (benchmarks/corpus.py stays what the benchmark times).
+PHONE_MISTAKES = [
+    "", "0", "1", "00", "+", "(0)", " ", "-", ".", "(", ")", "x", "#", "/", ",", "A",
+    "\u00a0", "\uff11", "9999",
+]  # fmt: skip
+MISTYPED_REGIONS = [*REGIONS, "nl", "gb", "us", None, None, "XX"]
+
+
+def mistyped_phones(size: int, seed: int) -> list[PhoneInput]:
+    """The benchmark corpus's phone numbers, half of them with one more mistake."""
+    import random
+
+    rng = random.Random(seed)  # noqa: S311 -- a seeded corpus, not a secret
+    out = []
+    for item in _corpus_module().phones(size, seed=seed):
+        raw, region = item
+        roll = rng.random()
+        i = rng.randrange(len(raw) + 1)
+        if roll < 0.5:
+            pass
+        elif roll < 0.6:
+            raw = raw[:i] + raw[i + 1 :]  # a character dropped
+        elif roll < 0.7:
+            raw = raw[:i] + raw[i : i + 1] * 2 + raw[i + 1 :]  # a character doubled
+        elif roll < 0.85:
+            raw = raw[:i] + rng.choice(PHONE_MISTAKES) + raw[i:]
+        else:
+            region = rng.choice(MISTYPED_REGIONS)  # another billing country
+        out.append((raw, region))
+    return out
+
+
 class Kind(NamedTuple):
     """One fast path under test: its corpus, public and reference normalisers, fast path."""
 
@@ -175,6 +370,7 @@ KINDS = {
         lambda raw: websites.website(raw.strip()),
         200,
     ),
+    "phone": Kind(mistyped_phones, phone_public, phone_reference, fast_phone, 300),
 }
 
 
@@ -215,3 +411,9 @@ class TestMillionInputCorpus:
         found, taken = run_corpus("website", total)
         assert [] == found
         assert taken > total // 4
+
+    def test_phones(self) -> None:
+        total = CORPUS_TOTAL // 2
+        found, taken = run_corpus("phone", total)
+        assert [] == found
+        assert taken > total // 2

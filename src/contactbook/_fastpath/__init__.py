@@ -20,7 +20,12 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["DOMAIN_MAX", "HOST", "Refused"]
+__all__ = ["DOMAIN_MAX", "HOST", "Refused", "shown"]
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """Quote user input for an error message, shortened so messages stay readable."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 class Refused(NamedTuple):

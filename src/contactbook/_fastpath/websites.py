@@ -51,7 +51,8 @@ _PORT_THEN_PATH = re.compile(r"\d*(?:[/?#]|$)")
 DEFAULT_PORTS = {"http": "80", "https": "443"}
 # contactbook's host rule: an IPv4 address, or RFC 1123 host name labels after IDNA.
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
-_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?")
+_LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
+_DNS_NAME = re.compile(rf"(?:{_LABEL}\.)+{_LABEL}")
 
 # RFC 3986 pchar without "%" (so there are no percent escapes to normalise): unreserved,
 # sub-delims, ":" and "@". A path adds "/", a query and a fragment also "?".
@@ -101,6 +102,7 @@ _IPV6 = re.compile(
 # unreserved characters), and a percent escape (normalizers.PERCENT_MATCHER).
 _TO_ENCODE = re.compile(r"[^A-Za-z0-9._~!$&'()*+,;=:/?#\[\]@%\-]+")
 _ESCAPE = re.compile("%[A-Fa-f0-9]{2}")
+_PLAIN = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:/?#\[\]@\-]*")
 
 
 def refused(code: str, text: str) -> Refused:
@@ -155,16 +157,14 @@ def checked_host(host: str) -> str | None:
     """
     if host.startswith("["):
         return host
-    if _IPV4.fullmatch(host) and all(int(octet) <= 255 for octet in host.split(".")):
+    if _IPV4.fullmatch(host) and max(map(int, host.split("."))) <= 255:
         return host
     if host.endswith("."):
         host = host[:-1]
-    labels = host.split(".")
     if (
-        len(labels) < 2
-        or len(host) > DOMAIN_MAX
-        or not all(_LABEL.fullmatch(label) for label in labels)
-        or labels[-1].isdigit()
+        len(host) > DOMAIN_MAX
+        or not _DNS_NAME.fullmatch(host)
+        or host[host.rindex(".") + 1 :].isdigit()
     ):
         return None
     return host
@@ -216,6 +216,9 @@ def _general(text: str, scheme: str, rest: str) -> str | Refused | None:  # noqa
     # no host after normalize(), which the Validator refuses (MissingComponentError).
     userinfo = None
     if "[" in authority or "]" in authority:
+        if "@" not in authority and not authority.startswith("["):
+            # "[" and "]" belong to no part of an authority but an IP literal.
+            return refused("website.invalid", text)
         literal = _LITERAL_PORT.fullmatch(authority)
         if literal is None:
             return None  # user name, zone identifier or IPvFuture: leave them to rfc3986
@@ -288,15 +291,14 @@ def _normalised(component: str) -> str:
     the reserved and unreserved sets becomes its UTF-8 bytes as upper-case escapes. Then
     ``normalize_percent_characters`` (RFC 3986 §6.2.2.1): escapes are upper-cased.
     """
+    if _PLAIN.fullmatch(component):
+        return component  # nothing to encode, no escape to upper-case
     if "%" in component:
-        escapes = _ESCAPE.findall(component)
-        if len(escapes) != component.count("%"):
+        if len(_ESCAPE.findall(component)) != component.count("%"):
             component = component.replace("%", "%25")
-        elif not all(escape.isupper() for escape in escapes):
+        else:
             component = _ESCAPE.sub(_upper, component)
-    if _TO_ENCODE.search(component):
-        component = _TO_ENCODE.sub(_escaped, component)
-    return component
+    return _TO_ENCODE.sub(_escaped, component)
 
 
 def _upper(escape: re.Match[str]) -> str:

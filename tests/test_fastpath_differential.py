@@ -91,11 +91,23 @@ edge_text = st.lists(st.sampled_from(EDGE_PIECES), max_size=14).map("".join)
 email_shaped = st.tuples(edge_text, edge_text, st.sampled_from(["com", "nl", "c", "local"])).map(
     lambda parts: f"{parts[0]}@{parts[1]}.{parts[2]}"
 )
+# Pieces on the edges of the website fast path's domain: IP literals (with a zone or
+# IPvFuture, which it leaves to rfc3986), IPv4 octets out of range, stray and lower-case
+# percent escapes, user names, long ports, characters rfc3986 percent-encodes or refuses.
+WEBSITE_PIECES = [
+    "[::1]", "[::ffff:1.2.3.999]", "[1:2:3:4:5:6:7:8]", "[1::2::3]", "[v1.x]", "[::1%25eth0]",
+    "[", "]", "::", "256", "999", "01", "%2E", "%2e", "%%", "%zz", "%C3%BC", "u:p@", "u@",
+    "12345", "123456", "/./", "/../", "?x=1", "#f", "##", "??", "{", "|", "`", "^", "ü",
+    "例", "\U0001f600", "\ue000", "\u202e", "xn--bcher-kva", "a" * 1990,
+]  # fmt: skip
+website_text = st.lists(st.sampled_from(EDGE_PIECES + WEBSITE_PIECES), max_size=14).map("".join)
 website_shaped = st.tuples(
-    st.sampled_from(["", "http://", "HTTPS://", "//", "ftp://"]),
-    edge_text,
-    st.sampled_from(["", ":8080", ":443", ":80"]),
-    st.lists(st.sampled_from(["/", "a", ".", "..", "%7e", "?", "#", "=", "@", ":"])).map("".join),
+    st.sampled_from(["", "http://", "HTTPS://", "//", "ftp://", "http:/", "x.nl:"]),
+    website_text,
+    st.sampled_from(["", ":8080", ":443", ":80", ":", ":0", ":65536", "@x.nl"]),
+    st.lists(
+        st.sampled_from(["/", "a", ".", "..", "%7e", "%", "?", "#", "=", "@", ":", "[", "ü"])
+    ).map("".join),
 ).map("".join)
 
 
@@ -132,8 +144,31 @@ class TestEmailFastPathAgrees:
 class TestWebsiteFastPathAgrees:
     """normalize_website gives exactly what rfc3986 alone gives, for any input."""
 
-    @given(st.text() | edge_text | website_shaped)
+    @given(st.text() | edge_text | website_text | website_shaped)
     @example("Example.COM")
+    @example("x.nl/%7e/%2f?%3d#%4a")
+    @example("x.nl/%/%41")
+    @example("x.nl/a/./b/../../../c/.")
+    @example("x.nl/ü?ä#ö")
+    @example("x.nl/a<b>{c}")
+    @example("x.nl/?")
+    @example("x.nl#a#b")
+    @example("x.nl/[a]")
+    @example("1.2.3.4:8080")
+    @example("1.2.3.256")
+    @example("[::1]:443/")
+    @example("[::1]80")
+    @example("[1.2.3.4]")
+    @example("www.[::1]")
+    @example("u:p@x.nl:99999")
+    @example("u@1.2.3.999")
+    @example(":80")
+    @example(":")
+    @example("//")
+    @example("x.nl:")
+    @example("x.nl:0")
+    @example("x.nl\\a")
+    @example("exa%41mple.com")
     @example("HTTP://Example.com:80/")
     @example("example.com:443/a/./b")
     @example("//x.nl/a?b#c")
@@ -149,8 +184,30 @@ class TestWebsiteFastPathAgrees:
         assert "http://x.nl:8080/A/b?q=1#top" == websites.website("HTTP://X.nl:8080/A/b?q=1#top")
         assert "https://x.nl" == websites.website("https://x.nl:443/")
 
+    def test_any_ascii_host_takes_the_fast_path(self) -> None:
+        assert "https://x.nl/%7E/b" == websites.website("x.nl/%7e/a/../b")
+        assert "https://x.nl/%25zz" == websites.website("x.nl/%zz")
+        assert "https://x.nl/%C3%BC?q=%C3%A4" == websites.website("x.nl/ü?q=ä")
+        assert "https://1.2.3.4:8080" == websites.website("1.2.3.4:8080")
+        assert "https://[::1]" == websites.website("[::1]:443")
+        assert "https://x.nl" == websites.website("x.nl.")
+
+    def test_it_refuses_with_the_reference_code(self) -> None:
+        refused = {
+            "-x.com": "website.host",
+            "exa_mple.com": "website.host",
+            "x.nl:99999": "website.invalid",
+            "1.2.3.999": "website.invalid",
+            "https:/x.nl": "website.invalid",
+            "ftp://x.nl": "website.scheme",
+            "https://user:pw@x.nl": "website.userinfo",
+            "x.nl/a b": "website.character",
+        }
+        decided = {raw: websites.website(raw) for raw in refused}
+        assert refused == {raw: getattr(fast, "code", None) for raw, fast in decided.items()}
+
     def test_what_it_is_unsure_of_it_leaves_to_the_reference(self) -> None:
-        unsure = ["x.nl/%7e", "x.nl/a/../b", "bücher.de", "1.2.3.4", "x.nl:99999", "x.nl."]
+        unsure = ["bücher.de", "[::1%25eth0]", "[v1.x]", "u@[::1]", "x.nl\\a"]
         assert [None] * len(unsure) == [websites.website(raw) for raw in unsure]
 
 

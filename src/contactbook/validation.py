@@ -59,7 +59,7 @@ MAX_DESCRIPTION_LENGTH = 100
 # browsers and search engines stop at about 2,000 characters of URL.
 _MAX_EMAIL_INPUT = 512
 _MAX_PHONE_INPUT = 250
-_MAX_WEBSITE_LENGTH = 2000
+_MAX_WEBSITE_LENGTH = websites.MAX_LENGTH
 _MAX_DESCRIPTION_INPUT = 10_000
 
 # What is trimmed from both ends of an email address, telephone number or web address:
@@ -82,18 +82,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _DESCRIPTION_BAD = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
 )
-# In a web address nothing may be white space or a control character.
-_WEBSITE_BAD = re.compile(r"[\s\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 # Separators between several addresses typed into one field.
 _EMAIL_SEPARATORS = re.compile(r"[,;\s]+")
-# RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then ":".
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
-# What may follow "host:" when the colon starts a port, not a scheme ("x.nl:8080/a").
-_PORT_THEN_PATH = re.compile(r"\d*(?:[/?#]|$)")
-_IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
-# RFC 1123 host name label, after IDNA encoding: letters, digits, inner hyphens.
-_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?")
-_DEFAULT_PORTS = {"http": "80", "https": "443"}
 # What the email fast path must leave to email-validator (see _fastpath.emails): the RFC
 # 2142 mailbox names it lower-cases and the last label of each special-use domain it
 # refuses. Copied so that the fast path needs no import of email-validator; a test
@@ -121,11 +111,15 @@ def _refuse(code: str, field: str, message: str) -> ContactValidationError:
     return ContactValidationError(message, code=code, field=field)
 
 
+def _refusal(refused: Refused, field: str) -> ContactValidationError:
+    return _refuse(refused.code, field, refused.message)
+
+
 def _decided(fast: str | Refused, field: str) -> str:
     """Return a fast path's value, or raise its refusal (the reference path's own)."""
     if isinstance(fast, str):
         return fast
-    raise _refuse(fast.code, field, fast.message)
+    raise _refusal(fast, field)
 
 
 def _require_str(raw: object, what: str) -> str:
@@ -458,8 +452,8 @@ def _website(raw: object, *, field: str) -> str:
     text = _trimmed(
         raw, field=field, code_prefix="website", limit=_MAX_WEBSITE_LENGTH, what="website"
     )
-    # host[:port][/path], with or without http(s)://, is read without rfc3986; the
-    # differential tests prove the result is the same (docs/explanation/performance.md).
+    # Any address with an ASCII host is read without rfc3986; the differential tests
+    # prove the outcome is the same (docs/explanation/performance.md).
     fast = websites.website(text)
     if fast is not None:
         return _decided(fast, field)
@@ -467,7 +461,11 @@ def _website(raw: object, *, field: str) -> str:
 
 
 def _website_reference(raw: object, *, field: str = "website") -> str:
-    """Read a web address with rfc3986 alone, never the fast path (for tests)."""
+    """Read a web address with rfc3986, never the fast path (for tests).
+
+    contactbook's own rules around rfc3986 (the character and scheme checks before it,
+    the host rule after it) are the ones the fast path uses: ``_fastpath.websites``.
+    """
     text = _trimmed(
         raw, field=field, code_prefix="website", limit=_MAX_WEBSITE_LENGTH, what="website"
     )
@@ -475,14 +473,11 @@ def _website_reference(raw: object, *, field: str = "website") -> str:
 
 
 def _website_checked(text: str, field: str) -> str:
-    if _WEBSITE_BAD.search(text):
-        raise _refuse(
-            "website.character",
-            field,
-            f"{_shown(text)} holds white space or control characters; a web address "
-            "cannot contain them.",
-        )
-    url = _with_scheme(text, field)
+    front = websites.scheme_and_rest(text)
+    if isinstance(front, Refused):
+        raise _refusal(front, field)
+    scheme, rest = front
+    url = f"{scheme}://{rest}"
     import rfc3986
     import rfc3986.exceptions
 
@@ -497,22 +492,16 @@ def _website_checked(text: str, field: str) -> str:
             "website.host", field, f"{_shown(text)} does not have a valid host name."
         ) from None
     if reference.userinfo is not None:
-        raise _refuse(
-            "website.userinfo",
-            field,
-            f"{_shown(text)} holds a user name or password; enter the address without them.",
-        )
+        raise _refusal(websites.refused("website.userinfo", text), field)
     try:
         _web_validator().validate(reference)
     except rfc3986.exceptions.ValidationError:
-        raise _refuse(
-            "website.invalid",
-            field,
-            f"{_shown(text)} is not a valid web address; enter it like https://example.com.",
-        ) from None
-    host = _valid_host(reference.host or "", text, field)
+        raise _refusal(websites.refused("website.invalid", text), field) from None
+    host = websites.checked_host(reference.host or "")
+    if host is None:
+        raise _refusal(websites.refused("website.host", text), field)
     port = reference.port
-    if not port or port == _DEFAULT_PORTS.get(reference.scheme or ""):
+    if not port or port == websites.DEFAULT_PORTS.get(reference.scheme or ""):
         port = None
     path = reference.path
     if path == "/":
@@ -527,63 +516,6 @@ def _website_checked(text: str, field: str) -> str:
             f"{_MAX_WEBSITE_LENGTH} are allowed.",
         )
     return result
-
-
-def _with_scheme(text: str, field: str) -> str:
-    """Return ``text`` with ``https://`` in front when it has no scheme of its own."""
-    match = _SCHEME.match(text)
-    if match:
-        scheme = match.group(1).lower()
-        rest = text[match.end() :]
-        if rest.startswith("//"):
-            if scheme not in _DEFAULT_PORTS:
-                raise _refuse(
-                    "website.scheme",
-                    field,
-                    f"{scheme}: addresses are not websites; only http and https are allowed.",
-                )
-            return text
-        if scheme in _DEFAULT_PORTS:  # "http:x.nl", "https:/x.nl": a web scheme, no "//"
-            raise _refuse(
-                "website.invalid",
-                field,
-                f"{_shown(text)} is missing the // after {scheme}:; enter it like "
-                f"{scheme}://example.com.",
-            )
-        # "example.com:8080/x" or "localhost:80": the colon starts a port, not a scheme.
-        if not (_PORT_THEN_PATH.match(rest) or "." in scheme):
-            raise _refuse(
-                "website.scheme",
-                field,
-                f"{scheme}: addresses are not websites; only http and https are allowed.",
-            )
-    if text.startswith("//"):
-        return "https:" + text
-    return "https://" + text
-
-
-def _valid_host(host: str, text: str, field: str) -> str:
-    """Accept an IP literal or a DNS name of at least two labels (RFC 1123 §2.1)."""
-    if host.startswith("["):
-        return host  # rfc3986 has already checked the IPv6 literal's syntax
-    if _IPV4.fullmatch(host) and all(int(octet) <= 255 for octet in host.split(".")):
-        return host  # RFC 3986 §3.2.2 IPv4address: four octets of 0-255
-    if host.endswith("."):
-        host = host[:-1]  # the root label: "example.com." is "example.com"
-    labels = host.split(".")
-    if (
-        len(labels) < 2
-        or len(host) > 253
-        or not all(_LABEL.fullmatch(label) for label in labels)
-        or labels[-1].isdigit()
-    ):
-        raise _refuse(
-            "website.host",
-            field,
-            f"{_shown(text)} does not have a valid host name; enter a full domain name "
-            "such as example.com.",
-        )
-    return host
 
 
 # --------------------------------------------------------------------------- any kind

@@ -23,11 +23,6 @@ from typing import NamedTuple
 __all__ = ["DOMAIN_MAX", "HOST", "Refused", "shown"]
 
 
-def shown(text: str, limit: int = 40) -> str:
-    """Quote user input for an error message, shortened so messages stay readable."""
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
-
-
 class Refused(NamedTuple):
     """A refusal decided by a fast path: the reference path's own code and message."""
 
@@ -44,3 +39,8 @@ HOST = (
 )
 # RFC 1035 §2.3.4: at most 253 characters in a domain name (without the root dot).
 DOMAIN_MAX = 253
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """Quote user input for an error message, shortened so messages stay readable."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")

@@ -1,4 +1,18 @@
-"""The website fast path: ``[http[s]://]host[:port][/path]`` read without rfc3986.
+"""The website fast path: rfc3986's parse and normalisation, as contactbook wraps it.
+
+Two lanes. The common shape, ``[http[s]://]host[:port][/path][?query][#fragment]`` in
+plain characters, is read by one regular expression. Everything else with an ASCII
+authority (IP literals, percent escapes, dot segments, user names, bad ports and host
+names, non-ASCII paths, ...) is read by :func:`_general`, which follows the reference
+path step by step: ``rfc3986.uri_reference(url)`` (or ``iri_reference(url).encode()``),
+``.normalize()``, the ``userinfo`` check, the ``Validator`` and contactbook's host rule,
+each in the reference's order, so that the first refusal is the reference's first.
+Only an authority with non-ASCII characters (IDNA), an IPv6 zone or an IPvFuture
+literal, and a path that starts with a backslash are left to rfc3986.
+
+The rules that are contactbook's own, not rfc3986's (the character check, the scheme
+rule and the host rule), are written once, here, and the reference path calls them too:
+:func:`scheme_and_rest` and :func:`checked_host`.
 
 See :mod:`contactbook._fastpath` for the contract and ``docs/explanation/performance.md``
 for the exact domain.
@@ -8,56 +22,307 @@ from __future__ import annotations
 
 import re
 
-from contactbook._fastpath import DOMAIN_MAX, HOST, Refused
+from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, shown
 
-__all__ = ["website"]
+__all__ = ["DEFAULT_PORTS", "MAX_LENGTH", "checked_host", "refused", "scheme_and_rest", "website"]
+
+#: The longest normalised web address kept, in characters (browsers and search engines
+#: stop at about 2,000).
+MAX_LENGTH = 2000
+
+_MESSAGES = {
+    "website.character": (
+        "{} holds white space or control characters; a web address cannot contain them."
+    ),
+    "website.userinfo": "{} holds a user name or password; enter the address without them.",
+    "website.invalid": "{} is not a valid web address; enter it like https://example.com.",
+    "website.host": (
+        "{} does not have a valid host name; enter a full domain name such as example.com."
+    ),
+}
+
+# In a web address nothing may be white space or a control character.
+_BAD = re.compile(r"[\s\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then ":".
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+# What may follow "host:" when the colon starts a port, not a scheme ("x.nl:8080/a").
+_PORT_THEN_PATH = re.compile(r"\d*(?:[/?#]|$)")
+#: RFC 3986 §6.2.3: the port a scheme implies, dropped from a normalised address.
+DEFAULT_PORTS = {"http": "80", "https": "443"}
+# contactbook's host rule: an IPv4 address, or RFC 1123 host name labels after IDNA.
+_IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+_LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
+_DNS_NAME = re.compile(rf"(?:{_LABEL}\.)+{_LABEL}")
 
 # RFC 3986 pchar without "%" (so there are no percent escapes to normalise): unreserved,
 # sub-delims, ":" and "@". A path adds "/", a query and a fragment also "?".
 _PCHAR = r"A-Za-z0-9._~!$&'()*+,;=:@\-"
-_WEBSITE = re.compile(
+_COMMON = re.compile(
     rf"(?:([Hh][Tt][Tt][Pp][Ss]?:)?//)?({HOST})(?::([1-9][0-9]{{0,4}}))?"
     rf"(/[{_PCHAR}/]*)?((?:\?[{_PCHAR}/?]*)?(?:#[{_PCHAR}/?]*)?)"
 )
-_WEBSITE_MAX = 2000
-_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+# rfc3986.misc.URI_MATCHER after "scheme://": the authority ends at the first "\", "/",
+# "?" or "#"; the path at the first "?" or "#"; the query at the first "#".
+_SPLIT = re.compile(r"([^\\/?#]*)([^?#]*)(?:\?([^#]*))?(?:#(.*))?")
+# rfc3986.misc.SUBAUTHORITY_MATCHER without IP literals: [userinfo "@"] reg-name, then
+# ":" and at most five digits. The reg-name is greedy, so digits with no ":" before them
+# belong to it, and "host:" has no port.
+_USERINFO = re.compile(r"(?:[A-Za-z0-9._~!$&'()*+,;=:\-]|%[0-9A-Fa-f]{2})+")
+_HOST_PORT = re.compile(r"((?:[A-Za-z0-9._~!$&'()*+,;=\-]|%[0-9A-Fa-f]{2})*)(?::([0-9]{1,5})?)?")
+# rfc3986.abnf_regexp.IPv4_RE: four groups of one to three digits (the range is checked
+# apart, by rfc3986.validators.valid_ipv4_host_address).
+_IPV4_SHAPE = re.compile(r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}")
+# An IP literal without a zone identifier and without IPvFuture: "[" hex, ":", "." "]",
+# then SUBAUTHORITY_MATCHER's port: an optional ":", then at most five digits.
+_LITERAL_PORT = re.compile(r"(\[[0-9A-Fa-f:.]*\]):?([0-9]{1,5})?")
+# RFC 3986 §3.2.2 IPv6address, as rfc3986.abnf_regexp.IPv6_RE spells it: its ls32 takes
+# an IPv4 address of any four 1-3 digit groups (no 0-255 check inside brackets).
+_H16 = "[0-9A-Fa-f]{1,4}"
+_LS32 = rf"(?:{_H16}:{_H16}|(?:[0-9]{{1,3}}\.){{3}}[0-9]{{1,3}})"
+_IPV6 = re.compile(
+    r"\[(?:"
+    + "|".join(
+        variation.format(h=_H16, ls32=_LS32)
+        for variation in (
+            "(?:{h}:){{6}}{ls32}",
+            "::(?:{h}:){{5}}{ls32}",
+            "(?:{h})?::(?:{h}:){{4}}{ls32}",
+            "(?:(?:{h}:)?{h})?::(?:{h}:){{3}}{ls32}",
+            "(?:(?:{h}:){{0,2}}{h})?::(?:{h}:){{2}}{ls32}",
+            "(?:(?:{h}:){{0,3}}{h})?::{h}:{ls32}",
+            "(?:(?:{h}:){{0,4}}{h})?::{ls32}",
+            "(?:(?:{h}:){{0,5}}{h})?::{h}",
+            "(?:(?:{h}:){{0,6}}{h})?::",
+        )
+    )
+    + r")\]"
+)
+# rfc3986.normalizers.encode_component: what it never percent-encodes (reserved and
+# unreserved characters), and a percent escape (normalizers.PERCENT_MATCHER).
+_TO_ENCODE = re.compile(r"[^A-Za-z0-9._~!$&'()*+,;=:/?#\[\]@%\-]+")
+_ESCAPE = re.compile("%[A-Fa-f0-9]{2}")
+_PLAIN = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:/?#\[\]@\-]*")
+
+
+def refused(code: str, text: str) -> Refused:
+    """Return the refusal ``code`` for the web address ``text``, with its message."""
+    return Refused(code, _MESSAGES[code].format(shown(text)))
+
+
+def _scheme_refused(scheme: str) -> Refused:
+    return Refused(
+        "website.scheme",
+        f"{scheme}: addresses are not websites; only http and https are allowed.",
+    )
+
+
+def scheme_and_rest(text: str) -> tuple[str, str] | Refused:  # noqa: PLR0911 one return per rule
+    """Split a trimmed web address into its lower-case scheme and what follows ``//``.
+
+    Refuses white space and control characters, schemes other than ``http`` and
+    ``https``, and ``http:`` without ``//``. A bare ``example.com`` or ``//example.com``
+    gets ``https``; so does ``example.com:8080/x``, whose colon starts a port.
+    """
+    if _BAD.search(text):
+        return refused("website.character", text)
+    match = _SCHEME.match(text)
+    if match:
+        scheme = match.group(1).lower()
+        rest = text[match.end() :]
+        if rest.startswith("//"):
+            if scheme not in DEFAULT_PORTS:
+                return _scheme_refused(scheme)
+            return scheme, rest[2:]
+        if scheme in DEFAULT_PORTS:  # "http:x.nl", "https:/x.nl": a web scheme, no "//"
+            return Refused(
+                "website.invalid",
+                f"{shown(text)} is missing the // after {scheme}:; enter it like "
+                f"{scheme}://example.com.",
+            )
+        # "example.com:8080/x" or "localhost:80": the colon starts a port, not a scheme.
+        if not (_PORT_THEN_PATH.match(rest) or "." in scheme):
+            return _scheme_refused(scheme)
+    if text.startswith("//"):
+        return "https", text[2:]
+    return "https", text
+
+
+def checked_host(host: str) -> str | None:
+    """Return a lower-case host as stored, or ``None`` when it is not acceptable.
+
+    Acceptable: an IP literal (rfc3986 has checked its syntax), an IPv4 address (RFC 3986
+    §3.2.2: four octets of 0-255), or a DNS name of at least two RFC 1123 labels whose
+    last is not all digits. The root label of ``example.com.`` is dropped.
+    """
+    if host.startswith("["):
+        return host
+    if _IPV4.fullmatch(host) and max(map(int, host.split("."))) <= 255:
+        return host
+    if host.endswith("."):
+        host = host[:-1]
+    if (
+        len(host) > DOMAIN_MAX
+        or not _DNS_NAME.fullmatch(host)
+        or host[host.rindex(".") + 1 :].isdigit()
+    ):
+        return None
+    return host
 
 
 def website(text: str) -> str | Refused | None:
-    """Return the normalised ``http``/``https`` URI for ``text``, or ``None`` if unsure.
+    """Return the normalised ``http``/``https`` URI for ``text``, its refusal, or ``None``.
 
-    The domain is ``[[http[s]:]//]host[:port][/path][?query][#fragment]`` with an
-    ASCII DNS host name whose top-level label starts and ends with a letter, a port
-    without leading zeros, and path, query and fragment of plain RFC 3986 characters:
-    no percent escapes and no dot segments.
+    ``text`` is trimmed and at most :data:`MAX_LENGTH` characters long. ``None`` means
+    the authority needs rfc3986 (see the module docstring).
     """
-    match = _WEBSITE.fullmatch(text)
-    if match is None:
-        return None
-    scheme, host, port, path, rest = match.groups()
-    scheme = "https" if scheme is None else scheme[:-1].lower()
-    if len(host) > DOMAIN_MAX:
-        return None
-    if port is not None:
-        if int(port) > 65535:
-            return None
-        if port == _DEFAULT_PORTS[scheme]:
-            port = None  # RFC 3986 §6.2.3: the default port is the same as none
-    if path is not None:
-        if path == "/":
-            path = None  # RFC 3986 §6.2.3: for http(s) an empty path and "/" agree
-        elif "/." in path and _has_dot_segment(path):
-            return None  # RFC 3986 §5.2.4 would rewrite it: leave that to rfc3986
-    result = f"{scheme}://{host.lower()}"
-    if port is not None:
+    match = _COMMON.fullmatch(text)
+    if match is not None:
+        scheme, host, port, path, rest = match.groups()
+        scheme = "https" if scheme is None else scheme[:-1].lower()
+        if (
+            len(host) <= DOMAIN_MAX
+            and (port is None or int(port) <= 65535)
+            and (path is None or "/." not in path)  # dot segments: see _general
+        ):
+            if port == DEFAULT_PORTS[scheme]:
+                port = None  # RFC 3986 §6.2.3: the default port is the same as none
+            result = (
+                f"{scheme}://{host.lower()}"
+                if port is None
+                else f"{scheme}://{host.lower()}:{port}"
+            )
+            if path is not None and path != "/":  # RFC 3986 §6.2.3: "" and "/" agree
+                result += path
+            result += rest  # query and fragment: nothing to normalise
+            if len(result) <= MAX_LENGTH:
+                return result
+    front = scheme_and_rest(text)
+    if isinstance(front, Refused):
+        return front
+    return _general(text, *front)
+
+
+def _general(text: str, scheme: str, rest: str) -> str | Refused | None:  # noqa: PLR0911, PLR0912 one step per reference check
+    """Follow ``validation._website_checked`` after the scheme, without rfc3986."""
+    split = _SPLIT.match(rest)
+    if split is None:
+        return None  # never: every part of the pattern may be empty
+    authority, path, query, fragment = split.groups()
+    if not authority.isascii() or path.startswith("\\"):
+        return None  # IDNA (rfc3986 iri_reference(...).encode()), or a path without "/"
+    # URIReference.authority_info: the authority is split by SUBAUTHORITY_MATCHER; one
+    # that does not match, or an IPv4-shaped host beyond 255, leaves the reference with
+    # no host after normalize(), which the Validator refuses (MissingComponentError).
+    userinfo = None
+    if "[" in authority or "]" in authority:
+        if "@" not in authority and not authority.startswith("["):
+            # "[" and "]" belong to no part of an authority but an IP literal.
+            return refused("website.invalid", text)
+        literal = _LITERAL_PORT.fullmatch(authority)
+        if literal is None:
+            return None  # user name, zone identifier or IPvFuture: leave them to rfc3986
+        host, port = literal.groups()
+        if not _IPV6.fullmatch(host):
+            return refused("website.invalid", text)
+        host = host.lower()  # rfc3986.normalizers.normalize_host
+    else:
+        hostport = authority
+        if "@" in authority:
+            userinfo, _, hostport = authority.partition("@")
+            if not _USERINFO.fullmatch(userinfo):
+                return refused("website.invalid", text)
+        parsed = _HOST_PORT.fullmatch(hostport)
+        if parsed is None:
+            return refused("website.invalid", text)
+        host, port = parsed.groups()
+        if _IPV4_SHAPE.fullmatch(host) and any(int(octet) > 255 for octet in host.split(".")):
+            return refused("website.invalid", text)
+        host = host.lower()  # rfc3986.normalizers.normalize_host
+    if userinfo is not None:
+        return refused("website.userinfo", text)
+    if not host and not port:
+        return refused("website.invalid", text)  # normalize() leaves no authority at all
+    # The Validator: the port fits in 16 bits; after encode_component and normalisation
+    # the path, query and fragment hold only RFC 3986 pchar (and "/", "?"), so what can
+    # still fail is "[" or "]" anywhere, or "#" in the fragment.
+    if port is not None and int(port) > 65535:
+        return refused("website.invalid", text)
+    path = _normalised(path)
+    if path:
+        path = _without_dot_segments(path)
+    if query is not None:
+        query = _normalised(query)
+    if fragment is not None:
+        fragment = _normalised(fragment)
+    if (
+        "[" in path
+        or "]" in path
+        or (query is not None and ("[" in query or "]" in query))
+        or (fragment is not None and ("[" in fragment or "]" in fragment or "#" in fragment))
+    ):
+        return refused("website.invalid", text)
+    stored_host = checked_host(host)
+    if stored_host is None:
+        return refused("website.host", text)
+    result = f"{scheme}://{stored_host}"
+    if port and port != DEFAULT_PORTS[scheme]:
         result = f"{result}:{port}"
-    if path is not None:
-        result += path
-    result += rest  # query and fragment: nothing to normalise without percent escapes
-    if len(result) > _WEBSITE_MAX:
-        return None
+    if path != "/":
+        result += path  # RFC 3986 §6.2.3: for http(s) an empty path and "/" agree
+    if query is not None:
+        result = f"{result}?{query}"
+    if fragment is not None:
+        result = f"{result}#{fragment}"
+    if len(result) > MAX_LENGTH:
+        return Refused(
+            "website.too_long",
+            f"The website is {len(result)} characters long once encoded; at most "
+            f"{MAX_LENGTH} are allowed.",
+        )
     return result
 
 
-def _has_dot_segment(path: str) -> bool:
-    return any(segment in {".", ".."} for segment in path.split("/"))
+def _normalised(component: str) -> str:
+    """Percent-encode and normalise a path, query or fragment as rfc3986 does.
+
+    ``rfc3986.normalizers.encode_component``: a "%" stays only if every "%" in the
+    component starts an escape (else each becomes "%25"); every other character outside
+    the reserved and unreserved sets becomes its UTF-8 bytes as upper-case escapes. Then
+    ``normalize_percent_characters`` (RFC 3986 §6.2.2.1): escapes are upper-cased.
+    """
+    if _PLAIN.fullmatch(component):
+        return component  # nothing to encode, no escape to upper-case
+    if "%" in component:
+        if len(_ESCAPE.findall(component)) != component.count("%"):
+            component = component.replace("%", "%25")
+        else:
+            component = _ESCAPE.sub(_upper, component)
+    return _TO_ENCODE.sub(_escaped, component)
+
+
+def _upper(escape: re.Match[str]) -> str:
+    return escape.group().upper()
+
+
+def _escaped(run: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in run.group().encode())
+
+
+def _without_dot_segments(path: str) -> str:
+    """RFC 3986 §5.2.4, as ``rfc3986.normalizers.remove_dot_segments`` computes it."""
+    if "/." not in path:
+        return path  # no "." or ".." segment: nothing to remove
+    output: list[str] = []
+    for segment in path.split("/"):
+        if segment == ".":
+            continue
+        if segment != "..":
+            output.append(segment)
+        elif output:
+            output.pop()
+    if path.startswith("/") and (not output or output[0]):
+        output.insert(0, "")
+    if path.endswith(("/.", "/..")):
+        output.append("")
+    return "/".join(output)

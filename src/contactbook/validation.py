@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from contactbook._fastpath import Refused, emails, websites
+from contactbook._fastpath import shown as _shown
 from contactbook.errors import ContactValidationError, Problem
 from contactbook.model import ContactKind
 
@@ -71,8 +72,6 @@ _DESCRIPTION_BAD = re.compile(
 )
 # In a web address nothing may be white space or a control character.
 _WEBSITE_BAD = re.compile(r"[\s\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-# Separators between several addresses typed into one field.
-_EMAIL_SEPARATORS = re.compile(r"[,;\s]+")
 # RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then ":".
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 # What may follow "host:" when the colon starts a port, not a scheme ("x.nl:8080/a").
@@ -102,11 +101,6 @@ def _web_validator() -> rfc3986.validators.Validator:
         .allow_schemes("http", "https")
         .check_validity_of("scheme", "host", "port", "path", "query", "fragment")
     )
-
-
-def _shown(text: str, limit: int = 40) -> str:
-    """Quote user input for an error message, shortened so messages stay readable."""
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def _refuse(code: str, field: str, message: str) -> ContactValidationError:
@@ -187,14 +181,9 @@ def _email_checked(text: str, *, field: str, check_deliverability: bool) -> str:
         raise _refuse(
             "email.invalid", field, "The email address holds control characters; retype it."
         )
-    parts = [part for part in _EMAIL_SEPARATORS.split(text) if part]
-    if sum("@" in part for part in parts) > 1:
-        raise _refuse(
-            "email.multiple",
-            field,
-            f"{_shown(text)} holds {len(parts)} addresses; enter one address per contact "
-            "point and add the others as additional contacts.",
-        )
+    several = emails.several(text)
+    if several is not None:
+        raise _refuse(several.code, field, several.message)
     import email_validator
 
     try:

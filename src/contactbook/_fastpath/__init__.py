@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["DOMAIN_MAX", "HOST", "Refused"]
+__all__ = ["DOMAIN_MAX", "HOST", "Refused", "shown"]
 
 
 class Refused(NamedTuple):
@@ -28,6 +28,11 @@ class Refused(NamedTuple):
 
     code: str
     message: str
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """Quote user input for an error message, shortened so messages stay readable."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 # An RFC 1123 host name label (letters, digits, inner hyphens, at most 63 characters),

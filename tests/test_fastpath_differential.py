@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib.util
 import multiprocessing as mp
 import os
+import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -215,6 +216,37 @@ class TestEmailFastPathAgrees:
             "a\tb@x.com",  # a control character
         ]
         assert [None] * len(unsure) == [fast_email(raw) for raw in unsure]
+
+
+class TestEmailCharacterClasses:
+    """The email fast path's character classes are email-validator's, code point by code point."""
+
+    EVERY = "".join(map(chr, range(0x110000)))
+
+    def test_atext_and_its_internationalised_form(self) -> None:
+        from email_validator import rfc_constants
+
+        ascii_text = self.EVERY[:128]
+        assert re.sub(f"[{rfc_constants.ATEXT}]", "", ascii_text) == re.sub(
+            f"[{emails._ATEXT}]", "", ascii_text
+        )
+        assert re.sub(f"[{rfc_constants.ATEXT_INTL}]", "", self.EVERY) == re.sub(
+            emails._ATEXT_INTL, "", self.EVERY
+        )
+
+    def test_the_characters_it_reports_as_invalid(self) -> None:
+        from email_validator import rfc_constants
+
+        not_local = re.sub(rfc_constants.ATEXT_INTL_DOT_RE.pattern, "", self.EVERY)
+        assert not_local == "".join(emails._NOT_LOCAL.findall(self.EVERY))
+        not_domain = re.sub(rfc_constants.ATEXT_HOSTNAME_INTL.pattern, "", self.EVERY)
+        assert not_domain == "".join(emails._NOT_DOMAIN.findall(self.EVERY))
+        not_display_name = "".join(
+            c
+            for c in self.EVERY[:0x3000]
+            if (not rfc_constants.ATEXT_RE.match(c) and c != " ") or c == "."
+        )
+        assert not_display_name == "".join(emails._NOT_DISPLAY_NAME.findall(self.EVERY[:0x3000]))
 
 
 class TestWebsiteFastPathAgrees:

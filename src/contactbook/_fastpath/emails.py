@@ -94,8 +94,12 @@ def email(
                 if local.lower() in case_insensitive:
                     local = local.lower()  # RFC 2142 names, as email-validator does
                 return f"{local}@{domain}"
-            if _kept_as_is(local) and len(text.encode()) <= _EMAIL_MAX:
-                return f"{local}@{domain}"
+            if (
+                not _unsafe(local, allow_space=False)
+                and unicodedata.is_normalized("NFC", local)
+                and len(text.encode()) <= _EMAIL_MAX
+            ):
+                return f"{local}@{domain}"  # RFC 6532 §3.1: kept as it is, in NFC
     if _UNSURE.search(text):
         return None
     refusal = several(text)
@@ -198,8 +202,6 @@ def _display_name(text: str, bracket: int) -> tuple[str, str, str, bool] | None:
     display_name = text[:bracket].rstrip()
     bad = set(_NOT_DISPLAY_NAME.findall(display_name))
     if bad:
-        if not all(c.isascii() or unicodedata.category(c)[0] in "LNPS" for c in bad):
-            return None  # shown by their Unicode names
         raise _EmailSyntaxError(
             f"The display name contains invalid characters when not quoted: {_listed(bad)}"
         )
@@ -249,10 +251,13 @@ def _local_part(local: str, *, quoted: bool) -> str | None:
         raise _EmailSyntaxError("There must be something before the @-sign.")
     if _DOT_ATOM.fullmatch(local):
         return local
-    if quoted or _DOT_ATOM_INTL.fullmatch(local):
-        # Quoted text here is printable ASCII or Unicode, which is all RFC 5321 §4.1.2
-        # qtext as email-validator extends it.
-        return local if _kept_as_is(local) else None
+    dot_atom = _DOT_ATOM_INTL.fullmatch(local) is not None
+    if dot_atom or quoted:
+        # Quoted text here is printable ASCII or Unicode: all RFC 5321 §4.1.2 qtext as
+        # email-validator extends it. Spaces are allowed where quotes are needed.
+        _check_unsafe_chars(local, allow_space=not dot_atom)
+        # RFC 6532 §3.1: validate_email reads a local part again after NFC changes it.
+        return local if unicodedata.is_normalized("NFC", local) else None
     bad = set(_NOT_LOCAL.findall(local))
     if bad:
         raise _EmailSyntaxError(
@@ -267,21 +272,38 @@ def _local_part(local: str, *, quoted: bool) -> str | None:
     return None  # email-validator's fallback message: unreachable, as it says
 
 
-def _kept_as_is(local: str) -> bool:
-    """Whether email-validator keeps a valid internationalised local part as it is.
+def _check_unsafe_chars(text: str, *, allow_space: bool) -> None:
+    """``check_unsafe_chars``: refuse what is not a sensible, safe Unicode string."""
+    unsafe = _unsafe(text, allow_space=allow_space)
+    if unsafe:
+        raise _EmailSyntaxError(
+            "The email address contains unsafe characters: "
+            + ", ".join(_character(c) for c in sorted(unsafe))
+            + "."
+        )
 
-    It refuses it if ``check_unsafe_chars`` does, and it reads it again if NFC changes
-    it: both are left to email-validator (``False``). ``check_unsafe_chars`` passes
-    letters, numbers, punctuation and symbols, and a combining mark except at the start;
-    ASCII here is printable, and its space only ever appears in quotes, which allow it.
+
+def _unsafe(text: str, *, allow_space: bool) -> set[str]:
+    """Return the characters ``check_unsafe_chars`` refuses in ``text``.
+
+    It allows letters, numbers, punctuation and symbols, a combining mark except at the
+    start, and a space separator only where ``allow_space``; no control, format,
+    private-use or unassigned code point and no line or paragraph separator. ASCII here
+    is always allowed: it is printable, and a space only comes where quotes allow it.
     """
-    for i, char in enumerate(local):
+    unsafe = set()
+    for i, char in enumerate(text):
         if char.isascii():
             continue
-        category = unicodedata.category(char)[0]
-        if category not in "LNPS" and (category != "M" or i == 0):
-            return False
-    return unicodedata.is_normalized("NFC", local)
+        category = unicodedata.category(char)
+        if (
+            category[0] in "LNPS"
+            or (category[0] == "M" and i)
+            or (category == "Zs" and allow_space)
+        ):
+            continue
+        unsafe.add(char)
+    return unsafe
 
 
 def _domain(domain: str, reserved_tlds: frozenset[str]) -> str | None:
@@ -331,8 +353,9 @@ def _host_name(domain: str) -> str | None:
             raise _EmailSyntaxError(
                 f"The part after the @-sign contains invalid characters: {_listed(bad)}"
             )
+        _check_unsafe_chars(domain, allow_space=False)
         if not domain.isascii():
-            return None
+            return None  # UTS #46 mapping and IDNA
         _check_dot_atom(
             domain,
             "An email address cannot have a {} immediately after the @-sign.",
@@ -384,11 +407,15 @@ def _too_many(text: str, limit: int) -> str:
 
 
 def _listed(chars: set[str]) -> str:
-    """email-validator's list of bad characters (``safe_character_display``).
+    """email-validator's list of invalid characters: each shown, sorted, joined."""
+    return ", ".join(sorted(_character(c) for c in chars)) + "."
 
-    ``chars`` are printable ASCII, or letters, numbers, punctuation and symbols: a
-    backslash is shown in double quotes, the space by its Unicode name, every other one
-    by its ``repr``.
-    """
-    shown_chars = ('"\\"' if c == "\\" else "SPACE" if c == " " else repr(c) for c in chars)
-    return ", ".join(sorted(shown_chars)) + "."
+
+def _character(char: str) -> str:
+    """``safe_character_display``: show one character safely in a message."""
+    if char == "\\":
+        return f'"{char}"'  # repr would escape it
+    if unicodedata.category(char)[0] in "LNPS":
+        return repr(char)
+    code = f"U+{ord(char):04x}" if ord(char) < 0xFFFF else f"U+{ord(char):08x}"
+    return unicodedata.name(char, code.upper())

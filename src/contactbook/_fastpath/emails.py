@@ -42,6 +42,11 @@ _DOT_ATOM_INTL = re.compile(rf"{_ATEXT_INTL}+(?:\.{_ATEXT_INTL}+)*")
 # name.
 _ATEXT_COMMON = rf"[^{_NOT_ATEXT}\x80-\x9f\ud800-\udfff]"
 _COMMON = re.compile(rf"({_ATEXT_COMMON}+(?:\.{_ATEXT_COMMON}+)*)@({HOST})")
+# The same with an internationalised domain name: one that passes everything up to IDNA
+# but its length, its periods and hyphens, and check_unsafe_chars.
+_IDN = re.compile(
+    rf"{_ATEXT_COMMON}+(?:\.{_ATEXT_COMMON}+)*@([^\x00-,/:-@\[-`{{-\x9f\ud800-\udfff]+)"
+)
 # RFC 1123 host name labels: a domain that passes every check of email-validator's on
 # characters, periods, hyphens and label lengths.
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
@@ -84,10 +89,12 @@ def email(
     if match is not None:
         local, domain = match.groups()
         domain = domain.lower()
+        if "xn--" in domain:
+            return None  # IDNA (below it would be, after a few checks that rarely fail)
         if (
             len(text) <= _EMAIL_MAX
             and len(domain) <= DOMAIN_MAX
-            and "--" not in domain  # R-LDH and "xn--" labels: read in full below
+            and "--" not in domain  # RFC 5890 reserved labels: read in full below
             and domain[domain.rfind(".") + 1 :] not in reserved_tlds
         ):
             if local.isascii():
@@ -100,6 +107,15 @@ def email(
                 and len(text.encode()) <= _EMAIL_MAX
             ):
                 return f"{local}@{domain}"  # RFC 6532 §3.1: kept as it is, in NFC
+    elif (idn := _IDN.fullmatch(text)) is not None and not idn.group(1).isascii():
+        return None  # IDNA, as above
+    return _read(text, case_insensitive, reserved_tlds)
+
+
+def _read(
+    text: str, case_insensitive: frozenset[str], reserved_tlds: frozenset[str]
+) -> str | Refused | None:
+    """Read ``text`` in full: validation.py's own checks, then email-validator's."""
     if _UNSURE.search(text):
         return None
     refusal = several(text)

@@ -107,7 +107,11 @@ def email(
                 and len(text.encode()) <= _EMAIL_MAX
             ):
                 return f"{local}@{domain}"  # RFC 6532 §3.1: kept as it is, in NFC
-    elif (idn := _IDN.fullmatch(text)) is not None and _idna_bound(idn.group(1)):
+    elif (
+        not text.isascii()
+        and (idn := _IDN.fullmatch(text)) is not None
+        and _idna_bound(idn.group(1))
+    ):
         return None  # IDNA, as above
     return _read(text, case_insensitive, reserved_tlds)
 
@@ -277,7 +281,7 @@ def _local_part(local: str, *, quoted: bool) -> str | None:
         raise _EmailSyntaxError("There must be something before the @-sign.")
     if _DOT_ATOM.fullmatch(local):
         return local
-    dot_atom = _DOT_ATOM_INTL.fullmatch(local) is not None
+    dot_atom = not local.isascii() and _DOT_ATOM_INTL.fullmatch(local) is not None
     if dot_atom or quoted:
         # Quoted text here is printable ASCII or Unicode: all RFC 5321 §4.1.2 qtext as
         # email-validator extends it. Spaces are allowed where quotes are needed.

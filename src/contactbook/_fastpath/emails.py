@@ -1,16 +1,18 @@
 """The email fast path: email-validator's answer without email-validator, where it is sure.
 
 See :mod:`contactbook._fastpath` for the contract and ``docs/explanation/performance.md``
-for the exact domain. Two steps:
+for the exact domain. Three steps:
 
-1. The common shape (a plain ASCII ``local@host.tld``) is accepted by one regular
-   expression and three checks.
-2. Everything else is read by following email-validator's ``validate_email`` (in
+1. The common shape (``local@host.tld``, the local part ASCII or internationalised) is
+   accepted by one regular expression and a few checks.
+2. An internationalised or ``xn--`` domain that would reach IDNA goes to email-validator
+   at once (``None``): IDNA is email-validator's alone.
+3. Everything else is read by following email-validator's ``validate_email`` (in
    ``email_validator/validate_email.py`` and ``syntax.py``) check by check, in its order
    and with its messages, as long as the input stays in the part of its domain that
-   needs no Unicode database beyond character categories and NFC: no control characters,
-   no backslash escapes, no internationalised or ``xn--`` domain, no domain literal. At
-   the first step outside that part it answers ``None`` and email-validator decides.
+   needs no Unicode data beyond character categories, names and NFC: no control
+   characters, no backslash escapes, no IDNA, no domain literal. At the first step
+   outside that part it answers ``None`` and email-validator decides.
 
 The refusals wear validation.py's wrapping of email-validator's messages (code
 ``email.invalid``). email-validator is never imported here (import-linter contract): its
@@ -42,8 +44,8 @@ _DOT_ATOM_INTL = re.compile(rf"{_ATEXT_INTL}+(?:\.{_ATEXT_INTL}+)*")
 # name.
 _ATEXT_COMMON = rf"[^{_NOT_ATEXT}\x80-\x9f\ud800-\udfff]"
 _COMMON = re.compile(rf"({_ATEXT_COMMON}+(?:\.{_ATEXT_COMMON}+)*)@({HOST})")
-# The same with an internationalised domain name: one that passes everything up to IDNA
-# but its length, its periods and hyphens, and check_unsafe_chars.
+# The same local part, then a domain without an ASCII character that email-validator
+# refuses after the "@" (nor a C1 control or surrogate): where a non-ASCII one goes.
 _IDN = re.compile(
     rf"{_ATEXT_COMMON}+(?:\.{_ATEXT_COMMON}+)*@([^\x00-,/:-@\[-`{{-\x9f\ud800-\udfff]+)"
 )

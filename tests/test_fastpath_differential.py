@@ -212,6 +212,11 @@ class TestEmailFastPathAgrees:
             for raw, m in refusals.items()
         } == {raw: fast_email_outcome(raw) for raw in refusals}
 
+    def test_several_addresses_are_refused_as_validation_refuses_them(self) -> None:
+        raw = "a@x.nl; b@y.nl"
+        assert outcome(_email_reference, raw) == fast_email_outcome(raw)
+        assert "email.multiple" == outcome(_email_reference, raw)[1]
+
     def test_what_it_is_unsure_of_it_leaves_to_the_reference(self) -> None:
         unsure = [
             "a@xn--mnchen-3ya.de",  # IDNA

@@ -158,8 +158,8 @@ def _email(raw: object, *, field: str, check_deliverability: bool = False) -> st
         raw, field=field, code_prefix="email", limit=_MAX_EMAIL_INPUT, what="email address"
     )
     if not check_deliverability:
-        # A plain ASCII address is read without email-validator; the differential tests
-        # prove the result is the same (docs/explanation/performance.md).
+        # Most addresses, and most refusals, are read without email-validator; the
+        # differential tests prove the outcome is the same (docs/explanation/performance.md).
         fast = emails.email(text, _CASE_INSENSITIVE_MAILBOXES, _RESERVED_TLDS)
         if fast is not None:
             return _decided(fast, field)

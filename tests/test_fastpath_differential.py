@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib.util
 import multiprocessing as mp
 import os
+import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -28,10 +29,11 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from contactbook import normalize_email, normalize_phone, normalize_website
-from contactbook._fastpath import emails, phones, websites
+from contactbook._fastpath import Refused, emails, phones, websites
 from contactbook.errors import ContactValidationError
 from contactbook.validation import (
     _CASE_INSENSITIVE_MAILBOXES,
+    _MAX_EMAIL_INPUT,
     _RESERVED_TLDS,
     _email_reference,
     _phone_input,
@@ -74,8 +76,25 @@ def disagreements(
     return found
 
 
+def decided(fast: object, field: str) -> Outcome:
+    """The outcome a fast path's answer stands for: its value, or its refusal in full."""
+    if isinstance(fast, Refused):
+        return ("refused", fast.code, field, fast.message)
+    assert isinstance(fast, str)
+    return ("value", fast)
+
+
 def fast_email(text: str) -> object:
     return emails.email(text, _CASE_INSENSITIVE_MAILBOXES, _RESERVED_TLDS)
+
+
+def fast_email_outcome(raw: str) -> Outcome | None:
+    """What the email fast path decides for ``raw`` (trimmed as validation.py trims it)."""
+    text = raw.strip()
+    if not text or len(text) > _MAX_EMAIL_INPUT:
+        return None  # refused before any fast path runs
+    fast = fast_email(text)
+    return None if fast is None else decided(fast, "email")
 
 
 # Pieces that sit on the edges of the fast paths' domains, joined at random by Hypothesis.
@@ -101,6 +120,27 @@ WEBSITE_PIECES = [
     "例", "\U0001f600", "\ue000", "\u202e", "xn--bcher-kva", "a" * 1990,
 ]  # fmt: skip
 website_text = st.lists(st.sampled_from(EDGE_PIECES + WEBSITE_PIECES), max_size=14).map("".join)
+# Pieces on the edges of the email fast path: each check of email-validator's it copies,
+# and each shape it leaves to email-validator (quotes, escapes, combining characters,
+# unsafe characters, IDNA, domain literals, control characters).
+EMAIL_PIECES = [
+    "a", "Z", "0", "-", "_", "+", "'", "#", "!", ".", "..", ".-", "-.", "--", "ab--", "xn--",
+    "@", "@@", '"', '\\"', "\\", "<", ">", " <", "> ", " ", "(", ")", ",", ";", ":", "[",
+    "]", "\t", "\x00", "\x7f", "\x85", "\ud800", "é", "e\u0301", "\u0301", "\u0338",
+    "ß", "İ", "K", "Zoë", "伊藤", "\u00a0", "\u200b", "\u202e", "\u2028", "\uff0e",
+    "\ue000", "\u0378", "\U000e0001", "\U000f0000", "\uff20", "\ufe6b", "com", "x1", "c",
+    "local", "test", "arpa", "onion", "postmaster", "Info", "[1.2.3.4]", "a" * 63, "b" * 64,
+    "x" * 200,
+]  # fmt: skip
+email_text = st.lists(st.sampled_from(EMAIL_PIECES), max_size=12).map("".join)
+email_like = st.tuples(
+    st.sampled_from(["", "", "", "Doe <", "J. Doe <", "García <", "<", '"Doe" <', '"']),
+    email_text,
+    st.sampled_from(["@", "@", "@", '"@', "", "@@"]),
+    email_text,
+    st.sampled_from([".com", ".nl", ".COM", ".local", ".x1", "", ".", "-", ".xn--p1ai"]),
+    st.sampled_from(["", "", ">", "> ", ">x"]),
+).map("".join)
 website_shaped = st.tuples(
     st.sampled_from(["", "http://", "HTTPS://", "//", "ftp://", "http:/", "x.nl:"]),
     website_text,
@@ -114,31 +154,126 @@ website_shaped = st.tuples(
 class TestEmailFastPathAgrees:
     """normalize_email gives exactly what email-validator alone gives, for any input."""
 
-    @given(st.text() | st.emails() | edge_text | email_shaped)
+    @given(st.text() | st.emails() | edge_text | email_shaped | email_text | email_like)
     @example("John.Doe@Example.COM")
     @example("PostMaster@example.com")
     @example("a@b.local")
     @example("a@xn--mnchen-3ya.de")
     @example("a@ab--cd.com")
+    @example("a@a--b.com")
     @example("a@" + "a" * 63 + ".com")
     @example("a@" + "a" * 64 + ".com")
     @example("x" * 250 + "@a.nl")
+    @example("x" * 250 + "@a.test")
+    @example("Zoë" * 84 + "@a.nl")
+    @example("a@@b.com")
+    @example('"john x"@example.com')
+    @example('""@example.com')
+    @example('"a"b@example.com')
+    @example("Doe <a@b.com>")
+    @example("De.Vries <a@b.com>")
+    @example("García <a@b.com>")
+    @example("Doe <a@b.com> x")
+    @example("Doe <a@b.com")
+    @example("a＠b.com")  # noqa: RUF001 (the full-width at-sign is the point)
+    @example("a\u0301@b.com")
+    @example("\u0301a@b.com")
+    @example("e\u0301@b.com")
+    @example("a@\u0338b.com")
+    @example("a<\u0338b@c.com")
+    @example("a\u200bb@c.com")
+    @example('"a\u00a0b"@c.com')
+    @example('"a \u00a0b"@c.com')
+    @example("\u0301@c.com")
+    @example("a@b\u202e.com")
+    @example("Doe\u2028 <a@b.com>")
+    @example("a@b_c.онлайн")
+    @example("a@-b.онлайн")
     def test_same_outcome_as_the_reference(self, raw: str) -> None:
         assert outcome(_email_reference, raw) == outcome(normalize_email, raw)
 
-    @given(st.emails() | email_shaped)
-    def test_what_the_fast_path_accepts_the_reference_accepts_identically(self, raw: str) -> None:
-        fast = fast_email(raw)
+    @given(st.emails() | email_shaped | email_text | email_like)
+    def test_what_the_fast_path_decides_the_reference_decides_identically(self, raw: str) -> None:
+        fast = fast_email_outcome(raw)
         if fast is not None:
-            assert ("value", fast) == outcome(_email_reference, raw)
+            assert outcome(_email_reference, raw) == fast
 
     def test_the_common_shape_takes_the_fast_path(self) -> None:
         assert "John.Doe@example.com" == fast_email("John.Doe@Example.COM")
         assert "postmaster@example.com" == fast_email("PostMaster@example.com")
+        assert "Zoë.García@example.com" == fast_email("Zoë.García@Example.com")
+        assert "伊藤@example.jp" == fast_email("伊藤@example.jp")
+
+    def test_the_common_refusals_take_the_fast_path(self) -> None:
+        refusals = {
+            "a..b@x.com": "An email address cannot have two periods in a row.",
+            "a@b.local": "The part after the @-sign is a special-use or reserved name that "
+            "cannot be used with email.",
+            "a@b.c1": "The part after the @-sign is not valid. It is not within a valid "
+            "top-level domain.",
+            "a@example": "The part after the @-sign is not valid. It should have a period.",
+            "a@exa_mple.com": "The part after the @-sign contains invalid characters: '_'.",
+            "a@ab--cd.com": "An email address cannot have two letters followed by two dashes "
+            "immediately after the @-sign or after a period, except Punycode.",
+            "a@b-.com": "An email address cannot have a period and a hyphen next to each other.",
+            '"a b"@x.com': "Quoting the part before the @-sign is not allowed here.",
+            "Doe <a@b.com>": "A display name and angle brackets around the email address are "
+            "not permitted here.",
+            "a\u200bb@x.com": "The email address contains unsafe characters: ZERO WIDTH SPACE.",
+            "a\\b c@x.com": "The email address contains invalid characters before the @-sign: "
+            '"\\", SPACE.',
+        }
+        assert {
+            raw: ("refused", "email.invalid", "email", f"{raw!r} is not a valid email address: {m}")
+            for raw, m in refusals.items()
+        } == {raw: fast_email_outcome(raw) for raw in refusals}
+
+    def test_several_addresses_are_refused_as_validation_refuses_them(self) -> None:
+        raw = "a@x.nl; b@y.nl"
+        assert outcome(_email_reference, raw) == fast_email_outcome(raw)
+        assert "email.multiple" == outcome(_email_reference, raw)[1]
 
     def test_what_it_is_unsure_of_it_leaves_to_the_reference(self) -> None:
-        unsure = ["a@b.local", "a@xn--mnchen-3ya.de", "Zoë@x.com", "a@[1.2.3.4]", "a@b.c1"]
+        unsure = [
+            "a@xn--mnchen-3ya.de",  # IDNA
+            "a@münchen.de",
+            "a@[1.2.3.4]",  # a domain literal
+            '"a\\"b"@x.com',  # a backslash escape
+            "Zoe\u0308@x.com",  # NFC changes it
+            "a\tb@x.com",  # a control character
+        ]
         assert [None] * len(unsure) == [fast_email(raw) for raw in unsure]
+
+
+class TestEmailCharacterClasses:
+    """The email fast path's character classes are email-validator's, code point by code point."""
+
+    EVERY = "".join(map(chr, range(0x110000)))
+
+    def test_atext_and_its_internationalised_form(self) -> None:
+        from email_validator import rfc_constants
+
+        ascii_text = self.EVERY[:128]
+        assert re.sub(f"[{rfc_constants.ATEXT}]", "", ascii_text) == re.sub(
+            f"[{emails._ATEXT}]", "", ascii_text
+        )
+        assert re.sub(f"[{rfc_constants.ATEXT_INTL}]", "", self.EVERY) == re.sub(
+            emails._ATEXT_INTL, "", self.EVERY
+        )
+
+    def test_the_characters_it_reports_as_invalid(self) -> None:
+        from email_validator import rfc_constants
+
+        not_local = re.sub(rfc_constants.ATEXT_INTL_DOT_RE.pattern, "", self.EVERY)
+        assert not_local == "".join(emails._NOT_LOCAL.findall(self.EVERY))
+        not_domain = re.sub(rfc_constants.ATEXT_HOSTNAME_INTL.pattern, "", self.EVERY)
+        assert not_domain == "".join(emails._NOT_DOMAIN.findall(self.EVERY))
+        not_display_name = "".join(
+            c
+            for c in self.EVERY[:0x3000]
+            if (not rfc_constants.ATEXT_RE.match(c) and c != " ") or c == "."
+        )
+        assert not_display_name == "".join(emails._NOT_DISPLAY_NAME.findall(self.EVERY[:0x3000]))
 
 
 class TestWebsiteFastPathAgrees:

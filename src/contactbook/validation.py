@@ -82,8 +82,6 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _DESCRIPTION_BAD = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
 )
-# Separators between several addresses typed into one field.
-_EMAIL_SEPARATORS = re.compile(r"[,;\s]+")
 # What the email fast path must leave to email-validator (see _fastpath.emails): the RFC
 # 2142 mailbox names it lower-cases and the last label of each special-use domain it
 # refuses. Copied so that the fast path needs no import of email-validator; a test
@@ -167,8 +165,8 @@ def _email(raw: object, *, field: str, check_deliverability: bool = False) -> st
         raw, field=field, code_prefix="email", limit=_MAX_EMAIL_INPUT, what="email address"
     )
     if not check_deliverability:
-        # A plain ASCII address is read without email-validator; the differential tests
-        # prove the result is the same (docs/explanation/performance.md).
+        # Most addresses, and most refusals, are read without email-validator; the
+        # differential tests prove the outcome is the same (docs/explanation/performance.md).
         fast = emails.email(text, _CASE_INSENSITIVE_MAILBOXES, _RESERVED_TLDS)
         if fast is not None:
             return _decided(fast, field)
@@ -190,14 +188,9 @@ def _email_checked(text: str, *, field: str, check_deliverability: bool) -> str:
         raise _refuse(
             "email.invalid", field, "The email address holds control characters; retype it."
         )
-    parts = [part for part in _EMAIL_SEPARATORS.split(text) if part]
-    if sum("@" in part for part in parts) > 1:
-        raise _refuse(
-            "email.multiple",
-            field,
-            f"{_shown(text)} holds {len(parts)} addresses; enter one address per contact "
-            "point and add the others as additional contacts.",
-        )
+    several = emails.several(text)
+    if several is not None:
+        raise _refuse(several.code, field, several.message)
     import email_validator
 
     try:

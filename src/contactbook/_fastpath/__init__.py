@@ -30,6 +30,11 @@ class Refused(NamedTuple):
     message: str
 
 
+def shown(text: str, limit: int = 40) -> str:
+    """Quote user input for an error message, shortened so messages stay readable."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
 # An RFC 1123 host name label (letters, digits, inner hyphens, at most 63 characters),
 # then a top-level label that starts and ends with a letter (so it is never all digits,
 # which would make the host an IPv4 address or nothing).
@@ -39,8 +44,3 @@ HOST = (
 )
 # RFC 1035 §2.3.4: at most 253 characters in a domain name (without the root dot).
 DOMAIN_MAX = 253
-
-
-def shown(text: str, limit: int = 40) -> str:
-    """Quote user input for an error message, shortened so messages stay readable."""
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")

@@ -1,47 +1,453 @@
-"""The email fast path: plain ASCII addresses read without email-validator.
+"""The email fast path: email-validator's answer without email-validator, where it is sure.
 
 See :mod:`contactbook._fastpath` for the contract and ``docs/explanation/performance.md``
-for the exact domain.
+for the exact domain. Three steps:
+
+1. The common shape (``local@host.tld``, the local part ASCII or internationalised) is
+   accepted by one regular expression and a few checks.
+2. An internationalised or ``xn--`` domain that would reach IDNA goes to email-validator
+   at once (``None``): IDNA is email-validator's alone.
+3. Everything else is read by following email-validator's ``validate_email`` (in
+   ``email_validator/validate_email.py`` and ``syntax.py``) check by check, in its order
+   and with its messages, as long as the input stays in the part of its domain that
+   needs no Unicode data beyond character categories, names and NFC: no control
+   characters, no backslash escapes, no IDNA, no domain literal. At the first step
+   outside that part it answers ``None`` and email-validator decides.
+
+The refusals wear validation.py's wrapping of email-validator's messages (code
+``email.invalid``). email-validator is never imported here (import-linter contract): its
+rules are copied, each citing the function it comes from.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from contactbook._fastpath import DOMAIN_MAX, HOST, Refused
+from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, shown
 
-__all__ = ["email"]
+__all__ = ["email", "several"]
 
-# RFC 5322 §3.2.3 atext, ASCII only: what email-validator accepts unquoted before "@".
-_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-]"
-_EMAIL = re.compile(rf"({_ATEXT}+(?:\.{_ATEXT}+)*)@({HOST})")
-# email-validator's limit: RFC 5321 §4.5.3.1.3 (254 octets for the address).
+# RFC 5322 §3.2.3 atext (the inside of a character class), as email-validator's ATEXT,
+# and the ASCII characters that are not atext: controls, space and the specials.
+_ATEXT = r"A-Za-z0-9!#$%&'*+/=?^_`{|}~\-"
+_NOT_ATEXT = r'\x00-\x20"(),.:;<>@\[\\\]\x7f'
+# RFC 6531 §3.3 (email-validator's ATEXT_INTL): atext or any code point from U+0080,
+# written as "no ASCII non-atext" (a class that lists U+0080 to U+10FFFF takes
+# milliseconds to compile). Where this module uses it, no C1 control is left.
+_ATEXT_INTL = rf"[^{_NOT_ATEXT}]"
+# email-validator's DOT_ATOM_TEXT and DOT_ATOM_TEXT_INTL (rfc_constants.py).
+_DOT_ATOM = re.compile(rf"[{_ATEXT}]+(?:\.[{_ATEXT}]+)*")
+_DOT_ATOM_INTL = re.compile(rf"{_ATEXT_INTL}+(?:\.{_ATEXT_INTL}+)*")
+# The common shape: a dot-atom local part, ASCII or internationalised (without C1
+# controls or surrogates), "@", a host name whose top-level label is a letter-bounded
+# name.
+_ATEXT_COMMON = rf"[^{_NOT_ATEXT}\x80-\x9f\ud800-\udfff]"
+_COMMON = re.compile(rf"({_ATEXT_COMMON}+(?:\.{_ATEXT_COMMON}+)*)@({HOST})")
+# The same local part, then a domain without an ASCII character that email-validator
+# refuses after the "@" (nor a C1 control or surrogate): where a non-ASCII one goes.
+_IDN = re.compile(
+    rf"{_ATEXT_COMMON}+(?:\.{_ATEXT_COMMON}+)*@([^\x00-,/:-@\[-`{{-\x9f\ud800-\udfff]+)"
+)
+# RFC 1123 host name labels: a domain that passes every check of email-validator's on
+# characters, periods, hyphens and label lengths.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
+_HOSTNAME = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")
+# The characters email-validator reports as invalid: before the "@" (neither
+# ATEXT_INTL nor "."), after it (not ATEXT_HOSTNAME_INTL: ASCII but letters, digits,
+# "-" and "."), and in a display name (neither ATEXT nor space).
+_NOT_LOCAL = re.compile(r'[\x00-\x20"(),:;<>@\[\\\]\x7f]')
+_NOT_DOMAIN = re.compile(r"[\x00-,/:-@\[-`{-\x7f]")
+_NOT_DISPLAY_NAME = re.compile(rf"[^ {_ATEXT}]")
+# What this module never reads: C0 controls (tab and line breaks too), DEL, C1 controls
+# and lone surrogates. validation.py refuses most of them before email-validator runs.
+_UNSURE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# split_email's special characters: the "@", the "<" of a display name, a quote.
+_SPECIAL = re.compile('[@<"]')
+# Separators between several addresses typed into one field.
+_SEPARATORS = re.compile(r"[,;\s]+")
+# email-validator's limits: RFC 5321 §4.5.3.1.3 (254 octets for the address) and
+# RFC 1035 §2.3.1 (63 octets for a label).
 _EMAIL_MAX = 254
+_LABEL_MAX = 63
+
+
+class _EmailSyntaxError(ValueError):
+    """email-validator's ``EmailSyntaxError``, with its exact message."""
 
 
 def email(
     text: str, case_insensitive: frozenset[str], reserved_tlds: frozenset[str]
 ) -> str | Refused | None:
-    """Return email-validator's normalised form of ``text``, or ``None`` if unsure.
+    """Return what validation.py's email-validator path returns for ``text``, or ``None``.
 
-    ``case_insensitive`` are the RFC 2142 mailbox names email-validator lower-cases
-    (``postmaster``, ...), ``reserved_tlds`` the last label of every special-use domain
-    it refuses (``localhost``, ``test``, ...): an address there takes the reference path.
+    ``text`` is trimmed and at most 512 characters long. ``case_insensitive`` are the
+    RFC 2142 mailbox names email-validator lower-cases (``postmaster``, ...),
+    ``reserved_tlds`` the last label of every special-use domain it refuses
+    (``localhost``, ``test``, ...).
     """
-    match = _EMAIL.fullmatch(text)
-    if match is None:
+    # The common shape: no more than what it can accept outright.
+    match = _COMMON.fullmatch(text)
+    if match is not None:
+        local, domain = match.groups()
+        domain = domain.lower()
+        if "xn--" in domain:
+            return None  # IDNA (below it would be, after a few checks that rarely fail)
+        if (
+            len(text) <= _EMAIL_MAX
+            and len(domain) <= DOMAIN_MAX
+            and "--" not in domain  # RFC 5890 reserved labels: read in full below
+            and domain[domain.rfind(".") + 1 :] not in reserved_tlds
+        ):
+            if local.isascii():
+                if local.lower() in case_insensitive:
+                    local = local.lower()  # RFC 2142 names, as email-validator does
+                return f"{local}@{domain}"
+            if (
+                not _unsafe(local, allow_space=False)
+                and unicodedata.is_normalized("NFC", local)
+                and len(text.encode()) <= _EMAIL_MAX
+            ):
+                return f"{local}@{domain}"  # RFC 6532 §3.1: kept as it is, in NFC
+    elif (
+        not text.isascii()
+        and (idn := _IDN.fullmatch(text)) is not None
+        and _idna_bound(idn.group(1))
+    ):
+        return None  # IDNA, as above
+    return _read(text, case_insensitive, reserved_tlds)
+
+
+def _idna_bound(domain: str) -> bool:
+    """Whether an internationalised ``domain`` will most likely reach IDNA decoding.
+
+    It will if it is made of letters and digits (no space, format or other character
+    that check_unsafe_chars refuses first) between periods and hyphens. A guess, for
+    speed: answering ``None`` is never wrong, only slower.
+    """
+    return not domain.isascii() and domain.replace(".", "").replace("-", "").isalnum()
+
+
+def _read(
+    text: str, case_insensitive: frozenset[str], reserved_tlds: frozenset[str]
+) -> str | Refused | None:
+    """Read ``text`` in full: validation.py's own checks, then email-validator's."""
+    if _UNSURE.search(text):
         return None
-    local, domain = match.groups()
-    domain = domain.lower()
+    refusal = several(text)
+    if refusal is not None:
+        return refusal
+    try:
+        return _validated(text, case_insensitive, reserved_tlds)
+    except _EmailSyntaxError as error:
+        return Refused("email.invalid", f"{shown(text)} is not a valid email address: {error}")
+
+
+def several(text: str) -> Refused | None:
+    """Refuse a field that holds several addresses ("a@x.nl; b@y.nl"), else ``None``.
+
+    validation.py's own check, made before email-validator (and so before any check of
+    this module's but the one for control characters).
+    """
+    if text.count("@") < 2:
+        return None  # one address at most, however the text splits
+    parts = [part for part in _SEPARATORS.split(text) if part]
+    if sum("@" in part for part in parts) > 1:
+        return Refused(
+            "email.multiple",
+            f"{shown(text)} holds {len(parts)} addresses; enter one address per contact "
+            "point and add the others as additional contacts.",
+        )
+    return None
+
+
+def _validated(
+    text: str, case_insensitive: frozenset[str], reserved_tlds: frozenset[str]
+) -> str | None:
+    """Follow email-validator's ``validate_email``; raise :class:`_EmailSyntaxError` as it would."""
+    parts = _split(text)
+    if parts is None:
+        return None
+    display_name, local, domain, quoted = parts
+    original = text if display_name is None else f"{local}@{domain}"
+    if _local_part(local, quoted=quoted) is None:
+        return None
+    if quoted:
+        # ALLOW_QUOTED_LOCAL is off: raised after the local part's own checks.
+        raise _EmailSyntaxError("Quoting the part before the @-sign is not allowed here.")
+    if local.isascii() and local.lower() in case_insensitive:
+        local = local.lower()  # RFC 2142; an internationalised local part is kept
+    normalized_domain = _domain(domain, reserved_tlds)
+    if normalized_domain is None:
+        return None
+    # validate_email_length: the address as given, then as normalised and in IDNA ASCII,
+    # in UTF-8 octets; the last two have the same length as the first here.
+    if len(original) > _EMAIL_MAX:
+        if not original.isascii():
+            return None  # the message counts octets per character
+        raise _EmailSyntaxError(f"The email address is too long {_too_many(original, _EMAIL_MAX)}.")
+    if len(original.encode()) > _EMAIL_MAX:
+        return None
+    if display_name is not None:
+        # ALLOW_DISPLAY_NAME is off: validate_email's last syntax check.
+        raise _EmailSyntaxError(
+            "A display name and angle brackets around the email address are not permitted here."
+        )
+    return f"{local}@{normalized_domain}"
+
+
+def _split(text: str) -> tuple[str | None, str, str, bool] | None:
+    """``split_email``: (display name, local part without quotes, domain, quoted).
+
+    ``None`` for a quote anywhere but around the whole local part, a backslash escape in
+    it, or a special character that a combining character after it disarms.
+    """
+    special = _SPECIAL.search(text)
+    if special is None:
+        raise _no_at_sign(text)
+    at = special.start()
+    if not _is_special(text, at):
+        return None
+    if text[at] == "@":
+        return None, text[:at], text[at + 1 :], False
+    if text[at] == '"':
+        return _quoted(text) if at == 0 else None
+    return _display_name(text, at)
+
+
+def _quoted(text: str) -> tuple[None, str, str, bool] | None:
+    """Split a quoted local part: '"' at the start, the closing '"' right before "@"."""
+    close = text.find('"', 1)
     if (
-        len(text) > _EMAIL_MAX
-        or len(domain) > DOMAIN_MAX
-        # "xn--" labels need IDNA decoding, and RFC 5891 §4.2.3.1 forbids "--" in
-        # places 3 and 4 of any other label: leave every "--" to email-validator.
-        or "--" in domain
-        or domain[domain.rfind(".") + 1 :] in reserved_tlds
+        close < 0
+        or text[close + 1 : close + 2] != "@"
+        or "\\" in text[:close]
+        or not _is_special(text, close)
+        or not _is_special(text, close + 1)
     ):
         return None
-    if local.lower() in case_insensitive:
-        local = local.lower()  # RFC 2142 names, as email-validator does
-    return f"{local}@{domain}"
+    return None, text[1:close], text[close + 2 :], True
+
+
+def _display_name(text: str, bracket: int) -> tuple[str, str, str, bool] | None:
+    """Split ``name <address>``; the name is not quoted (a '"' would have come first)."""
+    display_name = text[:bracket].rstrip()
+    bad = set(_NOT_DISPLAY_NAME.findall(display_name))
+    if bad:
+        raise _EmailSyntaxError(
+            f"The display name contains invalid characters when not quoted: {_listed(bad)}"
+        )
+    bracketed = text[bracket:]
+    if ">" not in bracketed:
+        raise _EmailSyntaxError(
+            "An open angle bracket at the start of the email address has to be followed by "
+            "a close angle bracket at the end."
+        )
+    bracketed = bracketed.rstrip(" ")
+    if bracketed[-1] != ">":
+        raise _EmailSyntaxError("There can't be anything after the email address.")
+    address = bracketed[1:-1]
+    if '"' in address:
+        return None
+    at = address.find("@")
+    if at < 0:
+        raise _no_at_sign(address)
+    if not _is_special(address, at):
+        return None
+    return display_name, address[:at], address[at + 1 :], False
+
+
+def _is_special(text: str, at: int) -> bool:
+    """Whether split_email treats ``text[at]`` as itself: nothing after it combines."""
+    return text.isascii() or unicodedata.normalize("NFC", text[at : at + 32])[0] == text[at]
+
+
+def _no_at_sign(text: str) -> _EmailSyntaxError:
+    """split_email's refusal of a text without a (regular) "@"."""
+    if "\N{FULLWIDTH COMMERCIAL AT}" in text:
+        return _EmailSyntaxError(
+            'The email address has the "full-width" at-sign (@) character instead of a '
+            "regular at-sign."
+        )
+    if "\N{SMALL COMMERCIAL AT}" in text:
+        return _EmailSyntaxError(
+            'The email address has the "small commercial at" character instead of a '
+            "regular at-sign."
+        )
+    return _EmailSyntaxError("An email address must have an @-sign.")
+
+
+def _local_part(local: str, *, quoted: bool) -> str | None:
+    """``validate_email_local_part`` (SMTPUTF8 allowed), then validate_email's NFC step."""
+    if not local:
+        raise _EmailSyntaxError("There must be something before the @-sign.")
+    if _DOT_ATOM.fullmatch(local):
+        return local
+    dot_atom = not local.isascii() and _DOT_ATOM_INTL.fullmatch(local) is not None
+    if dot_atom or quoted:
+        # Quoted text here is printable ASCII or Unicode: all RFC 5321 §4.1.2 qtext as
+        # email-validator extends it. Spaces are allowed where quotes are needed.
+        _check_unsafe_chars(local, allow_space=not dot_atom)
+        # RFC 6532 §3.1: validate_email reads a local part again after NFC changes it.
+        return local if unicodedata.is_normalized("NFC", local) else None
+    bad = set(_NOT_LOCAL.findall(local))
+    if bad:
+        raise _EmailSyntaxError(
+            f"The email address contains invalid characters before the @-sign: {_listed(bad)}"
+        )
+    _check_dot_atom(
+        local,
+        "An email address cannot start with a {}.",
+        "An email address cannot have a {} immediately before the @-sign.",
+        hostname=False,
+    )
+    return None  # email-validator's fallback message: unreachable, as it says
+
+
+def _check_unsafe_chars(text: str, *, allow_space: bool) -> None:
+    """``check_unsafe_chars``: refuse what is not a sensible, safe Unicode string."""
+    unsafe = _unsafe(text, allow_space=allow_space)
+    if unsafe:
+        raise _EmailSyntaxError(
+            "The email address contains unsafe characters: "
+            + ", ".join(_character(c) for c in sorted(unsafe))
+            + "."
+        )
+
+
+def _unsafe(text: str, *, allow_space: bool) -> set[str]:
+    """Return the characters ``check_unsafe_chars`` refuses in ``text``.
+
+    It allows letters, numbers, punctuation and symbols, a combining mark except at the
+    start, and a space separator only where ``allow_space``; no control, format,
+    private-use or unassigned code point and no line or paragraph separator. ASCII here
+    is always allowed: it is printable, and a space only comes where quotes allow it.
+    """
+    unsafe = set()
+    for i, char in enumerate(text):
+        if char.isascii():
+            continue
+        category = unicodedata.category(char)
+        if (
+            category[0] in "LNPS"
+            or (category[0] == "M" and i)
+            or (category == "Zs" and allow_space)
+        ):
+            continue
+        unsafe.add(char)
+    return unsafe
+
+
+def _domain(domain: str, reserved_tlds: frozenset[str]) -> str | None:
+    """validate_email's domain step, then ``validate_email_domain_name``'s checks.
+
+    Returns the domain lower-cased, or ``None`` for a domain literal, an
+    internationalised domain, or an ``xn--`` label once it is clear of every refusal
+    that comes before IDNA decoding.
+    """
+    if not domain:
+        raise _EmailSyntaxError("There must be something after the @-sign.")
+    if domain.startswith("[") and domain.endswith("]"):
+        return None
+    if len(domain) > DOMAIN_MAX:
+        raise _EmailSyntaxError(
+            f"The email address is too long after the @-sign {_too_many(domain, DOMAIN_MAX)}."
+        )
+    ascii_domain = _host_name(domain)
+    if ascii_domain is None:
+        return None
+    if "." not in ascii_domain:
+        raise _EmailSyntaxError("The part after the @-sign is not valid. It should have a period.")
+    if not "a" <= ascii_domain[-1] <= "z":  # DOMAIN_NAME_REGEX: every TLD ends in a letter
+        raise _EmailSyntaxError(
+            "The part after the @-sign is not valid. It is not within a valid top-level domain."
+        )
+    if ascii_domain.rpartition(".")[2] in reserved_tlds:  # SPECIAL_USE_DOMAIN_NAMES
+        raise _EmailSyntaxError(
+            "The part after the @-sign is a special-use or reserved name that cannot be used "
+            "with email."
+        )
+    if "xn--" in ascii_domain:
+        return None  # IDNA decoding
+    return ascii_domain
+
+
+def _host_name(domain: str) -> str | None:
+    """``validate_email_domain_name``'s checks of characters, periods, hyphens, lengths.
+
+    Returns the ASCII domain lower-cased (all that UTS #46 mapping does to ASCII letters,
+    digits, hyphens and periods), or ``None`` for an internationalised domain.
+    """
+    hostname = _HOSTNAME.fullmatch(domain) is not None  # passes the next four checks
+    if not hostname:
+        bad = set(_NOT_DOMAIN.findall(domain))
+        if bad:
+            raise _EmailSyntaxError(
+                f"The part after the @-sign contains invalid characters: {_listed(bad)}"
+            )
+        _check_unsafe_chars(domain, allow_space=False)
+        if not domain.isascii():
+            return None  # UTS #46 mapping and IDNA
+        _check_dot_atom(
+            domain,
+            "An email address cannot have a {} immediately after the @-sign.",
+            "An email address cannot end with a {}.",
+            hostname=True,
+        )
+    domain = domain.lower()
+    # RFC 5890 §2.3.1: "--" in places 3 and 4 is reserved for Punycode's "xn--".
+    if "--" in domain and any(
+        label[2:4] == "--" and label[:2] != "xn" for label in domain.split(".")
+    ):
+        raise _EmailSyntaxError(
+            "An email address cannot have two letters followed by two dashes immediately "
+            "after the @-sign or after a period, except Punycode."
+        )
+    if not hostname:
+        for label in domain.split("."):
+            if len(label) > _LABEL_MAX:
+                raise _EmailSyntaxError(
+                    "After the @-sign, periods cannot be separated by so many characters "
+                    f"{_too_many(label, _LABEL_MAX)}."
+                )
+    return domain
+
+
+def _check_dot_atom(text: str, start: str, end: str, *, hostname: bool) -> None:
+    """``check_dot_atom``: RFC 5322 §3.2.3 periods, and for a host name RFC 952 hyphens."""
+    if text.endswith("."):
+        raise _EmailSyntaxError(end.format("period"))
+    if text.startswith("."):
+        raise _EmailSyntaxError(start.format("period"))
+    if ".." in text:
+        raise _EmailSyntaxError("An email address cannot have two periods in a row.")
+    if hostname:
+        if text.endswith("-"):
+            raise _EmailSyntaxError(end.format("hyphen"))
+        if text.startswith("-"):
+            raise _EmailSyntaxError(start.format("hyphen"))
+        if ".-" in text or "-." in text:
+            raise _EmailSyntaxError(
+                "An email address cannot have a period and a hyphen next to each other."
+            )
+
+
+def _too_many(text: str, limit: int) -> str:
+    """``get_length_reason``: how far over its limit ``text`` is."""
+    over = len(text) - limit
+    return f"({over} character{'s' if over > 1 else ''} too many)"
+
+
+def _listed(chars: set[str]) -> str:
+    """email-validator's list of invalid characters: each shown, sorted, joined."""
+    return ", ".join(sorted(_character(c) for c in chars)) + "."
+
+
+def _character(char: str) -> str:
+    """``safe_character_display``: show one character safely in a message."""
+    if char == "\\":
+        return f'"{char}"'  # repr would escape it
+    if unicodedata.category(char)[0] in "LNPS":
+        return repr(char)
+    code = f"U+{ord(char):04x}" if ord(char) < 0xFFFF else f"U+{ord(char):08x}"
+    return unicodedata.name(char, code.upper())

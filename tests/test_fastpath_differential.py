@@ -1,15 +1,17 @@
 """The fast paths return exactly what the reference libraries return, input by input.
 
-``normalize_email`` and ``normalize_website`` read the common shapes without
-email-validator or rfc3986 (``contactbook._fastpath``). These tests run every input
-through both the public normaliser and the reference path (``_email_reference``,
-``_website_reference``: the library alone) and require the same outcome: the same value,
-or the same refusal (code, field and message). Every disagreement is a failure.
+``normalize_phone`` (with ``parse_phone``), ``normalize_email`` and ``normalize_website``
+decide the common shapes without phonenumbers' parser, email-validator or rfc3986
+(``contactbook._fastpath``). These tests run every input through both the public
+normaliser and the reference path (``_phone_reference``, ``_email_reference``,
+``_website_reference``: the library alone) and require the same outcome: the same value
+(and line type), or the same refusal (code, field and message). Every disagreement is a
+failure.
 
-The seeded corpus holds a million inputs (half emails, half websites) from
-``benchmarks/corpus.py`` with half of them mistyped, so that many sit right at the edge of
-the fast path's domain. ``CONTACTBOOK_DIFFERENTIAL_N`` sets another total (for example a
-smaller one on a slow machine, or ten million before a release).
+The seeded corpus holds a million emails and websites (half each) and half a million
+phone numbers from ``benchmarks/corpus.py``, with half of them mistyped, so that many sit
+right at the edge of the fast paths' domains. ``CONTACTBOOK_DIFFERENTIAL_N`` sets another
+total (for example a smaller one on a slow machine, or ten million before a release).
 """
 
 from __future__ import annotations

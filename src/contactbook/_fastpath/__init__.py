@@ -79,7 +79,7 @@ def idna_label(label: str) -> IdnaLabel:
     one costs 10-100 µs. idna is imported on first use, so ``import contactbook`` stays
     cheap.
     """
-    import idna
+    import idna  # noqa: PLC0415 loaded on first use, so that importing contactbook is cheap
 
     mapped = idna.uts46_remap(label, std3_rules=False, transitional=False)
     ascii_label = idna.alabel(mapped).decode("ascii")

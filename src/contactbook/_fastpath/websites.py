@@ -323,8 +323,8 @@ def _general(text: str, scheme: str, rest: str) -> str | Refused | None:  # noqa
     return result
 
 
-def _iri_authority(authority: str) -> str | None:
-    """The authority ``IRIReference.encode()`` makes of a non-ASCII one, or ``None``.
+def _iri_authority(authority: str) -> str | None:  # noqa: PLR0911 one return per reference step
+    """Return the authority ``IRIReference.encode()`` makes of a non-ASCII one, or ``None``.
 
     rfc3986/iri.py: ``authority_info()`` splits the authority with
     ISUBAUTHORITY_MATCHER (no match, or an IPv4-shaped host beyond 255, leaves no

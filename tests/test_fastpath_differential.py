@@ -368,7 +368,18 @@ IDN_PIECES = [
     "xn--ls8h", "xn--4dbc", "ab--", "ü" + "a" * 54, "ü" + "a" * 55, "ü" + "a" * 56,
     "例" + "a" * 53, "例" + "a" * 54,
 ]  # fmt: skip
-idn_label = st.lists(st.sampled_from(IDN_PIECES), min_size=1, max_size=4).map("".join)
+idn_label = st.lists(
+    st.sampled_from(IDN_PIECES)
+    | st.text(
+        st.characters(
+            min_codepoint=0xA0, categories=["Ll", "Lu", "Lo", "Lm", "Mn", "Mc", "Nd", "Po", "So"]
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    min_size=1,
+    max_size=4,
+).map("".join)
 idn_domain = st.tuples(
     st.lists(idn_label | st.sampled_from(["example", "x", "mail", ""]), min_size=1, max_size=3),
     st.sampled_from(["com", "de", "онлайн", "рф", "xn--p1ai", "jp", "テスト", "COM", "test"]),

@@ -49,11 +49,6 @@ _DOT_ATOM_INTL = re.compile(rf"{_ATEXT_INTL}+(?:\.{_ATEXT_INTL}+)*")
 # name.
 _ATEXT_COMMON = rf"[^{_NOT_ATEXT}\x80-\x9f\ud800-\udfff]"
 _COMMON = re.compile(rf"({_ATEXT_COMMON}+(?:\.{_ATEXT_COMMON}+)*)@({HOST})")
-# The same local part, then a domain without an ASCII character that email-validator
-# refuses after the "@" (nor a C1 control or surrogate): where a non-ASCII one goes.
-_IDN = re.compile(
-    rf"{_ATEXT_COMMON}+(?:\.{_ATEXT_COMMON}+)*@([^\x00-,/:-@\[-`{{-\x9f\ud800-\udfff]+)"
-)
 # RFC 1123 host name labels: a domain that passes every check of email-validator's on
 # characters, periods, hyphens and label lengths.
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"

@@ -27,16 +27,18 @@ from types import ModuleType
 from typing import Any, NamedTuple
 
 import phonenumbers
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from contactbook import normalize_email, normalize_phone, normalize_website
-from contactbook._fastpath import Refused, emails, phones, websites
+from contactbook._fastpath import IDNA_CACHE_SIZE, Refused, emails, idna_label, phones, websites
 from contactbook.errors import ContactValidationError
 from contactbook.validation import (
     _CASE_INSENSITIVE_MAILBOXES,
     _MAX_EMAIL_INPUT,
     _RESERVED_TLDS,
+    _TRIMMED,
     _email_reference,
     _phone_input,
     _phone_reference,
@@ -92,7 +94,7 @@ def fast_email(text: str) -> object:
 
 def fast_email_outcome(raw: str) -> Outcome | None:
     """What the email fast path decides for ``raw`` (trimmed as validation.py trims it)."""
-    text = raw.strip()
+    text = raw.strip(_TRIMMED)
     if not text or len(text) > _MAX_EMAIL_INPUT:
         return None  # refused before any fast path runs
     fast = fast_email(text)
@@ -237,8 +239,9 @@ class TestEmailFastPathAgrees:
 
     def test_what_it_is_unsure_of_it_leaves_to_the_reference(self) -> None:
         unsure = [
-            "a@xn--mnchen-3ya.de",  # IDNA
-            "a@münchen.de",
+            "a@xn--zz.com",  # idna refuses a label: email-validator words it
+            "a@x.עברית",  # right-to-left: the Bidi Rule spans labels
+            "a@b\u3002com",  # a character that UTS #46 maps to "."
             "a@[1.2.3.4]",  # a domain literal
             '"a\\"b"@x.com',  # a backslash escape
             "Zoe\u0308@x.com",  # NFC changes it
@@ -344,8 +347,170 @@ class TestWebsiteFastPathAgrees:
         assert refused == {raw: getattr(fast, "code", None) for raw, fast in decided.items()}
 
     def test_what_it_is_unsure_of_it_leaves_to_the_reference(self) -> None:
-        unsure = ["bücher.de", "[::1%25eth0]", "[v1.x]", "u@[::1]", "x.nl\\a"]
+        unsure = ["ü%41.de", "[::1%25eth0]", "[v1.x]", "u@[::1]", "x.nl\\a", "[::1]ü"]
         assert [None] * len(unsure) == [websites.website(raw) for raw in unsure]
+
+
+# --------------------------------------------------------------------------- IDNA
+
+# Pieces of internationalised domain labels on the edges of what IDNA accepts: scripts
+# mixed, combining marks, the deviation and joiner characters (ß, ς, ZWJ and ZWNJ, which
+# RFC 5892 CONTEXTJ allows after a virama only), right-to-left letters and digits,
+# full-width letters and dots, upper-case letters that map or lower-case to two code
+# points, emoji, characters that UTS #46 maps to a dot or to nothing, and "xn--" labels
+# that are valid, non-canonical or not Punycode at all.
+IDN_PIECES = [
+    "a", "Z", "0", "-", "--", "ü", "Ü", "bücher", "MÜNCHEN", "пример", "онлайн", "ОНЛАЙН",
+    "例え", "テスト", "ελληνικά", "ΣΑΣ", "ß", "ς", "\u0131", "\u0130", "\u017f", "\u212a",
+    "e\u0301", "\u0301", "\u0308", "\u0915\u094d", "\u200d", "\u200c", "\u00b7", "l\u00b7l",
+    "עברית", "\u05d0", "العربية", "\u0661", "\u06f1", "1", "\uff45\uff58\uff41\uff4d", "\uff21",
+    "\uff0e", "\u3002", "\uff61", "\u2488", "\u2024", "\u00ad", "\u00a0", "\U0001f600", "\u2603",
+    "\u2615", "\ue000", "\u0378", "%41", "_", "xn--", "xn--bcher-kva", "XN--BCHER-KVA",
+    "xn--mnchen-3ya", "xn--80asehdb", "xn--p1ai", "xn--zz", "xn---bbk", "xn--bcher-kva-",
+    "xn--ls8h", "xn--4dbc", "ab--", "ü" + "a" * 54, "ü" + "a" * 55, "ü" + "a" * 56,
+    "例" + "a" * 53, "例" + "a" * 54,
+]  # fmt: skip
+idn_label = st.lists(
+    st.sampled_from(IDN_PIECES)
+    | st.text(
+        st.characters(
+            min_codepoint=0xA0, categories=["Ll", "Lu", "Lo", "Lm", "Mn", "Mc", "Nd", "Po", "So"]
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    min_size=1,
+    max_size=4,
+).map("".join)
+idn_domain = st.tuples(
+    st.lists(idn_label | st.sampled_from(["example", "x", "mail", ""]), min_size=1, max_size=3),
+    st.sampled_from(["com", "de", "онлайн", "рф", "xn--p1ai", "jp", "テスト", "COM", "test"]),
+    st.sampled_from(["", "", "", ".", "\uff0e", "-"]),
+).map(lambda parts: ".".join([*parts[0], parts[1]]) + parts[2])
+idn_emails = st.tuples(
+    st.sampled_from(["a", "Zoë", "postmaster", "伊藤", "x" * 64, "Doe <a", '"a b"', "a" * 190]),
+    idn_domain,
+    st.sampled_from(["", "", ">"]),
+).map(lambda parts: f"{parts[0]}@{parts[1]}{parts[2]}")
+idn_websites = st.tuples(
+    st.sampled_from(["", "https://", "HTTP://", "//", "u@", "https://u:p@", "ü@", "1.2.3.4."]),
+    idn_domain,
+    st.sampled_from(["", "", ":443", ":8080", ":", ":65536", "/", "/ü?ä#ö", "/a/../b", "[::1]"]),
+).map("".join)
+
+
+# Each test runs twice: with the IDNA label cache as the inputs leave it, then with the
+# cache cleared before every input, which proves the cache changes no outcome.
+cache_states = pytest.mark.parametrize("cache_state", ["warm", "cold"])
+
+
+def idn_outcomes(
+    raw: str, cache_state: str, public: Callable[[str], str], reference: Callable[[str], str]
+) -> tuple[Outcome, Outcome]:
+    """The reference's outcome and the public normaliser's, the cache cleared when cold."""
+    if cache_state == "cold":
+        idna_label.cache_clear()
+    return outcome(reference, raw), outcome(public, raw)
+
+
+class TestInternationalisedDomainsAgree:
+    """Domains that need IDNA: the fast paths agree with the reference, warm or cold."""
+
+    @given(idn_emails)
+    @example("a@münchen.de")
+    @example("a@MÜNCHEN.DE")
+    @example("a@xn--mnchen-3ya.de")
+    @example("a@XN--MNCHEN-3YA.DE")
+    @example("a@b.онлайн")
+    @example("a@例え.jp")
+    @example("a@ｅｘａｍｐｌｅ.com")  # noqa: RUF001 (full-width letters are the point)
+    @example("a@b\uff0ecom")
+    @example("a@fa\u00df.de")
+    @example("a@\u0915\u094d\u200d.com")
+    @example("a@1.\u05d0\u05d1.com")  # the Bidi Rule across labels
+    @example("a@xn--4dbc.1.com")
+    @example("a@xn---bbk.com")
+    @example("a@ü" + "a" * 55 + ".de")
+    @example("a@ü" + "a" * 56 + ".de")
+    @example("a@\u2488.com")
+    @example("a@\U0001f600.com")
+    @example("a@x.xn--zz")
+    @example("a@b.xn--p1ai1")
+    @example("a" * 64 + "@" + "ü" * 60 + ".de")
+    @example("Doe <a@münchen.de>")
+    @cache_states
+    def test_emails(self, cache_state: str, raw: str) -> None:
+        reference, public = idn_outcomes(raw, cache_state, normalize_email, _email_reference)
+        assert reference == public
+
+    @given(idn_websites)
+    @example("bücher.de")
+    @example("https://BÜCHER.de:443/ü")
+    @example("u@bücher.de")
+    @example("ü@1.2.3.999")
+    @example("ü@x.nl")
+    @example("bücher..de")
+    @example("ü%41.de")
+    @example("xn--bcher-kva.de")
+    @example("ｅｘａｍｐｌｅ.com")  # noqa: RUF001 (full-width letters are the point)
+    @example("fa\u00df.de")
+    @example("\u0130stanbul.tr")
+    @example("1.\u05d0\u05d1.com")
+    @example("ü" + "a" * 55 + ".de")
+    @example("ü" + "a" * 56 + ".de")
+    @example("\U0001f600.com")
+    @example("bücher.de:99999")
+    @example("bücher.de:1:2")
+    @example("\ue000.de")
+    @cache_states
+    def test_websites(self, cache_state: str, raw: str) -> None:
+        reference, public = idn_outcomes(raw, cache_state, normalize_website, _website_reference)
+        assert reference == public
+
+    def test_common_internationalised_domains_take_the_fast_path(self) -> None:
+        assert "a@münchen.de" == fast_email("a@MÜNCHEN.de")
+        assert "a@münchen.de" == fast_email("a@xn--mnchen-3ya.de")
+        assert "Zoë@b.онлайн" == fast_email("Zoë@b.онлайн")
+        assert "https://xn--bcher-kva.de/%C3%BC" == websites.website("Bücher.de/ü")
+        assert "https://xn--r8jz45g.xn--zckzah" == websites.website("例え.テスト")
+
+
+class TestIdnaLabelCache:
+    """The IDNA label cache is bounded, keeps accepted labels only, and loads idna lazily."""
+
+    def test_it_is_bounded(self) -> None:
+        assert 4096 == IDNA_CACHE_SIZE == idna_label.cache_info().maxsize
+        idna_label.cache_clear()
+        for i in range(IDNA_CACHE_SIZE + 10):
+            idna_label(f"ü{i}")
+        assert IDNA_CACHE_SIZE == idna_label.cache_info().currsize
+        idna_label.cache_clear()
+
+    def test_a_refusal_is_never_cached(self) -> None:
+        idna_label.cache_clear()
+        for _ in range(2):
+            assert None is fast_email("a@xn--zz.com")
+            assert None is websites.website("ü%41.de")
+            with pytest.raises(UnicodeError):
+                idna_label("xn--zz")
+        assert (0, 0) == (idna_label.cache_info().hits, idna_label.cache_info().currsize)
+
+    def test_it_holds_what_idna_computes(self) -> None:
+        assert ("münchen", "xn--mnchen-3ya", "münchen") == idna_label("MÜNCHEN")
+        assert ("xn--p1ai", "xn--p1ai", "рф") == idna_label("XN--P1AI")
+
+    def test_importing_contactbook_loads_no_idna(self) -> None:
+        import json
+        import subprocess
+        import sys
+
+        code = "import contactbook, json, sys; print(json.dumps(sorted(sys.modules)))"
+        loaded = json.loads(
+            subprocess.run(
+                [sys.executable, "-c", code], check=True, capture_output=True, text=True
+            ).stdout
+        )
+        assert [] == [m for m in loaded if m.split(".")[0] == "idna"]
 
 
 # --------------------------------------------------------------------------- phone
@@ -554,14 +719,14 @@ KINDS = {
         lambda size, seed: _corpus_module().emails(size, seed=seed, odd=0.5),
         normalize_email,
         _email_reference,
-        lambda raw: fast_email(raw.strip()),
+        lambda raw: fast_email(raw.strip(_TRIMMED)),
         100,
     ),
     "website": Kind(
         lambda size, seed: _corpus_module().websites(size, seed=seed, odd=0.5),
         normalize_website,
         _website_reference,
-        lambda raw: websites.website(raw.strip()),
+        lambda raw: websites.website(raw.strip(_TRIMMED)),
         200,
     ),
     "phone": Kind(mistyped_phones, phone_public, phone_reference, fast_phone, 300),
@@ -605,6 +770,24 @@ class TestMillionInputCorpus:
         found, taken = run_corpus("website", total)
         assert [] == found
         assert taken > total // 4
+
+    @pytest.mark.parametrize("kind", ["email", "website"])
+    def test_internationalised_inputs_with_a_cold_cache(self, kind: str) -> None:
+        """The inputs that reach IDNA, from a tenth of the corpus, the cache cleared each time."""
+        spec = KINDS[kind]
+        inputs = [
+            raw
+            for raw in spec.inputs(CORPUS_TOTAL // 20, spec.seed + 10)
+            if not raw.isascii() or "xn--" in raw.lower()
+        ]
+        found = []
+        for raw in inputs:
+            idna_label.cache_clear()
+            public = outcome(spec.public, raw)
+            if public != outcome(spec.reference, raw):
+                found.append(raw)
+        assert [] == found
+        assert len(inputs) > CORPUS_TOTAL // 1000
 
     def test_phones(self) -> None:
         total = CORPUS_TOTAL // 2

@@ -3,16 +3,21 @@
 See :mod:`contactbook._fastpath` for the contract and ``docs/explanation/performance.md``
 for the exact domain. Three steps:
 
-1. The common shape (``local@host.tld``, the local part ASCII or internationalised) is
-   accepted by one regular expression and a few checks.
-2. An internationalised or ``xn--`` domain that would reach IDNA goes to email-validator
-   at once (``None``): IDNA is email-validator's alone.
-3. Everything else is read by following email-validator's ``validate_email`` (in
+1. The common shape (``local@host.tld``, the local part ASCII or internationalised,
+   the domain ASCII without ``--``) is accepted by one regular expression and a few
+   checks.
+2. Everything else is read by following email-validator's ``validate_email`` (in
    ``email_validator/validate_email.py`` and ``syntax.py``) check by check, in its order
    and with its messages, as long as the input stays in the part of its domain that
-   needs no Unicode data beyond character categories, names and NFC: no control
-   characters, no backslash escapes, no IDNA, no domain literal. At the first step
-   outside that part it answers ``None`` and email-validator decides.
+   needs no Unicode data beyond character categories, names and NFC, and idna for the
+   domain: no control characters, no backslash escapes, no domain literal.
+   At the first step outside that part it answers ``None`` and email-validator decides.
+3. An internationalised or ``xn--`` domain is read label by label (:func:`_idn`), each
+   label converted by idna through the label cache
+   :func:`contactbook._fastpath.idna_label`, where that is exactly what
+   ``validate_email_domain_name`` computes for the whole domain; any refusal of idna's,
+   and a domain whose labels interact (right-to-left text, a character that maps to a
+   dot), is left to email-validator.
 
 The refusals wear validation.py's wrapping of email-validator's messages (code
 ``email.invalid``). email-validator is never imported here (import-linter contract): its
@@ -24,7 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, shown
+from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, idna_label, shown
 
 __all__ = ["email", "several"]
 
@@ -44,15 +49,14 @@ _DOT_ATOM_INTL = re.compile(rf"{_ATEXT_INTL}+(?:\.{_ATEXT_INTL}+)*")
 # name.
 _ATEXT_COMMON = rf"[^{_NOT_ATEXT}\x80-\x9f\ud800-\udfff]"
 _COMMON = re.compile(rf"({_ATEXT_COMMON}+(?:\.{_ATEXT_COMMON}+)*)@({HOST})")
-# The same local part, then a domain without an ASCII character that email-validator
-# refuses after the "@" (nor a C1 control or surrogate): where a non-ASCII one goes.
-_IDN = re.compile(
-    rf"{_ATEXT_COMMON}+(?:\.{_ATEXT_COMMON}+)*@([^\x00-,/:-@\[-`{{-\x9f\ud800-\udfff]+)"
-)
 # RFC 1123 host name labels: a domain that passes every check of email-validator's on
 # characters, periods, hyphens and label lengths.
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
 _HOSTNAME = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")
+_ASCII_LABEL = re.compile(_LABEL)
+# The bidirectional classes that make a domain right-to-left (RFC 5893 §1.4; the ones
+# email-validator looks for before it applies the Bidi Rule to every label).
+_RTL = frozenset({"R", "AL", "AN"})
 # The characters email-validator reports as invalid: before the "@" (neither
 # ATEXT_INTL nor "."), after it (not ATEXT_HOSTNAME_INTL: ASCII but letters, digits,
 # "-" and "."), and in a display name (neither ATEXT nor space).
@@ -91,8 +95,6 @@ def email(
     if match is not None:
         local, domain = match.groups()
         domain = domain.lower()
-        if "xn--" in domain:
-            return None  # IDNA (below it would be, after a few checks that rarely fail)
         if (
             len(text) <= _EMAIL_MAX
             and len(domain) <= DOMAIN_MAX
@@ -109,23 +111,7 @@ def email(
                 and len(text.encode()) <= _EMAIL_MAX
             ):
                 return f"{local}@{domain}"  # RFC 6532 §3.1: kept as it is, in NFC
-    elif (
-        not text.isascii()
-        and (idn := _IDN.fullmatch(text)) is not None
-        and _idna_bound(idn.group(1))
-    ):
-        return None  # IDNA, as above
     return _read(text, case_insensitive, reserved_tlds)
-
-
-def _idna_bound(domain: str) -> bool:
-    """Whether an internationalised ``domain`` will most likely reach IDNA decoding.
-
-    It will if it is made of letters and digits (no space, format or other character
-    that check_unsafe_chars refuses first) between periods and hyphens. A guess, for
-    speed: answering ``None`` is never wrong, only slower.
-    """
-    return not domain.isascii() and domain.replace(".", "").replace("-", "").isalnum()
 
 
 def _read(
@@ -177,17 +163,23 @@ def _validated(
         raise _EmailSyntaxError("Quoting the part before the @-sign is not allowed here.")
     if local.isascii() and local.lower() in case_insensitive:
         local = local.lower()  # RFC 2142; an internationalised local part is kept
-    normalized_domain = _domain(domain, reserved_tlds)
-    if normalized_domain is None:
+    domains = _domain(domain, reserved_tlds)
+    if domains is None:
         return None
-    # validate_email_length: the address as given, then as normalised and in IDNA ASCII,
-    # in UTF-8 octets; the last two have the same length as the first here.
+    ascii_domain, normalized_domain = domains
+    # validate_email_length: the address as given, then as normalised and with the
+    # domain in IDNA ASCII, in UTF-8 octets. Without IDNA the last two have the length
+    # of the first.
     if len(original) > _EMAIL_MAX:
         if not original.isascii():
             return None  # the message counts octets per character
         raise _EmailSyntaxError(f"The email address is too long {_too_many(original, _EMAIL_MAX)}.")
-    if len(original.encode()) > _EMAIL_MAX:
-        return None
+    if (
+        len(original.encode()) > _EMAIL_MAX
+        or len(f"{local}@{normalized_domain}".encode()) > _EMAIL_MAX
+        or len(f"{local}@{ascii_domain}".encode()) > _EMAIL_MAX
+    ):
+        return None  # the message counts octets "after normalization" or "in IDNA ASCII"
     if display_name is not None:
         # ALLOW_DISPLAY_NAME is off: validate_email's last syntax check.
         raise _EmailSyntaxError(
@@ -338,12 +330,12 @@ def _unsafe(text: str, *, allow_space: bool) -> set[str]:
     return unsafe
 
 
-def _domain(domain: str, reserved_tlds: frozenset[str]) -> str | None:
+def _domain(domain: str, reserved_tlds: frozenset[str]) -> tuple[str, str] | None:
     """validate_email's domain step, then ``validate_email_domain_name``'s checks.
 
-    Returns the domain lower-cased, or ``None`` for a domain literal, an
-    internationalised domain, or an ``xn--`` label once it is clear of every refusal
-    that comes before IDNA decoding.
+    Returns the domain in IDNA ASCII and the domain as email-validator normalises it
+    (lower-cased; an internationalised or ``xn--`` domain in Unicode), or ``None`` for a
+    domain literal or a step of IDNA that only email-validator can word (:func:`_idn`).
     """
     if not domain:
         raise _EmailSyntaxError("There must be something after the @-sign.")
@@ -354,8 +346,14 @@ def _domain(domain: str, reserved_tlds: frozenset[str]) -> str | None:
             f"The email address is too long after the @-sign {_too_many(domain, DOMAIN_MAX)}."
         )
     ascii_domain = _host_name(domain)
+    unicode_domain = None
     if ascii_domain is None:
-        return None
+        # UTS #46 mapping and IDNA encoding, with every check between them; the checks
+        # after IDNA decoding too (all or nothing: a failure of any is "not sure").
+        idn = _idn(domain)
+        if idn is None:
+            return None
+        ascii_domain, unicode_domain = idn
     if "." not in ascii_domain:
         raise _EmailSyntaxError("The part after the @-sign is not valid. It should have a period.")
     if not "a" <= ascii_domain[-1] <= "z":  # DOMAIN_NAME_REGEX: every TLD ends in a letter
@@ -367,9 +365,70 @@ def _domain(domain: str, reserved_tlds: frozenset[str]) -> str | None:
             "The part after the @-sign is a special-use or reserved name that cannot be used "
             "with email."
         )
-    if "xn--" in ascii_domain:
-        return None  # IDNA decoding
-    return ascii_domain
+    if unicode_domain is None:
+        # An ASCII domain: "domain" is the ASCII one, unless an "xn--" label makes
+        # email-validator decode it (idna.decode, then its checks of the result).
+        unicode_domain = ascii_domain
+        if "xn--" in ascii_domain:
+            idn = _idn(ascii_domain)
+            if idn is None:
+                return None
+            unicode_domain = idn[1]
+    return ascii_domain, unicode_domain
+
+
+def _idn(domain: str) -> tuple[str, str] | None:  # noqa: PLR0911 one return per rule
+    """``validate_email_domain_name`` from ``uts46_valid_char`` on, label by label.
+
+    ``domain`` has passed the checks of length, characters and ``check_unsafe_chars``.
+    Returns (IDNA ASCII domain, Unicode domain) when every step of email-validator's
+    passes, else ``None``. Label by label is exactly what it computes for the whole
+    domain because: UTS #46 maps each character alone, and NFC composes nothing across
+    a "." (U+002E is a starter in no canonical decomposition); a label whose mapping
+    holds a "." (U+3002, U+FF0E, ...) or is empty changes the labels, and is left to it;
+    the checks on the mapped domain (periods and hyphens, RFC 5890 R-LDH labels) hold
+    for the domain when they hold for each label; idna.alabel, idna.decode and
+    idna.encode work label by label; and the one rule that spans labels, the Bidi Rule
+    once any label is right-to-left (RFC 5893 §1.4), is left to it.
+    ASCII labels other than ``xn--`` ones are read here without idna: UTS #46 only
+    lower-cases them, and idna accepts every RFC 1123 label (letters, digits, inner
+    hyphens, at most 63) that is not an R-LDH label as it is.
+    """
+    ascii_labels = []
+    unicode_labels = []
+    for label in domain.split("."):
+        if label.isascii() and label[:4].lower() != "xn--":
+            mapped = label.lower()
+            if not _ASCII_LABEL.fullmatch(mapped):
+                return None  # check_dot_atom, or a label too long: its own messages
+            ascii_label = unicode_label = mapped
+        else:
+            if not label.isascii() and any(
+                "002E" in unicodedata.decomposition(c).split(" ") for c in label
+            ):
+                return None  # uts46_valid_char refuses it (or UTS #46 maps it to a dot)
+            try:
+                converted = idna_label(label)
+            except ValueError:  # idna.IDNAError, a UnicodeError: email-validator words it
+                return None
+            mapped, ascii_label, unicode_label = converted
+            if (
+                _NOT_DOMAIN.search(mapped)  # "invalid characters after Unicode normalization"
+                or mapped[0] == "-"  # check_dot_atom on the mapped domain
+                or mapped[-1] == "-"
+                or _NOT_DOMAIN.search(unicode_label)  # the checks after idna.decode
+                or _unsafe(unicode_label, allow_space=False)
+                or any(unicodedata.bidirectional(c) in _RTL for c in unicode_label)
+            ):
+                return None
+        if mapped[2:4] == "--" and mapped[:2] != "xn":
+            return None  # RFC 5890 §2.3.1 R-LDH label, on the mapped domain
+        ascii_labels.append(ascii_label)
+        unicode_labels.append(unicode_label)
+    ascii_domain = ".".join(ascii_labels)
+    if len(ascii_domain) > DOMAIN_MAX:
+        return None  # "too long after the @-sign (... after IDNA encoding)"
+    return ascii_domain, ".".join(unicode_labels)
 
 
 def _host_name(domain: str) -> str | None:

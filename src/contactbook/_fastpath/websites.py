@@ -7,8 +7,13 @@ names, non-ASCII paths, ...) is read by :func:`_general`, which follows the refe
 path step by step: ``rfc3986.uri_reference(url)`` (or ``iri_reference(url).encode()``),
 ``.normalize()``, the ``userinfo`` check, the ``Validator`` and contactbook's host rule,
 each in the reference's order, so that the first refusal is the reference's first.
-Only an authority with non-ASCII characters (IDNA), an IPv6 zone or an IPvFuture
-literal, and a path that starts with a backslash are left to rfc3986.
+An authority with non-ASCII characters is first encoded as rfc3986's
+``IRIReference.encode()`` encodes it (:func:`_iri_authority`: each host label with a
+non-ASCII character through idna, by way of the label cache
+:func:`contactbook._fastpath.idna_label`), and the encoded authority then takes the same
+steps. Left to rfc3986: a label idna refuses, an IP literal next to non-ASCII
+characters, an IPv6 zone or an IPvFuture literal, and a path that starts with a
+backslash.
 
 The rules that are contactbook's own, not rfc3986's (the character check, the scheme
 rule and the host rule), are written once, here, and the reference path calls them too:
@@ -20,9 +25,10 @@ for the exact domain.
 
 from __future__ import annotations
 
+import functools
 import re
 
-from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, shown
+from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, idna_label, shown
 
 __all__ = ["DEFAULT_PORTS", "MAX_LENGTH", "checked_host", "refused", "scheme_and_rest", "website"]
 
@@ -70,6 +76,16 @@ _SPLIT = re.compile(r"([^\\/?#]*)([^?#]*)(?:\?([^#]*))?(?:#(.*))?")
 # belong to it, and "host:" has no port.
 _USERINFO = re.compile(r"(?:[A-Za-z0-9._~!$&'()*+,;=:\-]|%[0-9A-Fa-f]{2})+")
 _HOST_PORT = re.compile(r"((?:[A-Za-z0-9._~!$&'()*+,;=\-]|%[0-9A-Fa-f]{2})*)(?::([0-9]{1,5})?)?")
+# rfc3986.abnf_regexp.UCSCHAR_RE (RFC 3987 §2.2 ucschar): the non-ASCII characters an
+# IRI may hold in its authority unencoded.
+_UCSCHAR = (
+    "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef"
+    "\U00010000-\U0001fffd\U00020000-\U0002fffd\U00030000-\U0003fffd"
+    "\U00040000-\U0004fffd\U00050000-\U0005fffd\U00060000-\U0006fffd"
+    "\U00070000-\U0007fffd\U00080000-\U0008fffd\U00090000-\U0009fffd"
+    "\U000a0000-\U000afffd\U000b0000-\U000bfffd\U000c0000-\U000cfffd"
+    "\U000d0000-\U000dfffd\U000e1000-\U000efffd"
+)
 # rfc3986.abnf_regexp.IPv4_RE: four groups of one to three digits (the range is checked
 # apart, by rfc3986.validators.valid_ipv4_host_address).
 _IPV4_SHAPE = re.compile(r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}")
@@ -103,6 +119,23 @@ _IPV6 = re.compile(
 _TO_ENCODE = re.compile(r"[^A-Za-z0-9._~!$&'()*+,;=:/?#\[\]@%\-]+")
 _ESCAPE = re.compile("%[A-Fa-f0-9]{2}")
 _PLAIN = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:/?#\[\]@\-]*")
+
+
+@functools.cache
+def _iri_authority_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """rfc3986.misc.ISUBAUTHORITY_MATCHER without IP literals: iuserinfo, ihost and port.
+
+    _USERINFO and _HOST_PORT with _UCSCHAR added to the unreserved characters (RFC 3987
+    §2.2 iunreserved). Compiled on first use: these classes take milliseconds to compile,
+    which ``import contactbook`` should not pay.
+    """
+    return (
+        re.compile(rf"(?:[A-Za-z0-9._~!$&'()*+,;=:\-{_UCSCHAR}]|%[0-9A-Fa-f]{{2}})+"),
+        re.compile(
+            rf"((?:[A-Za-z0-9._~!$&'()*+,;=\-{_UCSCHAR}]|%[0-9A-Fa-f]{{2}})*)"
+            r"(?::([0-9]{1,5})?)?"
+        ),
+    )
 
 
 def refused(code: str, text: str) -> Refused:
@@ -209,8 +242,15 @@ def _general(text: str, scheme: str, rest: str) -> str | Refused | None:  # noqa
     if split is None:
         return None  # never: every part of the pattern may be empty
     authority, path, query, fragment = split.groups()
-    if not authority.isascii() or path.startswith("\\"):
-        return None  # IDNA (rfc3986 iri_reference(...).encode()), or a path without "/"
+    if path.startswith("\\"):
+        return None  # a path without "/"
+    if not authority.isascii():
+        # rfc3986 iri_reference(url).encode(): the authority it encodes is read below as
+        # uri_reference(url) reads an ASCII one (so is a second encode() of it).
+        encoded = _iri_authority(authority)
+        if encoded is None:
+            return None
+        authority = encoded
     # URIReference.authority_info: the authority is split by SUBAUTHORITY_MATCHER; one
     # that does not match, or an IPv4-shaped host beyond 255, leaves the reference with
     # no host after normalize(), which the Validator refuses (MissingComponentError).
@@ -281,6 +321,55 @@ def _general(text: str, scheme: str, rest: str) -> str | Refused | None:  # noqa
             f"{MAX_LENGTH} are allowed.",
         )
     return result
+
+
+def _iri_authority(authority: str) -> str | None:  # noqa: PLR0911 one return per reference step
+    """Return the authority ``IRIReference.encode()`` makes of a non-ASCII one, or ``None``.
+
+    rfc3986/iri.py: ``authority_info()`` splits the authority with
+    ISUBAUTHORITY_MATCHER (no match, or an IPv4-shaped host beyond 255, leaves no
+    userinfo, host or port: an empty authority); the host is split at each "." and every
+    part with a non-ASCII character becomes ``idna.encode(part.lower(), strict=True,
+    std3_rules=True)``; the userinfo is percent-encoded (``encode_component``) in front
+    of "@", and ":" and the port follow. ``None`` when idna refuses a part (the
+    reference path words that refusal) or for an IP literal.
+    """
+    if "[" in authority or "]" in authority:
+        return None  # an IP literal beside non-ASCII characters: rare, left to rfc3986
+    iuserinfo, ihost_port = _iri_authority_patterns()
+    userinfo = None
+    hostport = authority
+    if "@" in authority:
+        userinfo, _, hostport = authority.partition("@")
+        if not iuserinfo.fullmatch(userinfo):
+            return ""  # no match: ISUBAUTHORITY_MATCHER has no other place for an "@"
+    parsed = ihost_port.fullmatch(hostport)
+    if parsed is None:
+        return ""
+    host, port = parsed.groups()
+    if _IPV4_SHAPE.fullmatch(host) and any(int(octet) > 255 for octet in host.split(".")):
+        return ""  # authority_info's InvalidAuthority
+    labels = host.split(".")
+    for i, label in enumerate(labels):
+        if label.isascii():
+            continue  # U+0080, the one non-ASCII code point it keeps, is refused earlier
+        key = label.lower()
+        try:
+            converted = idna_label(key)
+        except ValueError:  # idna.IDNAError, a UnicodeError
+            return None
+        if converted.mapped != key:
+            # idna.encode(key) is idna.alabel(key) (one label, strict, no UTS #46); the
+            # cache holds alabel of the mapped label, which is the same only when
+            # mapping changes nothing. (A label it changes is one idna mostly refuses.)
+            return None
+        labels[i] = converted.ascii
+    encoded = ".".join(labels)
+    if userinfo is not None:
+        encoded = f"{_normalised(userinfo)}@{encoded}"  # only its presence matters below
+    if port is not None:
+        encoded = f"{encoded}:{port}"
+    return encoded
 
 
 def _normalised(component: str) -> str:

@@ -445,8 +445,8 @@ def _website(raw: object, *, field: str) -> str:
     text = _trimmed(
         raw, field=field, code_prefix="website", limit=_MAX_WEBSITE_LENGTH, what="website"
     )
-    # Any address with an ASCII host is read without rfc3986; the differential tests
-    # prove the outcome is the same (docs/explanation/performance.md).
+    # Most addresses, internationalised hosts included, are read without rfc3986; the
+    # differential tests prove the outcome is the same (docs/explanation/performance.md).
     fast = websites.website(text)
     if fast is not None:
         return _decided(fast, field)

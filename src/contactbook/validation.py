@@ -82,15 +82,6 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _DESCRIPTION_BAD = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
 )
-# What the email fast path must leave to email-validator (see _fastpath.emails): the RFC
-# 2142 mailbox names it lower-cases and the last label of each special-use domain it
-# refuses. Copied so that the fast path needs no import of email-validator; a test
-# (tests/test_fastpath_differential.py) checks them against email-validator's own.
-_CASE_INSENSITIVE_MAILBOXES = frozenset(
-    {"abuse", "ftp", "hostmaster", "info", "marketing", "news", "noc", "postmaster",
-     "sales", "security", "support", "usenet", "uucp", "webmaster", "www"}
-)  # fmt: skip
-_RESERVED_TLDS = frozenset({"arpa", "invalid", "local", "localhost", "onion", "test"})
 
 
 @functools.cache
@@ -167,7 +158,7 @@ def _email(raw: object, *, field: str, check_deliverability: bool = False) -> st
     if not check_deliverability:
         # Most addresses, and most refusals, are read without email-validator; the
         # differential tests prove the outcome is the same (docs/explanation/performance.md).
-        fast = emails.email(text, _CASE_INSENSITIVE_MAILBOXES, _RESERVED_TLDS)
+        fast = emails.email(text)
         if fast is not None:
             return _decided(fast, field)
     return _email_checked(text, field=field, check_deliverability=check_deliverability)
@@ -190,7 +181,7 @@ def _email_checked(text: str, *, field: str, check_deliverability: bool) -> str:
         )
     several = emails.several(text)
     if several is not None:
-        raise _refuse(several.code, field, several.message)
+        raise _refusal(several, field)
     import email_validator
 
     try:
@@ -282,13 +273,8 @@ def normalize_phone(raw: str, /, region: str | None = None) -> str:
     '+31612345678'
     """
     text, billing_country = _phone_input(raw, region, "phone")
-    # Digits and separators are read against phonenumbers' metadata without
-    # phonenumbers.parse; the differential tests prove the result is the same
-    # (docs/explanation/performance.md).
-    fast = phones.phone(text, billing_country)
+    fast = _fast_phone(text, billing_country, "phone")
     if fast is not None:
-        if isinstance(fast, Refused):
-            raise _refuse(fast.code, "phone", fast.message)
         return fast.e164
     import phonenumbers
 
@@ -300,19 +286,31 @@ def normalize_phone(raw: str, /, region: str | None = None) -> str:
 def parse_phone(raw: str, /, region: str | None = None, *, field: str = "phone") -> ParsedPhone:
     """Like :func:`normalize_phone`, but also tell what kind of line the number is."""
     text, billing_country = _phone_input(raw, region, field)
-    fast = phones.phone(text, billing_country)
+    fast = _fast_phone(text, billing_country, field)
     if fast is not None:
-        if isinstance(fast, Refused):
-            raise _refuse(fast.code, field, fast.message)
         return ParsedPhone(e164=fast.e164, line_type=LineType(fast.line_type))
     return _parsed(_phone_checked(text, billing_country, field))
+
+
+def _fast_phone(text: str, billing_country: str | None, field: str) -> phones.Phone | None:
+    """Run the phone fast path: a valid number, its refusal raised, or ``None`` if unsure.
+
+    Digits and separators are read against phonenumbers' metadata without
+    phonenumbers.parse; the differential tests prove the outcome is the same
+    (docs/explanation/performance.md).
+    """
+    fast = phones.phone(text, billing_country)
+    if isinstance(fast, Refused):
+        raise _refusal(fast, field)
+    return fast
 
 
 def _phone_reference(
     raw: object, region: str | None = None, *, field: str = "phone"
 ) -> ParsedPhone:
     """Read a number with phonenumbers alone, never the fast path (for tests)."""
-    return _parsed(_phone_number(raw, region, field))
+    text, billing_country = _phone_input(raw, region, field)
+    return _parsed(_phone_checked(text, billing_country, field))
 
 
 def _parsed(number: phonenumbers.PhoneNumber) -> ParsedPhone:
@@ -329,12 +327,6 @@ def _parsed(number: phonenumbers.PhoneNumber) -> ParsedPhone:
             else LineType.OTHER
         ),
     )
-
-
-def _phone_number(raw: object, region: str | None, field: str) -> phonenumbers.PhoneNumber:
-    """Parse and check a number with phonenumbers alone (the reference path)."""
-    text, billing_country = _phone_input(raw, region, field)
-    return _phone_checked(text, billing_country, field)
 
 
 def _phone_input(raw: object, region: str | None, field: str) -> tuple[str, str | None]:
@@ -369,8 +361,7 @@ def _phone_checked(text: str, billing_country: str | None, field: str) -> phonen
             and billing_country is None
             and not text.startswith("+")  # "+999 ...": a country code, just not a real one
         ):
-            refused = phones.region_required(text)
-            raise _refuse(refused.code, field, refused.message) from None
+            raise _refusal(phones.region_required(text), field) from None
         reason = _PARSE_FAILURES.get(error.error_type, "it is not a telephone number")
         raise _refuse(
             "phone.invalid", field, f"{_shown(text)} is not a valid telephone number: {reason}."
@@ -384,8 +375,7 @@ def _phone_checked(text: str, billing_country: str | None, field: str) -> phonen
             "description.",
         )
     if not phonenumbers.is_valid_number(number):
-        refused = phones.invalid(text, billing_country)
-        raise _refuse(refused.code, field, refused.message)
+        raise _refusal(phones.invalid(text, billing_country), field)
     return number
 
 
@@ -502,12 +492,7 @@ def _website_checked(text: str, field: str) -> str:
     authority = host if port is None else f"{host}:{port}"
     result: str = reference.copy_with(authority=authority, path=path).unsplit()
     if len(result) > _MAX_WEBSITE_LENGTH:
-        raise _refuse(
-            "website.too_long",
-            field,
-            f"The website is {len(result)} characters long once encoded; at most "
-            f"{_MAX_WEBSITE_LENGTH} are allowed.",
-        )
+        raise _refusal(websites.too_long(result), field)
     return result
 
 

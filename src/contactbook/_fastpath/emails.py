@@ -31,7 +31,18 @@ import unicodedata
 
 from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, idna_label, shown
 
-__all__ = ["email", "several"]
+__all__ = ["CASE_INSENSITIVE_MAILBOXES", "RESERVED_TLDS", "email", "several"]
+
+# email-validator's RFC 2142 mailbox names, which it lower-cases
+# (rfc_constants.CASE_INSENSITIVE_MAILBOX_NAMES), and the last label of each special-use
+# domain it refuses (SPECIAL_USE_DOMAIN_NAMES). Copied, not imported, so that importing
+# contactbook loads no email-validator; tests/test_validation.py checks them against
+# email-validator's own.
+CASE_INSENSITIVE_MAILBOXES = frozenset(
+    {"abuse", "ftp", "hostmaster", "info", "marketing", "news", "noc", "postmaster",
+     "sales", "security", "support", "usenet", "uucp", "webmaster", "www"}
+)  # fmt: skip
+RESERVED_TLDS = frozenset({"arpa", "invalid", "local", "localhost", "onion", "test"})
 
 # RFC 5322 §3.2.3 atext (the inside of a character class), as email-validator's ATEXT,
 # and the ASCII characters that are not atext: controls, space and the specials.
@@ -80,15 +91,10 @@ class _EmailSyntaxError(ValueError):
     """email-validator's ``EmailSyntaxError``, with its exact message."""
 
 
-def email(
-    text: str, case_insensitive: frozenset[str], reserved_tlds: frozenset[str]
-) -> str | Refused | None:
+def email(text: str) -> str | Refused | None:
     """Return what validation.py's email-validator path returns for ``text``, or ``None``.
 
-    ``text`` is trimmed and at most 512 characters long. ``case_insensitive`` are the
-    RFC 2142 mailbox names email-validator lower-cases (``postmaster``, ...),
-    ``reserved_tlds`` the last label of every special-use domain it refuses
-    (``localhost``, ``test``, ...).
+    ``text`` is trimmed and at most 512 characters long.
     """
     # The common shape: no more than what it can accept outright.
     match = _COMMON.fullmatch(text)
@@ -99,24 +105,27 @@ def email(
             len(text) <= _EMAIL_MAX
             and len(domain) <= DOMAIN_MAX
             and "--" not in domain  # RFC 5890 reserved labels: read in full below
-            and domain[domain.rfind(".") + 1 :] not in reserved_tlds
+            and domain[domain.rfind(".") + 1 :] not in RESERVED_TLDS
         ):
             if local.isascii():
-                if local.lower() in case_insensitive:
-                    local = local.lower()  # RFC 2142 names, as email-validator does
-                return f"{local}@{domain}"
+                return f"{_mailbox(local)}@{domain}"
             if (
                 not _unsafe(local, allow_space=False)
                 and unicodedata.is_normalized("NFC", local)
                 and len(text.encode()) <= _EMAIL_MAX
             ):
                 return f"{local}@{domain}"  # RFC 6532 §3.1: kept as it is, in NFC
-    return _read(text, case_insensitive, reserved_tlds)
+    return _read(text)
 
 
-def _read(
-    text: str, case_insensitive: frozenset[str], reserved_tlds: frozenset[str]
-) -> str | Refused | None:
+def _mailbox(local: str) -> str:
+    """Return the local part as email-validator keeps it: RFC 2142 names lower-cased."""
+    if local.isascii() and local.lower() in CASE_INSENSITIVE_MAILBOXES:
+        return local.lower()
+    return local
+
+
+def _read(text: str) -> str | Refused | None:
     """Read ``text`` in full: validation.py's own checks, then email-validator's."""
     if _UNSURE.search(text):
         return None
@@ -124,7 +133,7 @@ def _read(
     if refusal is not None:
         return refusal
     try:
-        return _validated(text, case_insensitive, reserved_tlds)
+        return _validated(text)
     except _EmailSyntaxError as error:
         return Refused("email.invalid", f"{shown(text)} is not a valid email address: {error}")
 
@@ -147,9 +156,7 @@ def several(text: str) -> Refused | None:
     return None
 
 
-def _validated(
-    text: str, case_insensitive: frozenset[str], reserved_tlds: frozenset[str]
-) -> str | None:
+def _validated(text: str) -> str | None:
     """Follow email-validator's ``validate_email``; raise :class:`_EmailSyntaxError` as it would."""
     parts = _split(text)
     if parts is None:
@@ -161,9 +168,8 @@ def _validated(
     if quoted:
         # ALLOW_QUOTED_LOCAL is off: raised after the local part's own checks.
         raise _EmailSyntaxError("Quoting the part before the @-sign is not allowed here.")
-    if local.isascii() and local.lower() in case_insensitive:
-        local = local.lower()  # RFC 2142; an internationalised local part is kept
-    domains = _domain(domain, reserved_tlds)
+    local = _mailbox(local)
+    domains = _domain(domain)
     if domains is None:
         return None
     ascii_domain, normalized_domain = domains
@@ -330,7 +336,7 @@ def _unsafe(text: str, *, allow_space: bool) -> set[str]:
     return unsafe
 
 
-def _domain(domain: str, reserved_tlds: frozenset[str]) -> tuple[str, str] | None:
+def _domain(domain: str) -> tuple[str, str] | None:
     """validate_email's domain step, then ``validate_email_domain_name``'s checks.
 
     Returns the domain in IDNA ASCII and the domain as email-validator normalises it
@@ -360,7 +366,7 @@ def _domain(domain: str, reserved_tlds: frozenset[str]) -> tuple[str, str] | Non
         raise _EmailSyntaxError(
             "The part after the @-sign is not valid. It is not within a valid top-level domain."
         )
-    if ascii_domain.rpartition(".")[2] in reserved_tlds:  # SPECIAL_USE_DOMAIN_NAMES
+    if ascii_domain.rpartition(".")[2] in RESERVED_TLDS:  # SPECIAL_USE_DOMAIN_NAMES
         raise _EmailSyntaxError(
             "The part after the @-sign is a special-use or reserved name that cannot be used "
             "with email."
@@ -421,8 +427,8 @@ def _idn(domain: str) -> tuple[str, str] | None:  # noqa: PLR0911 one return per
                 or any(unicodedata.bidirectional(c) in _RTL for c in unicode_label)
             ):
                 return None
-        if mapped[2:4] == "--" and mapped[:2] != "xn":
-            return None  # RFC 5890 §2.3.1 R-LDH label, on the mapped domain
+        if _reserved_ldh(mapped):
+            return None  # on the mapped domain
         ascii_labels.append(ascii_label)
         unicode_labels.append(unicode_label)
     ascii_domain = ".".join(ascii_labels)
@@ -454,10 +460,7 @@ def _host_name(domain: str) -> str | None:
             hostname=True,
         )
     domain = domain.lower()
-    # RFC 5890 §2.3.1: "--" in places 3 and 4 is reserved for Punycode's "xn--".
-    if "--" in domain and any(
-        label[2:4] == "--" and label[:2] != "xn" for label in domain.split(".")
-    ):
+    if "--" in domain and any(_reserved_ldh(label) for label in domain.split(".")):
         raise _EmailSyntaxError(
             "An email address cannot have two letters followed by two dashes immediately "
             "after the @-sign or after a period, except Punycode."
@@ -470,6 +473,11 @@ def _host_name(domain: str) -> str | None:
                     f"{_too_many(label, _LABEL_MAX)}."
                 )
     return domain
+
+
+def _reserved_ldh(label: str) -> bool:
+    """RFC 5890 §2.3.1: "--" in places 3 and 4 of a lower-case label, but for "xn--"."""
+    return label[2:4] == "--" and label[:2] != "xn"
 
 
 def _check_dot_atom(text: str, start: str, end: str, *, hostname: bool) -> None:

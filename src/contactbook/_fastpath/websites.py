@@ -30,7 +30,15 @@ import re
 
 from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, idna_label, shown
 
-__all__ = ["DEFAULT_PORTS", "MAX_LENGTH", "checked_host", "refused", "scheme_and_rest", "website"]
+__all__ = [
+    "DEFAULT_PORTS",
+    "MAX_LENGTH",
+    "checked_host",
+    "refused",
+    "scheme_and_rest",
+    "too_long",
+    "website",
+]
 
 #: The longest normalised web address kept, in characters (browsers and search engines
 #: stop at about 2,000).
@@ -55,8 +63,7 @@ _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _PORT_THEN_PATH = re.compile(r"\d*(?:[/?#]|$)")
 #: RFC 3986 §6.2.3: the port a scheme implies, dropped from a normalised address.
 DEFAULT_PORTS = {"http": "80", "https": "443"}
-# contactbook's host rule: an IPv4 address, or RFC 1123 host name labels after IDNA.
-_IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+# contactbook's host rule: RFC 1123 host name labels after IDNA (or an IPv4 address).
 _LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
 _DNS_NAME = re.compile(rf"(?:{_LABEL}\.)+{_LABEL}")
 
@@ -143,6 +150,15 @@ def refused(code: str, text: str) -> Refused:
     return Refused(code, _MESSAGES[code].format(shown(text)))
 
 
+def too_long(result: str) -> Refused:
+    """Refuse a web address whose normalised form is over :data:`MAX_LENGTH`."""
+    return Refused(
+        "website.too_long",
+        f"The website is {len(result)} characters long once encoded; at most "
+        f"{MAX_LENGTH} are allowed.",
+    )
+
+
 def _scheme_refused(scheme: str) -> Refused:
     return Refused(
         "website.scheme",
@@ -181,6 +197,11 @@ def scheme_and_rest(text: str) -> tuple[str, str] | Refused:  # noqa: PLR0911 on
     return "https", text
 
 
+def _beyond_255(ipv4: str) -> bool:
+    """Whether an IPv4-shaped host has an octet above 255 (RFC 3986 §3.2.2 dec-octet)."""
+    return any(int(octet) > 255 for octet in ipv4.split("."))
+
+
 def checked_host(host: str) -> str | None:
     """Return a lower-case host as stored, or ``None`` when it is not acceptable.
 
@@ -190,7 +211,7 @@ def checked_host(host: str) -> str | None:
     """
     if host.startswith("["):
         return host
-    if _IPV4.fullmatch(host) and max(map(int, host.split("."))) <= 255:
+    if _IPV4_SHAPE.fullmatch(host) and not _beyond_255(host):
         return host
     if host.endswith("."):
         host = host[:-1]
@@ -276,7 +297,7 @@ def _general(text: str, scheme: str, rest: str) -> str | Refused | None:  # noqa
         if parsed is None:
             return refused("website.invalid", text)
         host, port = parsed.groups()
-        if _IPV4_SHAPE.fullmatch(host) and any(int(octet) > 255 for octet in host.split(".")):
+        if _IPV4_SHAPE.fullmatch(host) and _beyond_255(host):
             return refused("website.invalid", text)
         host = host.lower()  # rfc3986.normalizers.normalize_host
     if userinfo is not None:
@@ -315,11 +336,7 @@ def _general(text: str, scheme: str, rest: str) -> str | Refused | None:  # noqa
     if fragment is not None:
         result = f"{result}#{fragment}"
     if len(result) > MAX_LENGTH:
-        return Refused(
-            "website.too_long",
-            f"The website is {len(result)} characters long once encoded; at most "
-            f"{MAX_LENGTH} are allowed.",
-        )
+        return too_long(result)
     return result
 
 
@@ -347,7 +364,7 @@ def _iri_authority(authority: str) -> str | None:  # noqa: PLR0911 one return pe
     if parsed is None:
         return ""
     host, port = parsed.groups()
-    if _IPV4_SHAPE.fullmatch(host) and any(int(octet) > 255 for octet in host.split(".")):
+    if _IPV4_SHAPE.fullmatch(host) and _beyond_255(host):
         return ""  # authority_info's InvalidAuthority
     labels = host.split(".")
     for i, label in enumerate(labels):

@@ -580,9 +580,7 @@ def invalid_phone_numbers(
         raise InvalidArgument(msg)
     chosen = _check_codes(codes, possible, "invalid_phone_numbers")
     numbers = _numbers_of_any_region(None)
-    e164 = numbers.map(
-        lambda number: phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    )
+    e164 = numbers.map(_e164)
     by_code = {
         "phone.empty": _blank(),
         "phone.invalid": st.one_of(

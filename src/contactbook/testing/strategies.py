@@ -328,9 +328,18 @@ def _has_line_type(region: str, mobile: bool) -> bool:
     return desc is not None and desc.national_number_pattern is not None
 
 
+def _line_types(mobile: bool | None) -> tuple[bool, ...]:
+    """Return the line types ``mobile`` asks for: mobile (True), fixed-line, or either."""
+    return (False, True) if mobile is None else (mobile,)
+
+
+def _has_numbers(region: str, mobile: bool | None) -> bool:
+    return any(_has_line_type(region, kind) for kind in _line_types(mobile))
+
+
 @functools.cache
 def _valid_numbers(region: str, mobile: bool | None) -> st.SearchStrategy[phonenumbers.PhoneNumber]:
-    line_types = [False, True] if mobile is None else [mobile]
+    line_types = _line_types(mobile)
     return st.one_of(
         [_national_numbers(region, kind) for kind in line_types if _has_line_type(region, kind)]
     )
@@ -338,13 +347,7 @@ def _valid_numbers(region: str, mobile: bool | None) -> st.SearchStrategy[phonen
 
 @functools.cache
 def _numbers_of_any_region(mobile: bool | None) -> st.SearchStrategy[phonenumbers.PhoneNumber]:
-    usable = [
-        region
-        for region in _REGION_ORDER
-        if any(
-            _has_line_type(region, kind) for kind in ([False, True] if mobile is None else [mobile])
-        )
-    ]
+    usable = [region for region in _REGION_ORDER if _has_numbers(region, mobile)]
     return st.sampled_from(usable).flatmap(lambda region: _valid_numbers(region, mobile))
 
 
@@ -381,9 +384,7 @@ def phone_numbers(
     """
     home = _check_region(region)
     _check_type("mobile", mobile, (bool, type(None)))
-    if home is not None and not any(
-        _has_line_type(home, kind) for kind in ([False, True] if mobile is None else [mobile])
-    ):
+    if home is not None and not _has_numbers(home, mobile):
         msg = f"libphonenumber knows no {'mobile' if mobile else 'fixed-line'} numbers in {home}."
         raise InvalidArgument(msg)
     return _phone_numbers(home, mobile)

@@ -45,9 +45,10 @@ from contactbook.operations import (
     EditPoint,
     RemovePoint,
     SetPrimary,
+    add,
     apply,
 )
-from contactbook.validation import MAX_DESCRIPTION_LENGTH, check, normalize_description
+from contactbook.validation import MAX_DESCRIPTION_LENGTH, check
 
 __all__ = [
     "DESCRIPTION_CODES",
@@ -692,10 +693,6 @@ def _maybe_descriptions() -> st.SearchStrategy[str | None]:
     return st.none() | descriptions()
 
 
-def _region_of(kind: ContactKind, region: str | None) -> str | None:
-    return region if kind in (ContactKind.PHONE, ContactKind.MOBILE) else None
-
-
 @st.composite
 def _points(
     draw: st.DrawFn,
@@ -706,15 +703,10 @@ def _points(
 ) -> ContactPoint:
     kind = draw(st.sampled_from(kinds))
     raw = draw(valid_values(kind, region=region))
-    description = normalize_description(draw(_maybe_descriptions()))
-    return ContactPoint(
-        id=draw(ids),
-        kind=kind,
-        value=check(kind, raw, region).value,
-        description=description,
-        entered=raw,
-        region=_region_of(kind, region),
-    )
+    description = draw(_maybe_descriptions())
+    # The point contactbook.add makes (value, entered text, region, tidied description).
+    (point,) = add(ContactSet(), kind, raw, description, region=region).points
+    return attrs.evolve(point, id=draw(ids))
 
 
 def contact_points(

@@ -45,9 +45,10 @@ from contactbook.operations import (
     EditPoint,
     RemovePoint,
     SetPrimary,
+    add,
     apply,
 )
-from contactbook.validation import MAX_DESCRIPTION_LENGTH, check, normalize_description
+from contactbook.validation import MAX_DESCRIPTION_LENGTH, check
 
 __all__ = [
     "DESCRIPTION_CODES",
@@ -328,9 +329,18 @@ def _has_line_type(region: str, mobile: bool) -> bool:
     return desc is not None and desc.national_number_pattern is not None
 
 
+def _line_types(mobile: bool | None) -> tuple[bool, ...]:
+    """Return the line types ``mobile`` asks for: mobile (True), fixed-line, or either."""
+    return (False, True) if mobile is None else (mobile,)
+
+
+def _has_numbers(region: str, mobile: bool | None) -> bool:
+    return any(_has_line_type(region, kind) for kind in _line_types(mobile))
+
+
 @functools.cache
 def _valid_numbers(region: str, mobile: bool | None) -> st.SearchStrategy[phonenumbers.PhoneNumber]:
-    line_types = [False, True] if mobile is None else [mobile]
+    line_types = _line_types(mobile)
     return st.one_of(
         [_national_numbers(region, kind) for kind in line_types if _has_line_type(region, kind)]
     )
@@ -338,13 +348,7 @@ def _valid_numbers(region: str, mobile: bool | None) -> st.SearchStrategy[phonen
 
 @functools.cache
 def _numbers_of_any_region(mobile: bool | None) -> st.SearchStrategy[phonenumbers.PhoneNumber]:
-    usable = [
-        region
-        for region in _REGION_ORDER
-        if any(
-            _has_line_type(region, kind) for kind in ([False, True] if mobile is None else [mobile])
-        )
-    ]
+    usable = [region for region in _REGION_ORDER if _has_numbers(region, mobile)]
     return st.sampled_from(usable).flatmap(lambda region: _valid_numbers(region, mobile))
 
 
@@ -381,9 +385,7 @@ def phone_numbers(
     """
     home = _check_region(region)
     _check_type("mobile", mobile, (bool, type(None)))
-    if home is not None and not any(
-        _has_line_type(home, kind) for kind in ([False, True] if mobile is None else [mobile])
-    ):
+    if home is not None and not _has_numbers(home, mobile):
         msg = f"libphonenumber knows no {'mobile' if mobile else 'fixed-line'} numbers in {home}."
         raise InvalidArgument(msg)
     return _phone_numbers(home, mobile)
@@ -580,9 +582,7 @@ def invalid_phone_numbers(
         raise InvalidArgument(msg)
     chosen = _check_codes(codes, possible, "invalid_phone_numbers")
     numbers = _numbers_of_any_region(None)
-    e164 = numbers.map(
-        lambda number: phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    )
+    e164 = numbers.map(_e164)
     by_code = {
         "phone.empty": _blank(),
         "phone.invalid": st.one_of(
@@ -693,10 +693,6 @@ def _maybe_descriptions() -> st.SearchStrategy[str | None]:
     return st.none() | descriptions()
 
 
-def _region_of(kind: ContactKind, region: str | None) -> str | None:
-    return region if kind in (ContactKind.PHONE, ContactKind.MOBILE) else None
-
-
 @st.composite
 def _points(
     draw: st.DrawFn,
@@ -707,15 +703,10 @@ def _points(
 ) -> ContactPoint:
     kind = draw(st.sampled_from(kinds))
     raw = draw(valid_values(kind, region=region))
-    description = normalize_description(draw(_maybe_descriptions()))
-    return ContactPoint(
-        id=draw(ids),
-        kind=kind,
-        value=check(kind, raw, region).value,
-        description=description,
-        entered=raw,
-        region=_region_of(kind, region),
-    )
+    description = draw(_maybe_descriptions())
+    # The point contactbook.add makes (value, entered text, region, tidied description).
+    (point,) = add(ContactSet(), kind, raw, description, region=region).points
+    return attrs.evolve(point, id=draw(ids))
 
 
 def contact_points(

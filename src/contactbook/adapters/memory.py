@@ -33,7 +33,8 @@ class InMemoryStore:
     def load(self, customer_id: str, /) -> Stored:
         """Return the customer's set and version; ``(ContactSet(), 0)`` if unknown."""
         with self._lock:
-            return self._sets.get(customer_id, Stored(ContactSet(), 0))
+            stored = self._sets.get(customer_id)
+        return Stored(ContactSet(), 0) if stored is None else stored
 
     def save(self, customer_id: str, contacts: ContactSet, /, *, expected_version: int) -> int:
         """Store ``contacts`` as version ``expected_version + 1``, or raise a conflict."""

@@ -63,11 +63,13 @@ class InMemoryStore:
     def transaction(self) -> Iterator[None]:
         """Make everything inside one unit: on an exception, undo it all."""
         with self._lock:
-            sets, entries = dict(self._sets), list(self._entries)
+            # The log only grows, so undoing it is cutting it back: no copy of it.
+            sets, logged = dict(self._sets), len(self._entries)
             try:
                 yield
             except BaseException:
-                self._sets, self._entries = sets, entries
+                self._sets = sets
+                del self._entries[logged:]
                 raise
 
 

@@ -209,6 +209,36 @@ class TestAtomicity:
             service.update("ann", "c1", [AddPoint(EMAIL, "a@example.com")])
         assert (ContactSet(), 0) == (store.load("c1").contacts, store.load("c1").version)
 
+    def test_a_record_then_a_failure_keeps_neither(self, store, service):
+        class RecordThenFail:
+            def record(self, entry, /):
+                store.record(entry)
+                raise OSError("the log's disk went away")
+
+        service.update("ann", "c0", [AddPoint(EMAIL, "a@example.com")])
+        failing = ContactService(store, RecordThenFail(), AllowAll(), transaction=store.transaction)
+        with pytest.raises(OSError, match="went away"):
+            failing.update("ann", "c1", [AddPoint(EMAIL, "a@example.com")])
+        assert (0, ["c0"]) == (
+            store.load("c1").version,
+            [entry.customer_id for entry in store.entries()],
+        )
+
+    def test_a_failed_inner_unit_undoes_only_its_own_work(self, store, service):
+        def update_then_fail():
+            with store.transaction():
+                service.update("ann", "c2", [AddPoint(EMAIL, "b@example.com")])
+                raise KeyError("boom")
+
+        with store.transaction():
+            service.update("ann", "c1", [AddPoint(EMAIL, "a@example.com")])
+            with pytest.raises(KeyError):
+                update_then_fail()
+        assert ((1, 0), ["c1"]) == (
+            (store.load("c1").version, store.load("c2").version),
+            [entry.customer_id for entry in store.entries()],
+        )
+
 
 changes = st.one_of(
     st.builds(

@@ -162,6 +162,14 @@ class TestRoundTrips:
             store.save("c\udfff", a_set("a@example.com"), expected_version=0)
         assert ("text.character", "customer_id") == (raised.value.code, raised.value.field)
 
+    @pytest.mark.parametrize("closed", [False, True], ids=["open", "closed"])
+    def test_loading_an_id_with_a_lone_surrogate_is_refused_first(self, store, closed):
+        if closed:
+            store.close()  # the id is refused before the file is touched
+        with pytest.raises(ContactValidationError) as raised:
+            store.load("c\udfff")
+        assert ("text.character", "customer_id") == (raised.value.code, raised.value.field)
+
     def test_huge_customer_ids_and_sets_are_stored(self, store):
         contacts = a_set(*(f"{n}@example.com" + "x" * 1000 for n in range(100)))
         store.save("c" * 100_000, contacts, expected_version=0)

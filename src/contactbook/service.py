@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import nullcontext
 
 import attrs
 
@@ -34,6 +34,7 @@ from contactbook.ports import (
     Permission,
     Stored,
     SystemClock,
+    Transaction,
 )
 
 __all__ = ["ContactService", "Saved"]
@@ -74,9 +75,7 @@ class ContactService:
     audit: AuditSink
     authorizer: Authorizer
     clock: Clock = attrs.field(factory=SystemClock, kw_only=True)
-    transaction: Callable[[], AbstractContextManager[object]] = attrs.field(
-        default=nullcontext, kw_only=True
-    )
+    transaction: Transaction = attrs.field(default=nullcontext, kw_only=True)
     new_entry_id: Callable[[], str] = attrs.field(default=_new_entry_id, kw_only=True)
 
     def authorize(self, actor: str, permission: Permission, customer_id: str) -> None:

@@ -33,7 +33,8 @@ class InMemoryStore:
     def load(self, customer_id: str, /) -> Stored:
         """Return the customer's set and version; ``(ContactSet(), 0)`` if unknown."""
         with self._lock:
-            return self._sets.get(customer_id, Stored(ContactSet(), 0))
+            stored = self._sets.get(customer_id)
+        return Stored(ContactSet(), 0) if stored is None else stored
 
     def save(self, customer_id: str, contacts: ContactSet, /, *, expected_version: int) -> int:
         """Store ``contacts`` as version ``expected_version + 1``, or raise a conflict."""
@@ -62,11 +63,13 @@ class InMemoryStore:
     def transaction(self) -> Iterator[None]:
         """Make everything inside one unit: on an exception, undo it all."""
         with self._lock:
-            sets, entries = dict(self._sets), list(self._entries)
+            # The log only grows, so undoing it is cutting it back: no copy of it.
+            sets, logged = dict(self._sets), len(self._entries)
             try:
                 yield
             except BaseException:
-                self._sets, self._entries = sets, entries
+                self._sets = sets
+                del self._entries[logged:]
                 raise
 
 

@@ -367,6 +367,13 @@ class Export:
         self.shape, self._index = self._layout([name.casefold() for name in header], columns, shape)
         # The report names each column as the file's header does.
         self._names = {field: header[position] for field, position in self._index.items()}
+        # The customer shape's value columns (name, kind, position), found once here:
+        # _items runs on every row.
+        self._value_columns = tuple(
+            (self._names[field], kind, self._index[field])
+            for kind in ContactKind
+            if (field := kind.name.lower()) in self._index
+        )
 
     def _header(self) -> list[str]:
         first = next(self._records, None)
@@ -463,11 +470,9 @@ class Export:
     ) -> tuple[_Item, ...]:
         if self.shape is Shape.CUSTOMER:
             return tuple(
-                _Item(
-                    self._names[kind.name.lower()], kind, self._cell(cells, kind.name.lower()), None
-                )
-                for kind in ContactKind
-                if self._cell(cells, kind.name.lower()).strip()
+                _Item(column, kind, cells[position], None)
+                for column, kind, position in self._value_columns
+                if cells[position].strip()
             )
         kind_text = self._cell(cells, "kind")
         kind = _KIND_NAMES.get(kind_text.strip().casefold())

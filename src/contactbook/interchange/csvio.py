@@ -436,23 +436,24 @@ class Export:
     def _row(self, record: _Record) -> _Row:
         cells = record.cells or []
         customer_id = self._cell(cells, "customer_id").strip() if record.cells else ""
+        id_problem = _customer_id_problem(customer_id)
+        clean_id = "" if id_problem else customer_id
         if record.flaw is not None:
             message = _FLAW_MESSAGES.get(
                 record.flaw,
                 "This row is not well-formed CSV (a stray quote?); check its quotes.",
             ).format(encoding=self._encoding)
-            problem = RowProblem(record.row, _clean_id(customer_id), "", record.flaw, message)
-            return _Row(record.row, _clean_id(customer_id), "", (), (problem,))
+            problem = RowProblem(record.row, clean_id, "", record.flaw, message)
+            return _Row(record.row, clean_id, "", (), (problem,))
         width = len(self.header)
         if len(cells) < width or any(cell.strip() for cell in cells[width:]):
             message = (
                 f"This row has {len(cells)} cells and the header {width}; a separator or "
                 "a quote is missing or extra. Fix the row."
             )
-            problem = RowProblem(record.row, _clean_id(customer_id), "", "csv.row", message)
-            return _Row(record.row, _clean_id(customer_id), "", (), (problem,))
+            problem = RowProblem(record.row, clean_id, "", "csv.row", message)
+            return _Row(record.row, clean_id, "", (), (problem,))
         problems = []
-        id_problem = _customer_id_problem(customer_id)
         if id_problem:
             column = self._names["customer_id"]
             problems.append(
@@ -460,10 +461,9 @@ class Export:
                     record.row, "", column, "csv.customer_id", id_problem, _shown(customer_id)
                 )
             )
-            customer_id = ""
-        items = self._items(record.row, customer_id, cells, problems)
+        items = self._items(record.row, clean_id, cells, problems)
         country = self._cell(cells, "country")
-        return _Row(record.row, customer_id, country, items, tuple(problems))
+        return _Row(record.row, clean_id, country, items, tuple(problems))
 
     def _items(
         self, row: int, customer_id: str, cells: Sequence[str], problems: list[RowProblem]
@@ -514,10 +514,6 @@ class Export:
                 progress(self._stream.tell())
 
         yield from _checked(plan, chunks, jobs, report)
-
-
-def _clean_id(customer_id: str) -> str:
-    return "" if _customer_id_problem(customer_id) else customer_id
 
 
 def _customer_id_problem(customer_id: str) -> str | None:

@@ -225,6 +225,15 @@ class TestHostileFiles:
         ] == where(report)
         assert all("\x00" not in p["input"] for p in report)
 
+    def test_every_control_character_in_a_customer_id_is_refused(self):
+        controls = [chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\n\r"]
+        rows = "".join(f"1{char}2,a{i}@example.com\n" for i, char in enumerate(controls))
+        _, out, report = run("customer_id,email\n" + rows)
+        assert [] == out
+        assert [(r, "customer_id", "csv.customer_id") for r in range(2, 2 + len(controls))] == (
+            where(report)
+        )
+
     def test_short_and_long_rows(self):
         _, out, report = run(
             "customer_id,country,email\n1,NL\n2,NL,b@example.com,,\n3,NL,c@example.com,extra\n"

@@ -673,10 +673,9 @@ def _check_group(plan: _Plan, group: list[_Row]) -> CustomerBlock:
             # An unreadable country already explains numbers that need one.
             more = [p for p in more if p.code != "phone.region_required"]
         row_problems.extend(more)
-        if row.problems or any(p.severity == "error" for p in row_problems):
-            problems.extend(row_problems)
-            continue
         problems.extend(row_problems)
+        if row.problems or any(p.severity == "error" for p in row_problems):
+            continue
         points.extend(accepted)
         contacts = updated
     return CustomerBlock(

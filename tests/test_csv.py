@@ -234,6 +234,21 @@ class TestHostileFiles:
             where(report)
         )
 
+    @pytest.mark.xfail(
+        raises=IndexError,
+        reason="known bug: Export._row reads the customer id cell before it checks the "
+        "row's width, so a short row crashes when customer_id is not the first column",
+    )
+    @pytest.mark.parametrize(
+        ("row", "code"),
+        [(b"NL", "csv.row"), (b"\xff", "csv.encoding")],
+        ids=["short row", "short row in another encoding"],
+    )
+    def test_a_short_row_when_the_customer_id_is_not_the_first_column(self, row, code):
+        _, out, report = run(b"country,customer_id,email\n" + row + b"\nNL,2,a@example.com\n")
+        assert [["2", "NL", "email", "a@example.com", ""]] == out
+        assert [(2, "", code)] == where(report)
+
     def test_short_and_long_rows(self):
         _, out, report = run(
             "customer_id,country,email\n1,NL\n2,NL,b@example.com,,\n3,NL,c@example.com,extra\n"

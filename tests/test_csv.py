@@ -225,6 +225,30 @@ class TestHostileFiles:
         ] == where(report)
         assert all("\x00" not in p["input"] for p in report)
 
+    def test_every_control_character_in_a_customer_id_is_refused(self):
+        controls = [chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\n\r"]
+        rows = "".join(f"1{char}2,a{i}@example.com\n" for i, char in enumerate(controls))
+        _, out, report = run("customer_id,email\n" + rows)
+        assert [] == out
+        assert [(r, "customer_id", "csv.customer_id") for r in range(2, 2 + len(controls))] == (
+            where(report)
+        )
+
+    @pytest.mark.xfail(
+        raises=IndexError,
+        reason="known bug: Export._row reads the customer id cell before it checks the "
+        "row's width, so a short row crashes when customer_id is not the first column",
+    )
+    @pytest.mark.parametrize(
+        ("row", "code"),
+        [(b"NL", "csv.row"), (b"\xff", "csv.encoding")],
+        ids=["short row", "short row in another encoding"],
+    )
+    def test_a_short_row_when_the_customer_id_is_not_the_first_column(self, row, code):
+        _, out, report = run(b"country,customer_id,email\n" + row + b"\nNL,2,a@example.com\n")
+        assert [["2", "NL", "email", "a@example.com", ""]] == out
+        assert [(2, "", code)] == where(report)
+
     def test_short_and_long_rows(self):
         _, out, report = run(
             "customer_id,country,email\n1,NL\n2,NL,b@example.com,,\n3,NL,c@example.com,extra\n"

@@ -144,6 +144,17 @@ class TestImport:
             result.contacts
         )
 
+    @pytest.mark.xfail(
+        raises=ValueError,
+        reason="known bug: _pref accepts any Unicode digit (str.isdigit) and int() then "
+        "refuses a superscript one",
+    )
+    def test_a_pref_that_is_no_number_is_ignored(self):
+        card = "BEGIN:VCARD\nVERSION:4.0\nFN:x\nEMAIL;PREF=\u00b2:a@example.com\nEND:VCARD\n"
+        result = load_vcard(card)
+        assert [(EMAIL, "a@example.com", None, True)] == summary(result.contacts)
+        assert () == result.skipped
+
     def test_fixed_line_number_as_mobile_is_a_warning(self):
         card = "BEGIN:VCARD\nVERSION:4.0\nFN:x\nTEL;TYPE=cell:+31 20 1234567\nEND:VCARD\n"
         assert ["mobile.fixed_line"] == [w.code for w in load_vcard(card).warnings]

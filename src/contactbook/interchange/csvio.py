@@ -367,6 +367,13 @@ class Export:
         self.shape, self._index = self._layout([name.casefold() for name in header], columns, shape)
         # The report names each column as the file's header does.
         self._names = {field: header[position] for field, position in self._index.items()}
+        # The customer shape's value columns (name, kind, position), found once here:
+        # _items runs on every row.
+        self._value_columns = tuple(
+            (self._names[field], kind, self._index[field])
+            for kind in ContactKind
+            if (field := kind.name.lower()) in self._index
+        )
 
     def _header(self) -> list[str]:
         first = next(self._records, None)
@@ -429,23 +436,24 @@ class Export:
     def _row(self, record: _Record) -> _Row:
         cells = record.cells or []
         customer_id = self._cell(cells, "customer_id").strip() if record.cells else ""
+        id_problem = _customer_id_problem(customer_id)
+        clean_id = "" if id_problem else customer_id
         if record.flaw is not None:
             message = _FLAW_MESSAGES.get(
                 record.flaw,
                 "This row is not well-formed CSV (a stray quote?); check its quotes.",
             ).format(encoding=self._encoding)
-            problem = RowProblem(record.row, _clean_id(customer_id), "", record.flaw, message)
-            return _Row(record.row, _clean_id(customer_id), "", (), (problem,))
+            problem = RowProblem(record.row, clean_id, "", record.flaw, message)
+            return _Row(record.row, clean_id, "", (), (problem,))
         width = len(self.header)
         if len(cells) < width or any(cell.strip() for cell in cells[width:]):
             message = (
                 f"This row has {len(cells)} cells and the header {width}; a separator or "
                 "a quote is missing or extra. Fix the row."
             )
-            problem = RowProblem(record.row, _clean_id(customer_id), "", "csv.row", message)
-            return _Row(record.row, _clean_id(customer_id), "", (), (problem,))
+            problem = RowProblem(record.row, clean_id, "", "csv.row", message)
+            return _Row(record.row, clean_id, "", (), (problem,))
         problems = []
-        id_problem = _customer_id_problem(customer_id)
         if id_problem:
             column = self._names["customer_id"]
             problems.append(
@@ -453,21 +461,18 @@ class Export:
                     record.row, "", column, "csv.customer_id", id_problem, _shown(customer_id)
                 )
             )
-            customer_id = ""
-        items = self._items(record.row, customer_id, cells, problems)
+        items = self._items(record.row, clean_id, cells, problems)
         country = self._cell(cells, "country")
-        return _Row(record.row, customer_id, country, items, tuple(problems))
+        return _Row(record.row, clean_id, country, items, tuple(problems))
 
     def _items(
         self, row: int, customer_id: str, cells: Sequence[str], problems: list[RowProblem]
     ) -> tuple[_Item, ...]:
         if self.shape is Shape.CUSTOMER:
             return tuple(
-                _Item(
-                    self._names[kind.name.lower()], kind, self._cell(cells, kind.name.lower()), None
-                )
-                for kind in ContactKind
-                if self._cell(cells, kind.name.lower()).strip()
+                _Item(column, kind, cells[position], None)
+                for column, kind, position in self._value_columns
+                if cells[position].strip()
             )
         kind_text = self._cell(cells, "kind")
         kind = _KIND_NAMES.get(kind_text.strip().casefold())
@@ -511,16 +516,13 @@ class Export:
         yield from _checked(plan, chunks, jobs, report)
 
 
-def _clean_id(customer_id: str) -> str:
-    return "" if _customer_id_problem(customer_id) else customer_id
-
-
 def _customer_id_problem(customer_id: str) -> str | None:
     if not customer_id:
         return "The customer id is empty; every row needs the id of its customer."
     if len(customer_id) > _MAX_CUSTOMER_ID:
         return f"The customer id is longer than {_MAX_CUSTOMER_ID} characters; check the row."
-    if _CONTROL.search(customer_id) or not customer_id.isprintable():
+    # Every character _CONTROL matches (category Cc) is also not printable.
+    if not customer_id.isprintable():
         return "The customer id holds control characters; retype it."
     return None
 
@@ -671,10 +673,9 @@ def _check_group(plan: _Plan, group: list[_Row]) -> CustomerBlock:
             # An unreadable country already explains numbers that need one.
             more = [p for p in more if p.code != "phone.region_required"]
         row_problems.extend(more)
-        if row.problems or any(p.severity == "error" for p in row_problems):
-            problems.extend(row_problems)
-            continue
         problems.extend(row_problems)
+        if row.problems or any(p.severity == "error" for p in row_problems):
+            continue
         points.extend(accepted)
         contacts = updated
     return CustomerBlock(

@@ -431,7 +431,8 @@ class Export:
 
     def _cell(self, cells: Sequence[str], field: str) -> str:
         position = self._index.get(field)
-        return "" if position is None else cells[position]
+        # A short row has no cell there; its width is reported by the row check.
+        return "" if position is None or position >= len(cells) else cells[position]
 
     def _row(self, record: _Record) -> _Row:
         cells = record.cells or []

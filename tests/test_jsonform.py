@@ -151,11 +151,6 @@ class TestRefusals:
         with pytest.raises(FormatError, match="malformed"):
             load_set(json.dumps(data))
 
-    @pytest.mark.xfail(
-        raises=TypeError,
-        reason="known bug: _read_change looks a change's type and a primary_changed kind "
-        "up in a set and a dict, which a JSON list or object cannot be a key of",
-    )
     @pytest.mark.parametrize(
         "change",
         [

@@ -223,18 +223,18 @@ def set_from_data(data: object, /) -> ContactSet:
 def _read_change(data: object) -> PointChange:
     if not isinstance(data, dict):
         raise _invalid("a change must be an object")
-    kind = data.get("type")
+    kind = data.get("type")  # any JSON value: compared, never hashed
     if kind == "point_added" and data.keys() == {"type", "point"}:
         return PointAdded(_read_point(data["point"]))
     if kind == "point_removed" and data.keys() == {"type", "point"}:
         return PointRemoved(_read_point(data["point"]))
-    if kind in {"value_changed", "description_changed"} and data.keys() == {
+    if kind in ("value_changed", "description_changed") and data.keys() == {
         "type", "before", "after"
     }:  # fmt: skip
         record = ValueChanged if kind == "value_changed" else DescriptionChanged
         return record(_read_point(data["before"]), _read_point(data["after"]))
     if kind == "primary_changed" and data.keys() == {"type", "kind", "before", "after"}:
-        primary_kind = _KINDS.get(data["kind"])
+        primary_kind = _KINDS.get(data["kind"]) if type(data["kind"]) is str else None
         if primary_kind is None:
             raise _invalid(f"unknown contact kind {data['kind']!r}")
         before, after = data["before"], data["after"]

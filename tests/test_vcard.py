@@ -144,11 +144,6 @@ class TestImport:
             result.contacts
         )
 
-    @pytest.mark.xfail(
-        raises=ValueError,
-        reason="known bug: _pref accepts any Unicode digit (str.isdigit) and int() then "
-        "refuses a superscript one",
-    )
     def test_a_pref_that_is_no_number_is_ignored(self):
         card = "BEGIN:VCARD\nVERSION:4.0\nFN:x\nEMAIL;PREF=\u00b2:a@example.com\nEND:VCARD\n"
         result = load_vcard(card)

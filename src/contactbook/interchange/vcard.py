@@ -280,7 +280,7 @@ def _pref(line: _Line) -> int:
     if "pref" in _types(line):
         return 1
     for value in line.params.get("PREF", []):
-        if value.strip().isdigit() and 1 <= int(value) <= 100:
+        if value.strip().isdecimal() and 1 <= int(value) <= 100:
             return int(value)
     return 101
 

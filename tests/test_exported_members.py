@@ -26,6 +26,7 @@ def test_all_is_sorted_and_complete():
         "form",
         "interchange",
         "cli",
+        "selfcheck",
     }
     assert set(contactbook.__all__) == public - modules
 

@@ -4,8 +4,13 @@ Validated and normalised contact points (email, telephone, mobile, website), gro
 an immutable :class:`ContactSet` whose first point of each kind is primary; batches of
 changes applied all-or-nothing; an activity entry for every saved batch; ports that a
 host application implements for its storage, activity log and permissions.
+
+The distribution is ``contactbook-billing``; the import name is ``contactbook``.
+:func:`fastpaths` says which fast paths run here and why; ``python -m contactbook
+selfcheck`` checks them against the installed validators.
 """
 
+from contactbook._version import __version__ as __version__
 from contactbook.audit import (
     ActivityEntry,
     DescriptionChanged,
@@ -60,6 +65,7 @@ from contactbook.routing import (
     RoutingRule,
     route,
 )
+from contactbook.selfcheck import fastpaths
 from contactbook.validation import (
     MAX_DESCRIPTION_LENGTH,
     normalize,
@@ -121,6 +127,7 @@ __all__ = [
     "describe",
     "diff",
     "edit",
+    "fastpaths",
     "normalize",
     "normalize_description",
     "normalize_email",

@@ -167,6 +167,7 @@ class PostgresStore:
         self._schema = schema
         self._lock = threading.RLock()
         self._local = threading.local()
+        self._cursor: psycopg.Cursor[Any] | None = None
         s = self._compose
         self._sql_load = s(
             "SELECT version, body::text FROM {s}.contact_sets WHERE customer_id = %s"
@@ -293,12 +294,8 @@ class PostgresStore:
             yield current
             return
         if self._connection is not None:
-            with self._lock:
-                self._local.connection = self._connection
-                try:
-                    yield self._connection
-                finally:
-                    self._local.connection = None
+            with self._lock:  # held for the whole unit: other threads wait for it
+                yield self._connection
             return
         assert self._pool is not None  # noqa: S101 -- one of the two is always set
         lent = self._pool.connection()
@@ -355,24 +352,41 @@ class PostgresStore:
         return self._run(sql, parameters)[0]
 
     def _run(self, sql: str, parameters: Sequence[object] = ()) -> tuple[list[Any], int]:
-        with self._borrow() as connection:
-            try:
-                with connection.cursor(row_factory=tuple_row) as cursor:
-                    if (
-                        not connection.autocommit
-                        and connection.info.transaction_status == TransactionStatus.IDLE
-                    ):
-                        # A connection the host drives: do not leave a transaction open.
-                        with connection.transaction():
-                            cursor.execute(sql, parameters)
-                    else:
-                        cursor.execute(sql, parameters)
-                    rows = cursor.fetchall() if cursor.description is not None else []
-                    return rows, cursor.rowcount
-            except psycopg.Error as error:
-                raise self._error(error) from error
-            except UnicodeEncodeError as error:  # a lone surrogate the checks did not see
-                raise _not_text("text") from error
+        connection = self._connection
+        if connection is not None:  # the store's one connection: the hot path, kept short
+            with self._lock:
+                cursor = self._cursor
+                if cursor is None or cursor.closed:
+                    cursor = self._cursor = connection.cursor(row_factory=tuple_row)
+                return self._execute(connection, cursor, sql, parameters)
+        with self._borrow() as connection, connection.cursor(row_factory=tuple_row) as cursor:
+            return self._execute(connection, cursor, sql, parameters)
+
+    def _execute(
+        self,
+        connection: psycopg.Connection[Any],
+        cursor: psycopg.Cursor[Any],
+        sql: str,
+        parameters: Sequence[object],
+    ) -> tuple[list[Any], int]:
+        try:
+            if (
+                not connection.autocommit
+                and connection.info.transaction_status == TransactionStatus.IDLE
+            ):
+                # A connection the host drives, with no transaction open: leave none open.
+                with connection.transaction():
+                    cursor.execute(sql, parameters)
+            else:
+                cursor.execute(sql, parameters)
+            # pgresult, not description: description builds column objects at every call.
+            result = cursor.pgresult
+            rows = cursor.fetchall() if result is not None and result.nfields else []
+        except psycopg.Error as error:
+            raise self._error(error) from error
+        except UnicodeEncodeError as error:  # a lone surrogate the checks did not see
+            raise _not_text("text") from error
+        return rows, cursor.rowcount
 
     def _error(self, error: psycopg.Error) -> StorageError:
         """Turn a psycopg exception into a StorageError a person can act on."""

@@ -44,7 +44,6 @@ from typing import Any, Protocol
 
 import psycopg
 from psycopg import errors as sqlstate
-from psycopg import sql
 from psycopg.pq import TransactionStatus
 from psycopg.rows import tuple_row
 
@@ -205,7 +204,9 @@ class PostgresStore:
 
     def _compose(self, template: str) -> str:
         """Return ``template`` with ``{s}`` replaced by the quoted schema name."""
-        return sql.SQL(template).format(s=sql.Identifier(self._schema)).as_string(None)
+        # PostgreSQL's quoting of an identifier: in double quotes, each one doubled. (No
+        # psycopg.sql.Identifier: before psycopg 3.2 it needs a connection to quote.)
+        return template.replace("{s}", '"' + self._schema.replace('"', '""') + '"')
 
     @property
     def schema(self) -> str:

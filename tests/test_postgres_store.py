@@ -147,6 +147,18 @@ class TestTables:
             thread.join(timeout=60)
         assert [0] * 6 == outcomes
 
+    def test_a_database_not_in_utf8_is_refused(self, connection, pg_connect):
+        name = f"latin_{uuid.uuid4().hex[:8]}"
+        connection.execute(
+            f"CREATE DATABASE {name} ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' "
+            "TEMPLATE template0"
+        )
+        latin = pg_connect(autocommit=True, dbname=name)
+        with pytest.raises(StorageError) as refused:
+            PostgresStore(latin)
+        assert "storage.unavailable" == refused.value.code
+        assert "UTF8" in refused.value.message
+
     def test_check_false_runs_no_statement(self, pg_connect):
         connection = pg_connect()
         PostgresStore(connection, schema=new_schema(), check=False)

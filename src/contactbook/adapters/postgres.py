@@ -221,6 +221,14 @@ class PostgresStore:
 
     def _prepare(self) -> None:
         """Recognise the schema's tables; create them or migrate them forward."""
+        ((encoding,),) = self._all("SELECT current_setting('server_encoding')")
+        if encoding != "UTF8":
+            msg = (
+                f"The database's encoding is {encoding}; the contact store needs UTF8, so "
+                "that names and descriptions in any language can be stored. Create the "
+                "database with ENCODING 'UTF8'."
+            )
+            raise StorageError(msg, code="storage.unavailable")
         if self._identify() == SCHEMA_VERSION:  # refuses foreign or newer tables first
             return
         with self.transaction():

@@ -57,7 +57,13 @@ from contactbook.errors import (
 )
 from contactbook.interchange.jsonform import dump_entry, dump_set, load_entry, load_set
 from contactbook.model import ContactSet
-from contactbook.ports import ActivityPage, Stored
+from contactbook.ports import (
+    DEFAULT_PAGE_SIZE,
+    ActivityPage,
+    Stored,
+    check_page_size,
+    check_version,
+)
 from contactbook.validation import normalize_region
 
 __all__ = ["DEFAULT_SCHEMA", "SCHEMA_VERSION", "ConnectionSource", "PostgresStore"]
@@ -103,7 +109,6 @@ SCHEMA_VERSION = len(_MIGRATIONS)
 #: The tables the store makes; any of them without a ``schema_version`` is foreign.
 _TABLES = ("schema_version", "contact_sets", "activity", "billing_countries")
 
-_DEFAULT_LIMIT = 50
 _NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
 
 
@@ -472,6 +477,7 @@ class PostgresStore:
         stored, and the transaction it ran in is not aborted.
         """
         key = _key(customer_id, "customer_id")
+        check_version(expected_version)  # a bool or a str would reach SQL as another type
         body = _document(dump_set(contacts), "contacts")
         if expected_version == 0:
             _, written = self._run(self._sql_insert, (key, body))
@@ -493,7 +499,7 @@ class PostgresStore:
         self._all(self._sql_record, (entry_id, customer_id, entry.version, entry.at, body))
 
     def entries(
-        self, customer_id: str, /, *, limit: int = _DEFAULT_LIMIT, before: str | None = None
+        self, customer_id: str, /, *, limit: int = DEFAULT_PAGE_SIZE, before: str | None = None
     ) -> ActivityPage:
         """Return a page of up to ``limit`` of the customer's entries, newest first.
 
@@ -505,9 +511,7 @@ class PostgresStore:
         in version order.
         """
         key = _key(customer_id, "customer_id")
-        if limit < 1:
-            msg = f"limit must be at least 1, got {limit}."
-            raise ContactValidationError(msg, code="limit.invalid", field="limit")
+        check_page_size(limit)
         if before is None:
             rows = self._all(self._sql_newest, (key, limit + 1))
         else:

@@ -29,11 +29,11 @@ def postgres():
     """
     import pgserver
 
+    pgserver.require("psycopg")
     try:
-        pytest.importorskip("psycopg", reason="psycopg is not installed (the postgres extra)")
         server = pgserver.throwaway_server()
         conninfo = server.__enter__()
-    except (pgserver.ServerUnavailable, pytest.skip.Exception) as error:
+    except pgserver.ServerUnavailable as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is needed in CI and could not be started: {reason}")

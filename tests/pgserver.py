@@ -13,14 +13,16 @@ The tests' ``postgres`` fixture (``tests/conftest.py``) and
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
-__all__ = ["ServerUnavailable", "server_binaries", "throwaway_server"]
+__all__ = ["ServerUnavailable", "require", "server_binaries", "throwaway_server"]
 
 #: Settings for a throwaway cluster: no durability work (the server is never crashed,
 #: only its clients are), small, and quiet.
@@ -35,6 +37,22 @@ FAST: Mapping[str, str] = {
 
 class ServerUnavailable(RuntimeError):  # noqa: N818 -- reads as a sentence in a skip
     """No PostgreSQL server could be started; the message says why, in one line."""
+
+
+def require(module: str) -> Any:
+    """Import ``module`` for a test; without it skip, or fail when ``CI=true``.
+
+    The tests on PostgreSQL must run in CI: there a missing driver is an error.
+    """
+    import pytest
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        reason = f"{module} is not installed (pip install -e '.[dev]'): {error}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason, allow_module_level=True)
 
 
 def server_binaries() -> Path:

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+import pgserver
 from contactbook.testing.contracts import (
     AuditSinkContract,
     BillingCountriesContract,
@@ -12,8 +13,8 @@ from contactbook.testing.contracts import (
     UnitPorts,
 )
 
-psycopg = pytest.importorskip("psycopg")
-psycopg_pool = pytest.importorskip("psycopg_pool")
+psycopg = pgserver.require("psycopg")
+psycopg_pool = pgserver.require("psycopg_pool")
 from contactbook.adapters.postgres import PostgresStore  # noqa: E402
 
 

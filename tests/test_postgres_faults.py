@@ -9,9 +9,10 @@ import uuid
 
 import pytest
 
+import pgserver
 from contactbook import AddPoint, ContactKind, ContactSet, RemovePoint, replay
 
-psycopg = pytest.importorskip("psycopg")
+psycopg = pgserver.require("psycopg")
 from contactbook.adapters.memory import AllowAll  # noqa: E402
 from contactbook.adapters.postgres import PostgresStore  # noqa: E402
 from contactbook.service import ContactService  # noqa: E402

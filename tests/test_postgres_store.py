@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+import pgserver
 from contactbook import (
     ActivityEntry,
     AddPoint,
@@ -18,7 +19,7 @@ from contactbook import (
     apply,
 )
 
-psycopg = pytest.importorskip("psycopg")
+psycopg = pgserver.require("psycopg")
 from contactbook.adapters.postgres import SCHEMA_VERSION, PostgresStore  # noqa: E402
 
 UTC = dt.timezone.utc
@@ -195,7 +196,7 @@ class TestUnitsOfWork:
         assert 1 == other.load("c1").version
 
     def test_a_pool_gives_each_threads_unit_its_own_connection(self, postgres):
-        pool_module = pytest.importorskip("psycopg_pool")
+        pool_module = pgserver.require("psycopg_pool")
         with pool_module.ConnectionPool(postgres, min_size=2, max_size=4, open=True) as pool:
             store = PostgresStore.from_pool(pool, schema=new_schema())
             inside = threading.Event()

@@ -226,6 +226,12 @@ class TestLocations:
             (p.location, p.code) for p in located.errors
         ]
 
+    def test_an_edit_clears_what_a_save_found_but_not_a_conflict(self, form):
+        edited = form.edit(EMAIL, value="nope")
+        refused = edited.with_error(_err(edited)).with_error(ConflictError("c1", 7, 8))
+        fixed = refused.edit(EMAIL, value="yes@example.com")
+        assert ["contact.conflict"] == [p.code for p in fixed.errors]
+
     def test_the_same_problem_is_not_shown_twice(self, form):
         once = form.with_error(ConflictError("c1", 1, 2))
         assert once == once.with_error(ConflictError("c1", 1, 2))

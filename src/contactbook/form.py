@@ -157,6 +157,7 @@ class Location:
 
 
 _FORM = Location("form")
+_ABOUT_THE_WINDOW = frozenset({"contact.conflict", "form.invalid"})
 
 
 @attrs.frozen
@@ -296,9 +297,7 @@ class ContactForm:
                 kind=old.kind if kind is UNCHANGED else kind,
             )
             slot = _SLOTS.index(ref)
-            return attrs.evolve(
-                self, primary=(*self.primary[:slot], new, *self.primary[slot + 1 :])
-            )
+            return self._edited(primary=(*self.primary[:slot], new, *self.primary[slot + 1 :]))
         if description is not UNCHANGED:
             msg = "A detail in a group takes the group's description; use rename()."
             raise TypeError(msg)
@@ -331,7 +330,7 @@ class ContactForm:
         rows = tuple(FormRow(kind, value) for kind, value in details) or (
             FormRow(ContactKind.EMAIL),
         )
-        return attrs.evolve(self, groups=(*self.groups, FormGroup(description, rows)))
+        return self._edited(groups=(*self.groups, FormGroup(description, rows)))
 
     def add(
         self, group: int, kind: ContactKind = ContactKind.EMAIL, value: str = "", /
@@ -351,8 +350,16 @@ class ContactForm:
         )
 
     def _with_group(self, index: int, group: FormGroup) -> ContactForm:
-        groups = (*self.groups[:index], group, *self.groups[index + 1 :])
-        return attrs.evolve(self, groups=groups)
+        return self._edited(groups=(*self.groups[:index], group, *self.groups[index + 1 :]))
+
+    def _edited(self, **fields: object) -> ContactForm:
+        """Return the form changed; what a save or preview found was about the old text.
+
+        A conflict and an unreadable post stay: they are about the window itself, and
+        only opening it again clears them.
+        """
+        kept = tuple(p for p in self.problems if p.code in _ABOUT_THE_WINDOW)
+        return attrs.evolve(self, problems=kept, **fields)  # type: ignore[arg-type]
 
     # ----------------------------------------------------------------------- problems
 

@@ -490,3 +490,18 @@ class TestFormProperties:
             if not field.is_blank:
                 assert normalize(field.kind, field.value) == saved.primary(field.kind).value
         assert () == ContactForm.from_set(saved, version=2).changes()
+
+
+class TestFrameworkPosts:
+    """The frameworks' own multi-value mappings are read with every value."""
+
+    def test_a_werkzeug_multidict(self, form, contacts):
+        from werkzeug.datastructures import MultiDict
+
+        pairs = posted(form)
+        data = MultiDict([(name, value) for name, values in pairs for value in values])
+        assert () == ContactForm.from_post(Stored(contacts, 7), data).changes()
+        data.add("primary.email.value", "second@example.com")
+        assert ["form.invalid"] == [
+            p.code for p in ContactForm.from_post(Stored(contacts, 7), data).errors
+        ]

@@ -508,13 +508,14 @@ class ContactForm:
     ) -> ContactForm:
         """Return the form a browser posted, read against the set stored now.
 
-        ``posted`` maps field names to the strings posted under them (a name may repeat:
-        werkzeug's ``request.form.lists()``, Starlette's ``form.multi_items()`` or a
-        plain dict). Names are those :meth:`view` gives; other names (a CSRF token, say)
-        are left alone. A field that is malformed, repeated or names an unknown point
-        becomes a ``form.invalid`` problem on the form; a version other than
-        ``stored.version`` a ``contact.conflict`` (the window is stale). An "Add" button
-        is carried out here: the form comes back with the new blank row or group.
+        ``posted`` maps field names to the strings posted under them, a name possibly
+        repeated: werkzeug's ``request.form`` (or its ``lists()``), Starlette's
+        ``form.multi_items()``, Django's ``request.POST``, or a plain dict. Names are
+        those :meth:`view` gives; other names (a CSRF token, say) are left alone. A
+        field that is malformed, repeated or names an unknown point becomes a
+        ``form.invalid`` problem on the form; a version other than ``stored.version``
+        a ``contact.conflict`` (the window is stale). An "Add" button is carried out
+        here: the form comes back with the new blank row or group.
         """
         reader = _PostReader()
         for name, values in _pairs(posted):
@@ -754,6 +755,12 @@ def _unreadable(what: str) -> FormProblem:
 def _pairs(
     posted: Mapping[str, str | Sequence[str]] | Iterable[tuple[str, str | Sequence[str]]],
 ) -> Iterable[tuple[object, object]]:
+    # werkzeug's MultiDict and Django's QueryDict are mappings whose items() give one
+    # value per name; their lists() give them all, as Starlette's multi_items() does.
+    for every in ("lists", "multi_items"):
+        method = getattr(posted, every, None)
+        if callable(method):
+            return method()  # type: ignore[no-any-return]
     if isinstance(posted, Mapping):
         return posted.items()
     return posted

@@ -13,7 +13,8 @@ def main() -> None:
     options = parser.parse_args()
     app = create_app(options.database)
     print(f"contactbook reference host on http://127.0.0.1:{options.port}/ ({options.database})")
-    app.run(host="127.0.0.1", port=options.port)
+    # One request at a time: a reference host, not a production server.
+    app.run(host="127.0.0.1", port=options.port, threaded=False)
 
 
 if __name__ == "__main__":

@@ -120,7 +120,8 @@ def create_app(database: str | Path, *, secret_key: str | None = None) -> Flask:
     @app.route("/customers/<cid>/edit", methods=["GET", "POST"])
     def edit(cid: str) -> Response | tuple[str, int]:
         customer(cid)
-        service.authorize(user(), Permission.UPDATE_CONTACT_DETAILS, cid)
+        if not service.may(user(), Permission.UPDATE_CONTACT_DETAILS, cid):
+            return render_template("refused.html", labels=LABELS), 403
         stored = service.read(user(), cid)
         if request.method == "GET":
             return window(cid, ContactForm.open(stored))
@@ -143,7 +144,7 @@ def create_app(database: str | Path, *, secret_key: str | None = None) -> Flask:
 
     @app.errorhandler(PermissionDeniedError)
     def refused(error: PermissionDeniedError) -> tuple[str, int]:
-        return render_template("refused.html", labels=LABELS, error=error), 403
+        return render_template("refused.html", labels=LABELS), 403
 
     @app.context_processor
     def who() -> dict[str, object]:

@@ -24,8 +24,10 @@ from contactbook import (
     normalize,
     normalize_description,
 )
+from contactbook.adapters.memory import AllowAll, FixedClock, InMemoryStore
 from contactbook.form import Location
 from contactbook.ports import Stored
+from contactbook.service import ContactService
 
 EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
 
@@ -393,6 +395,30 @@ class TestPost:
             assert located.errors
             return
         form.with_outcome(outcome)
+
+
+class TestSaving:
+    """Save is ContactService.update with the form's batch and version; Cancel is dropping it."""
+
+    def test_save_through_the_service(self, contacts):
+        store = InMemoryStore()
+        store.set_billing_country("c1", "NL")
+        service = ContactService.on(store, AllowAll(), clock=FixedClock())
+        form = ContactForm.open(service.read("ann", "c1")).edit(EMAIL, value="a@example.com")
+        saved = service.update("ann", "c1", form.changes(), expected_version=form.version)
+        assert "a@example.com" == saved.contacts.primary(EMAIL).value
+        again = ContactForm.open(service.read("ann", "c1"))
+        assert None is service.update("ann", "c1", again.changes(), expected_version=1).entry
+
+    def test_a_stale_form_is_refused_and_the_conflict_lands_on_the_form(self):
+        store = InMemoryStore()
+        service = ContactService.on(store, AllowAll(), clock=FixedClock())
+        form = ContactForm.open(service.read("ann", "c1")).edit(EMAIL, value="a@example.com")
+        service.update("ann", "c1", [AddPoint(WEBSITE, "example.com")], expected_version=0)
+        with pytest.raises(ConflictError) as info:
+            service.update("ann", "c1", form.changes(), expected_version=form.version)
+        assert form.with_error(info.value).conflict
+        assert "https://example.com" == service.read("ann", "c1").contacts.primary(WEBSITE).value
 
 
 # --------------------------------------------------------------------------- properties

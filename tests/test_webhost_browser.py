@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import urllib.parse
+import uuid
 from pathlib import Path
 
 import pytest
@@ -53,19 +55,39 @@ def browser():
     manager.stop()
 
 
-@pytest.fixture
-def host(tmp_path, monkeypatch):
+def serve(database, monkeypatch):
     monkeypatch.syspath_prepend(str(ROOT))
     from examples.webhost import create_app
     from werkzeug.serving import make_server
 
-    app = create_app(tmp_path / "host.sqlite3")
-    server = make_server("127.0.0.1", 0, app)
+    server = make_server("127.0.0.1", 0, create_app(database))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
+
+
+@pytest.fixture
+def host(tmp_path, monkeypatch):
+    yield from serve(tmp_path / "host.sqlite3", monkeypatch)
+
+
+@pytest.fixture
+def pg_host(request, monkeypatch):
+    """The host over a new database of the throwaway PostgreSQL server (tests/conftest.py)."""
+    try:
+        conninfo = request.getfixturevalue("postgres")
+    except pytest.FixtureLookupError:
+        pytest.skip("no PostgreSQL fixture: the PostgreSQL store is not on this branch")
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    name = f"webhost_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(conninfo, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")  # a fresh database per test
+    options = {**conninfo_to_dict(conninfo), "dbname": name}
+    yield from serve("postgresql://?" + urllib.parse.urlencode(options), monkeypatch)
 
 
 @pytest.fixture
@@ -267,3 +289,20 @@ class TestKeyboard:
         icon.focus()
         tip = icon.locator(".tip")
         assert 50 < tip.bounding_box()["width"]  # shown, not clipped away
+
+
+class TestOnPostgreSQL:
+    """The same host over PostgreSQL: an edit is saved, a stale window gets the notice."""
+
+    def test_edit_and_conflict(self, context, pg_host):
+        first, second = context.new_page(), context.new_page()
+        open_window(first, pg_host)
+        open_window(second, pg_host)
+        first.get_by_label("Email Address").fill("pg@bakkerijdevries.nl")
+        save(first)
+        assert "pg@bakkerijdevries.nl" in first.locator("dl.primary").inner_text()
+        second.get_by_label("Website").fill("second.example")
+        save(second)
+        assert "Someone else changed" in second.get_by_role("alert").inner_text()
+        first.reload()
+        assert 2 == log_items(first).count()

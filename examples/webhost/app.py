@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask, abort, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
@@ -27,6 +28,11 @@ from contactbook.adapters.memory import GrantTable
 from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.ports import Permission
 from contactbook.service import ContactService
+
+if TYPE_CHECKING:
+    from contactbook.adapters.postgres import PostgresStore
+
+    Store = SQLiteStore | PostgresStore
 
 LABELS = CardLabels()
 #: The host's own customer records: a name and the billing address's country.
@@ -56,7 +62,7 @@ SEED = {
 }
 
 
-def seed(store: SQLiteStore, service: ContactService) -> None:
+def seed(store: Store, service: ContactService) -> None:
     """Give the seeded customers their billing country and details (once per database)."""
     for customer_id, (_, country) in CUSTOMERS.items():
         store.set_billing_country(customer_id, country)
@@ -64,9 +70,20 @@ def seed(store: SQLiteStore, service: ContactService) -> None:
             service.update("ann", customer_id, SEED[customer_id], expected_version=0)
 
 
+def open_store(database: str | Path) -> Store:
+    """Return the store: PostgreSQL for a ``postgresql://`` URL, else an SQLite file."""
+    if str(database).startswith(("postgresql://", "postgres://")):
+        import psycopg  # the postgres extra  # noqa: PLC0415
+        from contactbook.adapters.postgres import PostgresStore  # noqa: PLC0415
+
+        # autocommit: each of the service's units of work is a transaction of its own.
+        return PostgresStore(psycopg.connect(str(database), autocommit=True))
+    return SQLiteStore(database)
+
+
 def create_app(database: str | Path, *, secret_key: str | None = None) -> Flask:
-    """Return the host over the SQLite file ``database``, seeded on first use."""
-    store = SQLiteStore(database)
+    """Return the host over ``database`` (see :func:`open_store`), seeded on first use."""
+    store = open_store(database)
     service = ContactService.on(store, GRANTS)
     seed(store, service)
     app = Flask(__name__)

@@ -558,19 +558,27 @@ class ContactForm:
         version, each row's point id) must travel too. :meth:`from_post` reads them back.
         """
         labels = CardLabels() if labels is None else labels
+        placed: dict[Location, list[FormProblem]] = {}
+        for problem in (*self.errors, *self.warnings):
+            placed.setdefault(problem.location, []).append(problem)
+
+        def text(location: Location, value: str, label: str) -> FormInput:
+            problems = tuple(placed.get(location, ()))
+            return FormInput(location.name, value, label, "text", (), problems)
+
         kinds = tuple((kind.value, labels.kind(kind)) for kind in ContactKind)
+        # Telephone and Mobile may trade kinds; Email and Website keep theirs.
+        phones = tuple(option for option in kinds if option[0] in ("phone", "mobile"))
         hidden = [FormInput("version", str(self.version), "", "hidden")]
         primary: list[RowView] = []
         for slot, field in zip(_SLOTS, self.primary, strict=True):
             name = _row_name(slot)
             hidden.append(FormInput(f"{name}.id", _id_text(field.point_id), "", "hidden"))
-            # Telephone and Mobile may trade kinds; Email and Website keep theirs.
-            phones = tuple(option for option in kinds if option[0] in ("phone", "mobile"))
             movable = slot in (ContactKind.PHONE, ContactKind.MOBILE)
             primary.append(
                 RowView(
                     labels.kind(slot),
-                    self._input(Location("value", slot), field.value, labels.kind(slot)),
+                    text(Location("value", slot), field.value, labels.kind(slot)),
                     FormInput(
                         f"{name}.kind",
                         field.kind.value,
@@ -578,9 +586,7 @@ class ContactForm:
                         "select" if movable else "hidden",
                         phones if movable else (),
                     ),
-                    self._input(
-                        Location("description", slot), field.description, labels.description
-                    ),
+                    text(Location("description", slot), field.description, labels.description),
                 )
             )
         groups: list[GroupView] = []
@@ -592,7 +598,7 @@ class ContactForm:
                 rows.append(
                     RowView(
                         labels.kind(row.kind),
-                        self._input(Location("value", (number, index)), row.value, labels.detail),
+                        text(Location("value", (number, index)), row.value, labels.detail),
                         FormInput(
                             f"{name}.kind", row.kind.value, labels.kind_label, "select", kinds
                         ),
@@ -601,9 +607,7 @@ class ContactForm:
                 )
             groups.append(
                 GroupView(
-                    self._input(
-                        Location("group", group=number), group.description, labels.description
-                    ),
+                    text(Location("group", group=number), group.description, labels.description),
                     tuple(rows),
                     FormInput("action", f"add-row.{number}", labels.add_detail, "submit"),
                 )
@@ -613,13 +617,10 @@ class ContactForm:
             tuple(primary),
             tuple(groups),
             FormInput("action", "add-group", labels.add, "submit"),
-            self.at(_FORM),
+            tuple(placed.get(_FORM, ())),
             self.conflict,
             labels,
         )
-
-    def _input(self, location: Location, value: str, label: str) -> FormInput:
-        return FormInput(location.name, value, label, "text", (), self.at(location))
 
 
 # --------------------------------------------------------------------------- the view

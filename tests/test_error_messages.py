@@ -17,6 +17,7 @@ from pathlib import Path
 import contactbook
 from contactbook import (
     ContactError,
+    ContactForm,
     ContactKind,
     ContactSet,
     ContactValidationError,
@@ -31,6 +32,7 @@ from contactbook import (
 from contactbook.adapters.memory import AllowAll, GrantTable, InMemoryStore
 from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.interchange.jsonform import dump_set, load_set
+from contactbook.ports import Stored
 from contactbook.routing import route
 from contactbook.service import ContactService
 from contactbook.validation import check
@@ -75,6 +77,11 @@ def warning(kind: ContactKind, raw: str) -> str:
     return problem.message
 
 
+def on_the_form(form: ContactForm) -> str:
+    (problem,) = form.errors
+    return problem.message
+
+
 EXAMPLES: dict[str, Callable[[], str]] = {
     "email.empty": lambda: raised(lambda: normalize_email(" ")),
     "email.invalid": lambda: raised(lambda: normalize_email("john.example.com")),
@@ -114,6 +121,12 @@ EXAMPLES: dict[str, Callable[[], str]] = {
         lambda: ContactService.on(InMemoryStore(), GrantTable.of()).read("bob", "cust-42")
     ),
     "activity.not_found": lambda: raised(sqlite_call(lambda store: store.entries_since("e-9"))),
+    "form.invalid": lambda: on_the_form(
+        ContactForm.from_post(Stored(ContactSet(), 0), {"version": "0", "primary.email.id": "3"})
+    ),
+    "form.group_empty": lambda: on_the_form(
+        ContactForm.from_set(ContactSet(), version=0).add_group("Billing Contact")
+    ),
     "limit.invalid": lambda: raised(lambda: InMemoryStore().entries("cust-42", limit=0)),
     "version.invalid": lambda: raised(
         lambda: ContactService.on(InMemoryStore(), AllowAll()).update(

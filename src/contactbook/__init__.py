@@ -6,6 +6,7 @@ changes applied all-or-nothing; an activity entry for every saved batch; ports t
 host application implements for its storage, activity log and permissions.
 """
 
+from contactbook.activity import ActivityLog
 from contactbook.audit import (
     ActivityEntry,
     DescriptionChanged,
@@ -34,7 +35,7 @@ from contactbook.errors import (
     Problem,
     StorageError,
 )
-from contactbook.form import ContactForm, FormField
+from contactbook.form import ContactForm, FormField, FormGroup, FormProblem, FormRow
 from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, ContactSet
 from contactbook.operations import (
     UNCHANGED,
@@ -92,6 +93,7 @@ __all__ = [
     "UNCHANGED",
     "WARNING_CODES",
     "ActivityEntry",
+    "ActivityLog",
     "ActivityPage",
     "AddPoint",
     "AuditSink",
@@ -122,6 +124,9 @@ __all__ = [
     "EntryNotFoundError",
     "Finding",
     "FormField",
+    "FormGroup",
+    "FormProblem",
+    "FormRow",
     "FormatError",
     "NoRecipientError",
     "Outcome",

@@ -34,11 +34,13 @@ __all__ = [
 
 @attrs.frozen
 class CardLabels:
-    """Every text of the card and its edit window, in one place.
+    """Every text of the card, its edit window, a save's messages and the activity log.
 
-    The defaults are the product's English texts. To translate, build one with your
-    own: ``CardLabels(email="E-mailadres", phone="Telefoon", ...)``; a field left out
-    keeps its English text.
+    The defaults are the product's English texts. The activity log's lines are
+    templates: ``{kind}``, ``{value}``, ``{before}``, ``{after}``, ``{description}`` and
+    ``{before_kind}`` are filled in (see :mod:`contactbook.activity`). To translate,
+    build one with your own: ``CardLabels(email="E-mailadres", phone="Telefoon", ...)``;
+    a field left out keeps its English text.
     """
 
     title: str = "Contact"
@@ -57,6 +59,47 @@ class CardLabels:
     remove: str = "Remove"
     save: str = "Save"
     cancel: str = "Cancel"
+    # The edit window (contactbook.form)
+    edit_title: str = "Change contact details"
+    kind_label: str = "Kind"
+    detail: str = "Contact detail"
+    add_detail: str = "Add another detail"
+    check: str = "Check"
+    reload: str = "Reload"
+    info: str = "Description"
+    # Around a save: what the host says after Save, Check, a refusal or a conflict
+    saved: str = "Saved."
+    nothing_changed: str = "Nothing changed."
+    checked: str = "No problems found. Nothing has been saved yet: click Save to save."
+    not_saved: str = "Nothing was saved. Correct what is marked below and click Save again."
+    conflict: str = (
+        "Someone else changed these contact details while this window was open, so "
+        "nothing was saved. Reload the window to see their changes, then make yours again."
+    )
+    refused: str = (
+        "You cannot change these contact details: it needs the permission Update Customer "
+        "Contact Details. Ask your system administrator."
+    )
+    warning: str = "Please check"
+    # The activity log (contactbook.activity); {placeholders} are filled in
+    activity: str = "Activity log"
+    activity_empty: str = "No changes have been made yet."
+    activity_more: str = "Older changes"
+    added: str = "Added {kind} {value}"
+    added_described: str = "Added {kind} {value} ({description})"
+    removed: str = "Removed {kind} {value}"
+    removed_described: str = "Removed {kind} {value} ({description})"
+    value_changed: str = "Changed {kind} from {before} to {after}"
+    kind_changed: str = "Moved {before_kind} {before} to {kind} {after}"
+    description_changed: str = "Changed the description of {kind} {value} from {before} to {after}"
+    quoted: str = "'{description}'"
+    no_description_given: str = "no description"
+    primary_changed: str = "Primary {kind} is now {after} (was {before})"
+    none: str = "none"
+    email_noun: str = "email address"
+    phone_noun: str = "telephone number"
+    mobile_noun: str = "mobile number"
+    website_noun: str = "website"
 
     def kind(self, kind: ContactKind, /) -> str:
         """Return the label of ``kind`` ("Email Address", "Telephone", ...)."""
@@ -65,6 +108,15 @@ class CardLabels:
             ContactKind.PHONE: self.phone,
             ContactKind.MOBILE: self.mobile,
             ContactKind.WEBSITE: self.website,
+        }[kind]
+
+    def noun(self, kind: ContactKind, /) -> str:
+        """Return ``kind`` as a sentence names it ("email address", "mobile number", ...)."""
+        return {
+            ContactKind.EMAIL: self.email_noun,
+            ContactKind.PHONE: self.phone_noun,
+            ContactKind.MOBILE: self.mobile_noun,
+            ContactKind.WEBSITE: self.website_noun,
         }[kind]
 
 

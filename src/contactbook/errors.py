@@ -76,6 +76,9 @@ ERROR_CODES: Mapping[str, str] = MappingProxyType(
         "storage.version": "The store was written by a newer contactbook.",
         "storage.locked": "The store stayed locked by another writer for too long.",
         "activity.not_found": "No activity entry has that id (a paging or relay cursor).",
+        "form.invalid": "A posted edit window could not be read (a field missing, repeated, "
+        "malformed, or naming a contact point that is not there).",
+        "form.group_empty": "A new group of additional details has a description but no details.",
         "limit.invalid": "A page size below 1 was asked for.",
         "version.invalid": "An update named no version (or not a whole number >= 0).",
         "format.invalid": "Interchange data (JSON, vCard, CSV) could not be read.",

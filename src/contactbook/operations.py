@@ -69,11 +69,17 @@ class AddPoint:
 
 @attrs.frozen
 class EditPoint:
-    """Change a point's value and/or description; the point keeps its id and place."""
+    """Change a point's value, description and/or kind; it keeps its id and place.
+
+    A new ``kind`` moves the point to another kind (a landline typed into Mobile, say):
+    its value is checked again as that kind, and the primaries follow the usual rule,
+    the first point of each kind.
+    """
 
     point_id: int
     value: str | Unchanged = UNCHANGED
     description: str | Unchanged | None = UNCHANGED
+    kind: ContactKind | Unchanged = UNCHANGED
 
 
 @attrs.frozen
@@ -264,12 +270,21 @@ def _edited(
     point = contacts.get(change.point_id)
     problems: list[Problem] = []
     updated, warning = point, None
-    if change.value is not UNCHANGED:
-        value, warning = _value(point.kind, change.value, region, problems)
-        if value is not None and value != point.value:
-            _check_unique(contacts, point.kind, value, point.id, problems)
+    kind = point.kind if change.kind is UNCHANGED else change.kind
+    if change.value is not UNCHANGED or kind is not point.kind:
+        # A point moved to another kind is read again as that kind, from what was typed.
+        raw = point.entered if change.value is UNCHANGED else change.value
+        if change.value is UNCHANGED and kind in (ContactKind.PHONE, ContactKind.MOBILE):
+            region = point.region
+        value, warning = _value(kind, raw, region, problems)
+        if value is not None and (value != point.value or kind is not point.kind):
+            _check_unique(contacts, kind, value, point.id, problems)
             updated = attrs.evolve(
-                updated, value=value, entered=change.value, region=_region_of(point.kind, region)
+                updated,
+                kind=kind,
+                value=value,
+                entered=raw,
+                region=_region_of(kind, region),
             )
     if change.description is not UNCHANGED:
         updated = attrs.evolve(updated, description=_description(change.description, problems))

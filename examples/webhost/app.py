@@ -74,6 +74,7 @@ def open_store(database: str | Path) -> Store:
     """Return the store: PostgreSQL for a ``postgresql://`` URL, else an SQLite file."""
     if str(database).startswith(("postgresql://", "postgres://")):
         import psycopg  # the postgres extra  # noqa: PLC0415
+
         from contactbook.adapters.postgres import PostgresStore  # noqa: PLC0415
 
         # autocommit: each of the service's units of work is a transaction of its own.

@@ -480,12 +480,10 @@ def _website_checked(text: str, field: str) -> str:
         _web_validator().validate(reference)
     except rfc3986.exceptions.ValidationError:
         raise _refusal(websites.refused("website.invalid", text), field) from None
-    host = websites.checked_host(reference.host or "")
-    if host is None:
-        raise _refusal(websites.refused("website.host", text), field)
-    port = reference.port
-    if not port or port == websites.DEFAULT_PORTS.get(reference.scheme or ""):
-        port = None
+    host = websites.checked_host(reference.host or "", text)
+    if isinstance(host, Refused):
+        raise _refusal(host, field)
+    port = websites.canonical_port(reference.port, reference.scheme or "https")
     path = reference.path
     if path == "/":
         path = None  # RFC 3986 §6.2.3: an empty path and "/" are equivalent for http(s)

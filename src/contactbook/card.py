@@ -279,7 +279,7 @@ def _display_label(label: str, top: str) -> str:
 # IDNA 2003/2008 deviation characters (UTS #46 §4.1.1): Chromium always shows a label
 # holding one in Punycode.
 _DEVIATIONS = frozenset("\u00df\u03c2\u200c\u200d")
-# Katakana that look like a slash or a Latin stroke (ノ ン ソ ゾ): shown decoded only among
+# Katakana that look like a slash or a Latin stroke (no, n, so, zo): shown decoded only among
 # Japanese characters (Chromium's "dangerous pattern" rule).
 _KANA_STROKES = frozenset("\u30ce\u30f3\u30bd\u30be")
 _JAPANESE = frozenset({"Han", "Hiragana", "Katakana"})
@@ -294,15 +294,20 @@ _HIGHLY_RESTRICTIVE = (
 _NOT_WITH_LATIN = frozenset({"Cyrillic", "Greek"})
 # Letters of other scripts whose glyph is a Latin letter's (Unicode confusables.txt, the
 # "Latin look-alike" lists of Chromium's whole-script confusable check for Cyrillic,
-# Greek and Armenian). A label made only of one script's look-alikes (аррӏе) is a
-# whole-script confusable; one of them among Latin letters (gօօgle) a mixed-script one.
+# Greek and Armenian). A label made only of one script's look-alikes is a
+# whole-script confusable ("apple" in Cyrillic letters); one of them among Latin
+# letters ("google" with Armenian o) a mixed-script one.
 _LATIN_LOOKALIKES = {
-    "Cyrillic": frozenset("аысԁеԍһіїјӏорԗԛѕԝхуъьҽпгѵѡ"),
-    "Greek": frozenset("αικνορτυχ"),
-    "Armenian": frozenset("ագզհոսցօ"),
+    "Cyrillic": frozenset(
+        "\u0430\u044b\u0441\u0501\u0435\u050d\u04bb\u0456\u0457\u0458\u04cf\u043e\u0440"
+        "\u0517\u051b\u0455\u051d\u0445\u0443\u044a\u044c\u04bd\u043f\u0433\u0475\u0461"
+    ),
+    "Greek": frozenset("\u03b1\u03b9\u03ba\u03bd\u03bf\u03c1\u03c4\u03c5\u03c7"),
+    "Armenian": frozenset("\u0561\u0563\u0566\u0570\u0578\u057d\u0581\u0585"),
 }
 # Top-level labels in whose zone a whole-script confusable is a real local name, shown
-# decoded by Chromium too: the TLD written in the same script (.рф, .срб, .бг, .ελ ...).
+# decoded by Chromium too: the TLD written in the same script (.xn--p1ai, the Russian
+# Federation's, for Cyrillic).
 # The script is read from unicodedata's character names (the first word: LATIN,
 # CYRILLIC, CJK ...), since Python has no Script property.
 _SCRIPT_NAMES = {"CJK": "Han", "IDEOGRAPHIC": "Han"}
@@ -327,9 +332,10 @@ def idn_label_shown(label: str, top: str = "") -> bool:
     numbering system only, a script mix Unicode TS #39 calls highly restrictive (or
     ASCII Latin with one script other than Cyrillic and Greek), no Latin look-alike
     among Latin letters, is not made only of one script's Latin look-alikes (unless the
-    top-level label is in that script), and has no ノ ン ソ ゾ beside non-Japanese letters.
+    top-level label is in that script), and has no Katakana no, n, so or zo beside
+    non-Japanese letters.
 
-    >>> idn_label_shown("bücher"), idn_label_shown("аррӏе", "com")
+    >>> idn_label_shown("bücher"), idn_label_shown("\u0430\u0440\u0440\u04cf\u0435", "com")
     (True, False)
     """
     if unicodedata.normalize("NFC", label) != label or _DEVIATIONS.intersection(label):
@@ -371,7 +377,7 @@ def _scripts_may_mix(scripts: set[str], label: str) -> bool:
 
 
 def _confusable(label: str, scripts: set[str], top: str) -> bool:
-    """Whole-script (аррӏе) or mixed-script (gօօgle) look-alike of a Latin name."""
+    """Whether ``label`` is a whole-script or mixed-script look-alike of a Latin name."""
     letters = [char for char in label if _script(char) is not None]
     for script, lookalikes in _LATIN_LOOKALIKES.items():
         if script not in scripts:

@@ -311,7 +311,7 @@ def _valid_a_label(label: str) -> bool:
         return False
 
 
-def checked_host(host: str, text: str) -> str | Refused:  # noqa: PLR0911 one return per rule
+def checked_host(host: str, text: str) -> str | Refused:
     """Return a lower-case host as stored, or its refusal for the web address ``text``.
 
     Acceptable: an IPv6 literal (stored in RFC 5952 form), an IPv4 address in
@@ -386,7 +386,7 @@ def website(text: str) -> str | Refused | None:
     return _general(text, *front)
 
 
-def _general(text: str, scheme: str, rest: str) -> str | Refused | None:  # noqa: PLR0911, PLR0912 one step per reference check
+def _general(text: str, scheme: str, rest: str) -> str | Refused | None:  # noqa: PLR0911, PLR0912, PLR0915 one step per reference check
     """Follow ``validation._website_checked`` after the scheme, without rfc3986."""
     split = _SPLIT.match(rest)
     if split is None:

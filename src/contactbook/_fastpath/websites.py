@@ -203,7 +203,7 @@ def scheme_and_rest(text: str) -> tuple[str, str] | Refused:  # noqa: PLR0911 on
         if rest.startswith("//"):
             if scheme not in DEFAULT_PORTS:
                 return _scheme_refused(scheme)
-            return scheme, rest[2:]
+            return _literal_port_checked(text, scheme, rest[2:])
         if scheme in DEFAULT_PORTS:  # "http:x.nl", "https:/x.nl": a web scheme, no "//"
             return Refused(
                 "website.invalid",
@@ -214,8 +214,28 @@ def scheme_and_rest(text: str) -> tuple[str, str] | Refused:  # noqa: PLR0911 on
         if not (_PORT_THEN_PATH.match(rest) or "." in scheme):
             return _scheme_refused(scheme)
     if text.startswith("//"):
-        return "https", text[2:]
-    return "https", text
+        return _literal_port_checked(text, "https", text[2:])
+    return _literal_port_checked(text, "https", text)
+
+
+# What may follow an IP literal's "]" in the authority: nothing, or ":" and a port.
+_AFTER_LITERAL = re.compile(r"(?::[0-9]*)?")
+
+
+def _literal_port_checked(text: str, scheme: str, rest: str) -> tuple[str, str] | Refused:
+    """Refuse an IP literal followed by anything but ``:port`` ("[::1]80").
+
+    rfc3986 reads the digits after "]" as a port even without the ":"; browsers refuse
+    the address.
+    """
+    if "]" in rest:
+        authority = _AUTHORITY_END.split(rest, maxsplit=1)[0]
+        if "]" in authority and not _AFTER_LITERAL.fullmatch(authority.rpartition("]")[2]):
+            return refused("website.invalid", text)
+    return scheme, rest
+
+
+_AUTHORITY_END = re.compile(r"[/?#]")
 
 
 def _beyond_255(ipv4: str) -> bool:

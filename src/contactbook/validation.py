@@ -421,9 +421,12 @@ def normalize_website(raw: str, /) -> str:
 
     A bare host (``example.com``) gets ``https://``. Scheme and host are lower-cased,
     an internationalised host is IDNA-encoded, default ports and a lone ``/`` path are
-    dropped, dot segments are removed and percent escapes upper-cased (RFC 3986 §6.2.2).
-    Other schemes, user names or passwords, white space and control characters are
-    refused.
+    dropped, dot segments are removed and percent escapes upper-cased (RFC 3986 §6.2.2);
+    an IPv6 host is written in its RFC 5952 form. Other schemes, user names or
+    passwords, white space and control characters are refused, and so is whatever a
+    browser would read otherwise (a backslash, an IPv4 address not in dotted decimal,
+    an invalid ``xn--`` label) and any host not reachable from the internet (loopback,
+    private, reserved and special-use addresses and names).
 
     >>> normalize_website("Example.COM")
     'https://example.com'

@@ -26,11 +26,14 @@ for the exact domain.
 from __future__ import annotations
 
 import functools
-import ipaddress
 import re
+from typing import TYPE_CHECKING
 
 from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, idna_label, shown
 from contactbook._fastpath.emails import RESERVED_TLDS
+
+if TYPE_CHECKING:
+    from ipaddress import IPv4Network, IPv6Network
 
 __all__ = [
     "DEFAULT_PORTS",
@@ -266,36 +269,42 @@ _DOTTED_DECIMAL = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
 # Special-Purpose Address Registries (RFC 6890 and its updates), multicast, and for IPv6
 # everything outside global unicast 2000::/3. Spelt out, not ipaddress's is_global,
 # whose table differs between Python releases (docs/explanation/normalisation.md).
-_UNREACHABLE_V4 = tuple(
-    ipaddress.IPv4Network(network)
-    for network in (
-        "0.0.0.0/8",  # "this network" (RFC 791)
-        "10.0.0.0/8",  # private (RFC 1918)
-        "100.64.0.0/10",  # shared address space, carrier-grade NAT (RFC 6598)
-        "127.0.0.0/8",  # loopback (RFC 1122)
-        "169.254.0.0/16",  # link-local (RFC 3927)
-        "172.16.0.0/12",  # private (RFC 1918)
-        "192.0.0.0/24",  # IETF protocol assignments (RFC 6890)
-        "192.0.2.0/24",  # documentation, TEST-NET-1 (RFC 5737)
-        "192.88.99.0/24",  # 6to4 relay anycast, deprecated (RFC 7526)
-        "192.168.0.0/16",  # private (RFC 1918)
-        "198.18.0.0/15",  # benchmarking (RFC 2544)
-        "198.51.100.0/24",  # documentation, TEST-NET-2 (RFC 5737)
-        "203.0.113.0/24",  # documentation, TEST-NET-3 (RFC 5737)
-        "224.0.0.0/4",  # multicast (RFC 5771)
-        "240.0.0.0/4",  # reserved, and the limited broadcast 255.255.255.255 (RFC 1112)
-    )
+_UNREACHABLE_V4 = (
+    "0.0.0.0/8",  # "this network" (RFC 791)
+    "10.0.0.0/8",  # private (RFC 1918)
+    "100.64.0.0/10",  # shared address space, carrier-grade NAT (RFC 6598)
+    "127.0.0.0/8",  # loopback (RFC 1122)
+    "169.254.0.0/16",  # link-local (RFC 3927)
+    "172.16.0.0/12",  # private (RFC 1918)
+    "192.0.0.0/24",  # IETF protocol assignments (RFC 6890)
+    "192.0.2.0/24",  # documentation, TEST-NET-1 (RFC 5737)
+    "192.88.99.0/24",  # 6to4 relay anycast, deprecated (RFC 7526)
+    "192.168.0.0/16",  # private (RFC 1918)
+    "198.18.0.0/15",  # benchmarking (RFC 2544)
+    "198.51.100.0/24",  # documentation, TEST-NET-2 (RFC 5737)
+    "203.0.113.0/24",  # documentation, TEST-NET-3 (RFC 5737)
+    "224.0.0.0/4",  # multicast (RFC 5771)
+    "240.0.0.0/4",  # reserved, and the limited broadcast 255.255.255.255 (RFC 1112)
 )
-_GLOBAL_UNICAST_V6 = ipaddress.IPv6Network("2000::/3")  # RFC 4291 §2.4
-_UNREACHABLE_V6 = tuple(
-    ipaddress.IPv6Network(network)
-    for network in (
-        "2001::/23",  # IETF protocol assignments: Teredo, benchmarking, ORCHID (RFC 2928)
-        "2001:db8::/32",  # documentation (RFC 3849)
-        "2002::/16",  # 6to4 (RFC 3056)
-        "3fff::/20",  # documentation (RFC 9637)
-    )
+_GLOBAL_UNICAST_V6 = "2000::/3"  # RFC 4291 §2.4
+_UNREACHABLE_V6 = (
+    "2001::/23",  # IETF protocol assignments: Teredo, benchmarking, ORCHID (RFC 2928)
+    "2001:db8::/32",  # documentation (RFC 3849)
+    "2002::/16",  # 6to4 (RFC 3056)
+    "3fff::/20",  # documentation (RFC 9637)
 )
+
+
+@functools.cache
+def _networks() -> tuple[tuple[IPv4Network, ...], IPv6Network, tuple[IPv6Network, ...]]:
+    """Return the tables above as ipaddress networks, built on first use (not on import)."""
+    import ipaddress  # noqa: PLC0415 loaded on first use, so that importing contactbook is cheap
+
+    return (
+        tuple(ipaddress.IPv4Network(net) for net in _UNREACHABLE_V4),
+        ipaddress.IPv6Network(_GLOBAL_UNICAST_V6),
+        tuple(ipaddress.IPv6Network(net) for net in _UNREACHABLE_V6),
+    )
 
 
 def _ip_literal(host: str, text: str) -> str | Refused:
@@ -307,11 +316,14 @@ def _ip_literal(host: str, text: str) -> str | Refused:
     inner = host[1:-1]
     if "%" in inner or not _IPV6.fullmatch(host):
         return refused("website.invalid", text)
+    import ipaddress  # noqa: PLC0415 loaded on first use, so that importing contactbook is cheap
+
     try:
         address = ipaddress.IPv6Address(inner)
     except ValueError:  # an embedded IPv4 part beyond 255 or with a leading zero
         return refused("website.invalid", text)
-    if address not in _GLOBAL_UNICAST_V6 or any(address in net for net in _UNREACHABLE_V6):
+    _, global_unicast, unreachable = _networks()
+    if address not in global_unicast or any(address in net for net in unreachable):
         return refused("website.unreachable", text)
     # ipaddress writes the RFC 5952 §4 form for every global unicast address: lower case,
     # no leading zeros, the longest run of two or more zero groups (the first of equals)
@@ -348,8 +360,10 @@ def checked_host(host: str, text: str) -> str | Refused:
     if _ENDS_IN_NUMBER.fullmatch(top):
         if not _DOTTED_DECIMAL.fullmatch(host):
             return refused("website.ip_form", text)
+        import ipaddress  # noqa: PLC0415 loaded on first use, so that importing contactbook is cheap
+
         address = ipaddress.IPv4Address(host)
-        if any(address in network for network in _UNREACHABLE_V4):
+        if any(address in network for network in _networks()[0]):
             return refused("website.unreachable", text)
         return host
     if len(host) > DOMAIN_MAX or not _DNS_NAME.fullmatch(host):

@@ -273,6 +273,14 @@ def points_json(draw_values):
     ]  # fmt: skip
 
 
+def service_on(store):
+    """A service on one of the shipped stores, with the API of before or after issue 13."""
+    on = getattr(ContactService, "on", None)  # the host-seam constructor, once merged
+    if on is not None:
+        return on(store, AllowAll())
+    return ContactService(store, store, AllowAll(), transaction=store.transaction)
+
+
 class TestNoEntryPointCrashes:
     """Every entry point that takes outside data returns or raises a ContactError only."""
 
@@ -297,9 +305,11 @@ class TestNoEntryPointCrashes:
         with SQLiteStore(path) as sqlite:
             memory = InMemoryStore()
             for store in (memory, sqlite):
-                service = ContactService(store, store, AllowAll(), transaction=store.transaction)
-                only_contact_errors(service.update, "ann", "c1", [AddPoint(kind, raw, description)])
-                only_contact_errors(service.update, "ann\ud800", raw, [AddPoint(EMAIL, "a@x.nl")])
+                service = service_on(store)
+                change = [AddPoint(kind, raw, description)]
+                only_contact_errors(service.update, "ann", "c1", change, expected_version=0)
+                change = [AddPoint(EMAIL, "a@x.nl")]
+                only_contact_errors(service.update, "ann\ud800", raw, change, expected_version=0)
                 only_contact_errors(service.card, "ann", "c1")
                 only_contact_errors(service.read, "ann", raw)
 

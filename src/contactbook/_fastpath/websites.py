@@ -27,13 +27,9 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING
 
 from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, idna_label, shown
 from contactbook._fastpath.emails import RESERVED_TLDS
-
-if TYPE_CHECKING:
-    from ipaddress import IPv4Network, IPv6Network
 
 __all__ = [
     "DEFAULT_PORTS",
@@ -286,8 +282,13 @@ _UNREACHABLE_V4 = (
     "224.0.0.0/4",  # multicast (RFC 5771)
     "240.0.0.0/4",  # reserved, and the limited broadcast 255.255.255.255 (RFC 1112)
 )
-_GLOBAL_UNICAST_V6 = "2000::/3"  # RFC 4291 §2.4
 _UNREACHABLE_V6 = (
+    # Outside global unicast 2000::/3 (RFC 4291 §2.4): below it loopback, unspecified,
+    # IPv4-mapped and -compatible ...; above it unique local, link-local, multicast and
+    # reserved space.
+    "::/3",
+    "4000::/2",
+    "8000::/1",
     "2001::/23",  # IETF protocol assignments: Teredo, benchmarking, ORCHID (RFC 2928)
     "2001:db8::/32",  # documentation (RFC 3849)
     "2002::/16",  # 6to4 (RFC 3056)
@@ -296,15 +297,21 @@ _UNREACHABLE_V6 = (
 
 
 @functools.cache
-def _networks() -> tuple[tuple[IPv4Network, ...], IPv6Network, tuple[IPv6Network, ...]]:
-    """Return the tables above as ipaddress networks, built on first use (not on import)."""
+def _networks() -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    """Return the IPv4 and IPv6 tables above as (network, mask) integers, on first use."""
     import ipaddress  # noqa: PLC0415 loaded on first use, so that importing contactbook is cheap
 
-    return (
-        tuple(ipaddress.IPv4Network(net) for net in _UNREACHABLE_V4),
-        ipaddress.IPv6Network(_GLOBAL_UNICAST_V6),
-        tuple(ipaddress.IPv6Network(net) for net in _UNREACHABLE_V6),
-    )
+    def masks(networks: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+        return tuple(
+            (int(net.network_address), int(net.netmask))
+            for net in map(ipaddress.ip_network, networks)
+        )
+
+    return masks(_UNREACHABLE_V4), masks(_UNREACHABLE_V6)
+
+
+def _within(address: int, networks: tuple[tuple[int, int], ...]) -> bool:
+    return any(address & mask == network for network, mask in networks)
 
 
 def _ip_literal(host: str, text: str) -> str | Refused:
@@ -322,8 +329,7 @@ def _ip_literal(host: str, text: str) -> str | Refused:
         address = ipaddress.IPv6Address(inner)
     except ValueError:  # an embedded IPv4 part beyond 255 or with a leading zero
         return refused("website.invalid", text)
-    _, global_unicast, unreachable = _networks()
-    if address not in global_unicast or any(address in net for net in unreachable):
+    if _within(int(address), _networks()[1]):
         return refused("website.unreachable", text)
     # ipaddress writes the RFC 5952 §4 form for every global unicast address: lower case,
     # no leading zeros, the longest run of two or more zero groups (the first of equals)
@@ -360,10 +366,10 @@ def checked_host(host: str, text: str) -> str | Refused:
     if _ENDS_IN_NUMBER.fullmatch(top):
         if not _DOTTED_DECIMAL.fullmatch(host):
             return refused("website.ip_form", text)
-        import ipaddress  # noqa: PLC0415 loaded on first use, so that importing contactbook is cheap
-
-        address = ipaddress.IPv4Address(host)
-        if any(address in network for network in _networks()[0]):
+        address = 0
+        for octet in host.split("."):
+            address = address << 8 | int(octet)
+        if _within(address, _networks()[0]):
             return refused("website.unreachable", text)
         return host
     if len(host) > DOMAIN_MAX or not _DNS_NAME.fullmatch(host):

@@ -203,8 +203,8 @@ def display_value(point: ContactPoint, /) -> str:
 # everything else, "'", "?", "#", "&", "%" and non-ASCII included, is escaped.
 _MAILTO_SAFE = "!$()*+,;:@"
 # What no link may hold: anything that could end an attribute in either quote style or
-# an unquoted one, or that a browser reads around (white space, controls, quotes,
-# angle brackets, backslash, backtick, "=" has no such power and stays).
+# an unquoted one, or that a browser reads around (white space, controls, both quotes,
+# angle brackets, backslash, backtick).
 _HREF_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\"'<>\\`]")
 
 

@@ -381,7 +381,7 @@ def _checked_name(host: str, text: str) -> str | Refused:
     """Refuse a DNS name with an invalid ``xn--`` label or a special-use top-level name.
 
     The special-use names are the ones the email rules refuse too (RFC 6761, 6762, 7686
-    and 9476: ``localhost``, ``local``, ``test``, ``invalid``, ``onion``, ``arpa``).
+    and 3172: ``localhost``, ``local``, ``test``, ``invalid``, ``onion``, ``arpa``).
     """
     if "xn--" in host and not all(
         _valid_a_label(label) for label in host.split(".") if label.startswith("xn--")

@@ -245,7 +245,7 @@ class TestServiceCard:
     def service(self):
         store = InMemoryStore()
         grants = GrantTable.of(ann=list(Permission), bob=[Permission.READ_CONTACT_DETAILS], eve=[])
-        service = ContactService(store, store, grants, transaction=store.transaction)
+        service = ContactService.on(store, grants)
         store.save("c1", add(ContactSet(), EMAIL, "a@example.com"), expected_version=0)
         return service
 

@@ -28,7 +28,7 @@ from contactbook import (
     normalize_website,
     remove,
 )
-from contactbook.adapters.memory import GrantTable, InMemoryStore
+from contactbook.adapters.memory import AllowAll, GrantTable, InMemoryStore
 from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.interchange.jsonform import dump_set, load_set
 from contactbook.routing import route
@@ -114,11 +114,15 @@ EXAMPLES: dict[str, Callable[[], str]] = {
     "contact.not_found": lambda: raised(lambda: remove(ContactSet(), 7)),
     "contact.conflict": lambda: raised(stale_save),
     "permission.denied": lambda: raised(
-        lambda: ContactService(InMemoryStore(), InMemoryStore(), GrantTable.of()).read(
-            "bob", "cust-42"
-        )
+        lambda: ContactService.on(InMemoryStore(), GrantTable.of()).read("bob", "cust-42")
     ),
     "activity.not_found": lambda: raised(sqlite_call(lambda store: store.entries_since("e-9"))),
+    "limit.invalid": lambda: raised(lambda: InMemoryStore().entries("cust-42", limit=0)),
+    "version.invalid": lambda: raised(
+        lambda: ContactService.on(InMemoryStore(), AllowAll()).update(
+            "ann", "cust-42", [], expected_version=None
+        )
+    ),
     "format.invalid": lambda: raised(lambda: load_set("not json")),
     "format.version": lambda: raised(
         lambda: load_set(dump_set(ContactSet()).replace('"format_version":1', '"format_version":2'))

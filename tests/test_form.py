@@ -153,15 +153,14 @@ class TestSaving:
 
     def test_save_through_the_service(self, contacts):
         store = InMemoryStore()
-        service = ContactService(store, store, AllowAll(), clock=FixedClock())
+        store.set_billing_country("c1", "NL")
+        service = ContactService.on(store, AllowAll(), clock=FixedClock())
         stored = service.read("ann", "c1")
         form = ContactForm.from_set(stored.contacts).edit(EMAIL, value="a@example.com")
-        saved = service.update(
-            "ann", "c1", form.changes(), expected_version=stored.version, region="NL"
-        )
+        saved = service.update("ann", "c1", form.changes(), expected_version=stored.version)
         assert "a@example.com" == saved.contacts.primary(EMAIL).value
         again = ContactForm.from_set(saved.contacts)
-        assert None is service.update("ann", "c1", again.changes()).entry
+        assert None is service.update("ann", "c1", again.changes(), expected_version=1).entry
 
 
 # --------------------------------------------------------------------------- properties

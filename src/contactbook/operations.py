@@ -36,6 +36,7 @@ __all__ = [
     "Finding",
     "Outcome",
     "RemovePoint",
+    "RereadPoint",
     "SetPrimary",
     "add",
     "apply",
@@ -76,6 +77,18 @@ class EditPoint:
 
 
 @attrs.frozen
+class RereadPoint:
+    """Read a point's input again as it was first read: in the region it was entered in.
+
+    For re-validation after a validator upgrade (:func:`revalidate`): the point keeps
+    its id, place, input and region; only its value follows today's rules. The
+    customer's billing country now plays no part.
+    """
+
+    point_id: int
+
+
+@attrs.frozen
 class RemovePoint:
     """Remove a point; if it was primary, the next point of its kind becomes primary."""
 
@@ -98,7 +111,7 @@ class ClearPrimary:
     kind: ContactKind
 
 
-Change = AddPoint | EditPoint | RemovePoint | SetPrimary | ClearPrimary
+Change = AddPoint | EditPoint | RereadPoint | RemovePoint | SetPrimary | ClearPrimary
 
 
 @attrs.frozen
@@ -207,6 +220,10 @@ def _step(  # noqa: PLR0911 -- one return per kind of change reads best
         return attrs.evolve(contacts, points=[p for p in contacts.points if p is not gone]), None
     if isinstance(change, AddPoint):
         return _added(contacts, change, region)
+    if isinstance(change, RereadPoint):
+        point = contacts.get(change.point_id)
+        # An edit to the same input, in the point's own region: entered and region stay.
+        return _edited(contacts, EditPoint(point.id, point.entered), point.region)
     return _edited(contacts, change, region)
 
 

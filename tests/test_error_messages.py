@@ -100,6 +100,9 @@ EXAMPLES: dict[str, Callable[[], str]] = {
     "website.userinfo": lambda: raised(lambda: normalize_website("https://ann:pw@x.nl")),
     "website.character": lambda: raised(lambda: normalize_website("example.com/a b")),
     "website.too_long": lambda: raised(lambda: normalize_website("x.nl/" + "a" * 2000)),
+    "website.backslash": lambda: raised(lambda: normalize_website("https://good.com\\@evil.com")),
+    "website.ip_form": lambda: raised(lambda: normalize_website("http://192.0x00A80001")),
+    "website.unreachable": lambda: raised(lambda: normalize_website("http://127.0.0.1")),
     "description.too_long": lambda: raised(lambda: normalize_description("a" * 101)),
     "description.character": lambda: raised(lambda: normalize_description("Work\x00")),
     "text.character": lambda: raised(

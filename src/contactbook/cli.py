@@ -46,6 +46,7 @@ from contactbook.interchange.csvio import (
     Summary,
     changes_for,
     check_file,
+    text_codec,
 )
 from contactbook.interchange.jsonform import dump_set
 from contactbook.interchange.vcard import dump_vcard
@@ -210,6 +211,7 @@ def _run_check(
     on_block: Callable[[CustomerBlock], list[RowProblem]] | None = None,
 ) -> tuple[Summary, Path, Path]:
     columns = _columns(renames)
+    encoding = text_codec(encoding)  # refused before any file is made
     output = output or Path(f"{file.stem}.normalised.csv")
     report = report or Path(f"{file.stem}.report.csv")
     size = file.stat().st_size
@@ -390,9 +392,16 @@ _CARD_LABELS = CardLabels(
 )
 
 
+def _printable(text: str) -> str:
+    """Return ``text`` with what no terminal can print (a lone surrogate) escaped."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _print_card(customer_id: str, card: ContactCard, version: int) -> None:
     console = _console()
-    console.print(Text(f"{card.labels.title} — customer {customer_id} (version {version})"))
+    console.print(
+        Text(_printable(f"{card.labels.title} — customer {customer_id} (version {version})"))
+    )
     if card.is_empty:
         console.print(card.empty_message or "")
         return
@@ -400,7 +409,9 @@ def _print_card(customer_id: str, card: ContactCard, version: int) -> None:
     for column in ("id", "kind", "value", card.labels.description.lower()):
         primary.add_column(column)
     for row in card.primary:
-        primary.add_row(str(row.point_id), row.label, row.value, row.description or "")
+        primary.add_row(
+            str(row.point_id), row.label, _printable(row.value), _printable(row.description or "")
+        )
     console.print(primary)
     if card.additional:
         additional = Table(title=card.labels.additional, title_justify="left")
@@ -408,7 +419,9 @@ def _print_card(customer_id: str, card: ContactCard, version: int) -> None:
             additional.add_column(column)
         for group in card.additional:
             for row in group.rows:
-                additional.add_row(group.label, str(row.point_id), row.label, row.value)
+                additional.add_row(
+                    _printable(group.label), str(row.point_id), row.label, _printable(row.value)
+                )
         console.print(additional)
 
 
@@ -431,11 +444,11 @@ def show(ctx: _Context, /, *, customer: str) -> None:
 def _print_saved(saved: Saved) -> None:
     console = _console()
     for warning in saved.warnings:
-        console.print(f"warning [{warning.code}]: {warning.message}")
+        console.print(_printable(f"warning [{warning.code}]: {warning.message}"))
     if saved.entry is None:
         console.print("Nothing changed.")
     else:
-        console.print(saved.entry.summary())
+        console.print(_printable(saved.entry.summary()))
         console.print(f"Saved as version {saved.version}.")
 
 
@@ -540,20 +553,22 @@ def country(ctx: _Context, /, *, customer: str, code: str | None, clear: bool) -
             else f"would now read as {finding.value}"
         )
         console.print(
-            f"  point {finding.point.id} ({finding.point.kind.value} {finding.point.value}, "
-            f"entered as {finding.point.entered!r}) {read}; it was left as it is."
+            _printable(
+                f"  point {finding.point.id} ({finding.point.kind.value} {finding.point.value}, "
+                f"entered as {finding.point.entered!r}) {read}; it was left as it is."
+            )
         )
 
 
 def _print_entry(console: Console, entry: ActivityEntry) -> None:
     console.print(
         Text(
-            f"{entry.at:%Y-%m-%d %H:%M:%S} UTC  {entry.actor}  version {entry.version}",
+            _printable(f"{entry.at:%Y-%m-%d %H:%M:%S} UTC  {entry.actor}  version {entry.version}"),
             style="bold",
         )
     )
     for line in entry.summary().splitlines():
-        console.print(f"  {line}")
+        console.print(_printable(f"  {line}"))
 
 
 @cli.command()

@@ -59,6 +59,7 @@ from contactbook.interchange.jsonform import (
     entry_to_data,
     load_entry,
     load_set,
+    set_to_data,
 )
 from contactbook.model import ContactSet
 from contactbook.ports import DEFAULT_PAGE_SIZE, ActivityPage, Stored, check_page_size
@@ -489,6 +490,10 @@ class SQLiteStore:
         """
         key = _key(customer_id, "customer_id")
         body = dump_set(contacts)
+        if not _encodable(body):
+            # A lone surrogate (in a description from load_set, say) cannot be UTF-8; the
+            # same JSON form, ASCII-escaped, keeps it exactly.
+            body = json.dumps(set_to_data(contacts), separators=(",", ":"))
         with self._unit():
             connection = self._connection()
             rows = self._run(

@@ -82,11 +82,17 @@ def run(customers: int, directory: Path) -> list[tuple[str, str]]:
             ("saves/s, durable (synchronous=FULL, the default)", f"{customers / seconds:,.0f}")
         )
 
-        service = ContactService(store, store, AllowAll(), transaction=store.transaction)
+        service = ContactService.on(store, AllowAll())
         updates = ids[: min(customers, 2_000)]
+        versions = {customer_id: store.load(customer_id).version for customer_id in updates}
         seconds = timed(
             lambda: [
-                service.update("bench", customer_id, [EditPoint(2, description="Sales")])
+                service.update(
+                    "bench",
+                    customer_id,
+                    [EditPoint(2, description="Sales")],
+                    expected_version=versions[customer_id],
+                )
                 for customer_id in updates
             ]
         )

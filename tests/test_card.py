@@ -194,6 +194,39 @@ class TestValuesAndLinks:
         point = ContactPoint(1, WEBSITE, value)
         assert (None, value) == (safe_link(point), display_value(point))
 
+    @pytest.mark.parametrize(
+        "value",
+        [
+            "http://user:pw@x.com",
+            "https://good.com%5C@evil.com",
+            "https://127.0.0.1",
+            "https://[1:0::]",
+            "https://a.b.c.xn--pokxncvks",
+        ],
+    )
+    def test_a_website_from_outside_is_checked_not_trusted(self, value):
+        assert None is safe_link(ContactPoint(1, WEBSITE, value))
+
+    def test_a_single_quote_cannot_end_a_single_quoted_attribute(self):
+        point = ContactPoint(1, WEBSITE, "https://example.com/'onmouseover='alert(1)")
+        assert "https://example.com/%27onmouseover=%27alert(1)" == safe_link(point)
+        assert "mailto:o%27brien@x.com" == safe_link(ContactPoint(1, EMAIL, "o'brien@x.com"))
+
+    @pytest.mark.parametrize(
+        ("value", "shown"),
+        [
+            ("https://xn--80ak6aa92e.com", "https://xn--80ak6aa92e.com"),  # apple, all Cyrillic
+            ("https://xn--ggle-vifa.com", "https://xn--ggle-vifa.com"),  # google, Armenian o's
+            ("https://xn--strae-oqa.de", "https://xn--strae-oqa.de"),  # straße: a deviation
+            ("https://xn--80aswg.xn--p1ai", "https://сайт.рф"),  # Cyrillic in a Cyrillic TLD
+            ("https://xn--80ak6aa92e.xn--p1ai", "https://\u0430\u0440\u0440\u04cf\u0435.рф"),
+            ("https://xn--fiq228c.jp", "https://中文.jp"),
+            ("https://xn--bcher-kva.de", "https://bücher.de"),
+        ],
+    )
+    def test_a_host_is_shown_decoded_only_where_chromium_would(self, value, shown):
+        assert shown == display_value(ContactPoint(1, WEBSITE, value))
+
     def test_a_stored_phone_the_rules_cannot_read_is_shown_as_stored_without_link(self):
         point = ContactPoint(1, PHONE, "call reception")
         assert ("call reception", None) == (display_value(point), safe_link(point))
@@ -212,7 +245,7 @@ class TestServiceCard:
     def service(self):
         store = InMemoryStore()
         grants = GrantTable.of(ann=list(Permission), bob=[Permission.READ_CONTACT_DETAILS], eve=[])
-        service = ContactService(store, store, grants, transaction=store.transaction)
+        service = ContactService.on(store, grants)
         store.save("c1", add(ContactSet(), EMAIL, "a@example.com"), expected_version=0)
         return service
 
@@ -315,4 +348,4 @@ class TestCardProperties:
         assert isinstance(display_value(point), str)
         if link is not None:
             assert link.startswith(("mailto:", "tel:", "http://", "https://"))
-            assert not any(ch in link for ch in ' "<>\\`\n\t\x00')
+            assert not any(ch in link for ch in " \"'<>\\`\n\t\x00")

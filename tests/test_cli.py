@@ -67,7 +67,8 @@ class TestInstalled:
 
     def test_help_lists_every_command(self, tmp_path):
         out = run("--help", cwd=tmp_path).stdout
-        for command in ["check", "import", "show", "add", "edit", "remove", "log", "export"]:
+        commands = ["check", "import", "show", "add", "edit", "remove", "log", "export", "country"]
+        for command in commands:
             assert command in out
 
 
@@ -141,7 +142,13 @@ class TestOneCustomer:
         db = ["--db", tmp_path / "book.db", "--actor", "ann"]
         empty = run(*db, "show", "42", cwd=tmp_path).stdout
         assert "no contact details" in empty
-        run(*db, "add", "42", "mobile", "06 12345678", "--country", "NL", cwd=tmp_path)
+        refused = run(*db, "add", "42", "mobile", "06 12345678", cwd=tmp_path, ok=(1,))
+        assert "[phone.region_required]" in refused.stderr
+        assert (
+            "Billing country of customer 42: none" in run(*db, "country", "42", cwd=tmp_path).stdout
+        )
+        run(*db, "country", "42", "nl", cwd=tmp_path)
+        run(*db, "add", "42", "mobile", "06 12345678", cwd=tmp_path)
         run(*db, "add", "42", "email", "facturen@example.nl", "-d", "Billing Contact", cwd=tmp_path)
         run(*db, "add", "42", "EMAIL", "ann@example.nl", "-d", "billing contact", cwd=tmp_path)
         refused = run(*db, "add", "42", "website", "javascript:alert(1)", cwd=tmp_path, ok=(1,))
@@ -149,7 +156,7 @@ class TestOneCustomer:
         assert 1 == len(refused.stderr.splitlines())
         run(*db, "edit", "42", "1", "--description", "Emergency Contact", cwd=tmp_path)
         run(*db, "edit", "42", "3", "--value", "piet@example.nl", cwd=tmp_path)
-        warned = run(*db, "add", "42", "mobile", "020 1234567", "--country", "NL", cwd=tmp_path)
+        warned = run(*db, "add", "42", "mobile", "020 1234567", cwd=tmp_path)
         assert "mobile.fixed_line" in warned.stdout
         run(*db, "remove", "42", "1", cwd=tmp_path)
         missing = run(*db, "remove", "42", "1", cwd=tmp_path, ok=(1,))
@@ -181,6 +188,23 @@ class TestOneCustomer:
         ]
         run(*db, "export", "42", "-f", "vcard", "-o", "card.vcf", cwd=tmp_path)
         assert vcard == (tmp_path / "card.vcf").read_bytes()
+
+    def test_a_billing_country_change_lists_numbers_it_would_read_differently(self, tmp_path):
+        db = ["--db", tmp_path / "book.db", "--actor", "ann"]
+        run(*db, "country", "7", "BE", cwd=tmp_path)
+        run(*db, "add", "7", "phone", "02 511 12 34", cwd=tmp_path)
+        run(*db, "add", "7", "mobile", "+31 6 12345678", cwd=tmp_path)
+        changed = run(*db, "country", "7", "NL", cwd=tmp_path).stdout
+        assert "Billing country of customer 7 set to NL." in changed
+        assert "point 1 (phone +3225111234, entered as '02 511 12 34') would now be refused" in (
+            changed
+        )
+        assert "point 2" not in changed
+        assert "+3225111234" == stored(tmp_path / "book.db", "7")[0].contacts.get(1).value
+        cleared = run(*db, "country", "7", "--clear", cwd=tmp_path).stdout
+        assert "set to none" in cleared
+        both = run(*db, "country", "7", "NL", "--clear", cwd=tmp_path, ok=(2,))
+        assert "not both" in both.stderr
 
     def test_the_database_comes_from_the_environment_or_the_current_folder(self, tmp_path):
         run("add", "7", "email", "a@example.com", cwd=tmp_path)

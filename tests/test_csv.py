@@ -255,18 +255,28 @@ class TestHostileFiles:
         summary, out, report = run("customer_id,email\n\n1,a@example.com\n,\n\n")
         assert (1, 1, []) == (summary.rows, len(out), report)
 
-    def test_formula_cells_are_neutralised_in_everything_written(self):
+    def test_formula_cells_are_neutralised_in_the_report_only(self):
         _, out, report = run(
             "customer_id,country,kind,value,description\n"
             "=1+1,NL,email,=a@example.com,@SUM(A1)\n"
             "2,NL,mobile,+31 6 12345678,-Emergency\n"
             '3,NL,email,"=HYPERLINK(""http://evil"")",\n'
         )
+        # The normalised rows are data to read back: written exactly (issue 15).
         assert [
-            ["'=1+1", "NL", "email", "'=a@example.com", "'@SUM(A1)"],
-            ["2", "NL", "mobile", "+31612345678", "'-Emergency"],
+            ["=1+1", "NL", "email", "=a@example.com", "@SUM(A1)"],
+            ["2", "NL", "mobile", "+31612345678", "-Emergency"],
         ] == out
         assert '\'=HYPERLINK("http://evil")' == report[0]["input"]
+
+    def test_a_description_comes_back_exactly_when_the_normalised_rows_are_read_again(self):
+        _, out, _ = run(
+            "customer_id,country,kind,value,description\n1,NL,email,a@example.com,@Home\n"
+        )
+        again = "customer_id,country,kind,value,description\n" + "".join(
+            ",".join(row) + "\n" for row in out
+        )
+        assert [["1", "NL", "email", "a@example.com", "@Home"]] == run(again)[1]
 
 
 class TestSafeCell:

@@ -17,6 +17,7 @@ from pathlib import Path
 import contactbook
 from contactbook import (
     ContactError,
+    ContactForm,
     ContactKind,
     ContactSet,
     ContactValidationError,
@@ -28,9 +29,10 @@ from contactbook import (
     normalize_website,
     remove,
 )
-from contactbook.adapters.memory import GrantTable, InMemoryStore
+from contactbook.adapters.memory import AllowAll, GrantTable, InMemoryStore
 from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.interchange.jsonform import dump_set, load_set
+from contactbook.ports import Stored
 from contactbook.routing import route
 from contactbook.service import ContactService
 from contactbook.validation import check
@@ -75,6 +77,11 @@ def warning(kind: ContactKind, raw: str) -> str:
     return problem.message
 
 
+def on_the_form(form: ContactForm) -> str:
+    (problem,) = form.errors
+    return problem.message
+
+
 EXAMPLES: dict[str, Callable[[], str]] = {
     "email.empty": lambda: raised(lambda: normalize_email(" ")),
     "email.invalid": lambda: raised(lambda: normalize_email("john.example.com")),
@@ -93,6 +100,9 @@ EXAMPLES: dict[str, Callable[[], str]] = {
     "website.userinfo": lambda: raised(lambda: normalize_website("https://ann:pw@x.nl")),
     "website.character": lambda: raised(lambda: normalize_website("example.com/a b")),
     "website.too_long": lambda: raised(lambda: normalize_website("x.nl/" + "a" * 2000)),
+    "website.backslash": lambda: raised(lambda: normalize_website("https://good.com\\@evil.com")),
+    "website.ip_form": lambda: raised(lambda: normalize_website("http://192.0x00A80001")),
+    "website.unreachable": lambda: raised(lambda: normalize_website("http://127.0.0.1")),
     "description.too_long": lambda: raised(lambda: normalize_description("a" * 101)),
     "description.character": lambda: raised(lambda: normalize_description("Work\x00")),
     "text.character": lambda: raised(
@@ -111,11 +121,21 @@ EXAMPLES: dict[str, Callable[[], str]] = {
     "contact.not_found": lambda: raised(lambda: remove(ContactSet(), 7)),
     "contact.conflict": lambda: raised(stale_save),
     "permission.denied": lambda: raised(
-        lambda: ContactService(InMemoryStore(), InMemoryStore(), GrantTable.of()).read(
-            "bob", "cust-42"
-        )
+        lambda: ContactService.on(InMemoryStore(), GrantTable.of()).read("bob", "cust-42")
     ),
     "activity.not_found": lambda: raised(sqlite_call(lambda store: store.entries_since("e-9"))),
+    "form.invalid": lambda: on_the_form(
+        ContactForm.from_post(Stored(ContactSet(), 0), {"version": "0", "primary.email.id": "3"})
+    ),
+    "form.group_empty": lambda: on_the_form(
+        ContactForm.from_set(ContactSet(), version=0).add_group("Billing Contact")
+    ),
+    "limit.invalid": lambda: raised(lambda: InMemoryStore().entries("cust-42", limit=0)),
+    "version.invalid": lambda: raised(
+        lambda: ContactService.on(InMemoryStore(), AllowAll()).update(
+            "ann", "cust-42", [], expected_version=None
+        )
+    ),
     "format.invalid": lambda: raised(lambda: load_set("not json")),
     "format.version": lambda: raised(
         lambda: load_set(dump_set(ContactSet()).replace('"format_version":1', '"format_version":2'))

@@ -336,7 +336,7 @@ class TestWebsiteFastPathAgrees:
         assert "https://x.nl/%25zz" == websites.website("x.nl/%zz")
         assert "https://x.nl/%C3%BC?q=%C3%A4" == websites.website("x.nl/ü?q=ä")
         assert "https://1.2.3.4:8080" == websites.website("1.2.3.4:8080")
-        assert "https://[::1]" == websites.website("[::1]:443")
+        assert "https://[2606:4700::1111]" == websites.website("[2606:4700:0::1111]:443")
         assert "https://x.nl" == websites.website("x.nl.")
 
     def test_it_refuses_with_the_reference_code(self) -> None:
@@ -349,12 +349,19 @@ class TestWebsiteFastPathAgrees:
             "ftp://x.nl": "website.scheme",
             "https://user:pw@x.nl": "website.userinfo",
             "x.nl/a b": "website.character",
+            "x.nl\\a": "website.backslash",
+            "1.2.3.04": "website.ip_form",
+            "x.0x1f": "website.ip_form",
+            "10.0.0.1": "website.unreachable",
+            "[::1]": "website.unreachable",
+            "x.localhost": "website.unreachable",
+            "a.b.c.xn--pokxncvks": "website.host",
         }
         decided = {raw: websites.website(raw) for raw in refused}
         assert refused == {raw: getattr(fast, "code", None) for raw, fast in decided.items()}
 
     def test_what_it_is_unsure_of_it_leaves_to_the_reference(self) -> None:
-        unsure = ["ü%41.de", "[::1%25eth0]", "[v1.x]", "u@[::1]", "x.nl\\a", "[::1]ü"]
+        unsure = ["ü%41.de", "[::1%25eth0]", "[v1.x]", "u@[::1]"]
         assert [None] * len(unsure) == [websites.website(raw) for raw in unsure]
 
 

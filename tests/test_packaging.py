@@ -92,6 +92,8 @@ class TestTheDependencies:
             if module in {"contactbook/cli.py", "contactbook/_command.py"}
             else ("testing",)
             if module.startswith("contactbook/testing/") or module == "_contactbook_hypothesis.py"
+            else ("postgres",)
+            if module == "contactbook/adapters/postgres.py"
             else ()
         )
         declared = self.declared(*extras)

@@ -1,5 +1,6 @@
-"""ContactService: authorise, load, apply, then save and record as one unit."""
+"""ContactService: authorise, then one unit of work: load, apply, save and record."""
 
+import contextlib
 import datetime as dt
 import threading
 
@@ -14,6 +15,7 @@ from contactbook import (
     ConflictError,
     ContactKind,
     ContactSet,
+    ContactValidationError,
     EditPoint,
     PermissionDeniedError,
     RemovePoint,
@@ -22,7 +24,15 @@ from contactbook import (
     replay,
 )
 from contactbook.adapters.memory import AllowAll, FixedClock, GrantTable, InMemoryStore
-from contactbook.ports import AuditSink, Authorizer, Clock, ContactRepository, Permission
+from contactbook.ports import (
+    AuditSink,
+    Authorizer,
+    BillingCountries,
+    Clock,
+    ContactRepository,
+    ContactStore,
+    Permission,
+)
 from contactbook.service import ContactService
 
 EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
@@ -30,14 +40,20 @@ T0 = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.timezone.utc)
 
 
 def service_over(store, authorizer=None, **options):
-    return ContactService(
-        store,
-        store,
-        authorizer or AllowAll(),
-        clock=FixedClock(T0, dt.timedelta(seconds=1)),
-        transaction=store.transaction,
-        **options,
+    return ContactService.on(
+        store, authorizer or AllowAll(), clock=FixedClock(T0, dt.timedelta(seconds=1)), **options
     )
+
+
+def save(service, customer_id, changes, actor="ann"):
+    """Update on the version just read, as a form opened a moment ago would."""
+    version = service.read(actor, customer_id).version
+    return service.update(actor, customer_id, changes, expected_version=version)
+
+
+def logged(store, customer_id):
+    """The customer's whole activity log, oldest first."""
+    return list(store.entries(customer_id, limit=1000).entries[::-1])
 
 
 @pytest.fixture
@@ -56,6 +72,8 @@ class TestPorts:
     def test_in_memory_adapters_implement_the_ports(self, store):
         assert isinstance(store, ContactRepository)
         assert isinstance(store, AuditSink)
+        assert isinstance(store, BillingCountries)
+        assert isinstance(store, ContactStore)
         assert isinstance(AllowAll(), Authorizer)
         assert isinstance(FixedClock(), Clock)
 
@@ -63,48 +81,60 @@ class TestPorts:
         loaded = store.load("nobody")
         assert (ContactSet(), 0) == (loaded.contacts, loaded.version)
 
+    def test_the_service_needs_a_unit_of_work(self, store):
+        with pytest.raises(TypeError, match="transaction"):
+            ContactService(store, store, AllowAll(), store)
+
 
 class TestUpdate:
     """A saved batch is one new version and one activity entry."""
 
     def test_first_save_creates_version_1_and_an_entry(self, service, store):
-        saved = service.update("ann", "c1", [AddPoint(EMAIL, "a@example.com")])
+        saved = save(service, "c1", [AddPoint(EMAIL, "a@example.com")])
         assert 1 == saved.version
-        (entry,) = store.entries("c1")
+        (entry,) = logged(store, "c1")
         assert ("c1", "ann", T0, 1) == (entry.customer_id, entry.actor, entry.at, entry.version)
         assert saved.entry == entry
         assert "Added email address a@example.com" in entry.summary()
 
     def test_entry_diff_has_before_and_after(self, service, store):
-        service.update("ann", "c1", [AddPoint(EMAIL, "a@example.com")])
-        service.update("ann", "c1", [EditPoint(1, value="b@example.com")])
-        change = store.entries("c1")[1].changes[0]
+        save(service, "c1", [AddPoint(EMAIL, "a@example.com")])
+        save(service, "c1", [EditPoint(1, value="b@example.com")])
+        change = logged(store, "c1")[1].changes[0]
         assert ("a@example.com", "b@example.com") == (change.before.value, change.after.value)
 
     def test_a_batch_that_changes_nothing_saves_and_records_nothing(self, service, store):
-        service.update("ann", "c1", [AddPoint(EMAIL, "a@example.com")])
-        saved = service.update("ann", "c1", [ClearPrimary(WEBSITE)])
+        save(service, "c1", [AddPoint(EMAIL, "a@example.com")])
+        saved = save(service, "c1", [ClearPrimary(WEBSITE)])
         assert (1, None) == (saved.version, saved.entry)
-        assert 1 == len(store.entries("c1"))
+        assert 1 == len(logged(store, "c1"))
         assert 1 == store.load("c1").version
 
-    def test_region_reads_national_numbers(self, service):
-        saved = service.update("ann", "c1", [SetPrimary(MOBILE, "06 12345678")], region="NL")
+    def test_national_numbers_are_read_in_the_hosts_billing_country(self, service, store):
+        store.set_billing_country("c1", "NL")
+        saved = save(service, "c1", [SetPrimary(MOBILE, "06 12345678")])
         assert "+31612345678" == saved.contacts.primary(MOBILE).value
+        assert "NL" == saved.contacts.primary(MOBILE).region
 
-    def test_warnings_are_returned(self, service):
-        saved = service.update("ann", "c1", [SetPrimary(MOBILE, "020 1234567")], region="NL")
+    def test_without_a_billing_country_a_national_number_is_refused(self, service):
+        with pytest.raises(BatchValidationError) as refused:
+            save(service, "c1", [SetPrimary(MOBILE, "06 12345678")])
+        assert ["phone.region_required"] == [p.code for p in refused.value.errors]
+
+    def test_warnings_are_returned(self, service, store):
+        store.set_billing_country("c1", "NL")
+        saved = save(service, "c1", [SetPrimary(MOBILE, "020 1234567")])
         assert ["mobile.fixed_line"] == [w.code for w in saved.warnings]
 
     def test_refused_batch_leaves_no_trace(self, service, store):
-        service.update("ann", "c1", [AddPoint(EMAIL, "a@example.com")])
+        save(service, "c1", [AddPoint(EMAIL, "a@example.com")])
         with pytest.raises(BatchValidationError):
-            service.update("ann", "c1", [RemovePoint(1), AddPoint(EMAIL, "bad")])
+            save(service, "c1", [RemovePoint(1), AddPoint(EMAIL, "bad")])
         assert 1 == store.load("c1").version
-        assert 1 == len(store.entries())
+        assert 1 == len(logged(store, "c1"))
 
     def test_read_returns_set_and_version(self, service):
-        service.update("ann", "c1", [AddPoint(EMAIL, "a@example.com")])
+        save(service, "c1", [AddPoint(EMAIL, "a@example.com")])
         stored = service.read("ann", "c1")
         assert (1, 1) == (len(stored.contacts), stored.version)
 
@@ -116,14 +146,14 @@ class TestPermissions:
         def load(self, customer_id):
             raise AssertionError("storage touched before the permission check")
 
-        save = record = load
+        save = record = entries = billing_country = transaction = load
 
     def test_update_needs_the_update_permission(self):
         readers = GrantTable.of(bob=[Permission.READ_CONTACT_DETAILS])
         store = self.Untouchable()
-        service = ContactService(store, store, readers)
+        service = ContactService(store, store, readers, store, transaction=store.transaction)
         with pytest.raises(PermissionDeniedError) as info:
-            service.update("bob", "c1", [AddPoint(EMAIL, "not even valid")])
+            service.update("bob", "c1", [AddPoint(EMAIL, "not even valid")], expected_version=0)
         message = str(info.value)
         assert "Update Customer Contact Details" in message
         assert "system administrator" in message
@@ -131,9 +161,14 @@ class TestPermissions:
 
     def test_read_needs_the_read_permission(self):
         store = self.Untouchable()
-        service = ContactService(store, store, GrantTable.of())
+        service = ContactService(
+            store, store, GrantTable.of(), store, transaction=store.transaction
+        )
+        for read in (service.read, service.history, service.billing_country):
+            with pytest.raises(PermissionDeniedError, match="View Customer Contact Details"):
+                read("eve", "c1")
         with pytest.raises(PermissionDeniedError, match="View Customer Contact Details"):
-            service.read("eve", "c1")
+            service.country_change("eve", "c1", "BE")
 
     def test_may_answers_for_the_change_button(self, store):
         grants = GrantTable.of(ann=list(Permission), bob=[Permission.READ_CONTACT_DETAILS])
@@ -146,7 +181,7 @@ class TestConcurrency:
     """Two actors who both read version N: one saves, the other gets contact.conflict."""
 
     def test_stale_expected_version_is_a_conflict(self, service, store):
-        service.update("ann", "c1", [AddPoint(EMAIL, "a@example.com")])
+        save(service, "c1", [AddPoint(EMAIL, "a@example.com")])
         read_by_bob = service.read("bob", "c1").version
         service.update("ann", "c1", [AddPoint(EMAIL, "b@example.com")], expected_version=1)
         with pytest.raises(ConflictError) as info:
@@ -191,53 +226,178 @@ class TestConcurrency:
             thread.join()
         stored = store.load("c1")
         assert (80, 80) == (len(stored.contacts), stored.version)
-        assert list(range(1, 81)) == [e.version for e in store.entries("c1")]
+        assert list(range(1, 81)) == [e.version for e in logged(store, "c1")]
 
 
 class TestAtomicity:
-    """With a transaction, a failing activity log undoes the save."""
+    """Load, save and record happen inside one unit: a failing log undoes the save."""
 
     class FailingSink:
-        def record(self, entry):
+        def record(self, entry, /):
             raise OSError("activity log unavailable")
+
+        def entries(self, customer_id, /, *, limit=50, before=None):
+            raise AssertionError("not read")
 
     def test_failing_record_rolls_back_the_save(self, store):
         service = ContactService(
-            store, self.FailingSink(), AllowAll(), transaction=store.transaction
+            store, self.FailingSink(), AllowAll(), store, transaction=store.transaction
         )
         with pytest.raises(OSError, match="activity log"):
-            service.update("ann", "c1", [AddPoint(EMAIL, "a@example.com")])
+            service.update("ann", "c1", [AddPoint(EMAIL, "a@example.com")], expected_version=0)
         assert (ContactSet(), 0) == (store.load("c1").contacts, store.load("c1").version)
 
-    def test_a_record_then_a_failure_keeps_neither(self, store, service):
-        class RecordThenFail:
+    def test_every_read_and_write_happens_inside_the_unit(self, store):
+        opened = []
+
+        class Watched(InMemoryStore):
+            depth = 0
+
+            @contextlib.contextmanager
+            def transaction(self):
+                self.depth += 1
+                try:
+                    with super().transaction():
+                        yield
+                finally:
+                    self.depth -= 1
+
+            def _inside(self, what):
+                opened.append((what, self.depth))
+
+            def load(self, customer_id, /):
+                self._inside("load")
+                return super().load(customer_id)
+
+            def save(self, customer_id, contacts, /, *, expected_version):
+                self._inside("save")
+                return super().save(customer_id, contacts, expected_version=expected_version)
+
             def record(self, entry, /):
-                store.record(entry)
-                raise OSError("the log's disk went away")
+                self._inside("record")
+                super().record(entry)
 
-        service.update("ann", "c0", [AddPoint(EMAIL, "a@example.com")])
-        failing = ContactService(store, RecordThenFail(), AllowAll(), transaction=store.transaction)
-        with pytest.raises(OSError, match="went away"):
-            failing.update("ann", "c1", [AddPoint(EMAIL, "a@example.com")])
-        assert (0, ["c0"]) == (
-            store.load("c1").version,
-            [entry.customer_id for entry in store.entries()],
-        )
+            def billing_country(self, customer_id, /):
+                self._inside("country")
+                return super().billing_country(customer_id)
 
-    def test_a_failed_inner_unit_undoes_only_its_own_work(self, store, service):
-        def update_then_fail():
-            with store.transaction():
-                service.update("ann", "c2", [AddPoint(EMAIL, "b@example.com")])
-                raise KeyError("boom")
+            def entries(self, customer_id, /, *, limit=50, before=None):
+                self._inside("entries")
+                return super().entries(customer_id, limit=limit, before=before)
 
-        with store.transaction():
+        watched = Watched()
+        service = service_over(watched)
+        service.update("ann", "c1", [AddPoint(EMAIL, "a@example.com")], expected_version=0)
+        service.preview("ann", "c1", [AddPoint(EMAIL, "b@example.com")], expected_version=1)
+        service.card("ann", "c1")
+        service.history("ann", "c1")
+        service.country_change("ann", "c1", "BE")
+        assert opened
+        assert [] == [what for what, depth in opened if depth != 1]
+
+
+class TestNoUpdateWithoutAVersion:
+    """Every update names the version its edit was built from: a stale one saves nothing."""
+
+    def test_the_version_is_required(self, service):
+        with pytest.raises(TypeError, match="expected_version"):
             service.update("ann", "c1", [AddPoint(EMAIL, "a@example.com")])
-            with pytest.raises(KeyError):
-                update_then_fail()
-        assert ((1, 0), ["c1"]) == (
-            (store.load("c1").version, store.load("c2").version),
-            [entry.customer_id for entry in store.entries()],
+
+    @pytest.mark.parametrize("version", [None, -1, "1", 1.0, True])
+    def test_a_version_that_is_not_one_is_refused(self, service, store, version):
+        with pytest.raises(ContactValidationError) as refused:
+            service.update(
+                "ann", "c1", [AddPoint(EMAIL, "a@example.com")], expected_version=version
+            )
+        assert ("version.invalid", "expected_version") == (refused.value.code, refused.value.field)
+        assert 0 == store.load("c1").version
+
+    def test_a_stale_window_saves_and_records_nothing(self, service, store):
+        store.set_billing_country("c1", "NL")
+        opened_by_bob = service.read("bob", "c1").version
+        save(service, "c1", [AddPoint(MOBILE, "06 34567890", "Billing Contact")])
+        with pytest.raises(ConflictError) as refused:
+            service.update("bob", "c1", [ClearPrimary(MOBILE)], expected_version=opened_by_bob)
+        assert (0, 1) == (refused.value.expected, refused.value.actual)
+        stored = store.load("c1")
+        assert (1, ["+31634567890"]) == (stored.version, [p.value for p in stored.contacts])
+        assert ["ann"] == [entry.actor for entry in logged(store, "c1")]
+
+
+class TestPreview:
+    """A preview checks a batch as a save would, and saves nothing."""
+
+    def test_a_preview_returns_the_outcome_and_warnings_and_saves_nothing(self, service, store):
+        store.set_billing_country("c1", "NL")
+        outcome = service.preview(
+            "ann", "c1", [SetPrimary(MOBILE, "020 1234567")], expected_version=0
         )
+        assert "+31201234567" == outcome.contacts.primary(MOBILE).value
+        assert ["mobile.fixed_line"] == [w.code for w in outcome.warnings]
+        assert (0, []) == (store.load("c1").version, logged(store, "c1"))
+
+    def test_a_preview_reports_every_error(self, service):
+        with pytest.raises(BatchValidationError) as refused:
+            service.preview(
+                "ann",
+                "c1",
+                [AddPoint(EMAIL, "bad"), AddPoint(WEBSITE, "ftp://x")],
+                expected_version=0,
+            )
+        assert [("email.invalid", 0), ("website.scheme", 1)] == [
+            (p.code, p.index) for p in refused.value.errors
+        ]
+
+    def test_a_stale_preview_is_a_conflict(self, service):
+        save(service, "c1", [AddPoint(EMAIL, "a@example.com")])
+        with pytest.raises(ConflictError):
+            service.preview("ann", "c1", [ClearPrimary(EMAIL)], expected_version=0)
+
+    def test_a_preview_needs_the_update_permission(self, store):
+        service = service_over(store, GrantTable.of(bob=[Permission.READ_CONTACT_DETAILS]))
+        with pytest.raises(PermissionDeniedError):
+            service.preview("bob", "c1", [], expected_version=0)
+
+
+class TestHistory:
+    """The activity log is read through the service, newest first, a page at a time."""
+
+    def test_pages_come_newest_first_with_a_cursor(self, service):
+        for n in range(5):
+            save(service, "c1", [AddPoint(EMAIL, f"a{n}@example.com")])
+        first = service.history("ann", "c1", limit=2)
+        second = service.history("ann", "c1", limit=2, before=first.next)
+        last = service.history("ann", "c1", limit=2, before=second.next)
+        versions = [[e.version for e in page.entries] for page in (first, second, last)]
+        assert [[5, 4], [3, 2], [1]] == versions
+        assert None is last.next
+
+
+class TestBillingCountry:
+    """The billing country comes from the host; changing it rewrites nothing."""
+
+    def test_a_country_change_reports_what_would_read_differently(self, service, store):
+        store.set_billing_country("c1", "BE")
+        save(service, "c1", [AddPoint(PHONE, "02 511 12 34"), AddPoint(MOBILE, "+31612345678")])
+        findings = service.country_change("ann", "c1", "NL")
+        assert [("+3225111234", "02 511 12 34", None, "phone.invalid")] == [
+            (f.point.value, f.point.entered, f.value, f.problem.code) for f in findings
+        ]
+        assert "+3225111234" == store.load("c1").contacts.primary(PHONE).value
+
+    def test_revalidation_reads_each_number_in_its_own_country(self, service, store):
+        from contactbook import revalidate
+
+        store.set_billing_country("c1", "BE")
+        save(service, "c1", [AddPoint(PHONE, "02 511 12 34")])
+        store.set_billing_country("c1", "NL")
+        assert () == revalidate(store.load("c1").contacts)
+        assert "NL" == service.billing_country("ann", "c1")
+
+    def test_an_unknown_country_code_is_refused(self, service):
+        with pytest.raises(ContactValidationError) as refused:
+            service.country_change("ann", "c1", "XX")
+        assert "region.invalid" == refused.value.code
 
 
 changes = st.one_of(
@@ -261,6 +421,7 @@ class TestServiceAgainstModel:
     @given(st.lists(st.lists(changes, max_size=4), max_size=8))
     def test_random_batches(self, batches):
         store = InMemoryStore()
+        store.set_billing_country("c1", "NL")
         service = service_over(store)
         model, versions = ContactSet(), [ContactSet()]
         for batch in batches:
@@ -268,15 +429,15 @@ class TestServiceAgainstModel:
                 outcome = apply(model, batch, region="NL")
             except BatchValidationError:
                 with pytest.raises(BatchValidationError):
-                    service.update("ann", "c1", batch, region="NL")
+                    save(service, "c1", batch)
                 continue
-            service.update("ann", "c1", batch, region="NL")
+            save(service, "c1", batch)
             if outcome.changes:  # a batch that changes nothing is not saved
                 model = outcome.contacts
                 versions.append(model)
         stored = store.load("c1")
         assert (model, len(versions) - 1) == (stored.contacts, stored.version)
-        entries = store.entries("c1")
+        entries = logged(store, "c1")
         assert list(range(1, len(versions))) == [entry.version for entry in entries]
         for entry in entries:
             old, new = versions[entry.version - 1], versions[entry.version]

@@ -19,7 +19,7 @@ def read_modify_save(path, number, start, results):
     """One worker: open the (perhaps new) store, then read, change and save, retrying."""
     start.wait(timeout=60)  # open together: creating the file races too
     with SQLiteStore(path, timeout=30) as store:
-        service = ContactService(store, store, AllowAll(), transaction=store.transaction)
+        service = ContactService.on(store, AllowAll())
         rng = random.Random(number)  # noqa: S311 -- seeded test data, not secrets
         accepted, conflicts = [], 0
         for round_number in range(ROUNDS):
@@ -69,7 +69,7 @@ class TestProcesses:
             for customer in CUSTOMERS:
                 mine = sorted(c for c in accepted if c[0] == customer)
                 stored = store.load(customer)
-                entries = store.entries(customer, limit=1000)[::-1]
+                entries = store.entries(customer, limit=1000).entries[::-1]
                 # Gapless: the versions handed out are exactly 1..n, each once.
                 assert list(range(1, len(mine) + 1)) == sorted(c[2] for c in mine)
                 assert len(mine) == stored.version

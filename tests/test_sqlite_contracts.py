@@ -1,9 +1,15 @@
-"""SQLiteStore keeps the shipped repository and audit-sink contracts."""
+"""SQLiteStore keeps every shipped contract: repository, activity log, countries, units."""
 
 import pytest
 
 from contactbook.adapters.sqlite import SQLiteStore
-from contactbook.testing.contracts import AuditSinkContract, RepositoryContract
+from contactbook.testing.contracts import (
+    AuditSinkContract,
+    BillingCountriesContract,
+    RepositoryContract,
+    UnitOfWorkContract,
+    UnitPorts,
+)
 
 
 @pytest.fixture
@@ -47,10 +53,18 @@ class TestSQLiteAuditSink(AuditSinkContract):
     def audit_sink(self, store):
         return store
 
-    def recorded(self, audit_sink, customer_id):
-        # entries() pages newest first; read every page.
-        kept, page = [], audit_sink.entries(customer_id)
-        while page:
-            kept.extend(page)
-            page = audit_sink.entries(customer_id, before=page[-1].id)
-        return kept
+
+class TestSQLiteBillingCountries(BillingCountriesContract):
+    """SQLiteStore keeps the billing-country contract."""
+
+    @pytest.fixture
+    def countries(self, store):
+        return store
+
+
+class TestSQLiteUnitOfWork(UnitOfWorkContract):
+    """SQLiteStore's transaction keeps the atomicity and nesting rules."""
+
+    @pytest.fixture
+    def ports(self, store):
+        return UnitPorts(store, store, store.transaction)

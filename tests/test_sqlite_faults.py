@@ -21,7 +21,7 @@ KILLS = 30
 def save_until_killed(path, seed, ready):
     """Save small batches as fast as possible, forever; the parent kills this process."""
     with SQLiteStore(path) as store:
-        service = ContactService(store, store, AllowAll(), transaction=store.transaction)
+        service = ContactService.on(store, AllowAll())
         rng = random.Random(seed)  # noqa: S311 -- seeded test data, not secrets
         ready.set()
         while True:
@@ -53,8 +53,14 @@ def die_between_save_and_commit(path, after_record):
     """Save once, then die inside the transaction, before or after recording."""
     with SQLiteStore(path) as store:
         sink = DieInsideTheUnit(store, after_record=after_record)
-        service = ContactService(store, sink, AllowAll(), transaction=store.transaction)
-        service.update("worker", "c1", [AddPoint(ContactKind.EMAIL, "late@example.com")])
+        service = ContactService(store, sink, AllowAll(), store, transaction=store.transaction)
+        version = service.read("worker", "c1").version
+        service.update(
+            "worker",
+            "c1",
+            [AddPoint(ContactKind.EMAIL, "late@example.com")],
+            expected_version=version,
+        )
 
 
 def assert_sound(path):
@@ -63,7 +69,7 @@ def assert_sound(path):
         store.check()
         for customer in CUSTOMERS:
             stored = store.load(customer)
-            entries = store.entries(customer, limit=100_000)[::-1]
+            entries = store.entries(customer, limit=100_000).entries[::-1]
             assert list(range(1, stored.version + 1)) == [e.version for e in entries]
             rebuilt = ContactSet()
             for entry in entries:
@@ -112,4 +118,4 @@ class TestKilledWriters:
         assert -signal.SIGKILL == child.exitcode
         with SQLiteStore(path) as store:
             store.check()
-            assert (1, ()) == (store.load("c1").version, store.entries("c1"))
+            assert (1, ()) == (store.load("c1").version, store.entries("c1").entries)

@@ -44,19 +44,19 @@ def store(tmp_path):
 
 
 def service_over(store):
-    return ContactService(
-        store,
-        store,
-        AllowAll(),
-        clock=FixedClock(T0, dt.timedelta(seconds=1)),
-        transaction=store.transaction,
-    )
+    return ContactService.on(store, AllowAll(), clock=FixedClock(T0, dt.timedelta(seconds=1)))
+
+
+def update(service, customer_id, changes):
+    """Update on the version just read."""
+    version = service.read("ann", customer_id).version
+    return service.update("ann", customer_id, changes, expected_version=version)
 
 
 def add_emails(store, customer_id, count, *, start=0):
     service = service_over(store)
     return [
-        service.update("ann", customer_id, [AddPoint(EMAIL, f"a{n}@example.com")]).entry
+        update(service, customer_id, [AddPoint(EMAIL, f"a{n}@example.com")]).entry
         for n in range(start, start + count)
     ]
 
@@ -124,7 +124,7 @@ class TestPorts:
             add_emails(first, "c1", 3)
         with SQLiteStore(tmp_path / "c.db") as second:
             assert 3 == second.load("c1").version
-            assert [3, 2, 1] == [e.version for e in second.entries("c1")]
+            assert [3, 2, 1] == [e.version for e in second.entries("c1").entries]
 
 
 class TestRoundTrips:
@@ -150,7 +150,7 @@ class TestRoundTrips:
         entry = an_entry(entry_id, customer_id="c\x00\u202e", actor=actor)
         with SQLiteStore(tmp_path / "entries.db", durable=False) as store:
             store.record(entry)
-            assert entry == store.entries("c\x00\u202e", limit=1)[0]
+            assert entry == store.entries("c\x00\u202e", limit=1).entries[0]
 
     def test_an_actor_with_a_lone_surrogate_is_kept_exactly(self, store):
         entry = an_entry("e1", actor="ann\ud800")
@@ -192,7 +192,7 @@ class TestUnitOfWork:
 
     def test_the_service_saves_and_records_together(self, store):
         (entry,) = add_emails(store, "c1", 1)
-        assert (1, (entry,)) == (store.load("c1").version, store.entries("c1"))
+        assert (1, (entry,)) == (store.load("c1").version, store.entries("c1").entries)
 
     def test_a_failing_record_undoes_the_save(self, store):
         class Failing:
@@ -200,9 +200,9 @@ class TestUnitOfWork:
                 store.record(entry)
                 raise OSError("the log's disk went away")
 
-        service = ContactService(store, Failing(), AllowAll(), transaction=store.transaction)
+        service = ContactService(store, Failing(), AllowAll(), store, transaction=store.transaction)
         with pytest.raises(OSError, match="went away"):
-            service.update("ann", "c1", [AddPoint(EMAIL, "a@example.com")])
+            service.update("ann", "c1", [AddPoint(EMAIL, "a@example.com")], expected_version=0)
         assert (0, ()) == (store.load("c1").version, store.entries_since(None))
 
     def test_units_nest_and_commit_once(self, store):
@@ -211,7 +211,7 @@ class TestUnitOfWork:
             with store.transaction():
                 store.record(an_entry("e1"))
             assert 1 == store.load("c1").version  # seen inside the open unit
-        assert (1, 1) == (store.load("c1").version, len(store.entries("c1")))
+        assert (1, 1) == (store.load("c1").version, len(store.entries("c1").entries))
 
     def test_an_exception_in_the_outer_unit_undoes_the_inner_work(self, store):
         def save_then_fail():
@@ -236,19 +236,20 @@ class TestActivityLog:
 
     def test_entries_are_newest_first(self, store):
         add_emails(store, "c1", 3)
-        assert [3, 2, 1] == [entry.version for entry in store.entries("c1")]
+        assert [3, 2, 1] == [entry.version for entry in store.entries("c1").entries]
 
     def test_pages_cover_every_entry_once(self, store):
         written = add_emails(store, "c1", 7)
         add_emails(store, "c2", 2)
         pages, before = [], None
-        while page := store.entries("c1", limit=3, before=before):
-            pages.append([entry.version for entry in page])
-            before = page[-1].id
+        while True:
+            page = store.entries("c1", limit=3, before=before)
+            pages.append([entry.version for entry in page.entries])
+            if page.next is None:
+                break
+            before = page.next
         assert [[7, 6, 5], [4, 3, 2], [1]] == pages
-        assert {e.id for e in written} == {
-            e.id for e in store.entries("c1", limit=100) if e.customer_id == "c1"
-        }
+        assert {e.id for e in written} == {e.id for e in store.entries("c1", limit=100).entries}
 
     def test_an_unknown_cursor_is_refused(self, store):
         add_emails(store, "c1", 1)
@@ -277,9 +278,10 @@ class TestActivityLog:
 
     @pytest.mark.parametrize("limit", [0, -1])
     def test_a_limit_below_1_is_refused(self, store, limit):
-        with pytest.raises(ValueError, match="limit"):
+        with pytest.raises(ContactValidationError, match="limit") as refused:
             store.entries("c1", limit=limit)
-        with pytest.raises(ValueError, match="limit"):
+        assert "limit.invalid" == refused.value.code
+        with pytest.raises(ContactValidationError, match="limit"):
             store.entries_since(None, limit=limit)
 
 
@@ -294,7 +296,7 @@ class TestThreads:
             for n in range(10):
                 while True:
                     try:
-                        service.update("t", "c1", [AddPoint(EMAIL, f"w{worker}n{n}@example.com")])
+                        update(service, "c1", [AddPoint(EMAIL, f"w{worker}n{n}@example.com")])
                     except ConflictError:
                         continue
                     accepted.append(f"w{worker}n{n}@example.com")
@@ -307,7 +309,7 @@ class TestThreads:
             thread.join()
         stored = store.load("c1")
         assert (40, sorted(accepted)) == (stored.version, sorted(p.value for p in stored.contacts))
-        assert list(range(40, 0, -1)) == [e.version for e in store.entries("c1", limit=100)]
+        assert list(range(40, 0, -1)) == [e.version for e in store.entries("c1", limit=100).entries]
 
     def test_a_closed_store_refuses_use(self, tmp_path):
         store = SQLiteStore(tmp_path / "c.db")
@@ -382,7 +384,7 @@ class TestSchema:
         monkeypatch.setattr(sqlite_adapter, "_MIGRATIONS", (*sqlite_adapter._MIGRATIONS, step))
         monkeypatch.setattr(sqlite_adapter, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
         with SQLiteStore(path) as store:
-            assert (2, 2) == (store.load("c1").version, len(store.entries("c1")))
+            assert (2, 2) == (store.load("c1").version, len(store.entries("c1").entries))
         assert SCHEMA_VERSION + 1 == pragma(path, "user_version")
         with sqlite3.connect(path) as raw:
             assert [] == raw.execute("SELECT * FROM notes").fetchall()
@@ -525,7 +527,7 @@ class TestBackup:
         with SQLiteStore(tmp_path / "copy.db") as copy:
             copy.check()
             assert (3, 0) == (copy.load("c1").version, copy.load("c2").version)
-            assert [3, 2, 1] == [entry.version for entry in copy.entries("c1")]
+            assert [3, 2, 1] == [entry.version for entry in copy.entries("c1").entries]
 
     def test_check_passes_on_a_sound_store(self, store):
         add_emails(store, "c1", 2)

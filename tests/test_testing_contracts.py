@@ -1,5 +1,6 @@
 """The shipped contract suites pass for the in-memory store and fail for broken ones."""
 
+import contextlib
 import dataclasses
 import re
 import subprocess
@@ -11,10 +12,16 @@ from pathlib import Path
 import pytest
 from _pytest.outcomes import Failed
 
-from contactbook import ConflictError, ContactSet
+from contactbook import ActivityPage, ConflictError, ContactSet, StorageError
 from contactbook.adapters.memory import InMemoryStore
 from contactbook.ports import Stored
-from contactbook.testing.contracts import AuditSinkContract, RepositoryContract
+from contactbook.testing.contracts import (
+    AuditSinkContract,
+    BillingCountriesContract,
+    RepositoryContract,
+    UnitOfWorkContract,
+    UnitPorts,
+)
 
 
 class TestInMemoryRepository(RepositoryContract):
@@ -32,8 +39,25 @@ class TestInMemoryAuditSink(AuditSinkContract):
     def audit_sink(self):
         return InMemoryStore()
 
-    def recorded(self, audit_sink, customer_id):
-        return audit_sink.entries(customer_id)
+
+class TestInMemoryBillingCountries(BillingCountriesContract):
+    """InMemoryStore keeps the billing-country contract."""
+
+    @pytest.fixture
+    def countries(self):
+        return InMemoryStore()
+
+
+def ports_of(store):
+    return UnitPorts(store, store, store.transaction)
+
+
+class TestInMemoryUnitOfWork(UnitOfWorkContract):
+    """InMemoryStore's transaction keeps the atomicity and nesting rules."""
+
+    @pytest.fixture
+    def ports(self):
+        return ports_of(InMemoryStore())
 
 
 # --------------------------------------------------------------------------- broken ones
@@ -102,6 +126,87 @@ class LatestOnlyLog(InMemoryStore):
         super().record(entry)
 
 
+class OldestFirstLog(InMemoryStore):
+    """Reads the log oldest first."""
+
+    def entries(self, customer_id, /, *, limit=50, before=None):
+        everything = super().entries(customer_id, limit=1000).entries[::-1]
+        start = 0 if before is None else int(before)
+        page = everything[start : start + limit]
+        more = start + limit < len(everything)
+        return ActivityPage(page, str(start + limit) if more else None)
+
+
+class OffsetPagingLog(InMemoryStore):
+    """Pages newest first, but its cursor is an offset, which shifts under new writes."""
+
+    def entries(self, customer_id, /, *, limit=50, before=None):
+        everything = super().entries(customer_id, limit=1000).entries
+        start = 0 if before is None else int(before)
+        page = everything[start : start + limit]
+        more = start + limit < len(everything)
+        return ActivityPage(page, str(start + limit) if more else None)
+
+
+class OneCountryForAll(InMemoryStore):
+    """Keeps one billing country, whoever it was set for."""
+
+    def billing_country(self, customer_id, /):
+        return next(iter(self._countries.values()), None)
+
+
+class NoUnitStore(InMemoryStore):
+    """Its transaction is no unit at all: each write stands alone (nullcontext)."""
+
+    def transaction(self):
+        return contextlib.nullcontext()
+
+
+class FlatNestingStore(InMemoryStore):
+    """An inner unit joins the outer one: its failure undoes nothing of its own."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0
+
+    @contextlib.contextmanager
+    def transaction(self):
+        if self.depth:
+            yield
+            return
+        self.depth += 1
+        try:
+            with super().transaction():
+                yield
+        finally:
+            self.depth -= 1
+
+
+class PoisonedByConflictStore(InMemoryStore):
+    """A conflict aborts the open unit, like a unique violation in PostgreSQL."""
+
+    def __init__(self):
+        super().__init__()
+        self.aborted = False
+
+    def save(self, customer_id, contacts, /, *, expected_version):
+        if self.aborted:
+            raise StorageError("current transaction is aborted", code="storage.unavailable")
+        try:
+            return super().save(customer_id, contacts, expected_version=expected_version)
+        except ConflictError:
+            self.aborted = True
+            raise
+
+    @contextlib.contextmanager
+    def transaction(self):
+        try:
+            with super().transaction():
+                yield
+        finally:
+            self.aborted = False
+
+
 def failing_tests(contract, *, only=None, **fixtures):
     """Run the tests of ``contract`` (or ``only`` those) directly; return those that fail."""
     instance = contract()
@@ -167,6 +272,50 @@ class TestTheSuitesCatchBrokenImplementations:
         failed = failing_tests(TestInMemoryAuditSink, audit_sink=LatestOnlyLog)
         assert {"test_every_entry_is_kept", "test_every_kind_of_change_is_kept"} <= failed
 
+    def test_a_correct_log_countries_and_unit_fail_nothing(self):
+        assert set() == failing_tests(TestInMemoryAuditSink, audit_sink=InMemoryStore)
+        assert set() == failing_tests(TestInMemoryBillingCountries, countries=InMemoryStore)
+        assert set() == failing_tests(
+            TestInMemoryUnitOfWork, ports=lambda: ports_of(InMemoryStore())
+        )
+
+    def test_a_log_read_oldest_first_fails(self):
+        failed = failing_tests(TestInMemoryAuditSink, audit_sink=OldestFirstLog)
+        assert {
+            "test_entries_come_newest_first_a_page_at_a_time",
+            "test_a_cursor_does_not_shift_when_entries_are_added",
+        } <= failed
+
+    def test_a_log_paged_by_offset_fails(self):
+        failed = failing_tests(TestInMemoryAuditSink, audit_sink=OffsetPagingLog)
+        assert {
+            "test_a_cursor_does_not_shift_when_entries_are_added",
+            "test_an_unknown_cursor_is_refused",
+        } <= failed
+
+    def test_countries_mixed_up_between_customers_fail(self):
+        failed = failing_tests(TestInMemoryBillingCountries, countries=OneCountryForAll)
+        assert {"test_customers_countries_are_kept_apart"} <= failed
+
+    def test_a_transaction_that_is_no_unit_fails(self):
+        failed = failing_tests(TestInMemoryUnitOfWork, ports=lambda: ports_of(NoUnitStore()))
+        assert {
+            "test_a_failing_record_leaves_no_save",
+            "test_an_exception_after_both_writes_keeps_neither",
+            "test_a_failed_inner_unit_undoes_only_its_own_work",
+            "test_a_failed_outer_unit_undoes_its_inner_units",
+        } <= failed
+
+    def test_nesting_that_joins_the_outer_unit_fails(self):
+        failed = failing_tests(TestInMemoryUnitOfWork, ports=lambda: ports_of(FlatNestingStore()))
+        assert {"test_a_failed_inner_unit_undoes_only_its_own_work"} == failed
+
+    def test_a_conflict_that_poisons_the_unit_fails(self):
+        failed = failing_tests(
+            TestInMemoryUnitOfWork, ports=lambda: ports_of(PoisonedByConflictStore())
+        )
+        assert {"test_a_conflict_leaves_nothing_and_the_unit_usable"} == failed
+
     def test_the_fixture_must_be_overridden(self):
         with pytest.raises(NotImplementedError, match="repository"):
             RepositoryContract.repository.__wrapped__(RepositoryContract())
@@ -204,4 +353,5 @@ class TestTheDocsExample:
         named = set(re.findall(r"^\| `(test_\w+)`(?:, `(test_\w+)`)?", self.page(), re.MULTILINE))
         names = {name for pair in named for name in pair if name}
         assert names
-        assert set() == names - set(dir(RepositoryContract))
+        contracts = (RepositoryContract, UnitOfWorkContract)
+        assert set() == names - {name for contract in contracts for name in dir(contract)}

@@ -49,10 +49,12 @@ class ServiceMachine(PrimaryRulesMachine):
     def __init__(self):
         super().__init__()
         store = InMemoryStore()
-        self.service = ContactService(store, store, AllowAll(), transaction=store.transaction)
+        store.set_billing_country("customer-1", self.region)
+        self.service = ContactService.on(store, AllowAll())
 
     def apply_batch(self, changes, /):
-        self.service.update("ann", "customer-1", changes, region=self.region)
+        version = self.service.read("ann", "customer-1").version
+        self.service.update("ann", "customer-1", changes, expected_version=version)
 
     def current_set(self):
         return self.service.read("ann", "customer-1").contacts

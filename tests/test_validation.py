@@ -175,7 +175,7 @@ class TestWebsite:
             ("example.com.", "https://example.com"),
             ("https://x.nl/%7e", "https://x.nl/%7E"),
             ("bücher.de/café", "https://xn--bcher-kva.de/caf%C3%A9"),
-            ("192.0.2.1", "https://192.0.2.1"),
+            ("93.184.215.14", "https://93.184.215.14"),
         ],
     )
     def test_normalisation(self, raw, expected):
@@ -210,7 +210,7 @@ class TestWebsite:
     def test_white_space_and_control_characters_are_refused(self, raw):
         assert "website.character" == refused(normalize_website, raw).code
 
-    @pytest.mark.parametrize("raw", ["localhost", "https://-x.nl", "https://x_y.nl", "https://1.2"])
+    @pytest.mark.parametrize("raw", ["localhost", "https://-x.nl", "https://x_y.nl"])
     def test_a_real_host_is_required(self, raw):
         assert "website.host" == refused(normalize_website, raw).code
 
@@ -230,6 +230,88 @@ class TestWebsite:
 
     def test_too_long_is_refused(self):
         assert "website.too_long" == refused(normalize_website, "x.nl/" + "a" * 2000).code
+
+
+class TestWebsiteGoesWhereABrowserGoes:
+    """A web address a browser would read differently from RFC 3986 is refused (issue 15)."""
+
+    @pytest.mark.parametrize(
+        "raw", ["https://good.com\\@evil.com", "http://example.com\\foo", "example.com\\a"]
+    )
+    def test_a_backslash_is_refused_not_stored_as_pct5c(self, raw):
+        assert "website.backslash" == refused(normalize_website, raw).code
+
+    @pytest.mark.parametrize(
+        "raw",
+        [
+            "http://192.0x00A80001",
+            "http://foo.0x4",
+            "http://foo.0x",
+            "http://1.2.3.08",
+            "http://09.2.3.4",
+            "http://3232235521",
+            "https://1.2",
+            "http://1.2.3.4.5",
+        ],
+    )
+    def test_a_host_browsers_read_as_a_number_must_be_dotted_decimal(self, raw):
+        assert "website.ip_form" == refused(normalize_website, raw).code
+
+    def test_a_dotted_decimal_host_with_a_root_dot_is_stored_without_it(self):
+        assert "http://93.184.215.14" == normalize_website("http://93.184.215.14.")
+
+    @pytest.mark.parametrize("raw", ["http://a.b.c.xn--pokxncvks", "xn--a.com", "xn--.com"])
+    def test_an_invalid_a_label_is_refused(self, raw):
+        assert "website.host" == refused(normalize_website, raw).code
+
+    def test_a_valid_a_label_is_kept(self):
+        assert "https://xn--bcher-kva.de" == normalize_website("https://XN--BCHER-KVA.de")
+
+    @pytest.mark.parametrize("raw", ["http://[::%31]", "http://[2001:db8::1%25eth0]", "[v1.x]"])
+    def test_a_zone_identifier_or_ipvfuture_is_refused(self, raw):
+        assert "website.invalid" == refused(normalize_website, raw).code
+
+    @pytest.mark.parametrize(
+        "raw", ["http://[2606:4700:0:0::1111]", "http://[2606:4700::1111]", "[2606:4700:0::1111]"]
+    )
+    def test_ipv6_is_stored_in_its_rfc_5952_form(self, raw):
+        assert "[2606:4700::1111]" == normalize_website(raw).partition("//")[2]
+
+    def test_a_port_with_leading_zeros_is_stored_without_them(self):
+        assert "https://example.com:8080" == normalize_website("example.com:08080")
+        assert "http://example.com" == normalize_website("http://example.com:0080")
+
+    @pytest.mark.parametrize(
+        "raw",
+        [
+            "http://127.0.0.1",
+            "http://10.1.2.3",
+            "http://172.16.0.1",
+            "http://192.168.0.1",
+            "http://169.254.169.254/latest/meta-data",
+            "http://100.64.0.1",
+            "http://0.0.0.0",
+            "http://224.0.0.1",
+            "http://255.255.255.255",
+            "http://192.0.2.1",
+            "http://[::1]",
+            "http://[1::]",
+            "http://[fe80::1]",
+            "http://[fc00::1]",
+            "http://[::ffff:127.0.0.1]",
+            "http://[2001:db8::1]",
+            "shop.localhost",
+            "printer.local",
+            "x.test",
+            "site.onion",
+        ],
+    )
+    def test_a_host_not_reachable_from_the_internet_is_refused(self, raw):
+        assert "website.unreachable" == refused(normalize_website, raw).code
+
+    @pytest.mark.parametrize("raw", ["http://8.8.8.8", "http://[2606:4700::1111]:8443/x"])
+    def test_public_addresses_are_kept(self, raw):
+        assert raw == normalize_website(raw)
 
     def test_empty_is_refused(self):
         assert "website.empty" == refused(normalize_website, " ").code

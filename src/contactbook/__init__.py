@@ -11,6 +11,7 @@ selfcheck`` checks them against the installed validators.
 """
 
 from contactbook._version import __version__ as __version__
+from contactbook.activity import ActivityLog
 from contactbook.audit import (
     ActivityEntry,
     DescriptionChanged,
@@ -39,7 +40,7 @@ from contactbook.errors import (
     Problem,
     StorageError,
 )
-from contactbook.form import ContactForm, FormField
+from contactbook.form import ContactForm, FormField, FormGroup, FormProblem, FormRow
 from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, ContactSet
 from contactbook.operations import (
     UNCHANGED,
@@ -50,12 +51,26 @@ from contactbook.operations import (
     Finding,
     Outcome,
     RemovePoint,
+    RereadPoint,
     SetPrimary,
     add,
     apply,
     edit,
     remove,
     revalidate,
+)
+from contactbook.ports import (
+    ActivityPage,
+    AuditSink,
+    Authorizer,
+    BillingCountries,
+    Clock,
+    ContactRepository,
+    ContactStore,
+    Permission,
+    Stored,
+    SystemClock,
+    Transaction,
 )
 from contactbook.routing import (
     Channel,
@@ -66,6 +81,7 @@ from contactbook.routing import (
     route,
 )
 from contactbook.selfcheck import fastpaths
+from contactbook.service import ContactService, Saved
 from contactbook.validation import (
     MAX_DESCRIPTION_LENGTH,
     normalize,
@@ -83,14 +99,20 @@ __all__ = [
     "UNCHANGED",
     "WARNING_CODES",
     "ActivityEntry",
+    "ActivityLog",
+    "ActivityPage",
     "AddPoint",
+    "AuditSink",
+    "Authorizer",
     "BatchValidationError",
+    "BillingCountries",
     "CardGroup",
     "CardLabels",
     "CardRow",
     "Change",
     "Channel",
     "ClearPrimary",
+    "Clock",
     "ConflictError",
     "ContactCard",
     "ContactError",
@@ -98,16 +120,23 @@ __all__ = [
     "ContactKind",
     "ContactNotFoundError",
     "ContactPoint",
+    "ContactRepository",
+    "ContactService",
     "ContactSet",
+    "ContactStore",
     "ContactValidationError",
     "DescriptionChanged",
     "EditPoint",
     "EntryNotFoundError",
     "Finding",
     "FormField",
+    "FormGroup",
+    "FormProblem",
+    "FormRow",
     "FormatError",
     "NoRecipientError",
     "Outcome",
+    "Permission",
     "PermissionDeniedError",
     "PointAdded",
     "PointChange",
@@ -117,10 +146,15 @@ __all__ = [
     "Purpose",
     "Recipients",
     "RemovePoint",
+    "RereadPoint",
     "RoutingPolicy",
     "RoutingRule",
+    "Saved",
     "SetPrimary",
     "StorageError",
+    "Stored",
+    "SystemClock",
+    "Transaction",
     "ValueChanged",
     "add",
     "apply",

@@ -52,7 +52,7 @@ class PointRemoved:
 
 @attrs.frozen
 class ValueChanged:
-    """A point's value changed (its id, kind and place stay)."""
+    """A point's value or kind changed (its id and place stay)."""
 
     before: ContactPoint
     after: ContactPoint
@@ -95,7 +95,12 @@ def diff(old: ContactSet, new: ContactSet, /) -> tuple[PointChange, ...]:
         if was is None:
             changes.append(PointAdded(point))
             continue
-        if (was.value, was.entered, was.region) != (point.value, point.entered, point.region):
+        if (was.kind, was.value, was.entered, was.region) != (
+            point.kind,
+            point.value,
+            point.entered,
+            point.region,
+        ):
             changes.append(ValueChanged(was, point))
         if was.description != point.description:
             changes.append(DescriptionChanged(was, point))
@@ -135,6 +140,11 @@ def describe(change: PointChange, /) -> str:
         return f"Added {_LABELS[change.point.kind]} {_show(change.point)}"
     if isinstance(change, PointRemoved):
         return f"Removed {_LABELS[change.point.kind]} {_show(change.point)}"
+    if isinstance(change, ValueChanged) and change.before.kind is not change.after.kind:
+        return (
+            f"Moved {_LABELS[change.before.kind]} {change.before.value} "
+            f"to {_LABELS[change.after.kind]} {change.after.value}"
+        )
     if isinstance(change, ValueChanged):
         return (
             f"Changed {_LABELS[change.after.kind]} from {change.before.value} "

@@ -19,8 +19,9 @@ import urllib.parse
 
 import attrs
 
+from contactbook.errors import ContactValidationError
 from contactbook.model import ContactKind, ContactPoint, ContactSet, description_key
-from contactbook.validation import format_phone, phone_uri
+from contactbook.validation import format_phone, normalize_website, phone_uri
 
 __all__ = [
     "CardGroup",
@@ -28,17 +29,20 @@ __all__ = [
     "CardRow",
     "ContactCard",
     "display_value",
+    "idn_label_shown",
     "safe_link",
 ]
 
 
 @attrs.frozen
 class CardLabels:
-    """Every text of the card and its edit window, in one place.
+    """Every text of the card, its edit window, a save's messages and the activity log.
 
-    The defaults are the product's English texts. To translate, build one with your
-    own: ``CardLabels(email="E-mailadres", phone="Telefoon", ...)``; a field left out
-    keeps its English text.
+    The defaults are the product's English texts. The activity log's lines are
+    templates: ``{kind}``, ``{value}``, ``{before}``, ``{after}``, ``{description}`` and
+    ``{before_kind}`` are filled in (see :mod:`contactbook.activity`). To translate,
+    build one with your own: ``CardLabels(email="E-mailadres", phone="Telefoon", ...)``;
+    a field left out keeps its English text.
     """
 
     title: str = "Contact"
@@ -57,6 +61,47 @@ class CardLabels:
     remove: str = "Remove"
     save: str = "Save"
     cancel: str = "Cancel"
+    # The edit window (contactbook.form)
+    edit_title: str = "Change contact details"
+    kind_label: str = "Kind"
+    detail: str = "Contact detail"
+    add_detail: str = "Add another detail"
+    check: str = "Check"
+    reload: str = "Reload"
+    info: str = "Description"
+    # Around a save: what the host says after Save, Check, a refusal or a conflict
+    saved: str = "Saved."
+    nothing_changed: str = "Nothing changed."
+    checked: str = "No problems found. Nothing has been saved yet: click Save to save."
+    not_saved: str = "Nothing was saved. Correct what is marked below and click Save again."
+    conflict: str = (
+        "Someone else changed these contact details while this window was open, so "
+        "nothing was saved. Reload the window to see their changes, then make yours again."
+    )
+    refused: str = (
+        "You cannot change these contact details: it needs the permission Update Customer "
+        "Contact Details. Ask your system administrator."
+    )
+    warning: str = "Please check"
+    # The activity log (contactbook.activity); {placeholders} are filled in
+    activity: str = "Activity log"
+    activity_empty: str = "No changes have been made yet."
+    activity_more: str = "Older changes"
+    added: str = "Added {kind} {value}"
+    added_described: str = "Added {kind} {value} ({description})"
+    removed: str = "Removed {kind} {value}"
+    removed_described: str = "Removed {kind} {value} ({description})"
+    value_changed: str = "Changed {kind} from {before} to {after}"
+    kind_changed: str = "Moved {before_kind} {before} to {kind} {after}"
+    description_changed: str = "Changed the description of {kind} {value} from {before} to {after}"
+    quoted: str = "'{description}'"
+    no_description_given: str = "no description"
+    primary_changed: str = "Primary {kind} is now {after} (was {before})"
+    none: str = "none"
+    email_noun: str = "email address"
+    phone_noun: str = "telephone number"
+    mobile_noun: str = "mobile number"
+    website_noun: str = "website"
 
     def kind(self, kind: ContactKind, /) -> str:
         """Return the label of ``kind`` ("Email Address", "Telephone", ...)."""
@@ -65,6 +110,15 @@ class CardLabels:
             ContactKind.PHONE: self.phone,
             ContactKind.MOBILE: self.mobile,
             ContactKind.WEBSITE: self.website,
+        }[kind]
+
+    def noun(self, kind: ContactKind, /) -> str:
+        """Return ``kind`` as a sentence names it ("email address", "mobile number", ...)."""
+        return {
+            ContactKind.EMAIL: self.email_noun,
+            ContactKind.PHONE: self.phone_noun,
+            ContactKind.MOBILE: self.mobile_noun,
+            ContactKind.WEBSITE: self.website_noun,
         }[kind]
 
 
@@ -178,9 +232,10 @@ def display_value(point: ContactPoint, /) -> str:
     """Return ``point``'s value as a person reads it.
 
     Telephone numbers in international format (``+31 6 12345678``); a website's
-    internationalised host decoded (``https://bücher.example``) unless it mixes
-    scripts; email addresses as stored. A value the display rules cannot read is shown
-    as stored.
+    internationalised host labels decoded (``https://bücher.example``) only where
+    Chromium's IDN display policy would show them decoded (look-alikes of other names
+    stay in ``xn--`` form: see :func:`idn_label_shown`); email addresses as stored. A
+    value the display rules cannot read is shown as stored.
 
     >>> display_value(ContactPoint(1, ContactKind.PHONE, "+31201234567"))
     '+31 20 123 4567'
@@ -196,33 +251,46 @@ def display_value(point: ContactPoint, /) -> str:
 
 
 # RFC 6068 §2: what may stay unescaped in a mailto: address (unreserved characters and
-# "some-delims"); everything else, "?", "#", "&", "%" and non-ASCII included, is escaped.
-_MAILTO_SAFE = "!$'()*+,;:@"
-# What no stored (normalised) web address holds, and what could break out of an
-# attribute or be read around by a browser: white space, controls, quotes, brackets.
-_HREF_UNSAFE = re.compile(r'[\x00-\x20\x7f-\x9f"<>\\`]')
+# "some-delims" but the single quote, which could end a single-quoted attribute);
+# everything else, "'", "?", "#", "&", "%" and non-ASCII included, is escaped.
+_MAILTO_SAFE = "!$()*+,;:@"
+# What no link may hold: anything that could end an attribute in either quote style or
+# an unquoted one, or that a browser reads around (white space, controls, both quotes,
+# angle brackets, backslash, backtick).
+_HREF_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\"'<>\\`]")
 
 
 def safe_link(point: ContactPoint, /) -> str | None:
     """Return a link to ``point`` that is safe in an ``href``, or ``None``.
 
-    ``mailto:`` (RFC 6068, escaped), ``tel:`` (RFC 3966) or the website itself when it
-    is ``http`` or ``https``. Never any other scheme, whatever the stored value holds.
+    ``mailto:`` (RFC 6068, escaped), ``tel:`` (RFC 3966) or the website. Nothing in
+    the link can end an attribute in either quote style. A website is not trusted as
+    stored: it is read again with :func:`~contactbook.validation.normalize_website`, and
+    only a value that is exactly what the rules store today (an ``http``/``https``
+    address without user name or password that goes where a browser goes) gets a link,
+    with ``'`` escaped as ``%27``; any other value, whatever a store or a loaded file
+    holds, gets ``None`` (re-check old data with ``docs/how-to/revalidate.md``).
 
     >>> safe_link(ContactPoint(1, ContactKind.EMAIL, "a&b@example.com"))
     'mailto:a%26b@example.com'
+    >>> safe_link(ContactPoint(1, ContactKind.WEBSITE, "http://user:pw@x.com")) is None
+    True
     """
     if point.kind is ContactKind.EMAIL:
-        return "mailto:" + urllib.parse.quote(point.value, safe=_MAILTO_SAFE)
-    if point.kind is ContactKind.WEBSITE:
-        scheme = point.value.partition("://")[0].lower()
-        if scheme not in ("http", "https") or _HREF_UNSAFE.search(point.value):
+        link = "mailto:" + urllib.parse.quote(point.value, safe=_MAILTO_SAFE)
+    elif point.kind is ContactKind.WEBSITE:
+        try:
+            if normalize_website(point.value) != point.value:
+                return None  # not a value the rules store: a hand-built or older one
+        except ContactValidationError:
             return None
-        return point.value
-    try:
-        return phone_uri(point.value)
-    except ValueError:
-        return None
+        link = point.value.replace("'", "%27")
+    else:
+        try:
+            link = phone_uri(point.value)
+        except ValueError:
+            return None
+    return None if _HREF_UNSAFE.search(link) else link
 
 
 def _display_website(url: str) -> str:
@@ -233,23 +301,142 @@ def _display_website(url: str) -> str:
         return url
     if not host or "xn--" not in host:
         return url
-    shown = ".".join(_display_label(label) for label in host.split("."))
+    labels = host.split(".")
+    shown = ".".join(_display_label(label, labels[-1]) for label in labels)
     return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.replace(host, shown, 1)))
 
 
-def _display_label(label: str) -> str:
-    """Decode one IDNA label (RFC 3492 Punycode) unless it could pass for another name.
-
-    A label that mixes scripts (a Cyrillic letter among Latin ones, say) stays encoded,
-    as browsers keep it (Unicode TS #39, mixed-script detection).
-    """
+def _display_label(label: str, top: str) -> str:
+    """Decode one ``xn--`` label (RFC 3492 Punycode) where :func:`idn_label_shown` allows."""
     if not label.startswith("xn--"):
         return label
     try:
         decoded = label[4:].encode("ascii").decode("punycode")
     except UnicodeError:
         return label
-    scripts = {unicodedata.name(ch, "").partition(" ")[0] for ch in decoded if ch.isalpha()}
-    if len(scripts) > 1 or not all(ch.isalnum() or ch == "-" for ch in decoded):
-        return label
-    return decoded
+    if decoded.encode("punycode").decode("ascii") != label[4:]:
+        return label  # not the one A-label of its U-label: shown as it is
+    top_decoded = _display_label(top, "") if top != label and top.startswith("xn--") else top
+    return decoded if idn_label_shown(decoded, top_decoded) else label
+
+
+# ---------------------------------------------------------------- IDN display policy
+#
+# Chromium's IDN display policy (chromium/src docs/idn.md, "Google Chrome's IDN policy",
+# and components/url_formatter/spoof_checks/idn_spoof_checker.cc), built on Unicode
+# TS #39 (Security Mechanisms), as far as Python's unicodedata can follow it. Each rule
+# that keeps a label in xn-- form is one function below; docs/how-to/render-the-card.md
+# lists them and where contactbook is stricter or simpler than Chromium.
+
+# IDNA 2003/2008 deviation characters (UTS #46 §4.1.1): Chromium always shows a label
+# holding one in Punycode.
+_DEVIATIONS = frozenset("\u00df\u03c2\u200c\u200d")
+# Katakana that look like a slash or a Latin stroke (no, n, so, zo): shown decoded only among
+# Japanese characters (Chromium's "dangerous pattern" rule).
+_KANA_STROKES = frozenset("\u30ce\u30f3\u30bd\u30be")
+_JAPANESE = frozenset({"Han", "Hiragana", "Katakana"})
+# UTS #39 §5.2 "Highly Restrictive" script sets, which Chromium allows with any Latin.
+_HIGHLY_RESTRICTIVE = (
+    frozenset({"Latin", "Han", "Hiragana", "Katakana"}),
+    frozenset({"Latin", "Han", "Bopomofo"}),
+    frozenset({"Latin", "Han", "Hangul"}),
+)
+# UTS #39 "Moderately Restrictive" allows Latin with one other script, but Chromium
+# forbids Cyrillic and Greek there (and wants the Latin part ASCII).
+_NOT_WITH_LATIN = frozenset({"Cyrillic", "Greek"})
+# Letters of other scripts whose glyph is a Latin letter's (Unicode confusables.txt, the
+# "Latin look-alike" lists of Chromium's whole-script confusable check for Cyrillic,
+# Greek and Armenian). A label made only of one script's look-alikes is a
+# whole-script confusable ("apple" in Cyrillic letters); one of them among Latin
+# letters ("google" with Armenian o) a mixed-script one.
+_LATIN_LOOKALIKES = {
+    "Cyrillic": frozenset(
+        "\u0430\u044b\u0441\u0501\u0435\u050d\u04bb\u0456\u0457\u0458\u04cf\u043e\u0440"
+        "\u0517\u051b\u0455\u051d\u0445\u0443\u044a\u044c\u04bd\u043f\u0433\u0475\u0461"
+    ),
+    "Greek": frozenset("\u03b1\u03b9\u03ba\u03bd\u03bf\u03c1\u03c4\u03c5\u03c7"),
+    "Armenian": frozenset("\u0561\u0563\u0566\u0570\u0578\u057d\u0581\u0585"),
+}
+# Top-level labels in whose zone a whole-script confusable is a real local name, shown
+# decoded by Chromium too: the TLD written in the same script (.xn--p1ai, the Russian
+# Federation's, for Cyrillic).
+# The script is read from unicodedata's character names (the first word: LATIN,
+# CYRILLIC, CJK ...), since Python has no Script property.
+_SCRIPT_NAMES = {"CJK": "Han", "IDEOGRAPHIC": "Han"}
+
+
+def _script(char: str) -> str | None:
+    """Return the script of a letter, or ``None`` for a digit, hyphen, mark or sign."""
+    if not unicodedata.category(char).startswith("L"):
+        return None
+    first = unicodedata.name(char, "?").partition(" ")[0]
+    if first == "KATAKANA-HIRAGANA":
+        return None  # the prolonged sound mark: Common, used by both kana
+    return _SCRIPT_NAMES.get(first, first.title())
+
+
+def idn_label_shown(label: str, top: str = "") -> bool:
+    """Whether a decoded domain label may be shown decoded (else it stays ``xn--``).
+
+    ``top`` is the host's top-level label, decoded. The label is shown decoded only if
+    it is made of letters, digits, combining marks and hyphens in Unicode NFC, holds no
+    IDNA deviation character, no same combining mark twice in a row, digits of one
+    numbering system only, a script mix Unicode TS #39 calls highly restrictive (or
+    ASCII Latin with one script other than Cyrillic and Greek), no Latin look-alike
+    among Latin letters, is not made only of one script's Latin look-alikes (unless the
+    top-level label is in that script), and has no Katakana no, n, so or zo beside
+    non-Japanese letters.
+
+    >>> idn_label_shown("bücher"), idn_label_shown("\u0430\u0440\u0440\u04cf\u0435", "com")
+    (True, False)
+    """
+    if unicodedata.normalize("NFC", label) != label or _DEVIATIONS.intersection(label):
+        return False
+    scripts: set[str] = set()
+    zeros: set[int] = set()
+    previous = ""
+    for char in label:
+        category = unicodedata.category(char)
+        if category == "Nd":
+            zeros.add(ord(char) - unicodedata.digit(char))
+        elif category.startswith("M"):
+            if char == previous:
+                return False  # the same combining mark twice: invisible doubling
+        elif char != "-" and not category.startswith("L"):
+            return False  # symbols, punctuation, invisible and other characters
+        script = _script(char)
+        if script is not None:
+            scripts.add(script)
+        previous = char
+    return (
+        len(zeros) <= 1
+        and _scripts_may_mix(scripts, label)
+        and not _confusable(label, scripts, top)
+        and not (_KANA_STROKES.intersection(label) and not scripts <= _JAPANESE)
+    )
+
+
+def _scripts_may_mix(scripts: set[str], label: str) -> bool:
+    if len(scripts) <= 1 or any(scripts <= allowed for allowed in _HIGHLY_RESTRICTIVE):
+        return True
+    others = scripts - {"Latin"}
+    return (
+        len(others) == 1
+        and "Latin" in scripts
+        and not others & _NOT_WITH_LATIN
+        and all(char.isascii() for char in label if _script(char) == "Latin")
+    )
+
+
+def _confusable(label: str, scripts: set[str], top: str) -> bool:
+    """Whether ``label`` is a whole-script or mixed-script look-alike of a Latin name."""
+    letters = [char for char in label if _script(char) is not None]
+    for script, lookalikes in _LATIN_LOOKALIKES.items():
+        if script not in scripts:
+            continue
+        if "Latin" in scripts and lookalikes.intersection(label):
+            return True
+        same_script_top = bool(top) and {_script(c) for c in top} - {None} == {script}
+        if letters and all(c in lookalikes for c in letters) and not same_script_top:
+            return True
+    return False

@@ -49,11 +49,12 @@ from contactbook.interchange.csvio import (
     Summary,
     changes_for,
     check_file,
+    text_codec,
 )
 from contactbook.interchange.jsonform import dump_set
 from contactbook.interchange.vcard import dump_vcard
 from contactbook.model import ContactKind
-from contactbook.operations import UNCHANGED, AddPoint, EditPoint, RemovePoint
+from contactbook.operations import UNCHANGED, AddPoint, Change, EditPoint, RemovePoint
 from contactbook.ports import Permission
 from contactbook.service import ContactService, Saved
 
@@ -98,7 +99,7 @@ class _Context:
     @contextmanager
     def service(self) -> Iterator[tuple[ContactService, SQLiteStore]]:
         with SQLiteStore(self.db) as store:
-            yield ContactService(store, store, AllowAll(), transaction=store.transaction), store
+            yield ContactService.on(store, AllowAll()), store
 
 
 def _os_user() -> str:
@@ -213,6 +214,7 @@ def _run_check(
     on_block: Callable[[CustomerBlock], list[RowProblem]] | None = None,
 ) -> tuple[Summary, Path, Path]:
     columns = _columns(renames)
+    encoding = text_codec(encoding)  # refused before any file is made
     output = output or Path(f"{file.stem}.normalised.csv")
     report = report or Path(f"{file.stem}.report.csv")
     size = file.stat().st_size
@@ -334,25 +336,26 @@ def import_(
     they are, so importing the same file twice changes nothing the second time.
     """
     stored = unchanged = 0
-    with ctx.service() as (service, _store):
+    with ctx.service() as (service, store):
 
         def store_block(block: CustomerBlock) -> list[RowProblem]:
             nonlocal stored, unchanged
             if not block.customer_id or not block.points:
                 return []
             try:
-                current = service.read(ctx.actor, block.customer_id)
-                changes = changes_for(current.contacts, block)
-                if not changes:
-                    unchanged += 1
-                    return []
-                service.update(
-                    ctx.actor,
-                    block.customer_id,
-                    changes,
-                    region=block.country,
-                    expected_version=current.version,
-                )
+                # The export is the billing system's: its country is the customer's. One
+                # unit: the country and the points are stored together or not at all.
+                with store.transaction():
+                    if block.country is not None:
+                        store.set_billing_country(block.customer_id, block.country)
+                    current = service.read(ctx.actor, block.customer_id)
+                    changes = changes_for(current.contacts, block)
+                    if not changes:
+                        unchanged += 1
+                        return []
+                    service.update(
+                        ctx.actor, block.customer_id, changes, expected_version=current.version
+                    )
             except ContactError as error:
                 problem = RowProblem(
                     block.first_row, block.customer_id, "", error.code, error.message
@@ -392,9 +395,16 @@ _CARD_LABELS = CardLabels(
 )
 
 
+def _printable(text: str) -> str:
+    """Return ``text`` with what no terminal can print (a lone surrogate) escaped."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _print_card(customer_id: str, card: ContactCard, version: int) -> None:
     console = _console()
-    console.print(Text(f"{card.labels.title} — customer {customer_id} (version {version})"))
+    console.print(
+        Text(_printable(f"{card.labels.title} — customer {customer_id} (version {version})"))
+    )
     if card.is_empty:
         console.print(card.empty_message or "")
         return
@@ -402,7 +412,9 @@ def _print_card(customer_id: str, card: ContactCard, version: int) -> None:
     for column in ("id", "kind", "value", card.labels.description.lower()):
         primary.add_column(column)
     for row in card.primary:
-        primary.add_row(str(row.point_id), row.label, row.value, row.description or "")
+        primary.add_row(
+            str(row.point_id), row.label, _printable(row.value), _printable(row.description or "")
+        )
     console.print(primary)
     if card.additional:
         additional = Table(title=card.labels.additional, title_justify="left")
@@ -410,7 +422,9 @@ def _print_card(customer_id: str, card: ContactCard, version: int) -> None:
             additional.add_column(column)
         for group in card.additional:
             for row in group.rows:
-                additional.add_row(group.label, str(row.point_id), row.label, row.value)
+                additional.add_row(
+                    _printable(group.label), str(row.point_id), row.label, _printable(row.value)
+                )
         console.print(additional)
 
 
@@ -433,19 +447,20 @@ def show(ctx: _Context, /, *, customer: str) -> None:
 def _print_saved(saved: Saved) -> None:
     console = _console()
     for warning in saved.warnings:
-        console.print(f"warning [{warning.code}]: {warning.message}")
+        console.print(_printable(f"warning [{warning.code}]: {warning.message}"))
     if saved.entry is None:
         console.print("Nothing changed.")
     else:
-        console.print(saved.entry.summary())
+        console.print(_printable(saved.entry.summary()))
         console.print(f"Saved as version {saved.version}.")
 
 
-_country = click.option(
-    "--country",
-    help="The customer's billing country (ISO 3166-1 alpha-2, e.g. NL), for numbers "
-    "written without a country code.",
-)
+def _update(ctx: _Context, customer: str, change: Change) -> None:
+    """Save one change, built on the version read just before (a conflict is reported)."""
+    with ctx.service() as (service, _store):
+        current = service.read(ctx.actor, customer)
+        saved = service.update(ctx.actor, customer, [change], expected_version=current.version)
+    _print_saved(saved)
 
 
 @cli.command()
@@ -453,22 +468,14 @@ _country = click.option(
 @click.argument("kind", type=click.Choice(list(_KINDS), case_sensitive=False))
 @click.argument("value")
 @click.option("--description", "-d", help="A label such as 'Billing Contact'.")
-@_country
 @_command
-def add(
-    ctx: _Context,
-    /,
-    *,
-    customer: str,
-    kind: str,
-    value: str,
-    description: str | None,
-    country: str | None,
-) -> None:
-    """Add a contact point (the first of its kind becomes primary)."""
-    change = AddPoint(_KINDS[kind.lower()], value, description)
-    with ctx.service() as (service, _store):
-        _print_saved(service.update(ctx.actor, customer, [change], region=country))
+def add(ctx: _Context, /, *, customer: str, kind: str, value: str, description: str | None) -> None:
+    """Add a contact point (the first of its kind becomes primary).
+
+    A number without a country code is read in the customer's billing country (set it
+    with `contactbook country`).
+    """
+    _update(ctx, customer, AddPoint(_KINDS[kind.lower()], value, description))
 
 
 @cli.command()
@@ -477,7 +484,6 @@ def add(
 @click.option("--value", help="The new value.")
 @click.option("--description", "-d", help="The new description.")
 @click.option("--clear-description", is_flag=True, help="Remove the description.")
-@_country
 @_command
 def edit(
     ctx: _Context,
@@ -488,7 +494,6 @@ def edit(
     value: str | None,
     description: str | None,
     clear_description: bool,
-    country: str | None,
 ) -> None:
     """Change a point's value or description.
 
@@ -507,8 +512,7 @@ def edit(
         if clear_description
         else (UNCHANGED if description is None else description),
     )
-    with ctx.service() as (service, _store):
-        _print_saved(service.update(ctx.actor, customer, [change], region=country))
+    _update(ctx, customer, change)
 
 
 @cli.command()
@@ -517,19 +521,57 @@ def edit(
 @_command
 def remove(ctx: _Context, /, *, customer: str, point_id: int) -> None:
     """Remove a point; the next of its kind becomes primary."""
-    with ctx.service() as (service, _store):
-        _print_saved(service.update(ctx.actor, customer, [RemovePoint(point_id)]))
+    _update(ctx, customer, RemovePoint(point_id))
+
+
+@cli.command()
+@click.argument("customer")
+@click.argument("code", required=False)
+@click.option("--clear", is_flag=True, help="Forget the billing country.")
+@_command
+def country(ctx: _Context, /, *, customer: str, code: str | None, clear: bool) -> None:
+    """Show or set a customer's billing country (ISO 3166-1 alpha-2, e.g. NL).
+
+    Numbers written without a country code are read in it. Setting it never rewrites
+    stored numbers: the command lists the ones the new country would read differently,
+    for you to check and edit.
+    """
+    if code is not None and clear:
+        msg = "give a country code or --clear, not both"
+        raise click.UsageError(msg)
+    console = _console()
+    with ctx.service() as (service, store):
+        if code is None and not clear:
+            current = service.billing_country(ctx.actor, customer)
+            console.print(f"Billing country of customer {customer}: {current or 'none'}")
+            return
+        findings = service.country_change(ctx.actor, customer, code)
+        store.set_billing_country(customer, code)
+        now = store.billing_country(customer)
+    console.print(f"Billing country of customer {customer} set to {now or 'none'}.")
+    for finding in findings:
+        read = (
+            f"would now be refused: {finding.problem.message}"
+            if finding.problem is not None
+            else f"would now read as {finding.value}"
+        )
+        console.print(
+            _printable(
+                f"  point {finding.point.id} ({finding.point.kind.value} {finding.point.value}, "
+                f"entered as {finding.point.entered!r}) {read}; it was left as it is."
+            )
+        )
 
 
 def _print_entry(console: Console, entry: ActivityEntry) -> None:
     console.print(
         Text(
-            f"{entry.at:%Y-%m-%d %H:%M:%S} UTC  {entry.actor}  version {entry.version}",
+            _printable(f"{entry.at:%Y-%m-%d %H:%M:%S} UTC  {entry.actor}  version {entry.version}"),
             style="bold",
         )
     )
     for line in entry.summary().splitlines():
-        console.print(f"  {line}")
+        console.print(_printable(f"  {line}"))
 
 
 @cli.command()
@@ -538,9 +580,8 @@ def _print_entry(console: Console, entry: ActivityEntry) -> None:
 @_command
 def log(ctx: _Context, /, *, customer: str, limit: int) -> None:
     """Show a customer's activity log, newest first."""
-    with ctx.service() as (service, store):
-        service.authorize(ctx.actor, Permission.READ_CONTACT_DETAILS, customer)
-        entries = store.entries(customer, limit=limit)
+    with ctx.service() as (service, _store):
+        entries = service.history(ctx.actor, customer, limit=limit).entries
     console = _console()
     if not entries:
         console.print(f"No activity for customer {customer}.")

@@ -63,6 +63,9 @@ ERROR_CODES: Mapping[str, str] = MappingProxyType(
         "website.userinfo": "The address holds a user name or password.",
         "website.character": "The address holds white space or control characters.",
         "website.too_long": "The web address is longer than 2000 characters.",
+        "website.backslash": "The address holds a backslash, which browsers read as a slash.",
+        "website.ip_form": "The host is an IP address in a form other than dotted decimal.",
+        "website.unreachable": "The host is a loopback, private, reserved or special-use one.",
         "description.too_long": "The description is longer than 100 characters.",
         "description.character": "The description holds control or bidirectional characters.",
         "text.character": "The input holds characters that cannot be text (NUL, surrogates).",
@@ -76,6 +79,11 @@ ERROR_CODES: Mapping[str, str] = MappingProxyType(
         "storage.version": "The store was written by a newer contactbook.",
         "storage.locked": "The store stayed locked by another writer for too long.",
         "activity.not_found": "No activity entry has that id (a paging or relay cursor).",
+        "form.invalid": "A posted edit window could not be read (a field missing, repeated, "
+        "malformed, or naming a contact point that is not there).",
+        "form.group_empty": "A new group of additional details has a description but no details.",
+        "limit.invalid": "A page size below 1 was asked for.",
+        "version.invalid": "An update named no version (or not a whole number >= 0).",
         "format.invalid": "Interchange data (JSON, vCard, CSV) could not be read.",
         "format.version": "Interchange data has a version this release cannot read.",
         "csv.columns": "The CSV file lacks a required column, or has no header row.",
@@ -239,15 +247,20 @@ class EntryNotFoundError(ContactError, LookupError):
 
 
 class ConflictError(ContactError):
-    """The set changed since it was read (optimistic concurrency): reload and retry."""
+    """The set changed since it was read (optimistic concurrency): reload and retry.
+
+    ``expected`` is the version the edit was built from; ``actual`` the stored one when
+    the store knows it without another read, else ``None`` (a store that checks the
+    version inside its write need not read it back).
+    """
 
     code = "contact.conflict"
 
-    def __init__(self, customer_id: str, expected: int, actual: int):
+    def __init__(self, customer_id: str, expected: int, actual: int | None = None):
+        now = "" if actual is None else f"version {actual}, "
         super().__init__(
             f"The contact details of customer {customer_id!r} were changed by someone else "
-            f"(version {actual}, you read version {expected}). Reload them and make your "
-            "change again.",
+            f"({now}you read version {expected}). Reload them and make your change again.",
         )
         self.customer_id = customer_id
         self.expected = expected

@@ -36,6 +36,7 @@ __all__ = [
     "Finding",
     "Outcome",
     "RemovePoint",
+    "RereadPoint",
     "SetPrimary",
     "add",
     "apply",
@@ -68,11 +69,29 @@ class AddPoint:
 
 @attrs.frozen
 class EditPoint:
-    """Change a point's value and/or description; the point keeps its id and place."""
+    """Change a point's value, description and/or kind; it keeps its id and place.
+
+    A new ``kind`` moves the point to another kind (a landline typed into Mobile, say):
+    its value is checked again as that kind, and the primaries follow the usual rule,
+    the first point of each kind.
+    """
 
     point_id: int
     value: str | Unchanged = UNCHANGED
     description: str | Unchanged | None = UNCHANGED
+    kind: ContactKind | Unchanged = UNCHANGED
+
+
+@attrs.frozen
+class RereadPoint:
+    """Read a point's input again as it was first read: in the region it was entered in.
+
+    For re-validation after a validator upgrade (:func:`revalidate`): the point keeps
+    its id, place, input and region; only its value follows today's rules. The
+    customer's billing country now plays no part.
+    """
+
+    point_id: int
 
 
 @attrs.frozen
@@ -98,7 +117,7 @@ class ClearPrimary:
     kind: ContactKind
 
 
-Change = AddPoint | EditPoint | RemovePoint | SetPrimary | ClearPrimary
+Change = AddPoint | EditPoint | RereadPoint | RemovePoint | SetPrimary | ClearPrimary
 
 
 @attrs.frozen
@@ -207,6 +226,10 @@ def _step(  # noqa: PLR0911 -- one return per kind of change reads best
         return attrs.evolve(contacts, points=[p for p in contacts.points if p is not gone]), None
     if isinstance(change, AddPoint):
         return _added(contacts, change, region)
+    if isinstance(change, RereadPoint):
+        point = contacts.get(change.point_id)
+        # An edit to the same input, in the point's own region: entered and region stay.
+        return _edited(contacts, EditPoint(point.id, point.entered), point.region)
     return _edited(contacts, change, region)
 
 
@@ -247,12 +270,21 @@ def _edited(
     point = contacts.get(change.point_id)
     problems: list[Problem] = []
     updated, warning = point, None
-    if change.value is not UNCHANGED:
-        value, warning = _value(point.kind, change.value, region, problems)
-        if value is not None and value != point.value:
-            _check_unique(contacts, point.kind, value, point.id, problems)
+    kind = point.kind if change.kind is UNCHANGED else change.kind
+    if change.value is not UNCHANGED or kind is not point.kind:
+        # A point moved to another kind is read again as that kind, from what was typed.
+        raw = point.entered if change.value is UNCHANGED else change.value
+        if change.value is UNCHANGED and kind in (ContactKind.PHONE, ContactKind.MOBILE):
+            region = point.region
+        value, warning = _value(kind, raw, region, problems)
+        if value is not None and (value != point.value or kind is not point.kind):
+            _check_unique(contacts, kind, value, point.id, problems)
             updated = attrs.evolve(
-                updated, value=value, entered=change.value, region=_region_of(point.kind, region)
+                updated,
+                kind=kind,
+                value=value,
+                entered=raw,
+                region=_region_of(kind, region),
             )
     if change.description is not UNCHANGED:
         updated = attrs.evolve(updated, description=_description(change.description, problems))

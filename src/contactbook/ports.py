@@ -1,9 +1,20 @@
 """The ports: what a host application implements to embed contactbook.
 
-Each port is a :class:`typing.Protocol`; frozen records cross them. contactbook ships
-an in-memory implementation of each (:mod:`contactbook.adapters.memory`) and a SQLite
-one of the repository and the audit sink (:mod:`contactbook.adapters.sqlite`); the
-contract tests in :mod:`contactbook.testing` check a host's own.
+Each port is a :class:`typing.Protocol`; frozen records cross them:
+
+- :class:`ContactRepository`: the contact sets, with optimistic versions;
+- :class:`AuditSink`: the activity log, written (:meth:`~AuditSink.record`) and read
+  back newest first, a page at a time (:meth:`~AuditSink.entries`);
+- :class:`BillingCountries`: each customer's billing country, which phone numbers
+  without a country code are read in;
+- :class:`Authorizer`: the host's permissions;
+- :class:`Transaction`: the unit of work that makes one use case one transaction;
+- :class:`Clock`: the time of activity entries.
+
+contactbook ships stores that are all of the first three and a ``transaction`` in
+one object (:mod:`contactbook.adapters.memory`, :mod:`contactbook.adapters.sqlite`,
+:mod:`contactbook.adapters.postgres`); the contract tests in
+:mod:`contactbook.testing.contracts` check a host's own.
 """
 
 from __future__ import annotations
@@ -16,18 +27,49 @@ from typing import Protocol, runtime_checkable
 import attrs
 
 from contactbook.audit import ActivityEntry
+from contactbook.errors import ContactValidationError
 from contactbook.model import ContactSet
 
 __all__ = [
+    "ActivityPage",
     "AuditSink",
     "Authorizer",
+    "BillingCountries",
     "Clock",
     "ContactRepository",
+    "ContactStore",
     "Permission",
     "Stored",
     "SystemClock",
     "Transaction",
+    "check_page_size",
+    "check_version",
 ]
+
+#: How many activity entries a page holds when the caller does not say.
+DEFAULT_PAGE_SIZE = 50
+
+
+def check_page_size(limit: int, /) -> int:
+    """Return ``limit`` if it is a page size (an int of at least 1), else refuse it.
+
+    The stores call it so that every one refuses the same sizes the same way.
+    """
+    if type(limit) is not int or limit < 1:
+        msg = f"A page holds at least 1 activity entry; limit={limit!r} asks for none."
+        raise ContactValidationError(msg, code="limit.invalid", field="limit")
+    return limit
+
+
+def check_version(version: int, /, *, field: str = "expected_version") -> int:
+    """Return ``version`` if it is a version (an int of at least 0), else refuse it."""
+    if type(version) is not int or version < 0:
+        msg = (
+            f"{field} must be the version the edit was built from (a whole number, 0 for "
+            f"a customer with nothing saved), got {version!r}."
+        )
+        raise ContactValidationError(msg, code="version.invalid", field=field)
+    return version
 
 
 class Permission(str, enum.Enum):
@@ -61,17 +103,58 @@ class ContactRepository(Protocol):
 
         Returns the new version, ``expected_version + 1``. Raises
         :class:`~contactbook.errors.ConflictError` (``contact.conflict``) and stores
-        nothing when the version moved on: no update is ever lost.
+        nothing when the version moved on: no update is ever lost. Check the version in
+        the write itself (``UPDATE ... WHERE version = ?``; for version 0 an insert that
+        does nothing when the row exists), so that a conflict leaves the host's
+        transaction usable: never provoke a unique violation and then read the version.
+        """
+        ...
+
+
+@attrs.frozen
+class ActivityPage:
+    """One page of a customer's activity log, newest entry first.
+
+    ``next`` is the cursor of the following (older) page: pass it as ``before`` to
+    :meth:`AuditSink.entries`. It is ``None`` when there is nothing older. A cursor
+    names an entry, not a position, so entries written meanwhile never shift a page.
+    """
+
+    entries: tuple[ActivityEntry, ...]
+    next: str | None = None
+
+
+@runtime_checkable
+class AuditSink(Protocol):
+    """The customer's activity log: one entry per saved batch, read back newest first."""
+
+    def record(self, entry: ActivityEntry, /) -> None:
+        """Keep ``entry``; raising undoes the save (they share the unit of work)."""
+        ...
+
+    def entries(
+        self, customer_id: str, /, *, limit: int = DEFAULT_PAGE_SIZE, before: str | None = None
+    ) -> ActivityPage:
+        """Return up to ``limit`` of the customer's entries, newest first.
+
+        ``before`` is the ``next`` cursor of the previous page (``None``: the newest
+        page). A cursor the log does not know raises
+        :class:`~contactbook.errors.EntryNotFoundError`; a ``limit`` below 1 raises
+        :class:`~contactbook.errors.ContactValidationError` (``limit.invalid``).
         """
         ...
 
 
 @runtime_checkable
-class AuditSink(Protocol):
-    """The customer's activity log: receives one entry per saved batch."""
+class BillingCountries(Protocol):
+    """Where a customer's billing country comes from: the host's customer records."""
 
-    def record(self, entry: ActivityEntry, /) -> None:
-        """Keep ``entry``; raising undoes the save when both share a transaction."""
+    def billing_country(self, customer_id: str, /) -> str | None:
+        """Return the customer's billing country (ISO 3166-1 alpha-2), or ``None``.
+
+        ``None`` means none is known; numbers without a country code are then refused
+        with ``phone.region_required``.
+        """
         ...
 
 
@@ -94,15 +177,36 @@ class Clock(Protocol):
 
 
 class Transaction(Protocol):
-    """A factory of the unit of work that makes a save and its entry one.
+    """A factory of the unit of work: one use case, one transaction.
 
-    Called once per saved batch; the service saves and records inside the context it
-    returns. Leaving it normally must commit both; leaving it with an exception must
-    keep neither.
+    The service calls it once per use case and does everything inside the context it
+    returns: load, save and record (or the reads of a read). The rules every shipped
+    store keeps, and :class:`~contactbook.testing.contracts.UnitOfWorkContract` checks:
+
+    - Leaving the outermost unit normally commits everything done inside it; leaving it
+      with an exception keeps none of it.
+    - A unit opened inside an open unit (the same thread or connection) is a savepoint:
+      if it fails, only its own work is undone and the outer unit goes on; nothing is
+      durable until the outermost unit commits. So a host may open its own transaction,
+      write its own rows, and call the service inside it: everything commits together.
+    - The version check of :meth:`ContactRepository.save` happens inside the unit, so
+      no other writer can save between the check and the write.
     """
 
     def __call__(self) -> AbstractContextManager[object]:
         """Open one unit of work."""
+        ...
+
+
+class ContactStore(ContactRepository, AuditSink, BillingCountries, Protocol):
+    """A store that is every storage port at once, with its own unit of work.
+
+    The shipped stores are (``InMemoryStore``, ``SQLiteStore``, ``PostgresStore``);
+    :meth:`contactbook.service.ContactService.on` builds a service over one.
+    """
+
+    def transaction(self) -> AbstractContextManager[object]:
+        """Open one unit of work (see :class:`Transaction` for the rules)."""
         ...
 
 

@@ -1,43 +1,54 @@
-"""The use cases a host offers: read a customer's contact details, save an edit.
+"""The use cases a host offers: read a customer's contact details, check and save an edit.
 
 :class:`ContactService` is built from the ports. Every use case runs in the same
-order: authorise (before any other work), load, operate, then save and record in one
-unit of work.
+order: authorise (before any other work), then one unit of work (``transaction()``)
+holding everything else: load, operate, save and record. The unit is open before
+the first read and closed after the last write, so:
 
-The atomicity guarantee, exactly: the service calls ``repository.save`` and then
-``audit.record`` inside one ``transaction()`` context. If the host's transaction makes
-both writes one database transaction (as :class:`~contactbook.adapters.sqlite.SQLiteStore`
-and :class:`~contactbook.adapters.memory.InMemoryStore` do), a failure or crash at any
-point leaves both or neither. With the default transaction (none), a failing
-``record`` after a successful ``save`` leaves the save in place and the error
-propagates to the caller.
+- A save and its activity entry commit together or not at all (the
+  :class:`~contactbook.ports.Transaction` rules).
+- The load, the version check and the write see one state of the store; a host that
+  hands in its own transaction (a SQLAlchemy ``Session``, a psycopg connection) gets
+  contactbook's reads and writes inside it, with its own.
+- Every update names the version its edit was built from; a stale one raises
+  :class:`~contactbook.errors.ConflictError` and saves and records nothing. There is no
+  way to skip the check.
+- The billing country comes from the host (:class:`~contactbook.ports.BillingCountries`)
+  on every update, so no caller can forget it.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
 
 import attrs
 
 from contactbook.audit import ActivityEntry, PointChange
 from contactbook.card import CardLabels, ContactCard
 from contactbook.errors import ConflictError, PermissionDeniedError, Problem
-from contactbook.model import ContactSet
-from contactbook.operations import Change, apply
+from contactbook.model import ContactKind, ContactSet
+from contactbook.operations import Change, Finding, Outcome, apply, revalidate
 from contactbook.ports import (
+    DEFAULT_PAGE_SIZE,
+    ActivityPage,
     AuditSink,
     Authorizer,
+    BillingCountries,
     Clock,
     ContactRepository,
+    ContactStore,
     Permission,
     Stored,
     SystemClock,
     Transaction,
+    check_version,
 )
+from contactbook.validation import normalize_region
 
 __all__ = ["ContactService", "Saved"]
+
+_PHONES = frozenset({ContactKind.PHONE, ContactKind.MOBILE})
 
 
 @attrs.frozen
@@ -66,17 +77,49 @@ def _new_entry_id() -> str:
 class ContactService:
     """Read and update customers' contact details through the host's ports.
 
-    ``transaction`` is called once per saved batch; see the module docs for the
-    guarantee it gives. ``new_entry_id`` makes the activity entry ids (random UUIDs by
-    default).
+    ``transaction`` opens the unit of work each use case runs in (see the module docs);
+    it is required, because a service without one could save without its entry.
+    ``new_entry_id`` makes the activity entry ids (random UUIDs by default). A store
+    that is every storage port at once (the shipped ones are) builds a service with
+    :meth:`on`.
     """
 
     repository: ContactRepository
     audit: AuditSink
     authorizer: Authorizer
+    countries: BillingCountries
+    transaction: Transaction = attrs.field(kw_only=True)
     clock: Clock = attrs.field(factory=SystemClock, kw_only=True)
-    transaction: Transaction = attrs.field(default=nullcontext, kw_only=True)
     new_entry_id: Callable[[], str] = attrs.field(default=_new_entry_id, kw_only=True)
+
+    @classmethod
+    def on(
+        cls,
+        store: ContactStore,
+        authorizer: Authorizer,
+        /,
+        *,
+        clock: Clock | None = None,
+        new_entry_id: Callable[[], str] = _new_entry_id,
+    ) -> ContactService:
+        """Return the service over ``store``, which is every storage port at once.
+
+        >>> from contactbook.adapters.memory import AllowAll, InMemoryStore
+        >>> service = ContactService.on(InMemoryStore(), AllowAll())
+        >>> service.read("ann", "C1").version
+        0
+        """
+        return cls(
+            store,
+            store,
+            authorizer,
+            store,
+            transaction=store.transaction,
+            clock=SystemClock() if clock is None else clock,
+            new_entry_id=new_entry_id,
+        )
+
+    # ----------------------------------------------------------------- permissions
 
     def authorize(self, actor: str, permission: Permission, customer_id: str) -> None:
         """Raise :class:`PermissionDeniedError` unless ``actor`` may do ``permission``."""
@@ -87,10 +130,13 @@ class ContactService:
         """Whether ``actor`` may do ``permission`` (for example, to show "Change")."""
         return self.authorizer.is_allowed(actor, permission, customer_id)
 
+    # ----------------------------------------------------------------- reading
+
     def read(self, actor: str, customer_id: str) -> Stored:
         """Return the customer's contact set and version (needs the read permission)."""
         self.authorize(actor, Permission.READ_CONTACT_DETAILS, customer_id)
-        return self.repository.load(customer_id)
+        with self.transaction():
+            return self.repository.load(customer_id)
 
     def card(
         self, actor: str, customer_id: str, *, labels: CardLabels | None = None
@@ -105,32 +151,94 @@ class ContactService:
         labels = CardLabels() if labels is None else labels
         return ContactCard.build(stored.contacts, can_edit=may_edit, labels=labels)
 
+    def history(
+        self,
+        actor: str,
+        customer_id: str,
+        *,
+        limit: int = DEFAULT_PAGE_SIZE,
+        before: str | None = None,
+    ) -> ActivityPage:
+        """Return a page of the customer's activity log, newest first (read permission).
+
+        Pass the page's ``next`` as ``before`` for the next, older page.
+        """
+        self.authorize(actor, Permission.READ_CONTACT_DETAILS, customer_id)
+        with self.transaction():
+            return self.audit.entries(customer_id, limit=limit, before=before)
+
+    def billing_country(self, actor: str, customer_id: str) -> str | None:
+        """Return the customer's billing country, as the host knows it (read permission)."""
+        self.authorize(actor, Permission.READ_CONTACT_DETAILS, customer_id)
+        with self.transaction():
+            return self.countries.billing_country(customer_id)
+
+    def country_change(
+        self, actor: str, customer_id: str, country: str | None
+    ) -> tuple[Finding, ...]:
+        """Report what reading the customer's numbers in ``country`` would change.
+
+        For a person to confirm before the host changes the billing country: each
+        telephone or mobile point whose input ``country`` reads as another number, or
+        refuses. Numbers entered with a country code give no finding. Changes nothing:
+        changing a billing country never rewrites stored numbers by itself (read
+        permission).
+        """
+        self.authorize(actor, Permission.READ_CONTACT_DETAILS, customer_id)
+        region = normalize_region(country)
+        with self.transaction():
+            contacts = self.repository.load(customer_id).contacts
+        phones = [point for point in contacts if point.kind in _PHONES]
+        return revalidate(ContactSet(phones, contacts.next_id), region=region)
+
+    # ----------------------------------------------------------------- editing
+
+    def preview(
+        self,
+        actor: str,
+        customer_id: str,
+        changes: Iterable[Change],
+        *,
+        expected_version: int,
+    ) -> Outcome:
+        """Check a batch as :meth:`update` would, and save nothing.
+
+        Needs "Update Customer Contact Details". Returns the outcome (the set it would
+        save, its changes and every warning), or raises what :meth:`update` would:
+        :class:`~contactbook.errors.BatchValidationError` with every problem at once,
+        or :class:`ConflictError` when the version moved on.
+        """
+        self.authorize(actor, Permission.UPDATE_CONTACT_DETAILS, customer_id)
+        batch = tuple(changes)
+        with self.transaction():
+            _, outcome = self._outcome(customer_id, batch, expected_version)
+        return outcome
+
     def update(
         self,
         actor: str,
         customer_id: str,
         changes: Iterable[Change],
         *,
-        region: str | None = None,
-        expected_version: int | None = None,
+        expected_version: int,
     ) -> Saved:
         """Validate and save a batch of changes as one activity entry.
 
-        Needs "Update Customer Contact Details". ``region`` is the billing country.
-        ``expected_version`` is the version the user's form was built from: if the
-        stored set moved on since, :class:`ConflictError` is raised before any other
-        work. A batch that changes nothing saves nothing and records nothing. Refusals
-        (permission, validation, conflict) change nothing.
+        Needs "Update Customer Contact Details". ``expected_version`` is the version the
+        user's edit was built from (:attr:`Stored.version` of the read, or the form's
+        version): if the stored set moved on since, :class:`ConflictError` is raised and
+        nothing is saved or recorded. Numbers without a country code are read in the
+        customer's billing country, from the host's
+        :class:`~contactbook.ports.BillingCountries`. A batch that changes nothing saves
+        nothing and records nothing. Refusals (permission, validation, conflict) change
+        nothing.
         """
         self.authorize(actor, Permission.UPDATE_CONTACT_DETAILS, customer_id)
         batch = tuple(changes)
-        current = self.repository.load(customer_id)
-        if expected_version is not None and expected_version != current.version:
-            raise ConflictError(customer_id, expected_version, current.version)
-        outcome = apply(current.contacts, batch, region=region)
-        if not outcome.changes:
-            return Saved(current.contacts, current.version, None, outcome.warnings)
         with self.transaction():
+            current, outcome = self._outcome(customer_id, batch, expected_version)
+            if not outcome.changes:
+                return Saved(current.contacts, current.version, None, outcome.warnings)
             version = self.repository.save(
                 customer_id, outcome.contacts, expected_version=current.version
             )
@@ -144,3 +252,14 @@ class ContactService:
             )
             self.audit.record(entry)
         return Saved(outcome.contacts, version, entry, outcome.warnings)
+
+    def _outcome(
+        self, customer_id: str, batch: tuple[Change, ...], expected_version: int
+    ) -> tuple[Stored, Outcome]:
+        """Load the set, refuse a stale edit, and apply the batch (inside the unit)."""
+        check_version(expected_version)
+        current = self.repository.load(customer_id)
+        if expected_version != current.version:
+            raise ConflictError(customer_id, expected_version, current.version)
+        region = self.countries.billing_country(customer_id)
+        return current, apply(current.contacts, batch, region=region)

@@ -423,9 +423,12 @@ def normalize_website(raw: str, /) -> str:
 
     A bare host (``example.com``) gets ``https://``. Scheme and host are lower-cased,
     an internationalised host is IDNA-encoded, default ports and a lone ``/`` path are
-    dropped, dot segments are removed and percent escapes upper-cased (RFC 3986 §6.2.2).
-    Other schemes, user names or passwords, white space and control characters are
-    refused.
+    dropped, dot segments are removed and percent escapes upper-cased (RFC 3986 §6.2.2);
+    an IPv6 host is written in its RFC 5952 form. Other schemes, user names or
+    passwords, white space and control characters are refused, and so is whatever a
+    browser would read otherwise (a backslash, an IPv4 address not in dotted decimal,
+    an invalid ``xn--`` label) and any host not reachable from the internet (loopback,
+    private, reserved and special-use addresses and names).
 
     >>> normalize_website("Example.COM")
     'https://example.com'
@@ -482,12 +485,10 @@ def _website_checked(text: str, field: str) -> str:
         _web_validator().validate(reference)
     except rfc3986.exceptions.ValidationError:
         raise _refusal(websites.refused("website.invalid", text), field) from None
-    host = websites.checked_host(reference.host or "")
-    if host is None:
-        raise _refusal(websites.refused("website.host", text), field)
-    port = reference.port
-    if not port or port == websites.DEFAULT_PORTS.get(reference.scheme or ""):
-        port = None
+    host = websites.checked_host(reference.host or "", text)
+    if isinstance(host, Refused):
+        raise _refusal(host, field)
+    port = websites.canonical_port(reference.port, reference.scheme or "https")
     path = reference.path
     if path == "/":
         path = None  # RFC 3986 §6.2.3: an empty path and "/" are equivalent for http(s)

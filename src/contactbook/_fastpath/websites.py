@@ -29,10 +29,12 @@ import functools
 import re
 
 from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, idna_label, shown
+from contactbook._fastpath.emails import RESERVED_TLDS
 
 __all__ = [
     "DEFAULT_PORTS",
     "MAX_LENGTH",
+    "canonical_port",
     "checked_host",
     "refused",
     "scheme_and_rest",
@@ -52,6 +54,19 @@ _MESSAGES = {
     "website.invalid": "{} is not a valid web address; enter it like https://example.com.",
     "website.host": (
         "{} does not have a valid host name; enter a full domain name such as example.com."
+    ),
+    "website.backslash": (
+        "{} holds a backslash (\\), which browsers read as a slash (/), so the link would "
+        "lead somewhere else than the address checked; write / instead."
+    ),
+    "website.ip_form": (
+        "{} has a host that browsers read as an IP address, but not in the usual form; "
+        "write an IPv4 address as four numbers from 0 to 255 without leading zeros "
+        "(such as 93.184.215.14), or enter the domain name."
+    ),
+    "website.unreachable": (
+        "{} names a loopback, private, link-local, reserved or special-use host, which "
+        "cannot be reached from the internet; enter the website's public address."
     ),
 }
 
@@ -175,6 +190,11 @@ def scheme_and_rest(text: str) -> tuple[str, str] | Refused:  # noqa: PLR0911 on
     """
     if _BAD.search(text):
         return refused("website.character", text)
+    if "\\" in text:
+        # WHATWG URL: in an http(s) URL a browser reads "\\" as "/", where RFC 3986
+        # reads it as data ("https://good.com\\@evil.com" is good.com to one, evil.com to
+        # the other once stored as %5C): refused, whatever part of the address holds it.
+        return refused("website.backslash", text)
     match = _SCHEME.match(text)
     if match:
         scheme = match.group(1).lower()
@@ -182,7 +202,7 @@ def scheme_and_rest(text: str) -> tuple[str, str] | Refused:  # noqa: PLR0911 on
         if rest.startswith("//"):
             if scheme not in DEFAULT_PORTS:
                 return _scheme_refused(scheme)
-            return scheme, rest[2:]
+            return _literal_port_checked(text, scheme, rest[2:])
         if scheme in DEFAULT_PORTS:  # "http:x.nl", "https:/x.nl": a web scheme, no "//"
             return Refused(
                 "website.invalid",
@@ -193,8 +213,28 @@ def scheme_and_rest(text: str) -> tuple[str, str] | Refused:  # noqa: PLR0911 on
         if not (_PORT_THEN_PATH.match(rest) or "." in scheme):
             return _scheme_refused(scheme)
     if text.startswith("//"):
-        return "https", text[2:]
-    return "https", text
+        return _literal_port_checked(text, "https", text[2:])
+    return _literal_port_checked(text, "https", text)
+
+
+# What may follow an IP literal's "]" in the authority: nothing, or ":" and a port.
+_AFTER_LITERAL = re.compile(r"(?::[0-9]*)?")
+
+
+def _literal_port_checked(text: str, scheme: str, rest: str) -> tuple[str, str] | Refused:
+    """Refuse an IP literal followed by anything but ``:port`` ("[::1]80").
+
+    rfc3986 reads the digits after "]" as a port even without the ":"; browsers refuse
+    the address.
+    """
+    if "]" in rest:
+        authority = _AUTHORITY_END.split(rest, maxsplit=1)[0]
+        if "]" in authority and not _AFTER_LITERAL.fullmatch(authority.rpartition("]")[2]):
+            return refused("website.invalid", text)
+    return scheme, rest
+
+
+_AUTHORITY_END = re.compile(r"[/?#]")
 
 
 def _beyond_255(ipv4: str) -> bool:
@@ -202,25 +242,153 @@ def _beyond_255(ipv4: str) -> bool:
     return any(int(octet) > 255 for octet in ipv4.split("."))
 
 
-def checked_host(host: str) -> str | None:
-    """Return a lower-case host as stored, or ``None`` when it is not acceptable.
+def canonical_port(port: str | None, scheme: str) -> str | None:
+    """Return the port as stored: without leading zeros, ``None`` for none or the default.
 
-    Acceptable: an IP literal (rfc3986 has checked its syntax), an IPv4 address (RFC 3986
-    §3.2.2: four octets of 0-255), or a DNS name of at least two RFC 1123 labels whose
-    last is not all digits. The root label of ``example.com.`` is dropped.
+    RFC 3986 §6.2.3 drops the scheme's default port; browsers (WHATWG URL) also read
+    ``:0080`` as port 80, so the stored port has no leading zeros.
+    """
+    if not port:
+        return None
+    port = port.lstrip("0") or "0"
+    return None if port == DEFAULT_PORTS[scheme] else port
+
+
+# WHATWG URL "ends in a number": a host whose last label (after a trailing ".") is all
+# digits or "0x" and hex digits is read by browsers as an IPv4 address, in decimal,
+# octal or hexadecimal parts ("192.0x00A80001" is 192.168.0.1).
+_ENDS_IN_NUMBER = re.compile(r"[0-9]+|0[xX][0-9A-Fa-f]*")
+# The one IPv4 form stored: four decimal numbers 0-255 without leading zeros.
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+_DOTTED_DECIMAL = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
+# Addresses a customer's website on the internet cannot have: the IANA IPv4 and IPv6
+# Special-Purpose Address Registries (RFC 6890 and its updates), multicast, and for IPv6
+# everything outside global unicast 2000::/3. Spelt out, not ipaddress's is_global,
+# whose table differs between Python releases (docs/explanation/normalisation.md).
+_UNREACHABLE_V4 = (
+    "0.0.0.0/8",  # "this network" (RFC 791)
+    "10.0.0.0/8",  # private (RFC 1918)
+    "100.64.0.0/10",  # shared address space, carrier-grade NAT (RFC 6598)
+    "127.0.0.0/8",  # loopback (RFC 1122)
+    "169.254.0.0/16",  # link-local (RFC 3927)
+    "172.16.0.0/12",  # private (RFC 1918)
+    "192.0.0.0/24",  # IETF protocol assignments (RFC 6890)
+    "192.0.2.0/24",  # documentation, TEST-NET-1 (RFC 5737)
+    "192.88.99.0/24",  # 6to4 relay anycast, deprecated (RFC 7526)
+    "192.168.0.0/16",  # private (RFC 1918)
+    "198.18.0.0/15",  # benchmarking (RFC 2544)
+    "198.51.100.0/24",  # documentation, TEST-NET-2 (RFC 5737)
+    "203.0.113.0/24",  # documentation, TEST-NET-3 (RFC 5737)
+    "224.0.0.0/4",  # multicast (RFC 5771)
+    "240.0.0.0/4",  # reserved, and the limited broadcast 255.255.255.255 (RFC 1112)
+)
+_UNREACHABLE_V6 = (
+    # Outside global unicast 2000::/3 (RFC 4291 §2.4): below it loopback, unspecified,
+    # IPv4-mapped and -compatible ...; above it unique local, link-local, multicast and
+    # reserved space.
+    "::/3",
+    "4000::/2",
+    "8000::/1",
+    "2001::/23",  # IETF protocol assignments: Teredo, benchmarking, ORCHID (RFC 2928)
+    "2001:db8::/32",  # documentation (RFC 3849)
+    "2002::/16",  # 6to4 (RFC 3056)
+    "3fff::/20",  # documentation (RFC 9637)
+)
+
+
+@functools.cache
+def _networks() -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    """Return the IPv4 and IPv6 tables above as (network, mask) integers, on first use."""
+    import ipaddress  # noqa: PLC0415 loaded on first use, so that importing contactbook is cheap
+
+    def masks(networks: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+        return tuple(
+            (int(net.network_address), int(net.netmask))
+            for net in map(ipaddress.ip_network, networks)
+        )
+
+    return masks(_UNREACHABLE_V4), masks(_UNREACHABLE_V6)
+
+
+def _within(address: int, networks: tuple[tuple[int, int], ...]) -> bool:
+    return any(address & mask == network for network, mask in networks)
+
+
+def _ip_literal(host: str, text: str) -> str | Refused:
+    """Return an IPv6 literal in its RFC 5952 form, or refuse it.
+
+    A zone identifier ("%25eth0") or an IPvFuture literal ("[v1.x]") is refused: browsers
+    refuse both, and rfc3986 rewrites an escape inside the brackets.
+    """
+    inner = host[1:-1]
+    if "%" in inner or not _IPV6.fullmatch(host):
+        return refused("website.invalid", text)
+    import ipaddress  # noqa: PLC0415 loaded on first use, so that importing contactbook is cheap
+
+    try:
+        address = ipaddress.IPv6Address(inner)
+    except ValueError:  # an embedded IPv4 part beyond 255 or with a leading zero
+        return refused("website.invalid", text)
+    if _within(int(address), _networks()[1]):
+        return refused("website.unreachable", text)
+    # ipaddress writes the RFC 5952 §4 form for every global unicast address: lower case,
+    # no leading zeros, the longest run of two or more zero groups (the first of equals)
+    # as "::"; it is also the form browsers serialise.
+    return f"[{address.compressed}]"
+
+
+def _valid_a_label(label: str) -> bool:
+    """Whether an ``xn--`` label is a valid IDNA 2008 A-label (RFC 5891 §5.3-5.4).
+
+    It must decode as Punycode to a U-label idna accepts, which encodes back to the
+    very same A-label.
+    """
+    try:
+        return idna_label(label).ascii == label
+    except ValueError:  # idna.IDNAError, a UnicodeError
+        return False
+
+
+def checked_host(host: str, text: str) -> str | Refused:
+    """Return a lower-case host as stored, or its refusal for the web address ``text``.
+
+    Acceptable: an IPv6 literal (stored in RFC 5952 form), an IPv4 address in
+    dotted-decimal form, or a DNS name of at least two RFC 1123 labels whose ``xn--``
+    labels are valid IDNA 2008 A-labels; never a loopback, private, link-local,
+    reserved or special-use address or name. The root label of ``example.com.`` is
+    dropped. Both the fast path and the reference path (after rfc3986) call it.
     """
     if host.startswith("["):
-        return host
-    if _IPV4_SHAPE.fullmatch(host) and not _beyond_255(host):
-        return host
+        return _ip_literal(host, text)
     if host.endswith("."):
         host = host[:-1]
-    if (
-        len(host) > DOMAIN_MAX
-        or not _DNS_NAME.fullmatch(host)
-        or host[host.rindex(".") + 1 :].isdigit()
+    top = host[host.rfind(".") + 1 :]
+    if _ENDS_IN_NUMBER.fullmatch(top):
+        if not _DOTTED_DECIMAL.fullmatch(host):
+            return refused("website.ip_form", text)
+        address = 0
+        for octet in host.split("."):
+            address = address << 8 | int(octet)
+        if _within(address, _networks()[0]):
+            return refused("website.unreachable", text)
+        return host
+    if len(host) > DOMAIN_MAX or not _DNS_NAME.fullmatch(host):
+        return refused("website.host", text)
+    return _checked_name(host, text)
+
+
+def _checked_name(host: str, text: str) -> str | Refused:
+    """Refuse a DNS name with an invalid ``xn--`` label or a special-use top-level name.
+
+    The special-use names are the ones the email rules refuse too (RFC 6761, 6762, 7686
+    and 3172: ``localhost``, ``local``, ``test``, ``invalid``, ``onion``, ``arpa``).
+    """
+    if "xn--" in host and not all(
+        _valid_a_label(label) for label in host.split(".") if label.startswith("xn--")
     ):
-        return None
+        return refused("website.host", text)
+    if host[host.rfind(".") + 1 :] in RESERVED_TLDS:
+        return refused("website.unreachable", text)
     return host
 
 
@@ -241,10 +409,11 @@ def website(text: str) -> str | Refused | None:
         ):
             if port == DEFAULT_PORTS[scheme]:
                 port = None  # RFC 3986 §6.2.3: the default port is the same as none
+            stored_host = _checked_name(host.lower(), text)
+            if isinstance(stored_host, Refused):
+                return stored_host
             result = (
-                f"{scheme}://{host.lower()}"
-                if port is None
-                else f"{scheme}://{host.lower()}:{port}"
+                f"{scheme}://{stored_host}" if port is None else f"{scheme}://{stored_host}:{port}"
             )
             if path is not None and path != "/":  # RFC 3986 §6.2.3: "" and "/" agree
                 result += path
@@ -257,7 +426,7 @@ def website(text: str) -> str | Refused | None:
     return _general(text, *front)
 
 
-def _general(text: str, scheme: str, rest: str) -> str | Refused | None:  # noqa: PLR0911, PLR0912 one step per reference check
+def _general(text: str, scheme: str, rest: str) -> str | Refused | None:  # noqa: PLR0911, PLR0912, PLR0915 one step per reference check
     """Follow ``validation._website_checked`` after the scheme, without rfc3986."""
     split = _SPLIT.match(rest)
     if split is None:
@@ -323,11 +492,12 @@ def _general(text: str, scheme: str, rest: str) -> str | Refused | None:  # noqa
         or (fragment is not None and ("[" in fragment or "]" in fragment or "#" in fragment))
     ):
         return refused("website.invalid", text)
-    stored_host = checked_host(host)
-    if stored_host is None:
-        return refused("website.host", text)
+    stored_host = checked_host(host, text)
+    if isinstance(stored_host, Refused):
+        return stored_host
     result = f"{scheme}://{stored_host}"
-    if port and port != DEFAULT_PORTS[scheme]:
+    port = canonical_port(port, scheme)
+    if port is not None:
         result = f"{result}:{port}"
     if path != "/":
         result += path  # RFC 3986 §6.2.3: for http(s) an empty path and "/" agree

@@ -1,1 +1,1 @@
-"""Ready implementations of the ports: in memory and SQLite. The core imports none."""
+"""Ready implementations of the ports: in memory, SQLite and PostgreSQL. The core imports none."""

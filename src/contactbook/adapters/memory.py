@@ -1,8 +1,8 @@
 """In-memory implementations of every port, for tests and small embeddings.
 
-:class:`InMemoryStore` is a repository and an audit sink in one, with a
-``transaction()`` that makes a save and its entry atomic (and thread-safe): pass
-``transaction=store.transaction`` to the service.
+:class:`InMemoryStore` is a repository, an activity log and a table of billing
+countries in one, with a ``transaction()`` that makes a use case atomic (and
+thread-safe): ``ContactService.on(InMemoryStore(), authorizer)``.
 """
 
 from __future__ import annotations
@@ -15,20 +15,22 @@ from contextlib import contextmanager
 import attrs
 
 from contactbook.audit import ActivityEntry
-from contactbook.errors import ConflictError
+from contactbook.errors import ConflictError, EntryNotFoundError
 from contactbook.model import ContactSet
-from contactbook.ports import Permission, Stored
+from contactbook.ports import DEFAULT_PAGE_SIZE, ActivityPage, Permission, Stored, check_page_size
+from contactbook.validation import normalize_region
 
 __all__ = ["AllowAll", "FixedClock", "GrantTable", "InMemoryStore"]
 
 
 class InMemoryStore:
-    """Contact sets and the activity log in a dict and a list, guarded by one lock."""
+    """Contact sets, the activity log and billing countries in memory, behind one lock."""
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._sets: dict[str, Stored] = {}
         self._entries: list[ActivityEntry] = []
+        self._countries: dict[str, str] = {}
 
     def load(self, customer_id: str, /) -> Stored:
         """Return the customer's set and version; ``(ContactSet(), 0)`` if unknown."""
@@ -50,25 +52,61 @@ class InMemoryStore:
         with self._lock:
             self._entries.append(entry)
 
-    def entries(self, customer_id: str | None = None) -> tuple[ActivityEntry, ...]:
-        """Return the activity log (of one customer, if given), oldest first."""
+    def entries(
+        self, customer_id: str, /, *, limit: int = DEFAULT_PAGE_SIZE, before: str | None = None
+    ) -> ActivityPage:
+        """Return up to ``limit`` of the customer's entries, newest first (a page)."""
+        check_page_size(limit)
         with self._lock:
-            return tuple(
-                entry
-                for entry in self._entries
-                if customer_id is None or entry.customer_id == customer_id
-            )
+            positions = [
+                at for at, entry in enumerate(self._entries) if entry.customer_id == customer_id
+            ]
+            if before is not None:
+                # The cursor is the entry's position in write order (its last, if the id
+                # repeats), like SQLite's sequence: found in the whole log, not one customer.
+                start = self._position(before)
+                positions = [at for at in positions if at < start]
+            page = [self._entries[at] for at in reversed(positions[-limit:])]
+            more = len(positions) > limit
+        return ActivityPage(tuple(page), page[-1].id if more else None)
+
+    def _position(self, entry_id: str) -> int:
+        for at in range(len(self._entries) - 1, -1, -1):
+            if self._entries[at].id == entry_id:
+                return at
+        raise EntryNotFoundError(entry_id)
+
+    def billing_country(self, customer_id: str, /) -> str | None:
+        """Return the customer's billing country, or ``None`` if none was set."""
+        with self._lock:
+            return self._countries.get(customer_id)
+
+    def set_billing_country(self, customer_id: str, country: str | None, /) -> None:
+        """Set (or, with ``None``, forget) the customer's billing country.
+
+        The code is checked (``region.invalid``) and stored upper-cased. Stored numbers
+        are not touched: see :meth:`contactbook.service.ContactService.country_change`.
+        """
+        region = normalize_region(country)
+        with self._lock:
+            if region is None:
+                self._countries.pop(customer_id, None)
+            else:
+                self._countries[customer_id] = region
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Make everything inside one unit: on an exception, undo it all."""
+        """Make everything inside one unit: on an exception, undo it all.
+
+        A unit inside another is a savepoint: its failure undoes only its own work.
+        """
         with self._lock:
             # The log only grows, so undoing it is cutting it back: no copy of it.
-            sets, logged = dict(self._sets), len(self._entries)
+            sets, countries, logged = dict(self._sets), dict(self._countries), len(self._entries)
             try:
                 yield
             except BaseException:
-                self._sets = sets
+                self._sets, self._countries = sets, countries
                 del self._entries[logged:]
                 raise
 

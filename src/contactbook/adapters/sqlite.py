@@ -1,17 +1,19 @@
 """The embedded store: contact sets and the activity log in one SQLite database file.
 
-:class:`SQLiteStore` implements the :class:`~contactbook.ports.ContactRepository` and
-:class:`~contactbook.ports.AuditSink` ports on the standard library's :mod:`sqlite3`,
-and its :meth:`~SQLiteStore.transaction` makes a save and its activity entry one SQL
-transaction: pass ``transaction=store.transaction`` to the service::
+:class:`SQLiteStore` implements the :class:`~contactbook.ports.ContactRepository`,
+:class:`~contactbook.ports.AuditSink` and :class:`~contactbook.ports.BillingCountries`
+ports on the standard library's :mod:`sqlite3`, and its
+:meth:`~SQLiteStore.transaction` makes each use case (load, save and activity entry)
+one SQL transaction::
 
     store = SQLiteStore("contacts.db")
-    service = ContactService(store, store, authorizer, transaction=store.transaction)
+    service = ContactService.on(store, authorizer)
 
 What it guarantees (``docs/how-to/sqlite-store.md`` has the long form):
 
 - *Atomicity.* A unit of work is one ``BEGIN IMMEDIATE`` ... ``COMMIT``: a crash at any
-  point leaves the save and its entry both or neither.
+  point leaves the save and its entry both or neither. A unit inside a unit is a
+  ``SAVEPOINT`` (the :class:`~contactbook.ports.Transaction` rules).
 - *No lost update, across threads and processes.* ``BEGIN IMMEDIATE`` takes the file's
   write lock before the version is checked, so the check and the write cannot
   interleave with another writer; a stale save raises ``contact.conflict``.
@@ -38,7 +40,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -57,9 +59,11 @@ from contactbook.interchange.jsonform import (
     entry_to_data,
     load_entry,
     load_set,
+    set_to_data,
 )
 from contactbook.model import ContactSet
-from contactbook.ports import Stored
+from contactbook.ports import DEFAULT_PAGE_SIZE, ActivityPage, Stored, check_page_size
+from contactbook.validation import normalize_region
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "SQLiteStore"]
 
@@ -89,12 +93,22 @@ _MIGRATIONS: Sequence[Sequence[str]] = (
         "CREATE INDEX activity_by_customer ON activity (customer_id, seq)",
         "CREATE INDEX activity_by_entry ON activity (entry_id)",
     ),
+    (
+        # Version 2. Each customer's billing country (ISO 3166-1 alpha-2), for hosts
+        # without customer records of their own (the CLI, the reference web host).
+        """CREATE TABLE billing_countries (
+            customer_id TEXT PRIMARY KEY NOT NULL,
+            country     TEXT NOT NULL
+        )""",
+    ),
 )
+
+#: A position past every activity entry (SQLite's largest integer): "from the newest".
+_NEWEST = 2**63 - 1
 
 #: The schema this release writes, and the newest it opens.
 SCHEMA_VERSION = len(_MIGRATIONS)
 
-_DEFAULT_LIMIT = 100
 
 #: Connections inherited through ``fork()`` belong to the parent: closing them in the
 #: child could disturb the parent's locks (SQLite's "how to corrupt" guide, §2.6), so
@@ -397,19 +411,27 @@ class SQLiteStore:
         """One unit of work: everything inside commits together, or not at all.
 
         It starts with ``BEGIN IMMEDIATE`` (waiting up to ``timeout`` for the write
-        lock), commits when the block ends and rolls back when it raises. A unit opened
-        inside another on the same thread joins the outer one. Saves and records made
-        outside any unit are each their own.
+        lock, so that a load, its version check and the save see one state), commits
+        when the block ends and rolls back when it raises. A unit opened inside another
+        on the same thread is a ``SAVEPOINT``: if it raises, only its own work is undone
+        and the outer unit goes on. Saves and records made outside any unit are each
+        their own.
         """
         current = self._current()
+        connection = current.connection
         if current.depth:
+            savepoint = f"unit{current.depth}"
+            self._run(connection, f"SAVEPOINT {savepoint}")
             current.depth += 1
             try:
                 yield
+            except BaseException:
+                self._undo_savepoint(connection, savepoint)
+                raise
             finally:
                 current.depth -= 1
+            self._run(connection, f"RELEASE {savepoint}")
             return
-        connection = current.connection
         self._run(connection, "BEGIN IMMEDIATE")
         current.depth = 1
         try:
@@ -424,6 +446,21 @@ class SQLiteStore:
         except StorageError:
             self._rollback(connection)
             raise
+
+    def _unit(self) -> AbstractContextManager[object]:
+        """Return the open unit of work, or a new one (a single write is atomic alone).
+
+        Inside a unit no savepoint is needed: a failing statement changes nothing.
+        """
+        return nullcontext() if self._current().depth else self.transaction()
+
+    def _undo_savepoint(self, connection: sqlite3.Connection, savepoint: str) -> None:
+        try:
+            if connection.in_transaction:
+                connection.execute(f"ROLLBACK TO {savepoint}")
+                connection.execute(f"RELEASE {savepoint}")
+        except sqlite3.Error:  # the outer unit's rollback undoes it all the same
+            pass
 
     def _rollback(self, connection: sqlite3.Connection) -> None:
         try:
@@ -453,7 +490,11 @@ class SQLiteStore:
         """
         key = _key(customer_id, "customer_id")
         body = dump_set(contacts)
-        with self.transaction():
+        if not _encodable(body):
+            # A lone surrogate (in a description from load_set, say) cannot be UTF-8; the
+            # same JSON form, ASCII-escaped, keeps it exactly.
+            body = json.dumps(set_to_data(contacts), separators=(",", ":"))
+        with self._unit():
             connection = self._connection()
             rows = self._run(
                 connection, "SELECT version FROM contact_sets WHERE customer_id = ?", (key,)
@@ -486,7 +527,7 @@ class SQLiteStore:
             # A lone surrogate (in the actor, say) cannot be UTF-8; the same JSON form,
             # ASCII-escaped, keeps it exactly.
             body = json.dumps(entry_to_data(entry), separators=(",", ":"))
-        with self.transaction():
+        with self._unit():
             self._run(
                 self._connection(),
                 "INSERT INTO activity (entry_id, customer_id, version, body) VALUES (?, ?, ?, ?)",
@@ -494,32 +535,55 @@ class SQLiteStore:
             )
 
     def entries(
-        self, customer_id: str, *, limit: int = _DEFAULT_LIMIT, before: str | None = None
-    ) -> tuple[ActivityEntry, ...]:
-        """Return up to ``limit`` of the customer's entries, newest first.
+        self, customer_id: str, /, *, limit: int = DEFAULT_PAGE_SIZE, before: str | None = None
+    ) -> ActivityPage:
+        """Return up to ``limit`` of the customer's entries, newest first (a page).
 
-        Paging: pass the id of the last entry of a page as ``before`` to get the next
-        (older) page; an empty page means there is nothing older. ``before`` is an
-        entry id; one the log does not hold raises
-        :class:`~contactbook.errors.EntryNotFoundError`.
+        Paging: pass the page's ``next`` (the id of its last entry) as ``before`` to get
+        the next, older page; ``next`` is ``None`` when nothing is older. A ``before``
+        the log does not hold raises :class:`~contactbook.errors.EntryNotFoundError`.
         """
         key = _key(customer_id, "customer_id")
-        _check_limit(limit)
-        if before is None:
-            rows = self._all(
-                "SELECT body FROM activity WHERE customer_id = ? ORDER BY seq DESC LIMIT ?",
-                (key, limit),
-            )
-        else:
-            rows = self._all(
-                "SELECT body FROM activity WHERE customer_id = ? AND seq < ? "
-                "ORDER BY seq DESC LIMIT ?",
-                (key, self._position(before), limit),
-            )
-        return tuple(self._read(load_entry, body) for (body,) in rows)
+        check_page_size(limit)
+        # One more row than the page tells whether an older page exists.
+        start = _NEWEST if before is None else self._position(before)
+        rows = self._all(
+            "SELECT body FROM activity WHERE customer_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+            (key, start, limit + 1),
+        )
+        page = tuple(self._read(load_entry, body) for (body,) in rows[:limit])
+        return ActivityPage(page, page[-1].id if len(rows) > limit else None)
+
+    def billing_country(self, customer_id: str, /) -> str | None:
+        """Return the customer's billing country, or ``None`` if none was set."""
+        row = self._one(
+            "SELECT country FROM billing_countries WHERE customer_id = ?",
+            (_key(customer_id, "customer_id"),),
+        )
+        return None if row is None else str(row[0])
+
+    def set_billing_country(self, customer_id: str, country: str | None, /) -> None:
+        """Set (or, with ``None``, forget) the customer's billing country.
+
+        The code is checked (``region.invalid``) and stored upper-cased. Stored numbers
+        are not touched: see :meth:`contactbook.service.ContactService.country_change`.
+        """
+        key = _key(customer_id, "customer_id")
+        region = normalize_region(country)
+        with self._unit():
+            connection = self._connection()
+            if region is None:
+                self._run(connection, "DELETE FROM billing_countries WHERE customer_id = ?", (key,))
+            else:
+                self._run(
+                    connection,
+                    "INSERT INTO billing_countries (customer_id, country) VALUES (?, ?) "
+                    "ON CONFLICT (customer_id) DO UPDATE SET country = excluded.country",
+                    (key, region),
+                )
 
     def entries_since(
-        self, entry_id: str | None, *, limit: int = _DEFAULT_LIMIT
+        self, entry_id: str | None, *, limit: int = DEFAULT_PAGE_SIZE
     ) -> tuple[ActivityEntry, ...]:
         """Return up to ``limit`` entries written after ``entry_id``, oldest first.
 
@@ -529,7 +593,7 @@ class SQLiteStore:
         never committed behind one a relay has already seen. An unknown id raises
         :class:`~contactbook.errors.EntryNotFoundError`.
         """
-        _check_limit(limit)
+        check_page_size(limit)
         after = 0 if entry_id is None else self._position(entry_id)
         rows = self._all(
             "SELECT body FROM activity WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit)
@@ -584,9 +648,3 @@ def _key(text: str, field: str) -> str:
         msg = f"The {field} holds a lone surrogate, which is not text; pass a valid string."
         raise ContactValidationError(msg, code="text.character", field=field)
     return text
-
-
-def _check_limit(limit: int) -> None:
-    if limit < 1:
-        msg = f"limit must be at least 1, got {limit}"
-        raise ValueError(msg)

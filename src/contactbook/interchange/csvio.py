@@ -25,7 +25,8 @@ missing column (:class:`~contactbook.errors.FormatError` ``csv.columns``), a row
 the wrong number of cells, a huge cell or line (``csv.too_large``), NUL bytes and other
 control characters (refused by the validators).
 
-Everything written is safe to open in a spreadsheet (:func:`safe_cell`).
+The error report is safe to open in a spreadsheet (:func:`safe_cell`); the normalised
+rows are written exactly, since they are read back (:class:`NormalisedWriter`).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ __all__ = [
     "check_file",
     "open_export",
     "safe_cell",
+    "text_codec",
 ]
 
 #: The longest physical line read, in bytes; the rest of a longer line is skipped and
@@ -260,9 +262,12 @@ class _Lines:
             raw = raw.removeprefix(codecs.BOM_UTF8)
         try:
             text: str = self._decode(raw)[0]
-        except UnicodeDecodeError:
+        except UnicodeError:  # UnicodeDecodeError, or a codec's own refusal
             self.flaws[self.number] = "csv.encoding"
-            text = self._decode(raw, "replace")[0]
+            try:
+                text = self._decode(raw, "replace")[0]
+            except UnicodeError:
+                text = "\n"
         return text
 
 
@@ -358,7 +363,7 @@ class Export:
         encoding: str,
     ):
         self._stream = stream
-        self._encoding = encoding
+        self._encoding = encoding = text_codec(encoding)
         self._lines = _Lines(stream, encoding)
         self._records = _records(self._lines)
         header = self._header()
@@ -543,14 +548,45 @@ def open_export(
     :class:`~contactbook.errors.FormatError` when the header cannot be read or a needed
     column is missing.
     """
-    try:
-        text_encoding = codecs.lookup(encoding)._is_text_encoding  # as str.decode checks
-    except LookupError:
-        text_encoding = False
-    if not text_encoding:
-        msg = f"{encoding!r} is not a text encoding Python knows; try utf-8 or cp1252."
-        raise FormatError(msg, code="csv.encoding")
     return Export(stream, columns=columns or Columns(), shape=shape, encoding=encoding)
+
+
+# Codecs Python counts as text encodings that are not character sets a file is saved in:
+# "undefined" refuses everything, punycode and idna are for domain names (and raise
+# UnicodeError on a stray byte), the escape codecs read backslashes as escapes.
+_NOT_FILE_ENCODINGS = frozenset(
+    {"undefined", "punycode", "idna", "unicode-escape", "raw-unicode-escape"}
+)
+
+
+def text_codec(encoding: object, /) -> str:
+    """Return the name of a character set a text file can be saved in, or refuse it.
+
+    Any name Python's codecs know for a text encoding (``utf-8``, ``cp1252``,
+    ``latin-1``, ``utf-16``, ...) but the ones that are not file character sets
+    (``undefined``, ``punycode``, ``idna``, the escape codecs); raises
+    :class:`~contactbook.errors.FormatError` ``csv.encoding`` for anything else,
+    whatever the name holds (NUL, surrogates, another type).
+
+    >>> text_codec("UTF8")
+    'utf-8'
+    """
+    name = None
+    if isinstance(encoding, str) and encoding.isascii() and encoding.isprintable():
+        try:
+            info = codecs.lookup(encoding)
+        except LookupError:
+            info = None
+        if info is not None and info._is_text_encoding and info.name not in _NOT_FILE_ENCODINGS:
+            name = info.name  # as str.decode checks
+    if name is None:
+        shown = ascii(encoding[:40]) if isinstance(encoding, str) else type(encoding).__name__
+        msg = (
+            f"{shown} is not the name of a text encoding a file can be saved in; "
+            "try utf-8 or cp1252."
+        )
+        raise FormatError(msg, code="csv.encoding")
+    return name
 
 
 # --------------------------------------------------------------------------- grouping
@@ -789,7 +825,14 @@ def changes_for(current: ContactSet, block: CustomerBlock, /) -> list[Change]:
 
 
 class NormalisedWriter:
-    """Writes accepted points as normalised rows in the point shape (spreadsheet-safe)."""
+    """Writes accepted points as normalised rows in the point shape, exactly.
+
+    This file is data meant to be read back (checked or imported again), so every cell
+    is written as it is: no spreadsheet escaping, which would end up in the data (a
+    description ``@Home`` would come back as ``'@Home``). Open the error report, not
+    this file, in a spreadsheet; to show the rows to people in one, pass each cell
+    through :func:`safe_cell` in a copy of your own.
+    """
 
     def __init__(self, stream: TextIO | IO[str]):
         self._writer = csv.writer(stream, lineterminator="\r\n")
@@ -800,11 +843,11 @@ class NormalisedWriter:
         for point in block.points:
             self._writer.writerow(
                 [
-                    safe_cell(block.customer_id),
+                    block.customer_id,
                     block.country or "",
                     point.kind.value,
-                    safe_cell(point.value),
-                    safe_cell(point.description or ""),
+                    point.value,
+                    point.description or "",
                 ]
             )
 

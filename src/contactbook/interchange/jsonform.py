@@ -17,9 +17,17 @@ An activity entry::
                  {"type": "primary_changed", "kind": "email", "before": {...} | null,
                   "after": {...} | null}]}
 
-Round trips are exact. Reading checks the structure and types only: stored values are
-trusted as already normalised, so loading re-validates nothing and stays fast. A
-document of a newer ``format_version`` is refused with ``format.version``; anything
+Round trips are exact. Two ways to read a contact set:
+
+- :func:`load_set`, the *trusting* load, for the library's own store and your own
+  backups: it checks the structure and types only; stored values are trusted as
+  already normalised, so loading re-validates nothing and stays fast.
+- :func:`read_set`, the *validating* load, for a contact set that comes from outside
+  (another system, a customer, a file of unknown origin): every value and description
+  is checked and normalised as if entered, and every problem is reported at once as a
+  :class:`~contactbook.errors.BatchValidationError`, the same shape as a batch edit.
+
+A document of a newer ``format_version`` is refused with ``format.version``; anything
 malformed with ``format.invalid``; both are :class:`~contactbook.errors.FormatError`.
 """
 
@@ -29,6 +37,8 @@ import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
+
+import attrs
 
 from contactbook.audit import (
     ActivityEntry,
@@ -41,6 +51,7 @@ from contactbook.audit import (
 )
 from contactbook.errors import ContactError, FormatError
 from contactbook.model import ContactKind, ContactPoint, ContactSet
+from contactbook.operations import AddPoint, apply
 
 __all__ = [
     "ENTRY_FORMAT",
@@ -52,6 +63,7 @@ __all__ = [
     "entry_to_data",
     "load_entry",
     "load_set",
+    "read_set",
     "set_from_data",
     "set_to_data",
 ]
@@ -279,8 +291,47 @@ def _parsed(text: str | bytes) -> object:
 
 
 def load_set(text: str | bytes, /) -> ContactSet:
-    """Read a contact set from a JSON document."""
+    """Read a contact set from a JSON document, trusting its values (the trusting load).
+
+    For the library's own store and backups: only the structure and types are checked.
+    A set from outside goes through :func:`read_set` instead.
+    """
     return set_from_data(_parsed(text))
+
+
+def read_set(text: str | bytes, /, *, region: str | None = None) -> ContactSet:
+    """Read a contact set from outside, checking every value as if entered.
+
+    The structure is checked as :func:`load_set` checks it
+    (:class:`~contactbook.errors.FormatError`). Then each point is added, in order, as
+    a batch edit adds it to an empty set: its value is checked and normalised for its
+    kind (telephone numbers without a country code are read with ``region``, the
+    customer's billing country, which becomes each point's ``region``), its description
+    tidied, duplicates and the 100-point limit refused. If anything is refused, nothing
+    is returned: :class:`~contactbook.errors.BatchValidationError` lists every problem,
+    each with the ``index`` of its point in the document's ``points``. Ids, ``next_id``
+    and ``entered`` are kept as the document gives them.
+
+    >>> read_set('{"format": "contactbook/contact-set", "format_version": 1, '
+    ...          '"next_id": 2, "points": [{"id": 1, "kind": "website", '
+    ...          '"value": "Example.COM", "description": null, "entered": "", '
+    ...          '"region": null}]}').points[0].value
+    'https://example.com'
+    """
+    document = _header(_parsed(text), SET_FORMAT, _SET_KEYS)
+    points = [_read_point(point) for point in _typed(document["points"], list, "points")]
+    next_id = _typed(document["next_id"], int, "next_id")
+    outcome = apply(
+        ContactSet(),
+        [AddPoint(point.kind, point.value, point.description) for point in points],
+        region=region,
+    )
+    checked = [
+        attrs.evolve(added, id=point.id, entered=point.entered)
+        for point, added in zip(points, outcome.contacts.points, strict=True)
+    ]
+    result: ContactSet = _guarded(lambda: ContactSet(checked, next_id))
+    return result
 
 
 def load_entry(text: str | bytes, /) -> ActivityEntry:

@@ -280,8 +280,10 @@ def _pref(line: _Line) -> int:
     if "pref" in _types(line):
         return 1
     for value in line.params.get("PREF", []):
-        if value.strip().isdecimal() and 1 <= int(value) <= 100:
-            return int(value)
+        digits = value.strip()
+        # At most three digits: int() of a 4,301-digit string raises ValueError.
+        if digits.isdecimal() and len(digits) <= 3 and 1 <= int(digits) <= 100:
+            return int(digits)
     return 101
 
 

@@ -92,6 +92,9 @@ WEBSITE_CODES = (
     "website.userinfo",
     "website.character",
     "website.too_long",
+    "website.backslash",
+    "website.ip_form",
+    "website.unreachable",
 )
 #: The codes :func:`invalid_descriptions` can label its inputs with.
 DESCRIPTION_CODES = ("description.too_long", "description.character")
@@ -648,6 +651,28 @@ def invalid_websites(*, codes: Collection[str] | None = None) -> st.SearchStrate
         ).map(lambda parts: _with_control(parts[0], 0, parts[1])),
         "website.too_long": st.integers(2001, 6000).map(
             lambda size: "https://a.co/" + "a" * (size - 13)
+        ),
+        # What a browser reads otherwise: "\\" is "/" to it ("good.com\\@evil.com").
+        "website.backslash": st.tuples(host, word).map(
+            lambda parts: f"https://{parts[0]}\\@{parts[1]}.com"
+        ),
+        # IPv4 written in hexadecimal, octal (a leading zero) or fewer parts.
+        "website.ip_form": st.one_of(
+            st.integers(0, 2**32 - 1).map(lambda n: f"http://{n:#x}"),
+            st.integers(0, 255).map(lambda n: f"http://1.2.3.0{n}"),
+            host.map(lambda name: f"https://{name}.0x1"),
+        ),
+        "website.unreachable": st.sampled_from(
+            [
+                "http://127.0.0.1",
+                "http://10.0.0.8/admin",
+                "https://192.168.1.1",
+                "http://169.254.169.254/latest/meta-data",
+                "http://[::1]",
+                "http://[fe80::1]",
+                "https://shop.localhost",
+                "https://printer.local",
+            ]
         ),
     }
     return st.one_of([_labelled(code, by_code[code]) for code in chosen])

@@ -1,0 +1,580 @@
+"""The server store: contact sets, the activity log and billing countries in PostgreSQL.
+
+:class:`PostgresStore` implements the repository, the activity log and the billing
+countries on psycopg 3 (install ``contactbook[postgres]``), over a connection or a
+connection pool the host already has::
+
+    store = PostgresStore(connection)            # a psycopg.Connection
+    store = PostgresStore.from_pool(pool)        # a psycopg_pool.ConnectionPool
+    service = ContactService.on(store, authorizer)
+
+What it guarantees (``docs/how-to/postgres-store.md`` has the long form):
+
+- *Atomicity.* A unit of work (:meth:`~PostgresStore.transaction`) is psycopg's
+  ``connection.transaction()``: the outermost one is a database transaction, one opened
+  inside it is a ``SAVEPOINT``. Inside the host's own open transaction (a connection
+  that has already run a statement, a SQLAlchemy ``Session``) every unit is a savepoint,
+  and the host's commit makes the save, its entry and the host's own writes durable
+  together.
+- *No lost update, across threads, processes and hosts.* The version check is part of
+  the write: ``UPDATE ... WHERE version = expected``, or ``INSERT ... ON CONFLICT DO
+  NOTHING`` for a first save; no row written means a stale save, raised as
+  :class:`~contactbook.errors.ConflictError` without any SQL error, so the transaction
+  it ran in stays usable.
+- *Its own tables, checked.* The store creates its tables in its own schema
+  (``contactbook`` unless told otherwise) and records their version in a
+  ``schema_version`` table; an older version is migrated forward, a newer one is refused
+  with ``storage.version``, tables it did not make with ``storage.corrupt``.
+- *No driver exception escapes.* Every psycopg error becomes a
+  :class:`~contactbook.errors.StorageError` with a ``storage.*`` code.
+
+Threads: a store over one connection serialises its work on that connection (a unit of
+work holds it until it ends); a store over a pool gives each thread's unit of work a
+connection of its own, and any number of threads may share it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, Protocol
+
+import psycopg
+from psycopg import errors as sqlstate
+from psycopg.pq import TransactionStatus
+from psycopg.rows import tuple_row
+
+from contactbook.audit import ActivityEntry
+from contactbook.errors import (
+    ConflictError,
+    ContactValidationError,
+    EntryNotFoundError,
+    FormatError,
+    StorageError,
+)
+from contactbook.interchange.jsonform import dump_entry, dump_set, load_entry, load_set
+from contactbook.model import ContactSet
+from contactbook.ports import (
+    DEFAULT_PAGE_SIZE,
+    ActivityPage,
+    Stored,
+    check_page_size,
+    check_version,
+)
+from contactbook.validation import normalize_region
+
+__all__ = ["DEFAULT_SCHEMA", "SCHEMA_VERSION", "ConnectionSource", "PostgresStore"]
+
+#: The schema (namespace) the store keeps its tables in unless told otherwise.
+DEFAULT_SCHEMA = "contactbook"
+
+#: Written into the ``schema_version`` table, so that the tables are recognised.
+_APPLICATION = "contactbook"
+
+#: The forward migrations, one step per schema version: step ``n`` (0-based) turns
+#: schema ``n`` into schema ``n + 1``. ``{s}`` stands for the quoted schema name. Steps are only
+#: ever appended; a released step never changes.
+_MIGRATIONS: Sequence[Sequence[str]] = (
+    (
+        # Version 1. A customer's whole set, as the JSON form, with its version.
+        """CREATE TABLE {s}.contact_sets (
+            customer_id text PRIMARY KEY,
+            version     bigint NOT NULL CHECK (version >= 1),
+            body        jsonb NOT NULL
+        )""",
+        # The activity log, in write order: an identity column (a sequence) orders it.
+        """CREATE TABLE {s}.activity (
+            seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            entry_id    text NOT NULL,
+            customer_id text NOT NULL,
+            version     bigint NOT NULL,
+            at          timestamptz NOT NULL,
+            body        jsonb NOT NULL
+        )""",
+        "CREATE INDEX activity_by_customer ON {s}.activity (customer_id, seq)",
+        "CREATE INDEX activity_by_entry ON {s}.activity (entry_id)",
+        """CREATE TABLE {s}.billing_countries (
+            customer_id text PRIMARY KEY,
+            country     text NOT NULL CHECK (country ~ '^[A-Z][A-Z]$')
+        )""",
+    ),
+)
+
+#: The schema this release writes, and the newest it opens.
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+#: The tables the store makes; any of them without a ``schema_version`` is foreign.
+_TABLES = ("schema_version", "contact_sets", "activity", "billing_countries")
+
+_NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+
+
+class ConnectionSource(Protocol):
+    """A connection pool as :meth:`PostgresStore.from_pool` uses it (psycopg_pool's)."""
+
+    def connection(
+        self, timeout: float | None = None
+    ) -> AbstractContextManager[psycopg.Connection[Any]]:
+        """Lend a connection for the ``with`` block; give it back at its end."""
+        ...
+
+
+class PostgresStore:
+    """A repository, an activity log and billing countries in PostgreSQL; see the module docs.
+
+    ``connection`` is a psycopg 3 connection the host owns (the store never closes it);
+    use :meth:`from_pool` for a pool. ``schema`` is the schema the tables live in
+    (made if missing). ``check`` (the default) recognises the tables and creates or
+    migrates them before the store is used; a host that makes a store per request over
+    the request's connection may pass ``check=False`` after one store made at start-up
+    has checked the database.
+    """
+
+    def __init__(
+        self,
+        connection: psycopg.Connection[Any],
+        /,
+        *,
+        schema: str = DEFAULT_SCHEMA,
+        check: bool = True,
+    ) -> None:
+        self._setup(schema)
+        self._connection: psycopg.Connection[Any] | None = connection
+        self._pool: ConnectionSource | None = None
+        if check:
+            self._prepare()
+
+    @classmethod
+    def from_pool(
+        cls, pool: ConnectionSource, /, *, schema: str = DEFAULT_SCHEMA, check: bool = True
+    ) -> PostgresStore:
+        """Return a store that borrows connections from ``pool`` (a psycopg_pool pool).
+
+        Each unit of work borrows one connection for its whole length (units nested on
+        the same thread share it); a call outside any unit borrows one for that call.
+        """
+        store = cls.__new__(cls)
+        store._setup(schema)
+        store._connection = None
+        store._pool = pool
+        if check:
+            store._prepare()
+        return store
+
+    def _setup(self, schema: str) -> None:
+        if not isinstance(schema, str) or not schema or not _storable(schema):
+            msg = f"The schema name must be a non-empty text without NUL, got {schema!r}."
+            raise StorageError(msg, code="storage.unavailable", field="schema")
+        self._schema = schema
+        self._lock = threading.RLock()
+        self._local = threading.local()
+        self._cursor: psycopg.Cursor[Any] | None = None
+        s = self._compose
+        self._sql_load = s(
+            "SELECT version, body::text FROM {s}.contact_sets WHERE customer_id = %s"
+        )
+        self._sql_version = s("SELECT version FROM {s}.contact_sets WHERE customer_id = %s")
+        self._sql_insert = s(
+            "INSERT INTO {s}.contact_sets (customer_id, version, body) "
+            "VALUES (%s, 1, %s::jsonb) ON CONFLICT (customer_id) DO NOTHING"
+        )
+        self._sql_update = s(
+            "UPDATE {s}.contact_sets SET version = version + 1, body = %s::jsonb "
+            "WHERE customer_id = %s AND version = %s"
+        )
+        self._sql_record = s(
+            "INSERT INTO {s}.activity (entry_id, customer_id, version, at, body) "
+            "VALUES (%s, %s, %s, %s, %s::jsonb)"
+        )
+        self._sql_position = s(
+            "SELECT max(seq) FROM {s}.activity WHERE customer_id = %s AND entry_id = %s"
+        )
+        self._sql_newest = s(
+            "SELECT entry_id, body::text FROM {s}.activity WHERE customer_id = %s "
+            "ORDER BY seq DESC LIMIT %s"
+        )
+        self._sql_older = s(
+            "SELECT entry_id, body::text FROM {s}.activity WHERE customer_id = %s "
+            "AND seq < %s ORDER BY seq DESC LIMIT %s"
+        )
+        self._sql_country = s("SELECT country FROM {s}.billing_countries WHERE customer_id = %s")
+        self._sql_set_country = s(
+            "INSERT INTO {s}.billing_countries (customer_id, country) VALUES (%s, %s) "
+            "ON CONFLICT (customer_id) DO UPDATE SET country = EXCLUDED.country"
+        )
+        self._sql_clear_country = s("DELETE FROM {s}.billing_countries WHERE customer_id = %s")
+
+    def _compose(self, template: str) -> str:
+        """Return ``template`` with ``{s}`` replaced by the quoted schema name."""
+        # PostgreSQL's quoting of an identifier: in double quotes, each one doubled. (No
+        # psycopg.sql.Identifier: before psycopg 3.2 it needs a connection to quote.)
+        return template.replace("{s}", '"' + self._schema.replace('"', '""') + '"')
+
+    @property
+    def schema(self) -> str:
+        """The schema the store's tables live in."""
+        return self._schema
+
+    def __repr__(self) -> str:
+        source = "pool" if self._pool is not None else "connection"
+        return f"PostgresStore({source}, schema={self._schema!r})"
+
+    # ----------------------------------------------------------------- the tables
+
+    def _prepare(self) -> None:
+        """Recognise the schema's tables; create them or migrate them forward."""
+        ((encoding,),) = self._all("SELECT current_setting('server_encoding')")
+        if encoding != "UTF8":
+            msg = (
+                f"The database's encoding is {encoding}; the contact store needs UTF8, so "
+                "that names and descriptions in any language can be stored. Create the "
+                "database with ENCODING 'UTF8'."
+            )
+            raise StorageError(msg, code="storage.unavailable")
+        if self._identify() == SCHEMA_VERSION:  # refuses foreign or newer tables first
+            return
+        with self.transaction():
+            # One migrator at a time: the others wait here, then find the work done.
+            lock = zlib.crc32(f"contactbook:{self._schema}".encode())
+            self._all("SELECT pg_advisory_xact_lock(%s)", (lock,))
+            current = self._identify()
+            if not self._all("SELECT 1 FROM pg_namespace WHERE nspname = %s", (self._schema,)):
+                self._all(self._compose("CREATE SCHEMA {s}"))
+            if current == 0:
+                self._all(
+                    self._compose(
+                        "CREATE TABLE {s}.schema_version"
+                        " (application text NOT NULL, version integer NOT NULL)"
+                    )
+                )
+                self._all(
+                    self._compose("INSERT INTO {s}.schema_version VALUES (%s, 0)"), (_APPLICATION,)
+                )
+            for step in _MIGRATIONS[current:]:
+                for statement in step:
+                    self._all(self._compose(statement))
+            self._all(
+                self._compose("UPDATE {s}.schema_version SET version = %s"), (SCHEMA_VERSION,)
+            )
+
+    def _identify(self) -> int:
+        """Return the schema version of the tables, or refuse tables that are not ours.
+
+        Only reads: a schema that is missing or holds none of the store's tables is
+        version 0.
+        """
+        found = {
+            name
+            for (name,) in self._all(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = %s AND c.relname = ANY(%s)",
+                (self._schema, list(_TABLES)),
+            )
+        }
+        if not found:
+            return 0
+        rows = (
+            self._all(self._compose("SELECT application, version FROM {s}.schema_version"))
+            if "schema_version" in found
+            else []
+        )
+        if len(rows) != 1 or rows[0][0] != _APPLICATION or not isinstance(rows[0][1], int):
+            msg = (
+                f"The schema {self._schema!r} holds tables contactbook did not make "
+                f"({', '.join(sorted(found))}); they were left untouched. Give the store a "
+                "schema of its own (PostgresStore(..., schema=...))."
+            )
+            raise StorageError(msg, code="storage.corrupt")
+        version = int(rows[0][1])
+        if version > SCHEMA_VERSION:
+            msg = (
+                f"The contact store in schema {self._schema!r} has schema version {version}, "
+                f"written by a newer contactbook; this release reads up to version "
+                f"{SCHEMA_VERSION}. Upgrade contactbook to use it."
+            )
+            raise StorageError(msg, code="storage.version")
+        return version
+
+    # ----------------------------------------------------------------- connections
+
+    @contextmanager
+    def _borrow(self) -> Iterator[psycopg.Connection[Any]]:
+        """Hold this thread's connection: the open unit's, the store's, or a pooled one."""
+        current: psycopg.Connection[Any] | None = getattr(self._local, "connection", None)
+        if current is not None:
+            yield current
+            return
+        if self._connection is not None:
+            with self._lock:  # held for the whole unit: other threads wait for it
+                yield self._connection
+            return
+        assert self._pool is not None  # noqa: S101 -- one of the two is always set
+        lent = self._pool.connection()
+        try:
+            connection = lent.__enter__()
+        except psycopg.Error as error:
+            raise self._error(error) from error
+        self._local.connection = connection
+        try:
+            yield connection
+        except BaseException as error:
+            self._local.connection = None
+            if not lent.__exit__(type(error), error, error.__traceback__):
+                raise
+        else:
+            self._local.connection = None
+            try:
+                lent.__exit__(None, None, None)
+            except psycopg.Error as error:
+                raise self._error(error) from error
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One unit of work: everything inside commits together, or not at all.
+
+        The outermost unit on a connection with no transaction open is a database
+        transaction (``BEGIN`` ... ``COMMIT``); a unit opened inside an open one, or
+        inside the host's own transaction on the same connection, is a ``SAVEPOINT``: its
+        failure undoes only its own work, and nothing is durable until the outermost
+        transaction commits. Loads, saves and records made outside any unit are each
+        their own.
+        """
+        with self._borrow() as connection:
+            unit = connection.transaction()
+            try:
+                unit.__enter__()
+            except psycopg.Error as error:
+                raise self._error(error) from error
+            try:
+                yield
+            except BaseException as error:
+                if not unit.__exit__(type(error), error, error.__traceback__):
+                    raise
+            else:
+                try:
+                    unit.__exit__(None, None, None)
+                except psycopg.Error as error:
+                    raise self._error(error) from error
+
+    # ----------------------------------------------------------------- SQL, translated
+
+    def _all(self, sql: str, parameters: Sequence[object] = ()) -> list[Any]:
+        """Run one statement and return its rows (one unit of its own, outside any unit)."""
+        return self._run(sql, parameters)[0]
+
+    def _run(self, sql: str, parameters: Sequence[object] = ()) -> tuple[list[Any], int]:
+        connection = self._connection
+        if connection is not None:  # the store's one connection: the hot path, kept short
+            with self._lock:
+                cursor = self._cursor
+                if cursor is None or cursor.closed:
+                    cursor = self._cursor = connection.cursor(row_factory=tuple_row)
+                return self._execute(connection, cursor, sql, parameters)
+        with self._borrow() as connection, connection.cursor(row_factory=tuple_row) as cursor:
+            return self._execute(connection, cursor, sql, parameters)
+
+    def _execute(
+        self,
+        connection: psycopg.Connection[Any],
+        cursor: psycopg.Cursor[Any],
+        sql: str,
+        parameters: Sequence[object],
+    ) -> tuple[list[Any], int]:
+        try:
+            if (
+                not connection.autocommit
+                and connection.info.transaction_status == TransactionStatus.IDLE
+            ):
+                # A connection the host drives, with no transaction open: leave none open.
+                with connection.transaction():
+                    cursor.execute(sql, parameters)
+            else:
+                cursor.execute(sql, parameters)
+            # pgresult, not description: description builds column objects at every call.
+            result = cursor.pgresult
+            rows = cursor.fetchall() if result is not None and result.nfields else []
+        except psycopg.Error as error:
+            raise self._error(error) from error
+        except UnicodeEncodeError as error:  # a lone surrogate the checks did not see
+            raise _not_text("text") from error
+        return rows, cursor.rowcount
+
+    def _error(self, error: psycopg.Error) -> StorageError:
+        """Turn a psycopg exception into a StorageError a person can act on."""
+        text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        where = f"The contact store (PostgreSQL schema {self._schema!r})"
+        if isinstance(
+            error,
+            sqlstate.LockNotAvailable
+            | sqlstate.QueryCanceled
+            | sqlstate.DeadlockDetected
+            | sqlstate.SerializationFailure,
+        ):
+            msg = (
+                f"{where} stayed locked by another writer ({text}). Try again; if it keeps "
+                "happening, look for a session that holds a transaction open, or raise the "
+                "lock or statement timeout."
+            )
+            return StorageError(msg, code="storage.locked")
+        if isinstance(error, sqlstate.InFailedSqlTransaction):
+            msg = (
+                f"{where} cannot be used: the transaction was already aborted by an earlier "
+                "error. Roll it back, then retry the whole unit of work."
+            )
+            return StorageError(msg, code="storage.unavailable")
+        if isinstance(error, sqlstate.InsufficientPrivilege):
+            msg = (
+                f"{where} cannot be used: the database user lacks a privilege ({text}). "
+                "Grant it USAGE and CREATE on the schema (or let the schema's owner create "
+                "the tables once), and read and write on its tables."
+            )
+            return StorageError(msg, code="storage.unavailable")
+        if isinstance(
+            error, sqlstate.UndefinedTable | sqlstate.UndefinedColumn | sqlstate.InvalidSchemaName
+        ):
+            msg = (
+                f"{where} is missing a table or column it made ({text}); someone changed "
+                "or dropped them. Restore them from a backup."
+            )
+            return StorageError(msg, code="storage.corrupt")
+        msg = (
+            f"{where} cannot be used: {text}. Check that the database server is running "
+            "and reachable, and that the connection is open."
+        )
+        return StorageError(msg, code="storage.unavailable")
+
+    def _read(self, reader: Any, body: str, customer_id: str | None = None) -> Any:
+        try:
+            return reader(body)
+        except FormatError as error:
+            what = "an activity entry" if customer_id is None else f"customer {customer_id!r}"
+            code = "storage.version" if error.code == "format.version" else "storage.corrupt"
+            msg = (
+                f"The stored data of {what} in schema {self._schema!r} cannot be read: "
+                f"{error.message}"
+            )
+            raise StorageError(msg, code=code) from error
+
+    # ----------------------------------------------------------------- the repository
+
+    def load(self, customer_id: str, /) -> Stored:
+        """Return the customer's set and version; ``(ContactSet(), 0)`` if unknown."""
+        rows = self._all(self._sql_load, (_key(customer_id, "customer_id"),))
+        if not rows:
+            return Stored(ContactSet(), 0)
+        version, body = rows[0]
+        return Stored(self._read(load_set, body, customer_id), version)
+
+    def save(self, customer_id: str, contacts: ContactSet, /, *, expected_version: int) -> int:
+        """Store ``contacts`` as version ``expected_version + 1``, or raise a conflict.
+
+        One statement checks the version and writes: a conditional ``UPDATE``, or an
+        ``INSERT ... ON CONFLICT DO NOTHING`` for version 0. When it writes no row the
+        save was stale: :class:`~contactbook.errors.ConflictError` is raised, nothing is
+        stored, and the transaction it ran in is not aborted.
+        """
+        key = _key(customer_id, "customer_id")
+        check_version(expected_version)  # a bool or a str would reach SQL as another type
+        body = _document(dump_set(contacts), "contacts")
+        if expected_version == 0:
+            _, written = self._run(self._sql_insert, (key, body))
+        else:
+            _, written = self._run(self._sql_update, (body, key, expected_version))
+        if written != 1:
+            rows = self._all(self._sql_version, (key,))
+            raise ConflictError(customer_id, expected_version, int(rows[0][0]) if rows else 0)
+        return expected_version + 1
+
+    # ----------------------------------------------------------------- the activity log
+
+    def record(self, entry: ActivityEntry, /) -> None:
+        """Append ``entry`` to the activity log (inside the open unit of work, if any)."""
+        entry_id = _key(entry.id, "entry.id")
+        customer_id = _key(entry.customer_id, "entry.customer_id")
+        _key(entry.actor, "entry.actor")
+        body = _document(dump_entry(entry), "entry")
+        self._all(self._sql_record, (entry_id, customer_id, entry.version, entry.at, body))
+
+    def entries(
+        self, customer_id: str, /, *, limit: int = DEFAULT_PAGE_SIZE, before: str | None = None
+    ) -> ActivityPage:
+        """Return a page of up to ``limit`` of the customer's entries, newest first.
+
+        Paging: pass the page's ``next`` as ``before`` to get the next (older) page;
+        ``next`` is ``None`` on the last page. ``before`` is an entry id of this
+        customer's log; one it does not hold raises
+        :class:`~contactbook.errors.EntryNotFoundError`. Write order is the order of
+        the log: saves of one customer are serialised by its row, so its entries stand
+        in version order.
+        """
+        key = _key(customer_id, "customer_id")
+        check_page_size(limit)
+        if before is None:
+            rows = self._all(self._sql_newest, (key, limit + 1))
+        else:
+            (position,) = self._all(self._sql_position, (key, _key(before, "before")))[0]
+            if position is None:
+                raise EntryNotFoundError(before)
+            rows = self._all(self._sql_older, (key, position, limit + 1))
+        entries = tuple(self._read(load_entry, body) for _, body in rows[:limit])
+        return ActivityPage(entries, rows[limit - 1][0] if len(rows) > limit else None)
+
+    # ----------------------------------------------------------------- billing countries
+
+    def billing_country(self, customer_id: str, /) -> str | None:
+        """Return the customer's billing country (ISO 3166-1 alpha-2), or ``None``."""
+        rows = self._all(self._sql_country, (_key(customer_id, "customer_id"),))
+        return str(rows[0][0]) if rows else None
+
+    def set_billing_country(self, customer_id: str, country: str | None, /) -> None:
+        """Set (or, with ``None``, forget) the customer's billing country.
+
+        The stored phone numbers are not touched: see ``ContactService.country_change``.
+        """
+        key = _key(customer_id, "customer_id")
+        code = normalize_region(country)
+        if code is None:
+            self._all(self._sql_clear_country, (key,))
+        else:
+            self._all(self._sql_set_country, (key, code))
+
+
+def _storable(text: str) -> bool:
+    """Whether PostgreSQL can hold ``text``: UTF-8 encodable (no lone surrogate), no NUL."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _not_text(field: str) -> ContactValidationError:
+    msg = (
+        f"The {field} holds a NUL character or a lone surrogate, which PostgreSQL cannot "
+        "store as text; pass a valid string."
+    )
+    return ContactValidationError(msg, code="text.character", field=field)
+
+
+def _key(text: str, field: str) -> str:
+    """Refuse an id PostgreSQL cannot store as text (NUL, or a lone surrogate)."""
+    if not _storable(text):
+        raise _not_text(field)
+    return text
+
+
+def _document(body: str, field: str) -> str:
+    """Refuse a JSON document ``jsonb`` cannot hold (a NUL or a lone surrogate in a value)."""
+    if "\\u0000" in body and _NUL_ESCAPE.search(body):
+        raise _not_text(field)
+    if not body.isascii():
+        try:
+            body.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _not_text(field) from None
+    return body

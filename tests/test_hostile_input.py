@@ -344,7 +344,17 @@ class TestNoEntryPointCrashes:
             ("customer_id,kind,value\r\nc1,email," + raw).encode("utf-8", "surrogatepass")
         )
         for args in (
-            ["check", str(source), "--encoding", encoding],
+            # Output files in tmp_path: their default is the current folder.
+            [
+                "check",
+                str(source),
+                "--encoding",
+                encoding,
+                "-o",
+                str(tmp_path / "n.csv"),
+                "-r",
+                str(tmp_path / "r.csv"),
+            ],
             ["--actor", raw or "x", "add", "c1", "website", raw or "x"],
             ["log", "c1"],
             ["show", "c1"],

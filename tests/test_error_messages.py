@@ -31,6 +31,7 @@ from contactbook import (
 )
 from contactbook.adapters.memory import AllowAll, GrantTable, InMemoryStore
 from contactbook.adapters.sqlite import SQLiteStore
+from contactbook.interchange.csvio import text_codec
 from contactbook.interchange.jsonform import dump_set, load_set
 from contactbook.ports import Stored
 from contactbook.routing import route
@@ -137,6 +138,7 @@ EXAMPLES: dict[str, Callable[[], str]] = {
         )
     ),
     "format.invalid": lambda: raised(lambda: load_set("not json")),
+    "format.encoding": lambda: raised(lambda: text_codec("undefined")),
     "format.version": lambda: raised(
         lambda: load_set(dump_set(ContactSet()).replace('"format_version":1', '"format_version":2'))
     ),

@@ -98,10 +98,10 @@ class TestEachCrashOfTheIssueIsGone:
     @pytest.mark.parametrize(
         "encoding", ["undefined", "punycode", "idna", "utf-8\x00", "\udc80", "rot13", "", 3]
     )
-    def test_a_csv_encoding_that_is_no_file_character_set_is_csv_encoding(self, encoding):
+    def test_a_csv_encoding_that_is_no_file_character_set_is_format_encoding(self, encoding):
         with pytest.raises(FormatError) as info:
             check_csv(CSV, encoding)
-        assert "csv.encoding" == info.value.code
+        assert "format.encoding" == info.value.code
         assert "try utf-8 or cp1252" in info.value.message
 
     @pytest.mark.parametrize("encoding", ["utf-8", "UTF8", "cp1252", "latin-1", "utf-8-sig"])
@@ -113,7 +113,7 @@ class TestEachCrashOfTheIssueIsGone:
         source.write_bytes(CSV)
         code, output, exception = cli_run(tmp_path, "check", str(source), "--encoding", "undefined")
         assert (1, None) == (code, exception)
-        assert "error [csv.encoding]" in output
+        assert "error [format.encoding]" in output
         assert ["x.csv"] == sorted(path.name for path in tmp_path.iterdir())
 
     def test_log_shows_an_actor_with_a_lone_surrogate(self, tmp_path):
@@ -344,7 +344,17 @@ class TestNoEntryPointCrashes:
             ("customer_id,kind,value\r\nc1,email," + raw).encode("utf-8", "surrogatepass")
         )
         for args in (
-            ["check", str(source), "--encoding", encoding],
+            # Output files in tmp_path: their default is the current folder.
+            [
+                "check",
+                str(source),
+                "--encoding",
+                encoding,
+                "-o",
+                str(tmp_path / "n.csv"),
+                "-r",
+                str(tmp_path / "r.csv"),
+            ],
             ["--actor", raw or "x", "add", "c1", "website", raw or "x"],
             ["log", "c1"],
             ["show", "c1"],

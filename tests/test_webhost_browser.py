@@ -60,12 +60,15 @@ def serve(database, monkeypatch):
     from examples.webhost import create_app
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, create_app(database))
+    app = create_app(database)
+    server = make_server("127.0.0.1", 0, app)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
+    server.server_close()
+    app.extensions["contactbook.close"]()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ examples.webhost`` (see docs/how-to/edit-window.md).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,24 +71,27 @@ def seed(store: Store, service: ContactService) -> None:
             service.update("ann", customer_id, SEED[customer_id], expected_version=0)
 
 
-def open_store(database: str | Path) -> Store:
-    """Return the store: PostgreSQL for a ``postgresql://`` URL, else an SQLite file."""
+def open_store(database: str | Path) -> tuple[Store, Callable[[], None]]:
+    """Return the store and what closes it: PostgreSQL for a URL, else an SQLite file."""
     if str(database).startswith(("postgresql://", "postgres://")):
         import psycopg  # the postgres extra  # noqa: PLC0415
 
         from contactbook.adapters.postgres import PostgresStore  # noqa: PLC0415
 
         # autocommit: each of the service's units of work is a transaction of its own.
-        return PostgresStore(psycopg.connect(str(database), autocommit=True))
-    return SQLiteStore(database)
+        connection = psycopg.connect(str(database), autocommit=True)
+        return PostgresStore(connection), connection.close  # the host owns its connection
+    store = SQLiteStore(database)
+    return store, store.close
 
 
 def create_app(database: str | Path, *, secret_key: str | None = None) -> Flask:
     """Return the host over ``database`` (see :func:`open_store`), seeded on first use."""
-    store = open_store(database)
+    store, close = open_store(database)
     service = ContactService.on(store, GRANTS)
     seed(store, service)
     app = Flask(__name__)
+    app.extensions["contactbook.close"] = close  # for whoever stops the host
     app.secret_key = secret_key or secrets.token_hex(16)
 
     def user() -> str:

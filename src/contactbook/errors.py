@@ -86,6 +86,7 @@ ERROR_CODES: Mapping[str, str] = MappingProxyType(
         "version.invalid": "An update named no version (or not a whole number >= 0).",
         "format.invalid": "Interchange data (JSON, vCard, CSV) could not be read.",
         "format.version": "Interchange data has a version this release cannot read.",
+        "format.encoding": "The encoding named is no text encoding a file can be saved in.",
         "csv.columns": "The CSV file lacks a required column, or has no header row.",
         "csv.row": "A CSV row is malformed or has another number of cells than the header.",
         "csv.encoding": "A CSV row (or the whole file) is not UTF-8 text.",

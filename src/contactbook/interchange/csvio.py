@@ -565,7 +565,7 @@ def text_codec(encoding: object, /) -> str:
     Any name Python's codecs know for a text encoding (``utf-8``, ``cp1252``,
     ``latin-1``, ``utf-16``, ...) but the ones that are not file character sets
     (``undefined``, ``punycode``, ``idna``, the escape codecs); raises
-    :class:`~contactbook.errors.FormatError` ``csv.encoding`` for anything else,
+    :class:`~contactbook.errors.FormatError` ``format.encoding`` for anything else,
     whatever the name holds (NUL, surrogates, another type).
 
     >>> text_codec("UTF8")
@@ -585,7 +585,7 @@ def text_codec(encoding: object, /) -> str:
             f"{shown} is not the name of a text encoding a file can be saved in; "
             "try utf-8 or cp1252."
         )
-        raise FormatError(msg, code="csv.encoding")
+        raise FormatError(msg, code="format.encoding")
     return name
 
 

@@ -27,6 +27,7 @@ def test_all_is_sorted_and_complete():
         "activity",
         "interchange",
         "cli",
+        "selfcheck",
     }
     assert set(contactbook.__all__) == public - modules
 

@@ -4,8 +4,15 @@ Validated and normalised contact points (email, telephone, mobile, website), gro
 an immutable :class:`ContactSet` whose first point of each kind is primary; batches of
 changes applied all-or-nothing; an activity entry for every saved batch; ports that a
 host application implements for its storage, activity log and permissions.
+
+The distribution is ``contactbook-billing``; the import name is ``contactbook``.
+:func:`fastpaths` says which fast paths run here and why; ``python -m contactbook
+selfcheck`` checks them against the installed validators.
 """
 
+import typing as _typing
+
+from contactbook._version import __version__ as __version__
 from contactbook.activity import ActivityLog
 from contactbook.audit import (
     ActivityEntry,
@@ -155,6 +162,7 @@ __all__ = [
     "describe",
     "diff",
     "edit",
+    "fastpaths",
     "normalize",
     "normalize_description",
     "normalize_email",
@@ -166,3 +174,18 @@ __all__ = [
     "revalidate",
     "route",
 ]
+
+if _typing.TYPE_CHECKING:
+    from contactbook.selfcheck import fastpaths
+else:
+
+    def __getattr__(name: str) -> _typing.Any:
+        # contactbook.selfcheck loads on first use of fastpaths (1.5 ms off the import).
+        if name == "fastpaths":
+            from contactbook.selfcheck import fastpaths  # noqa: PLC0415
+
+            return fastpaths
+        raise AttributeError(f"module 'contactbook' has no attribute {name!r}")
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), "fastpaths"})

@@ -11,8 +11,10 @@ It is a local, single-user tool: the authorizer allows everything
 log is the operating-system user unless ``--actor`` names another. A host with real
 permissions uses the library, not this command.
 
-Install it with the ``cli`` extra (``pip install 'contactbook[cli]'``): click for the
-commands, rich for tables and, on a terminal, progress bars.
+Install it with the ``cli`` extra (``pip install 'contactbook-billing[cli]'``; the import
+name is ``contactbook``): click for the commands, rich for tables and, on a terminal,
+progress bars. Without them the console script (:mod:`contactbook._command`) says which
+extra to install.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from rich.table import Table
 from rich.text import Text
 
+from contactbook._version import __version__
 from contactbook.adapters.memory import AllowAll
 from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.audit import ActivityEntry
@@ -126,7 +129,7 @@ def _command(function: _F) -> _F:
     help="The SQLite database file (or set CONTACTBOOK_DB).",
 )
 @click.option("--actor", default=None, help="Who acts, for the activity log [default: OS user].")
-@click.version_option(package_name="contactbook")
+@click.version_option(version=__version__, prog_name="contactbook")
 @click.pass_context
 def cli(ctx: click.Context, db: str, actor: str | None) -> None:
     """Check, import, show and edit customers' contact details."""
@@ -606,7 +609,8 @@ def log(ctx: _Context, /, *, customer: str, limit: int) -> None:
 def export(ctx: _Context, /, *, customer: str, form: str, output: Path | None) -> None:
     """Write a customer's contact set as JSON or vCard 4.0.
 
-    JSON is contactbook's own versioned form (docs/reference/formats.md).
+    JSON is contactbook's own versioned form: python -m pydoc
+    contactbook.interchange.jsonform describes it.
     """
     with ctx.service() as (service, _store):
         contacts = service.read(ctx.actor, customer).contacts

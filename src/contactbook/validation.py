@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from contactbook._fastpath import Refused, emails, phones, websites
+from contactbook._fastpath import Refused, emails, gate, phones, websites
 from contactbook._fastpath import shown as _shown
 from contactbook.errors import ContactValidationError, Problem
 from contactbook.model import ContactKind
@@ -155,7 +155,7 @@ def _email(raw: object, *, field: str, check_deliverability: bool = False) -> st
     text = _trimmed(
         raw, field=field, code_prefix="email", limit=_MAX_EMAIL_INPUT, what="email address"
     )
-    if not check_deliverability:
+    if not check_deliverability and gate.email:  # the fence (_fastpath.FENCE)
         # Most addresses, and most refusals, are read without email-validator; the
         # differential tests prove the outcome is the same (docs/explanation/performance.md).
         fast = emails.email(text)
@@ -299,6 +299,8 @@ def _fast_phone(text: str, billing_country: str | None, field: str) -> phones.Ph
     phonenumbers.parse; the differential tests prove the outcome is the same
     (docs/explanation/performance.md).
     """
+    if not gate.phone:  # the fence (_fastpath.FENCE)
+        return None
     fast = phones.phone(text, billing_country)
     if isinstance(fast, Refused):
         raise _refusal(fast, field)
@@ -440,7 +442,7 @@ def _website(raw: object, *, field: str) -> str:
     )
     # Most addresses, internationalised hosts included, are read without rfc3986; the
     # differential tests prove the outcome is the same (docs/explanation/performance.md).
-    fast = websites.website(text)
+    fast = websites.website(text) if gate.website else None  # the fence (_fastpath.FENCE)
     if fast is not None:
         return _decided(fast, field)
     return _website_checked(text, field)

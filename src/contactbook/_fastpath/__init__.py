@@ -13,6 +13,13 @@ has already been type-checked, length-checked and trimmed, and returns one of:
 The domain of each fast path is written out in ``docs/explanation/performance.md``, and
 ``tests/test_fastpath_differential.py`` proves, input by input, that the fast and the
 reference path agree on it: the same value, or the same refusal (code, field, message).
+
+The fast paths are *fenced*: each runs only on the releases of the libraries it copies
+that the differential tests passed on (:data:`FENCE`, checked once, at import, by
+:func:`fence`); on any other release, or with ``CONTACTBOOK_FASTPATHS=off`` in the
+environment, :data:`gate` keeps it shut and every input takes the reference path
+(``docs/explanation/fast-path-fence.md``).
+
 Nothing here keeps state that grows with its input. The one cache, :func:`idna_label`,
 holds what the idna package computes for a single domain label, at most
 :data:`IDNA_CACHE_SIZE` of them (``docs/explanation/performance.md``, "The IDNA label
@@ -22,9 +29,157 @@ cache").
 from __future__ import annotations
 
 import functools
+import os
+import re
+import sys
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-__all__ = ["DOMAIN_MAX", "HOST", "IDNA_CACHE_SIZE", "IdnaLabel", "Refused", "idna_label", "shown"]
+__all__ = [
+    "DOMAIN_MAX",
+    "FENCE",
+    "HOST",
+    "IDNA_CACHE_SIZE",
+    "KINDS",
+    "Gate",
+    "IdnaLabel",
+    "Passage",
+    "Refused",
+    "fence",
+    "gate",
+    "idna_label",
+    "installed_versions",
+    "passage",
+    "shown",
+]
+
+# --------------------------------------------------------------------------- the fence
+
+#: The releases each fast path's differential tests passed on: per library it copies
+#: rules or reads data from, the first release checked and the first release *not*
+#: checked (``[first, beyond)``, compared as release numbers: ``(2, 3) <= (2, 4, 0)``).
+#: Patch releases inside a checked minor series are admitted (phonenumbers' patch
+#: releases carry metadata only, which the phone fast path reads as it is). How a new
+#: release gets in: ``docs/explanation/fast-path-fence.md``.
+FENCE: Mapping[str, Mapping[str, tuple[str, str]]] = {
+    "email": {"email-validator": ("2.3", "2.5"), "idna": ("3.7", "4")},
+    "phone": {"phonenumbers": ("8.13", "9.1")},
+    "website": {"rfc3986": ("2.0", "2.1"), "idna": ("3.7", "4")},
+}
+KINDS = tuple(FENCE)
+#: ``CONTACTBOOK_FASTPATHS=off`` shuts every fast path (the reference path decides all).
+SWITCH = "CONTACTBOOK_FASTPATHS"
+_RELEASE = re.compile(r"(\d+(?:\.\d+)*)((?:\.?post\d*)?(?:\+[\w.]*)?)$")
+
+
+class Passage(NamedTuple):
+    """Whether one fast path runs, why, and on which installed versions."""
+
+    kind: str
+    active: bool
+    reason: str
+    versions: Mapping[str, str | None]
+
+
+def _release(version: str) -> tuple[int, ...] | None:
+    """Read the release numbers of a final or post release; ``None`` for anything else."""
+    match = _RELEASE.fullmatch(version)
+    if match is None:
+        return None  # a pre-release, a development release or no version: never checked
+    numbers = [int(part) for part in match.group(1).split(".")]
+    while len(numbers) > 1 and numbers[-1] == 0:
+        numbers.pop()
+    return tuple(numbers)
+
+
+def _inside(version: str, first: str, beyond: str) -> bool:
+    release, low, high = _release(version), _release(first), _release(beyond)
+    assert low is not None  # noqa: S101 -- FENCE is written by hand, and tested
+    assert high is not None  # noqa: S101
+    return release is not None and low <= release < high
+
+
+def passage(kind: str, versions: Mapping[str, str | None], *, switch: str = "") -> Passage:
+    """Decide whether the ``kind`` fast path runs on these installed ``versions``."""
+    seen = {name: versions.get(name) for name in FENCE[kind]}
+    if switch.strip().lower() == "off":
+        return Passage(kind, False, f"switched off ({SWITCH}=off)", seen)
+    for name, (first, beyond) in FENCE[kind].items():
+        version = seen[name]
+        if version is None:
+            return Passage(kind, False, f"{name} is not installed (or its version unknown)", seen)
+        if not _inside(version, first, beyond):
+            return Passage(
+                kind,
+                False,
+                f"{name} {version} is outside the releases the differential tests passed on "
+                f"(>={first},<{beyond}); every input takes the reference path",
+                seen,
+            )
+    checked = ", ".join(f"{name} {seen[name]}" for name in FENCE[kind])
+    return Passage(kind, True, f"{checked}: inside the checked range", seen)
+
+
+def installed_versions(names: Iterable[str]) -> dict[str, str | None]:
+    """Find the installed version of each distribution in ``names`` (``None``: not found).
+
+    Reads the ``<name>-<version>.dist-info`` directory names on ``sys.path``, in order,
+    as :func:`importlib.metadata.version` finds them, without importing
+    ``importlib.metadata`` (which alone costs a third of ``import contactbook``); falls
+    back to it for a distribution found no such way (an egg, a zip, a custom finder).
+    """
+    wanted = {re.sub(r"[-_.]+", "_", name).lower(): name for name in names}
+    found: dict[str, str | None] = {}
+    for entry in sys.path:
+        try:
+            listing = os.listdir(entry or ".")  # noqa: PTH208 -- names only, cheapest
+        except OSError:
+            continue
+        for item in listing:
+            if not item.endswith(".dist-info"):
+                continue
+            dist, _, version = item[: -len(".dist-info")].partition("-")
+            name = wanted.get(re.sub(r"[-_.]+", "_", dist).lower())
+            if name is not None and name not in found and version:
+                found[name] = version
+        if len(found) == len(wanted):
+            return found
+    for name in wanted.values():
+        if name not in found:
+            found[name] = _metadata_version(name)
+    return found
+
+
+def _metadata_version(name: str) -> str | None:
+    import importlib.metadata  # noqa: PLC0415 -- only when the cheap reading found nothing
+
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def fence() -> dict[str, Passage]:
+    """Decide, for every fast path, whether it runs here (read once, at import)."""
+    versions = installed_versions({name for libraries in FENCE.values() for name in libraries})
+    switch = os.environ.get(SWITCH, "")
+    return {kind: passage(kind, versions, switch=switch) for kind in KINDS}
+
+
+class Gate:
+    """Which fast paths run: ``validation.py`` asks ``gate.email`` before the email one."""
+
+    __slots__ = ("email", "passages", "phone", "website")
+
+    def __init__(self, passages: Mapping[str, Passage]) -> None:
+        self.passages = dict(passages)
+        self.email = passages["email"].active
+        self.phone = passages["phone"].active
+        self.website = passages["website"].active
+
+
+#: The fence as decided at import; the differential tests open it to test new releases.
+gate = Gate(fence())
 
 
 class Refused(NamedTuple):

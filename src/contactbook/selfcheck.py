@@ -1,0 +1,212 @@
+"""Which fast paths run here, and a short differential self-check of them.
+
+contactbook decides the common shapes of email address, web address and phone number
+itself (the *fast paths*) and leaves the rest to email-validator, rfc3986 and
+phonenumbers (the *reference path*). A fast path runs only on the releases of those
+libraries that its differential tests passed on (the *fence*); on any other release every
+input takes the reference path: the same answers, more slowly.
+
+- :func:`fastpaths` says, for each kind, whether its fast path runs and why.
+- :func:`run` compares each fast path with the reference path, input by input, on the
+  versions installed here (a few seconds), whether the fence lets it run or not, and
+  reports agreement or the first disagreement. ``python -m contactbook selfcheck``
+  prints it.
+
+See ``docs/explanation/fast-path-fence.md`` for the fence and how a new release of a
+validator gets into it.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Iterator, Mapping
+from typing import NamedTuple
+
+from contactbook._fastpath import FENCE, KINDS, Refused, emails, gate, phones, websites
+from contactbook.errors import ContactValidationError
+from contactbook.validation import (
+    _MAX_EMAIL_INPUT,
+    _MAX_WEBSITE_LENGTH,
+    _TRIMMED,
+    _email_reference,
+    _phone_input,
+    _phone_reference,
+    _website_reference,
+)
+
+__all__ = ["DEFAULT_SIZE", "Disagreement", "FastPath", "SelfCheck", "fastpaths", "run"]
+
+#: How many corpus inputs :func:`run` compares per kind by default (a few seconds in all).
+DEFAULT_SIZE = 10_000
+
+Outcome = tuple[str, ...]
+
+
+class FastPath(NamedTuple):
+    """Whether one kind's fast path runs in this process, and why."""
+
+    kind: str  #: ``"email"``, ``"phone"`` or ``"website"``
+    active: bool  #: ``False``: every input of this kind takes the reference path
+    reason: str  #: one sentence: the versions found, or what keeps the fast path shut
+    versions: Mapping[str, str | None]  #: the installed version of each library it copies
+    checked: Mapping[str, tuple[str, str]]  #: per library, the releases checked: [first, beyond)
+
+
+def fastpaths() -> dict[str, FastPath]:
+    """Say, for each kind, whether its fast path runs here and why (decided at import).
+
+    >>> sorted(fastpaths())
+    ['email', 'phone', 'website']
+    """
+    return {
+        kind: FastPath(
+            kind=kind,
+            active=getattr(gate, kind),
+            reason=gate.passages[kind].reason,
+            versions=dict(gate.passages[kind].versions),
+            checked=dict(FENCE[kind]),
+        )
+        for kind in KINDS
+    }
+
+
+class Disagreement(NamedTuple):
+    """One input on which a fast path and the reference path answer differently."""
+
+    kind: str
+    raw: str
+    region: str | None  #: the billing country, for a phone number
+    fast: Outcome  #: ``("value", ...)`` or ``("refused", code, field, message)``
+    reference: Outcome
+
+
+class SelfCheck(NamedTuple):
+    """What :func:`run` found: per kind, how many inputs it compared, and any disagreement."""
+
+    compared: Mapping[str, int]  #: inputs per kind on which the fast path decided
+    inputs: Mapping[str, int]  #: inputs per kind in all (the rest went to the reference)
+    disagreement: Disagreement | None  #: the first one found, or ``None``: they agree
+    seconds: float
+
+    @property
+    def agrees(self) -> bool:
+        """Whether every fast path gave exactly the reference path's answer."""
+        return self.disagreement is None
+
+
+def _outcome(read: Callable[[], str]) -> Outcome:
+    try:
+        return ("value", read())
+    except ContactValidationError as error:
+        return ("refused", error.code, str(error.field), error.message)
+
+
+def _decided(fast: object, field: str) -> Outcome:
+    if isinstance(fast, Refused):
+        return ("refused", fast.code, field, fast.message)
+    return ("value", str(fast))
+
+
+def _emails(size: int, seed: int) -> Iterator[Disagreement | bool]:
+    from contactbook import _corpus
+
+    for raw in _corpus.emails(size, seed, odd=0.5):
+        text = raw.strip(_TRIMMED)
+        fast = emails.email(text) if text and len(text) <= _MAX_EMAIL_INPUT else None
+        if fast is None:
+            yield False  # the fast path left it to the reference path
+            continue
+        mine = _decided(fast, "email")
+        theirs = _outcome(functools.partial(_email_reference, raw))
+        yield Disagreement("email", raw, None, mine, theirs) if mine != theirs else True
+
+
+def _websites(size: int, seed: int) -> Iterator[Disagreement | bool]:
+    from contactbook import _corpus
+
+    for raw in _corpus.websites(size, seed, odd=0.5):
+        text = raw.strip(_TRIMMED)
+        fast = websites.website(text) if text and len(text) <= _MAX_WEBSITE_LENGTH else None
+        if fast is None:
+            yield False  # the fast path left it to the reference path
+            continue
+        mine = _decided(fast, "website")
+        theirs = _outcome(functools.partial(_website_reference, raw))
+        yield Disagreement("website", raw, None, mine, theirs) if mine != theirs else True
+
+
+def _phone_inputs(size: int, seed: int) -> list[tuple[str, str | None]]:
+    """Corpus numbers, half with one more mistake, and every example number in metadata."""
+    import random
+
+    import phonenumbers
+
+    from contactbook import _corpus
+
+    rng = random.Random(seed)
+    items = [
+        (_corpus.mutated(rng, raw) if raw and rng.random() < 0.5 else raw, region)
+        for raw, region in _corpus.phones(size, seed)
+    ]
+    formats = [
+        phonenumbers.PhoneNumberFormat.NATIONAL,
+        phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+    ]
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for number_type in range(12):  # every PhoneNumberType but UNKNOWN (99)
+            number = phonenumbers.example_number_for_type(region, number_type)
+            if number is not None:
+                for number_format in formats:
+                    written = phonenumbers.format_number(number, number_format)
+                    items.extend([(written, region), (written, "NL"), (written, None)])
+    return items
+
+
+def _phones(size: int, seed: int) -> Iterator[Disagreement | bool]:
+    for raw, region in _phone_inputs(size, seed):
+        try:
+            text, billing_country = _phone_input(raw, region, "phone")
+        except ContactValidationError:
+            yield False  # refused before any fast path runs
+            continue
+        fast = phones.phone(text, billing_country)
+        if fast is None:
+            yield False  # the fast path left it to the reference path
+            continue
+        mine = (
+            _decided(fast, "phone")
+            if isinstance(fast, Refused)
+            else ("value", f"{fast.e164} {fast.line_type}")
+        )
+
+        def reference(raw: str = raw, region: str | None = region) -> str:
+            parsed = _phone_reference(raw, region)
+            return f"{parsed.e164} {parsed.line_type.value}"
+
+        theirs = _outcome(reference)
+        yield Disagreement("phone", raw, region, mine, theirs) if mine != theirs else True
+
+
+_CHECKS = {"email": _emails, "website": _websites, "phone": _phones}
+
+
+def run(size: int = DEFAULT_SIZE, *, seed: int = 1) -> SelfCheck:
+    """Compare every fast path with the reference path on ``size`` inputs per kind.
+
+    The inputs are the project's seeded corpus (real-world shapes, half of them mistyped;
+    for phone numbers also every example number in the installed metadata, written
+    nationally and internationally). Each fast path runs whether the fence lets it run
+    here or not, so that this is also how a new release of a validator is tried
+    (``docs/explanation/fast-path-fence.md``). It stops at the first disagreement.
+    """
+    start = time.perf_counter()
+    compared = dict.fromkeys(KINDS, 0)
+    inputs = dict.fromkeys(KINDS, 0)
+    for kind in KINDS:
+        for found in _CHECKS[kind](size, seed):
+            inputs[kind] += 1
+            if isinstance(found, Disagreement):
+                return SelfCheck(compared, inputs, found, time.perf_counter() - start)
+            compared[kind] += found
+    return SelfCheck(compared, inputs, None, time.perf_counter() - start)

@@ -18,7 +18,7 @@ from contactbook import (
     describe,
     diff,
 )
-from contactbook.activity import describe_change
+from contactbook.presentation.activity import describe_change
 
 EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
 AT = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.timezone.utc)

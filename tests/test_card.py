@@ -16,9 +16,9 @@ from contactbook import (
     add,
 )
 from contactbook.adapters.memory import GrantTable, InMemoryStore
-from contactbook.card import display_value, safe_link
 from contactbook.model import description_key
 from contactbook.ports import Permission
+from contactbook.presentation.card import display_value, safe_link
 from contactbook.service import ContactService
 
 EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
@@ -238,8 +238,8 @@ class TestValuesAndLinks:
         ) == (CardRow.of(point))
 
 
-class TestServiceCard:
-    """The service offers the card for an actor in one call, with the right permissions."""
+class TestCardForActor:
+    """The card an actor sees comes in one call over the service, with the right permissions."""
 
     @pytest.fixture
     def service(self):
@@ -250,22 +250,46 @@ class TestServiceCard:
         return service
 
     def test_an_editor_sees_the_change_button(self, service):
-        card = service.card("ann", "c1")
+        card = ContactCard.for_actor(service, "ann", "c1")
         assert (True, "a@example.com") == (card.can_edit, card.primary[0].value)
 
     def test_a_reader_sees_the_card_without_the_change_button(self, service):
-        assert not service.card("bob", "c1").can_edit
+        assert not ContactCard.for_actor(service, "bob", "c1").can_edit
 
     def test_the_card_needs_the_read_permission(self, service):
         with pytest.raises(PermissionDeniedError, match="View Customer Contact Details"):
-            service.card("eve", "c1")
+            ContactCard.for_actor(service, "eve", "c1")
 
     def test_an_unknown_customer_has_the_empty_card(self, service):
-        assert service.card("ann", "nobody").is_empty
+        assert ContactCard.for_actor(service, "ann", "nobody").is_empty
 
     def test_labels_pass_through(self, service):
-        card = service.card("bob", "c1", labels=CardLabels(email="E-mail"))
+        card = ContactCard.for_actor(service, "bob", "c1", labels=CardLabels(email="E-mail"))
         assert "E-mail" == card.primary[0].label
+
+    def test_the_card_carries_the_version_it_was_read_at(self, service):
+        assert (1, None) == (
+            ContactCard.for_actor(service, "ann", "c1").version,
+            ContactCard.build(ContactSet()).version,
+        )
+
+    def test_it_is_the_card_of_the_stored_set(self, service):
+        stored = service.read("ann", "c1")
+        expected = ContactCard.build(stored.contacts, can_edit=True)
+        assert attrs.evolve(expected, version=1) == ContactCard.for_actor(service, "ann", "c1")
+
+
+class TestDeprecatedServiceCard:
+    """ContactService.card() still returns the card for one release, and warns."""
+
+    def test_it_warns_and_returns_the_card_for_the_actor(self):
+        store = InMemoryStore()
+        service = ContactService.on(store, GrantTable.of(bob=[Permission.READ_CONTACT_DETAILS]))
+        store.save("c1", add(ContactSet(), EMAIL, "a@example.com"), expected_version=0)
+        labels = CardLabels(email="E-mail")
+        with pytest.warns(DeprecationWarning, match="ContactCard.for_actor"):
+            card = service.card("bob", "c1", labels=labels)
+        assert ContactCard.for_actor(service, "bob", "c1", labels=labels) == card
 
 
 # --------------------------------------------------------------------------- properties

@@ -24,6 +24,19 @@ class TestApiPages:
             assert name in modules
         assert [] == [name for name in modules if any(p.startswith("_") for p in name.split("."))]
 
+    def test_the_presentation_package_has_its_pages_and_the_old_paths_none(self):
+        modules = load_hooks().public_modules()
+        presentation = ["contactbook.presentation", "contactbook.presentation.activity"]
+        presentation += ["contactbook.presentation.card", "contactbook.presentation.form"]
+        assert (presentation, []) == (
+            [name for name in modules if name.startswith("contactbook.presentation")],
+            [
+                m
+                for m in modules
+                if m in {"contactbook.card", "contactbook.form", "contactbook.activity"}
+            ],
+        )
+
     def test_a_module_page_renders_the_module(self):
         page = load_hooks().api_page("contactbook.errors")
         assert page.startswith("# `contactbook.errors`")

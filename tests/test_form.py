@@ -25,8 +25,8 @@ from contactbook import (
     normalize_description,
 )
 from contactbook.adapters.memory import AllowAll, FixedClock, InMemoryStore
-from contactbook.form import Location
 from contactbook.ports import Stored
+from contactbook.presentation.form import Location
 from contactbook.service import ContactService
 
 EMAIL, PHONE, MOBILE, WEBSITE = ContactKind

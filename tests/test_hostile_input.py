@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from contactbook import (
     AddPoint,
     BatchValidationError,
+    ContactCard,
     ContactError,
     ContactKind,
     ContactSet,
@@ -310,7 +311,7 @@ class TestNoEntryPointCrashes:
                 only_contact_errors(service.update, "ann", "c1", change, expected_version=0)
                 change = [AddPoint(EMAIL, "a@x.nl")]
                 only_contact_errors(service.update, "ann\ud800", raw, change, expected_version=0)
-                only_contact_errors(service.card, "ann", "c1")
+                only_contact_errors(ContactCard.for_actor, service, "ann", "c1")
                 only_contact_errors(service.read, "ann", raw)
 
     @given(st.lists(st.tuples(kinds, hostile_text, st.none() | hostile_text), max_size=4))

@@ -1,10 +1,27 @@
-"""The core imports no adapter, no sqlite3, no CLI and no Hypothesis (also import-linter)."""
+"""The layers: the core loads nothing forbidden, the namespace loads on use, import-linter."""
 
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
-CORE = ["errors", "validation", "model", "operations", "audit", "ports", "routing", "card", "form"]
+import pytest
+
+CORE = [
+    "errors",
+    "validation",
+    "model",
+    "operations",
+    "audit",
+    "ports",
+    "routing",
+    "presentation.card",
+    "presentation.form",
+    "presentation.activity",
+]
 FORBIDDEN = [
     "sqlite3",
     "hypothesis",
@@ -30,3 +47,116 @@ def test_importing_the_core_loads_nothing_forbidden():
         ).stdout
     )
     assert [m for m in loaded if m in FORBIDDEN or m.split(".")[0] in FORBIDDEN] == []
+
+
+def loaded_by(code):
+    """The modules a fresh interpreter holds after running ``code``."""
+    code += "\nimport json, sys; print(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return json.loads(done.stdout)
+
+
+class TestTheNamespaceLoadsOnUse:
+    """`import contactbook` loads the core; presentation, service and routing load on first use."""
+
+    LAZY = ("contactbook.presentation", "contactbook.service", "contactbook.routing")
+
+    def test_importing_the_package_loads_no_presentation_service_or_routing(self):
+        loaded = loaded_by("import contactbook")
+        assert [] == [m for m in loaded if any(m.startswith(lazy) for lazy in self.LAZY)]
+
+    def test_a_name_loads_its_module_on_first_use(self):
+        loaded = loaded_by("import contactbook; contactbook.ContactForm")
+        assert (True, False) == (
+            "contactbook.presentation.form" in loaded,
+            "contactbook.service" in loaded,
+        )
+
+    def test_dir_lists_every_exported_name_before_any_is_used(self):
+        code = "import contactbook; print(sorted(set(contactbook.__all__) - set(dir(contactbook))))"
+        done = subprocess.run(
+            [sys.executable, "-c", code], check=True, capture_output=True, text=True
+        )
+        assert "[]" == done.stdout.strip()
+
+    def test_every_exported_name_resolves_to_the_object_its_module_defines(self):
+        import importlib
+
+        import contactbook
+
+        for name, module in contactbook._LAZY.items():
+            assert getattr(importlib.import_module(module), name) is getattr(contactbook, name)
+
+    def test_an_unknown_name_is_an_attribute_error(self):
+        import contactbook
+
+        with pytest.raises(AttributeError, match="no attribute 'ContactCards'"):
+            contactbook.ContactCards  # noqa: B018
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def lint_imports(tmp_path, edit=None):
+    """Run lint-imports on a copy of the package, after ``edit(src)``; return its result."""
+    shutil.copytree(ROOT / "src", tmp_path / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    if edit is not None:
+        edit(tmp_path / "src" / "contactbook")
+    lint = Path(sys.executable).with_name("lint-imports")
+    return subprocess.run(
+        [str(lint), "--config", str(tmp_path / "pyproject.toml"), "--no-cache"],
+        check=False,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "src")},
+        capture_output=True,
+        text=True,
+    )
+
+
+def add_import(module, statement):
+    def edit(package):
+        path = package.joinpath(*module.split(".")).with_suffix(".py")
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{statement}\n", encoding="utf-8")
+
+    return edit
+
+
+class TestTheLayersContract:
+    """import-linter's layers contract keeps the package as it is and refuses a wrong import."""
+
+    def test_the_package_as_it_is_keeps_every_contract(self, tmp_path):
+        done = lint_imports(tmp_path)
+        kept, broken = re.search(r"Contracts: (\d+) kept, (\d+) broken", done.stdout).groups()
+        assert (0, "9", "0") == (done.returncode, kept, broken)
+
+    @pytest.mark.parametrize(
+        ("module", "statement", "refusal"),
+        [
+            (
+                "service",
+                "import contactbook.presentation.form",
+                "contactbook.service is not allowed to import contactbook.presentation",
+            ),
+            (
+                "model",
+                "import contactbook.operations",
+                "contactbook.model is not allowed to import contactbook.operations",
+            ),
+            (
+                "adapters.memory",
+                "import contactbook.presentation.card",
+                "contactbook.adapters is not allowed to import contactbook.presentation",
+            ),
+        ],
+    )
+    def test_an_import_running_up_the_layers_breaks_it(self, tmp_path, module, statement, refusal):
+        done = lint_imports(tmp_path, add_import(module, statement))
+        assert (1, True) == (done.returncode, refusal in " ".join(done.stdout.split()))
+
+    def test_a_module_placed_in_no_layer_breaks_it(self, tmp_path):
+        def edit(package):
+            (package / "newrule.py").write_text('"""A rule nobody placed."""\n', encoding="utf-8")
+
+        done = lint_imports(tmp_path, edit)
+        assert (1, True) == (done.returncode, "- contactbook.newrule" in done.stdout)

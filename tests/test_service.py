@@ -33,6 +33,7 @@ from contactbook.ports import (
     ContactStore,
     Permission,
 )
+from contactbook.presentation.card import ContactCard
 from contactbook.service import ContactService
 
 EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
@@ -289,7 +290,7 @@ class TestAtomicity:
         service = service_over(watched)
         service.update("ann", "c1", [AddPoint(EMAIL, "a@example.com")], expected_version=0)
         service.preview("ann", "c1", [AddPoint(EMAIL, "b@example.com")], expected_version=1)
-        service.card("ann", "c1")
+        ContactCard.for_actor(service, "ann", "c1")
         service.history("ann", "c1")
         service.country_change("ann", "c1", "BE")
         assert opened

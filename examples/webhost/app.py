@@ -20,6 +20,7 @@ from contactbook import (
     ActivityLog,
     AddPoint,
     CardLabels,
+    ContactCard,
     ContactError,
     ContactForm,
     ContactKind,
@@ -134,7 +135,7 @@ def create_app(database: str | Path, *, secret_key: str | None = None) -> Flask:
             "card.html",
             cid=cid,
             name=name,
-            card=service.card(user(), cid, labels=LABELS),
+            card=ContactCard.for_actor(service, user(), cid, labels=LABELS),
             log=log,
             labels=LABELS,
         )

@@ -10,10 +10,10 @@ The distribution is ``contactbook-billing``; the import name is ``contactbook``.
 selfcheck`` checks them against the installed validators.
 """
 
+import importlib as _importlib
 import typing as _typing
 
 from contactbook._version import __version__ as __version__
-from contactbook.activity import ActivityLog
 from contactbook.audit import (
     ActivityEntry,
     DescriptionChanged,
@@ -26,7 +26,6 @@ from contactbook.audit import (
     diff,
     replay,
 )
-from contactbook.card import CardGroup, CardLabels, CardRow, ContactCard
 from contactbook.errors import (
     ERROR_CODES,
     WARNING_CODES,
@@ -42,7 +41,6 @@ from contactbook.errors import (
     Problem,
     StorageError,
 )
-from contactbook.form import ContactForm, FormField, FormGroup, FormProblem, FormRow
 from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, ContactSet
 from contactbook.operations import (
     UNCHANGED,
@@ -74,15 +72,6 @@ from contactbook.ports import (
     SystemClock,
     Transaction,
 )
-from contactbook.routing import (
-    Channel,
-    Purpose,
-    Recipients,
-    RoutingPolicy,
-    RoutingRule,
-    route,
-)
-from contactbook.service import ContactService, Saved
 from contactbook.validation import (
     MAX_DESCRIPTION_LENGTH,
     normalize,
@@ -175,17 +164,62 @@ __all__ = [
     "route",
 ]
 
+# Loaded on first use (PEP 562), so that `import contactbook` costs little more than its
+# validator libraries (the benchmark's import target): the presentation package, the
+# service, routing and the self-check are not needed to validate a value. Each name
+# resolves from the module that defines it the first time it is read, and is then kept
+# in the namespace. The imports below say the same for type checkers and the API docs.
+_LAZY = {
+    "ActivityLog": "contactbook.presentation.activity",
+    "CardGroup": "contactbook.presentation.card",
+    "CardLabels": "contactbook.presentation.card",
+    "CardRow": "contactbook.presentation.card",
+    "ContactCard": "contactbook.presentation.card",
+    "ContactForm": "contactbook.presentation.form",
+    "FormField": "contactbook.presentation.form",
+    "FormGroup": "contactbook.presentation.form",
+    "FormProblem": "contactbook.presentation.form",
+    "FormRow": "contactbook.presentation.form",
+    "Channel": "contactbook.routing",
+    "Purpose": "contactbook.routing",
+    "Recipients": "contactbook.routing",
+    "RoutingPolicy": "contactbook.routing",
+    "RoutingRule": "contactbook.routing",
+    "route": "contactbook.routing",
+    "ContactService": "contactbook.service",
+    "Saved": "contactbook.service",
+    "fastpaths": "contactbook.selfcheck",
+}
+
 if _typing.TYPE_CHECKING:
+    from contactbook.presentation.activity import ActivityLog
+    from contactbook.presentation.card import CardGroup, CardLabels, CardRow, ContactCard
+    from contactbook.presentation.form import (
+        ContactForm,
+        FormField,
+        FormGroup,
+        FormProblem,
+        FormRow,
+    )
+    from contactbook.routing import (
+        Channel,
+        Purpose,
+        Recipients,
+        RoutingPolicy,
+        RoutingRule,
+        route,
+    )
     from contactbook.selfcheck import fastpaths
+    from contactbook.service import ContactService, Saved
 else:
 
     def __getattr__(name: str) -> _typing.Any:
-        # contactbook.selfcheck loads on first use of fastpaths (1.5 ms off the import).
-        if name == "fastpaths":
-            from contactbook.selfcheck import fastpaths  # noqa: PLC0415
-
-            return fastpaths
-        raise AttributeError(f"module 'contactbook' has no attribute {name!r}")
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module 'contactbook' has no attribute {name!r}")
+        value = getattr(_importlib.import_module(module), name)
+        globals()[name] = value
+        return value
 
     def __dir__() -> list[str]:
-        return sorted({*globals(), "fastpaths"})
+        return sorted({*globals(), *_LAZY})

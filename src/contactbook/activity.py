@@ -1,133 +1,25 @@
-"""The activity log as a view model: each saved batch as lines a person reads.
+"""Deprecated: The activity log's view model moved to :mod:`contactbook.presentation.activity`.
 
-:meth:`ActivityLog.build` turns activity entries (newest first, as the service's
-``history`` returns them) into items with the time, the person and one line per change.
-Numbers show as the card shows them (``+31 6 12345678``), and every word comes from
-:class:`~contactbook.card.CardLabels`, so the log translates with the card.
+``import contactbook.activity`` still works in this release and warns
+(``DeprecationWarning``); it goes in the next. Import from
+:mod:`contactbook.presentation.activity`, or take the names from the ``contactbook`` package.
 """
 
-from __future__ import annotations
+import warnings as _warnings
+from typing import Any as _Any
 
-import datetime as dt
-from collections.abc import Iterable
+from contactbook.presentation import activity as _moved
+from contactbook.presentation.activity import *  # noqa: F403 -- the old path re-exports the new
+from contactbook.presentation.activity import __all__ as __all__  # noqa: PLC0414 -- re-exported
 
-import attrs
-
-from contactbook.audit import (
-    ActivityEntry,
-    DescriptionChanged,
-    PointAdded,
-    PointChange,
-    PointRemoved,
-    ValueChanged,
+_warnings.warn(
+    "contactbook.activity is deprecated and goes in the next release; "
+    "import contactbook.presentation.activity instead",
+    DeprecationWarning,
+    stacklevel=2,
 )
-from contactbook.card import CardLabels, display_value
-from contactbook.model import ContactPoint
-
-__all__ = ["ActivityItem", "ActivityLog", "describe_change"]
 
 
-@attrs.frozen
-class ActivityItem:
-    """One saved batch: when, by whom, the version it made, and one line per change."""
-
-    entry_id: str
-    at: dt.datetime
-    actor: str
-    version: int
-    lines: tuple[str, ...]
-
-
-@attrs.frozen
-class ActivityLog:
-    """The log as shown: a heading, the items (newest first) and the empty state.
-
-    ``next`` is the cursor of the next (older) page, ``None`` if there is none.
-    """
-
-    heading: str
-    items: tuple[ActivityItem, ...]
-    empty_message: str | None
-    next: str | None = None
-
-    @classmethod
-    def build(
-        cls,
-        entries: Iterable[ActivityEntry],
-        /,
-        *,
-        next: str | None = None,  # noqa: A002 -- the name of the page's own field
-        labels: CardLabels | None = None,
-    ) -> ActivityLog:
-        """Return the log of ``entries`` (newest first) in ``labels``' words.
-
-        >>> import datetime as dt
-        >>> from contactbook import ActivityEntry, ContactKind, ContactSet, add, diff
-        >>> after = add(ContactSet(), ContactKind.MOBILE, "+31612345678")
-        >>> at = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
-        >>> entry = ActivityEntry("e1", "c1", "ann", at, 1, diff(ContactSet(), after))
-        >>> for line in ActivityLog.build([entry]).items[0].lines:
-        ...     print(line)
-        Added mobile number +31 6 12345678
-        Primary mobile number is now +31 6 12345678 (was none)
-        """
-        labels = CardLabels() if labels is None else labels
-        items = tuple(
-            ActivityItem(
-                entry.id,
-                entry.at,
-                entry.actor,
-                entry.version,
-                tuple(describe_change(change, labels) for change in entry.changes),
-            )
-            for entry in entries
-        )
-        return cls(labels.activity, items, None if items else labels.activity_empty, next)
-
-
-def describe_change(change: PointChange, labels: CardLabels | None = None, /) -> str:
-    """Return the line a person reads for ``change``, numbers as the card shows them."""
-    labels = CardLabels() if labels is None else labels
-    if isinstance(change, (PointAdded, PointRemoved)):
-        point = change.point
-        added = isinstance(change, PointAdded)
-        if point.description:
-            template = labels.added_described if added else labels.removed_described
-        else:
-            template = labels.added if added else labels.removed
-        return template.format(
-            kind=labels.noun(point.kind),
-            value=display_value(point),
-            description=point.description or "",
-        )
-    if isinstance(change, ValueChanged):
-        before, after = change.before, change.after
-        template = labels.value_changed if before.kind is after.kind else labels.kind_changed
-        return template.format(
-            kind=labels.noun(after.kind),
-            before_kind=labels.noun(before.kind),
-            before=display_value(before),
-            after=display_value(after),
-        )
-    if isinstance(change, DescriptionChanged):
-        return labels.description_changed.format(
-            kind=labels.noun(change.after.kind),
-            value=display_value(change.after),
-            before=_described(change.before, labels),
-            after=_described(change.after, labels),
-        )
-    return labels.primary_changed.format(
-        kind=labels.noun(change.kind),
-        after=_shown(change.after, labels),
-        before=_shown(change.before, labels),
-    )
-
-
-def _described(point: ContactPoint, labels: CardLabels) -> str:
-    if point.description is None:
-        return labels.no_description_given
-    return labels.quoted.format(description=point.description)
-
-
-def _shown(point: ContactPoint | None, labels: CardLabels) -> str:
-    return labels.none if point is None else display_value(point)
+def __getattr__(name: str) -> _Any:
+    # Whatever else the module held (its private helpers) still resolves, from the new home.
+    return getattr(_moved, name)

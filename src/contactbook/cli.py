@@ -39,7 +39,6 @@ from contactbook._version import __version__
 from contactbook.adapters.memory import AllowAll
 from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.audit import ActivityEntry
-from contactbook.card import CardLabels, ContactCard
 from contactbook.errors import ContactError
 from contactbook.interchange.csvio import (
     Columns,
@@ -55,7 +54,7 @@ from contactbook.interchange.jsonform import dump_set
 from contactbook.interchange.vcard import dump_vcard
 from contactbook.model import ContactKind
 from contactbook.operations import UNCHANGED, AddPoint, Change, EditPoint, RemovePoint
-from contactbook.ports import Permission
+from contactbook.presentation.card import CardLabels, ContactCard
 from contactbook.service import ContactService, Saved
 
 __all__ = ["main"]
@@ -400,11 +399,10 @@ def _printable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _print_card(customer_id: str, card: ContactCard, version: int) -> None:
+def _print_card(customer_id: str, card: ContactCard) -> None:
     console = _console()
-    console.print(
-        Text(_printable(f"{card.labels.title} — customer {customer_id} (version {version})"))
-    )
+    title = f"{card.labels.title} — customer {customer_id} (version {card.version})"
+    console.print(Text(_printable(title)))
     if card.is_empty:
         console.print(card.empty_message or "")
         return
@@ -438,10 +436,8 @@ def show(ctx: _Context, /, *, customer: str) -> None:
     with the id that edit and remove take.
     """
     with ctx.service() as (service, _store):
-        stored = service.read(ctx.actor, customer)
-        may_edit = service.may(ctx.actor, Permission.UPDATE_CONTACT_DETAILS, customer)
-    card = ContactCard.build(stored.contacts, can_edit=may_edit, labels=_CARD_LABELS)
-    _print_card(customer, card, stored.version)
+        card = ContactCard.for_actor(service, ctx.actor, customer, labels=_CARD_LABELS)
+    _print_card(customer, card)
 
 
 def _print_saved(saved: Saved) -> None:

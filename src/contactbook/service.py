@@ -20,12 +20,13 @@ the first read and closed after the last write, so:
 from __future__ import annotations
 
 import uuid
+import warnings
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import attrs
 
 from contactbook.audit import ActivityEntry, PointChange
-from contactbook.card import CardLabels, ContactCard
 from contactbook.errors import ConflictError, PermissionDeniedError, Problem
 from contactbook.model import ContactKind, ContactSet
 from contactbook.operations import Change, Finding, Outcome, apply, revalidate
@@ -45,6 +46,10 @@ from contactbook.ports import (
     check_version,
 )
 from contactbook.validation import normalize_region
+
+if TYPE_CHECKING:
+    # For the deprecated card() alone (see pyproject.toml's layers contract).
+    from contactbook.presentation.card import CardLabels, ContactCard
 
 __all__ = ["ContactService", "Saved"]
 
@@ -143,13 +148,22 @@ class ContactService:
     ) -> ContactCard:
         """Return the customer's contact card as ``actor`` sees it (needs the read permission).
 
-        The card shows the Change button when ``actor`` has "Update Customer Contact
-        Details". ``labels`` translates the card (English by default).
+        Deprecated (removed in the next release): the card is presentation, and the
+        service imports none; call
+        :meth:`ContactCard.for_actor(service, actor, customer_id, labels=...)
+        <contactbook.presentation.card.ContactCard.for_actor>` instead, which returns
+        the same card.
         """
-        stored = self.read(actor, customer_id)
-        may_edit = self.may(actor, Permission.UPDATE_CONTACT_DETAILS, customer_id)
-        labels = CardLabels() if labels is None else labels
-        return ContactCard.build(stored.contacts, can_edit=may_edit, labels=labels)
+        warnings.warn(
+            "ContactService.card() is deprecated; use "
+            "contactbook.presentation.card.ContactCard.for_actor(service, actor, customer_id)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        # Imported here, on use, so that the service module loads no presentation.
+        from contactbook.presentation.card import ContactCard  # noqa: PLC0415
+
+        return ContactCard.for_actor(self, actor, customer_id, labels=labels)
 
     def history(
         self,

@@ -15,12 +15,15 @@ from contactbook import (
     ClearPrimary,
     ContactKind,
     ContactSet,
+    ContactValidationError,
     EditPoint,
     RemovePoint,
     add,
     apply,
 )
+from contactbook.interchange.formats import DOCUMENTS, schema_text
 from contactbook.interchange.jsonform import dump_entry, dump_set, set_to_data
+from contactbook.interchange.routing_config import policy_from_config
 from contactbook.interchange.schemas import SCHEMA_FILES, load_schema
 
 ROOT = Path(__file__).parent.parent
@@ -53,7 +56,7 @@ def validator(name):
 
 
 class TestSchemasAreValid:
-    """Both shipped files are valid draft 2020-12 schemas, and the docs show them."""
+    """Every shipped file is a valid draft 2020-12 schema, and the docs show it."""
 
     @pytest.mark.parametrize("name", sorted(SCHEMA_FILES))
     def test_schema_is_valid(self, name):
@@ -116,3 +119,61 @@ class TestDocumentsValidate:
         data = set_to_data(add(ContactSet(), MOBILE, "06 12345678", region="NL"))
         mutate(data)
         assert not validator("contact-set").is_valid(data)
+
+
+class TestSchemasAreGenerated:
+    """The shipped files are exactly what the one description of each format generates."""
+
+    @pytest.mark.parametrize("name", sorted(SCHEMA_FILES))
+    def test_shipped_file_is_generated(self, name):
+        shipped = ROOT / "src" / "contactbook" / "interchange" / "schemas" / SCHEMA_FILES[name]
+        assert schema_text(name) == shipped.read_text(encoding="utf-8")
+
+    def test_every_description_ships_a_file(self):
+        assert sorted(DOCUMENTS) == sorted(SCHEMA_FILES)
+
+
+class TestRoutingConfigSchema:
+    """Configurations the reader builds a policy from validate; misshapen ones do not."""
+
+    @pytest.mark.parametrize(
+        "config",
+        [
+            {},
+            {"purposes": ["dunning_letter"], "rules": {"dunning_letter": {"sms": {}}}},
+            {
+                "rules": {
+                    "invoice": {
+                        "email": {"prefer": ["Billing Contact"], "fallback": False, "cc": ["AP"]}
+                    }
+                }
+            },
+        ],
+    )
+    def test_accepted_configurations_validate(self, config):
+        policy_from_config(config)
+        validator("routing-config").validate(config)
+
+    @pytest.mark.parametrize(
+        "config",
+        [
+            {"rule": {}},
+            {"rules": {"invoice": {"fax": {}}}},
+            {"rules": {"invoice": {"email": {"fallback": "no"}}}},
+            {"rules": {"invoice": {"email": {"prefered": []}}}},
+            {"purposes": "dunning_letter"},
+            {"purposes": ["Dunning Letter"]},
+        ],
+        ids=[
+            "unknown key",
+            "unknown channel",
+            "fallback text",
+            "unknown rule key",
+            "purposes text",
+            "purpose name",
+        ],
+    )
+    def test_refused_configurations_do_not_validate(self, config):
+        with pytest.raises(ContactValidationError):
+            policy_from_config(config)
+        assert not validator("routing-config").is_valid(config)

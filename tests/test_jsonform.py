@@ -238,3 +238,31 @@ class TestTheFastPathAgreesWithTheDescription:
             assert not fits
         else:
             assert fits
+
+    @given(
+        st.fixed_dictionaries(
+            {"type": st.sampled_from(["point_added", "primary_changed", "nope", 1])},
+            optional={
+                "kind": st.sampled_from(["email", "fax", None]),
+                "point": st.none() | st.just({}),
+                "before": st.none() | st.just({}),
+                "after": st.none() | st.just({}),
+            },
+        )
+    )
+    def test_any_change(self, change):
+        from contactbook.interchange import formats
+        from contactbook.interchange.describe import problems
+
+        document = formats.ACTIVITY_ENTRY
+        data = {"format": "contactbook/activity-entry", "format_version": 1, "id": "e",
+                "customer_id": "c", "actor": "a", "at": "2026-11-25T09:30:00.000000Z",
+                "version": 1, "changes": [change]}  # fmt: skip
+        fits = next(problems(document.root, data, defs=document.defs), None) is None
+        try:
+            load_entry(json.dumps(data))
+        except FormatError as error:
+            assert not fits
+            assert "changes[0]" in error.message
+        else:
+            assert fits

@@ -51,7 +51,7 @@ from contactbook.audit import (
 )
 from contactbook.errors import ContactError, FormatError
 from contactbook.interchange import describe, formats
-from contactbook.interchange.describe import Document, Integer, Ref, String
+from contactbook.interchange.describe import Const, Document, Integer, Ref, String
 from contactbook.interchange.formats import ENTRY_FORMAT, FORMAT_VERSION, SET_FORMAT
 from contactbook.model import ContactKind, ContactPoint, ContactSet
 from contactbook.operations import AddPoint, apply
@@ -283,9 +283,25 @@ def _optional_point(data: object) -> ContactPoint | None:
     return None if data is None else _read_point(data)
 
 
-def _read_change(data: Mapping[str, Any]) -> PointChange:
-    """Read one change the description has already checked."""
-    kind = data["type"]
+#: The top-level fields of an entry with a Python type (the header is checked apart).
+_ENTRY_TYPES = tuple(
+    (
+        field.name,
+        str if isinstance(field.node, String) else int if isinstance(field.node, Integer) else list,
+    )
+    for field in formats.ACTIVITY_ENTRY.root.fields
+    if not isinstance(field.node, Const)
+)
+_CHANGE_KEYS = {name: shape.names for name, shape in formats.CHANGES.items()}
+
+
+def _read_change(data: object) -> PointChange:
+    """Read one change, refusing (with _Unfit) what its description does not allow."""
+    if type(data) is not dict:
+        raise _Unfit
+    kind = data.get("type")
+    if type(kind) is not str or data.keys() != _CHANGE_KEYS.get(kind):
+        raise _Unfit
     if kind == "point_added":
         return PointAdded(_read_point(data["point"]))
     if kind == "point_removed":
@@ -294,8 +310,11 @@ def _read_change(data: Mapping[str, Any]) -> PointChange:
         return ValueChanged(_read_point(data["before"]), _read_point(data["after"]))
     if kind == "description_changed":
         return DescriptionChanged(_read_point(data["before"]), _read_point(data["after"]))
+    primary_kind = _KINDS.get(data["kind"]) if type(data["kind"]) is str else None
+    if primary_kind is None:
+        raise _Unfit
     return PrimaryChanged(
-        _KINDS[data["kind"]], _optional_point(data["before"]), _optional_point(data["after"])
+        primary_kind, _optional_point(data["before"]), _optional_point(data["after"])
     )
 
 
@@ -303,11 +322,12 @@ def entry_from_data(data: object, /) -> ActivityEntry:
     """Read an activity entry from its JSON form (already parsed)."""
     try:
         document = _header(data, ENTRY_FORMAT, _ENTRY_KEYS)
+        for name, python_type in _ENTRY_TYPES:
+            if type(document[name]) is not python_type:
+                raise _Unfit
+        changes = [_read_change(change) for change in document["changes"]]
     except _Unfit:
         raise _explained(formats.ACTIVITY_ENTRY, data) from None
-    error = _misfit(formats.ACTIVITY_ENTRY, data)
-    if error is not None:
-        raise error
     at_text = document["at"]
     try:
         at = dt.datetime.strptime(at_text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
@@ -315,10 +335,6 @@ def entry_from_data(data: object, /) -> ActivityEntry:
         raise _invalid(
             f"at must be a UTC time like 2026-11-25T09:30:00.000000Z, got {at_text!r}"
         ) from None
-    try:
-        changes = [_read_change(change) for change in document["changes"]]
-    except _Unfit:
-        raise _explained(formats.ACTIVITY_ENTRY, data) from None
     entry: ActivityEntry = _guarded(
         lambda: ActivityEntry(
             id=document["id"],

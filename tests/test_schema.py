@@ -21,6 +21,7 @@ from contactbook import (
     add,
     apply,
 )
+from contactbook.interchange.describe import problems
 from contactbook.interchange.formats import DOCUMENTS, schema_text
 from contactbook.interchange.jsonform import dump_entry, dump_set, set_to_data
 from contactbook.interchange.routing_config import policy_from_config
@@ -177,3 +178,30 @@ class TestRoutingConfigSchema:
         with pytest.raises(ContactValidationError):
             policy_from_config(config)
         assert not validator("routing-config").is_valid(config)
+
+
+class TestTheDescriptionChecksWhatTheSchemaSays:
+    """Checked with its bounds, a description refuses exactly what its generated schema refuses."""
+
+    @given(
+        contact_sets(),
+        st.sampled_from(
+            [
+                lambda d: None,
+                lambda d: d.update(next_id=0),
+                lambda d: d.update(extra=1),
+                lambda d: d["points"] and d["points"][0].update(kind="fax"),
+                lambda d: d["points"] and d["points"][0].pop("entered"),
+                lambda d: d["points"] and d["points"][0].update(region="nl"),
+                lambda d: d["points"] and d["points"][0].update(description="x" * 101),
+                lambda d: d["points"] and d["points"][0].update(value=""),
+                lambda d: d.update(points=d["points"] * 101),
+            ]
+        ),
+    )
+    def test_contact_sets(self, contacts, mutate):
+        data = set_to_data(contacts)
+        mutate(data)
+        document = DOCUMENTS["contact-set"]
+        misfit = next(problems(document.root, data, defs=document.defs, bounds=True), None)
+        assert validator("contact-set").is_valid(data) == (misfit is None)

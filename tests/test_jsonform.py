@@ -3,6 +3,7 @@
 import contextlib
 import datetime as dt
 import json
+import re
 
 import pytest
 from hypothesis import given
@@ -179,3 +180,89 @@ class TestRefusals:
         for load in (load_set, load_entry):
             with contextlib.suppress(FormatError):
                 load(json.dumps(data))
+
+
+class TestLocatedRefusals:
+    """A malformed document is refused with the path of the bad field, from its description."""
+
+    @pytest.mark.parametrize(
+        ("mutate", "said"),
+        [
+            (lambda d: d["points"][1].update(id="2"), "points[1].id must be an integer"),
+            (lambda d: d["points"][0].update(kind="fax"), "points[0].kind must be one of"),
+            (lambda d: d["points"][2].update(extra=1), "points[2] has an unknown key 'extra'"),
+            (lambda d: d["points"][3].pop("region"), "points[3] lacks the key 'region'"),
+            (
+                lambda d: d["points"][1].update(region=1),
+                "points[1].region must be a string or null",
+            ),
+            (lambda d: d.update(next_id="5"), "next_id must be an integer"),
+            (lambda d: d.update(points={}), "points must be an array"),
+        ],
+    )
+    def test_sets(self, contacts, mutate, said):
+        data = set_to_data(contacts)
+        mutate(data)
+        with pytest.raises(FormatError, match=re.escape(said)) as info:
+            load_set(json.dumps(data))
+        assert "format.invalid" == info.value.code
+
+    def test_entries(self, entry):
+        data = entry_to_data(entry)
+        index = next(i for i, c in enumerate(data["changes"]) if c["type"] == "value_changed")
+        data["changes"][index]["after"]["value"] = 5
+        said = f"changes[{index}].after.value must be a string"
+        with pytest.raises(FormatError, match=re.escape(said)):
+            load_entry(json.dumps(data))
+
+
+class TestTheFastPathAgreesWithTheDescription:
+    """The compiled point reader refuses exactly the points the description refuses."""
+
+    @given(
+        st.dictionaries(
+            st.sampled_from(["id", "kind", "value", "description", "entered", "region", "x"]),
+            st.none() | st.booleans() | st.integers() | st.sampled_from(["email", "fax", "NL"]),
+        )
+    )
+    def test_any_point(self, point):
+        from contactbook.interchange import formats
+        from contactbook.interchange.describe import problems
+
+        data = {"format": "contactbook/contact-set", "format_version": 1, "next_id": 9,
+                "points": [point]}  # fmt: skip
+        fits = next(problems(formats.POINT, point, defs=formats.CONTACT_SET.defs), None) is None
+        try:
+            load_set(json.dumps(data))
+        except FormatError:
+            assert not fits
+        else:
+            assert fits
+
+    @given(
+        st.fixed_dictionaries(
+            {"type": st.sampled_from(["point_added", "primary_changed", "nope", 1])},
+            optional={
+                "kind": st.sampled_from(["email", "fax", None]),
+                "point": st.none() | st.just({}),
+                "before": st.none() | st.just({}),
+                "after": st.none() | st.just({}),
+            },
+        )
+    )
+    def test_any_change(self, change):
+        from contactbook.interchange import formats
+        from contactbook.interchange.describe import problems
+
+        document = formats.ACTIVITY_ENTRY
+        data = {"format": "contactbook/activity-entry", "format_version": 1, "id": "e",
+                "customer_id": "c", "actor": "a", "at": "2026-11-25T09:30:00.000000Z",
+                "version": 1, "changes": [change]}  # fmt: skip
+        fits = next(problems(document.root, data, defs=document.defs), None) is None
+        try:
+            load_entry(json.dumps(data))
+        except FormatError as error:
+            assert not fits
+            assert "changes[0]" in error.message
+        else:
+            assert fits

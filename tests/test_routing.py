@@ -21,6 +21,7 @@ from contactbook import (
     add,
     route,
 )
+from contactbook.interchange.routing_config import policy_from_config, policy_from_json
 
 EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
 INVOICE = Purpose.INVOICE
@@ -92,7 +93,7 @@ class TestConfiguredPolicy:
     """A rule per purpose and channel: preferred descriptions, fallback, copies."""
 
     def test_invoices_go_to_the_billing_contact(self, contacts):
-        policy = RoutingPolicy.from_config(BILLING)
+        policy = policy_from_config(BILLING)
         assert 2 == route(contacts, INVOICE, policy=policy).to.id
 
     def test_descriptions_match_ignoring_case_and_surrounding_space(self, contacts):
@@ -108,12 +109,12 @@ class TestConfiguredPolicy:
 
     def test_among_equal_descriptions_the_first_added_wins(self, contacts):
         s = add(contacts, EMAIL, "second-billing@example.com", "Billing Contact")
-        policy = RoutingPolicy.from_config(BILLING)
+        policy = policy_from_config(BILLING)
         assert 2 == route(s, INVOICE, policy=policy).to.id
 
     def test_no_match_falls_back_to_the_primary(self):
         s = add(ContactSet(), EMAIL, "info@example.com")
-        answer = route(s, INVOICE, policy=RoutingPolicy.from_config(BILLING))
+        answer = route(s, INVOICE, policy=policy_from_config(BILLING))
         assert s.primary(EMAIL) == answer.to
 
     def test_without_fallback_no_match_says_why(self):
@@ -169,12 +170,12 @@ class TestConfiguredPolicy:
         assert [5] == ids(route(contacts, INVOICE, channel=Channel.SMS, policy=policy))
 
     def test_purposes_and_channels_without_a_rule_use_the_default(self, contacts):
-        policy = RoutingPolicy.from_config(BILLING)
+        policy = policy_from_config(BILLING)
         assert 1 == route(contacts, Purpose.NOTIFICATION, policy=policy).to.id
         assert 4 == route(contacts, INVOICE, channel=Channel.SMS, policy=policy).to.id
 
     def test_a_host_can_name_its_own_purpose(self, contacts):
-        policy = RoutingPolicy.from_config(
+        policy = policy_from_config(
             {
                 "purposes": ["dunning_letter"],
                 "rules": {"dunning_letter": {"email": {"prefer": ["Accounts Payable"]}}},
@@ -185,15 +186,15 @@ class TestConfiguredPolicy:
         assert "dunning_letter" in RoutingPolicy(purposes=["dunning_letter"]).purposes
 
     def test_the_policy_and_its_answer_are_frozen(self, contacts):
-        policy = RoutingPolicy.from_config(BILLING)
+        policy = policy_from_config(BILLING)
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             policy.purposes = frozenset()  # type: ignore[misc]
         with pytest.raises(TypeError):
             policy.rules["x", Channel.EMAIL] = RoutingRule()  # type: ignore[index]
-        assert RoutingPolicy.from_config(BILLING) == policy
+        assert policy_from_config(BILLING) == policy
 
     def test_the_default_policy_is_the_empty_configuration(self, contacts):
-        assert RoutingPolicy() == RoutingPolicy.from_config({})
+        assert RoutingPolicy() == policy_from_config({})
         assert RoutingRule() == RoutingPolicy().rule(INVOICE, Channel.EMAIL)
 
 
@@ -214,15 +215,15 @@ class TestConfiguration:
                 }
             }
         )
-        policy = RoutingPolicy.from_json(text)
+        policy = policy_from_json(text)
         assert RoutingRule(["Billing Contact"], False, ["Accounts Payable"]) == policy.rule(
             INVOICE, Channel.EMAIL
         )
-        assert RoutingPolicy.from_json(text.encode()) == policy
+        assert policy_from_json(text.encode()) == policy
 
     def problems(self, config):
         with pytest.raises(ContactValidationError) as info:
-            RoutingPolicy.from_config(config)
+            policy_from_config(config)
         return [(p.code, p.field) for p in info.value.errors]
 
     def test_unknown_keys_are_refused(self):
@@ -279,7 +280,7 @@ class TestConfiguration:
 
     def test_every_problem_is_reported_at_once_with_its_path(self):
         with pytest.raises(ContactValidationError) as info:
-            RoutingPolicy.from_config({"x": 1, "rules": {"invoise": {"fax": {"foo": 1}}}})
+            policy_from_config({"x": 1, "rules": {"invoise": {"fax": {"foo": 1}}}})
         error = info.value
         assert 4 == len(error.errors)
         assert "(and 3 more problem(s))" in str(error)
@@ -287,7 +288,7 @@ class TestConfiguration:
     @pytest.mark.parametrize("text", ["{", "", "[" * 100_000, b"\xff", "NaN x"])
     def test_text_that_is_not_json_is_refused(self, text):
         with pytest.raises(ContactValidationError) as info:
-            RoutingPolicy.from_json(text)
+            policy_from_json(text)
         assert "routing.invalid" == info.value.code
 
     def test_building_directly_checks_purposes_and_channels(self):
@@ -420,13 +421,27 @@ config_like = st.recursive(
 )
 
 
+class TestDeprecatedClassmethods:
+    """RoutingPolicy.from_config and from_json still build the same policy, with a warning."""
+
+    def test_from_config_warns_and_delegates(self):
+        with pytest.warns(DeprecationWarning, match="policy_from_config"):
+            policy = RoutingPolicy.from_config(BILLING)
+        assert policy_from_config(BILLING) == policy
+
+    def test_from_json_warns_and_delegates(self):
+        with pytest.warns(DeprecationWarning, match="policy_from_json"):
+            policy = RoutingPolicy.from_json(json.dumps(BILLING))
+        assert policy_from_config(BILLING) == policy
+
+
 class TestArbitraryConfiguration:
     """No configuration text makes the policy builder crash: a policy or a clear error."""
 
     @given(json_values | config_like)
     def test_any_plain_data_gives_a_policy_or_a_clear_error(self, config):
         try:
-            policy = RoutingPolicy.from_config(config)
+            policy = policy_from_config(config)
         except ContactValidationError as error:
             assert error.code.startswith(("routing.", "description."))
             assert all(problem.message for problem in error.errors)
@@ -436,7 +451,7 @@ class TestArbitraryConfiguration:
     @given(st.text() | st.binary() | (json_values | config_like).map(json.dumps))
     def test_any_text_gives_a_policy_or_a_clear_error(self, text):
         try:
-            RoutingPolicy.from_json(text)
+            policy_from_json(text)
         except ContactValidationError as error:
             assert error.code.startswith(("routing.", "description."))
 

@@ -15,12 +15,16 @@ from contactbook import (
     ClearPrimary,
     ContactKind,
     ContactSet,
+    ContactValidationError,
     EditPoint,
     RemovePoint,
     add,
     apply,
 )
+from contactbook.interchange.describe import problems
+from contactbook.interchange.formats import DOCUMENTS, schema_text
 from contactbook.interchange.jsonform import dump_entry, dump_set, set_to_data
+from contactbook.interchange.routing_config import policy_from_config
 from contactbook.interchange.schemas import SCHEMA_FILES, load_schema
 
 ROOT = Path(__file__).parent.parent
@@ -53,7 +57,7 @@ def validator(name):
 
 
 class TestSchemasAreValid:
-    """Both shipped files are valid draft 2020-12 schemas, and the docs show them."""
+    """Every shipped file is a valid draft 2020-12 schema, and the docs show it."""
 
     @pytest.mark.parametrize("name", sorted(SCHEMA_FILES))
     def test_schema_is_valid(self, name):
@@ -116,3 +120,88 @@ class TestDocumentsValidate:
         data = set_to_data(add(ContactSet(), MOBILE, "06 12345678", region="NL"))
         mutate(data)
         assert not validator("contact-set").is_valid(data)
+
+
+class TestSchemasAreGenerated:
+    """The shipped files are exactly what the one description of each format generates."""
+
+    @pytest.mark.parametrize("name", sorted(SCHEMA_FILES))
+    def test_shipped_file_is_generated(self, name):
+        shipped = ROOT / "src" / "contactbook" / "interchange" / "schemas" / SCHEMA_FILES[name]
+        assert schema_text(name) == shipped.read_text(encoding="utf-8")
+
+    def test_every_description_ships_a_file(self):
+        assert sorted(DOCUMENTS) == sorted(SCHEMA_FILES)
+
+
+class TestRoutingConfigSchema:
+    """Configurations the reader builds a policy from validate; misshapen ones do not."""
+
+    @pytest.mark.parametrize(
+        "config",
+        [
+            {},
+            {"purposes": ["dunning_letter"], "rules": {"dunning_letter": {"sms": {}}}},
+            {
+                "rules": {
+                    "invoice": {
+                        "email": {"prefer": ["Billing Contact"], "fallback": False, "cc": ["AP"]}
+                    }
+                }
+            },
+        ],
+    )
+    def test_accepted_configurations_validate(self, config):
+        policy_from_config(config)
+        validator("routing-config").validate(config)
+
+    @pytest.mark.parametrize(
+        "config",
+        [
+            {"rule": {}},
+            {"rules": {"invoice": {"fax": {}}}},
+            {"rules": {"invoice": {"email": {"fallback": "no"}}}},
+            {"rules": {"invoice": {"email": {"prefered": []}}}},
+            {"purposes": "dunning_letter"},
+            {"purposes": ["Dunning Letter"]},
+        ],
+        ids=[
+            "unknown key",
+            "unknown channel",
+            "fallback text",
+            "unknown rule key",
+            "purposes text",
+            "purpose name",
+        ],
+    )
+    def test_refused_configurations_do_not_validate(self, config):
+        with pytest.raises(ContactValidationError):
+            policy_from_config(config)
+        assert not validator("routing-config").is_valid(config)
+
+
+class TestTheDescriptionChecksWhatTheSchemaSays:
+    """Checked with its bounds, a description refuses exactly what its generated schema refuses."""
+
+    @given(
+        contact_sets(),
+        st.sampled_from(
+            [
+                lambda d: None,
+                lambda d: d.update(next_id=0),
+                lambda d: d.update(extra=1),
+                lambda d: d["points"] and d["points"][0].update(kind="fax"),
+                lambda d: d["points"] and d["points"][0].pop("entered"),
+                lambda d: d["points"] and d["points"][0].update(region="nl"),
+                lambda d: d["points"] and d["points"][0].update(description="x" * 101),
+                lambda d: d["points"] and d["points"][0].update(value=""),
+                lambda d: d.update(points=d["points"] * 101),
+            ]
+        ),
+    )
+    def test_contact_sets(self, contacts, mutate):
+        data = set_to_data(contacts)
+        mutate(data)
+        document = DOCUMENTS["contact-set"]
+        misfit = next(problems(document.root, data, defs=document.defs, bounds=True), None)
+        assert validator("contact-set").is_valid(data) == (misfit is None)

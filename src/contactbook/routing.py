@@ -15,8 +15,8 @@ time, so it can never go stale.
 from __future__ import annotations
 
 import enum
-import json
 import re
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 
@@ -67,8 +67,6 @@ class Purpose(str, enum.Enum):
 # A purpose a host names: lower-case letters, digits and underscores, like the built-in
 # ones, so that a configuration key and the name in code cannot differ by case or space.
 _PURPOSE_NAME = re.compile(r"[a-z][a-z0-9_]{0,49}")
-_RULE_KEYS = ("prefer", "fallback", "cc")
-_CONFIG_KEYS = ("purposes", "rules")
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -180,7 +178,8 @@ class RoutingPolicy:
     default rule. ``purposes`` names the host's own purposes, on top of the built-in
     ones (:class:`Purpose`); a rule or a question about any other purpose is refused,
     so that a misspelt purpose cannot silently fall back to the default. Build one from
-    configuration with :meth:`from_config` or :meth:`from_json`.
+    configuration with :func:`contactbook.interchange.routing_config.policy_from_config`
+    or :func:`~contactbook.interchange.routing_config.policy_from_json`.
     """
 
     rules: Mapping[tuple[str, Channel], RoutingRule] = attrs.field(
@@ -212,66 +211,39 @@ class RoutingPolicy:
 
     @classmethod
     def from_config(cls, config: object, /) -> RoutingPolicy:
-        """Build a policy from plain data, as read from a configuration file.
+        """Build a policy from plain data (deprecated: use ``policy_from_config``).
 
-        The shape (every key optional)::
-
-            {"purposes": ["dunning_letter"],
-             "rules": {"invoice": {"email": {"prefer": ["Billing Contact"],
-                                             "fallback": true,
-                                             "cc": ["Accounts Payable"]}}}}
-
-        ``rules`` maps a purpose to channels (``email``, ``sms``) to a rule. Every
-        problem found (an unknown key, purpose or channel, a value of the wrong type, an
-        empty description) is reported at once in one
-        :class:`~contactbook.errors.ContactValidationError` with ``routing.*`` codes,
-        each problem's ``field`` the path to it (``rules.invoice.email.prefer[0]``).
+        Reading configuration is interchange, not a routing rule: use
+        :func:`contactbook.interchange.routing_config.policy_from_config`. This alias
+        warns (``DeprecationWarning``) and goes in the next release.
         """
-        problems: list[Problem] = []
-        top = _mapping(config, "", _CONFIG_KEYS, problems)
-        purposes = _strings(top.get("purposes", []), "purposes", problems)
-        problems += [
-            problem
-            for index, name in enumerate(purposes)
-            if (problem := _bad_purpose_name(name, f"purposes[{index}]")) is not None
-        ]
-        known = _STANDARD | set(purposes)
-        rules: dict[tuple[str, Channel], RoutingRule] = {}
-        for purpose, channels in _mapping(top.get("rules", {}), "rules", None, problems).items():
-            path = _join("rules", purpose)
-            if purpose not in known:
-                problems.append(_unknown_purpose(purpose, known, path))
-            for name, raw_rule in _mapping(channels, path, None, problems).items():
-                channel = _CHANNELS.get(name)
-                if channel is None:
-                    problems.append(_unknown_channel(name, _join(path, name)))
-                rule = _rule(raw_rule, _join(path, name), problems)
-                if channel is not None and rule is not None:
-                    rules[purpose, channel] = rule
-        _raise_if(problems)
-        return cls(rules, purposes)
+        _deprecated("RoutingPolicy.from_config", "policy_from_config")
+        from contactbook.interchange.routing_config import policy_from_config  # noqa: PLC0415
+
+        return policy_from_config(config)
 
     @classmethod
     def from_json(cls, text: str | bytes, /) -> RoutingPolicy:
-        """Build a policy from JSON text in the shape :meth:`from_config` reads."""
-        try:
-            config = json.loads(text)
-        except RecursionError:
-            reason = "it is nested too deeply"
-        except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
-            reason = str(error)
-        else:
-            return cls.from_config(config)
-        msg = f"The routing configuration is not valid JSON: {reason}."
-        raise ContactValidationError(msg, code="routing.invalid", field=None)
+        """Build a policy from JSON text (deprecated: use ``policy_from_json``).
+
+        Use :func:`contactbook.interchange.routing_config.policy_from_json`. This alias
+        warns (``DeprecationWarning``) and goes in the next release.
+        """
+        _deprecated("RoutingPolicy.from_json", "policy_from_json")
+        from contactbook.interchange.routing_config import policy_from_json  # noqa: PLC0415
+
+        return policy_from_json(text)
+
+
+def _deprecated(old: str, new: str) -> None:
+    msg = (
+        f"{old} is deprecated and goes in the next release; use "
+        f"contactbook.interchange.routing_config.{new} instead."
+    )
+    warnings.warn(msg, DeprecationWarning, stacklevel=3)
 
 
 _CHANNELS = {channel.value: channel for channel in Channel}
-
-
-def _join(path: str, key: str) -> str:
-    """Return the path of ``key`` under ``path``, with a long key shortened."""
-    return f"{path}.{_short(key)}" if path else _short(key)
 
 
 def _unknown_purpose(name: str, known: Iterable[str], field: str = "purpose") -> Problem:
@@ -290,73 +262,6 @@ def _unknown_channel(channel: object, field: str) -> Problem:
         field,
         f"{shown} is not a channel; the channels are {', '.join(_CHANNELS)}.",
     )
-
-
-def _mapping(
-    value: object, path: str, keys: tuple[str, ...] | None, problems: list[Problem]
-) -> Mapping[str, object]:
-    """Return ``value`` as a mapping with text keys, reporting what does not fit."""
-    what = path or "the routing configuration"
-    if not isinstance(value, Mapping):
-        problems.append(
-            Problem(
-                "routing.invalid",
-                path or None,
-                f"{path or 'The routing configuration'} must be an object (a mapping), "
-                f"not {type(value).__name__}.",
-            )
-        )
-        return {}
-    checked: dict[str, object] = {}
-    for key, item in value.items():
-        if not isinstance(key, str):
-            problems.append(
-                Problem(
-                    "routing.invalid",
-                    path or None,
-                    f"The keys of {what} must be text, not {_short(repr(key))}.",
-                )
-            )
-        elif keys is not None and key not in keys:
-            problems.append(
-                Problem(
-                    "routing.key",
-                    _join(path, key),
-                    f"{_shown(key)} is not a key of {what}; the keys are {', '.join(keys)}.",
-                )
-            )
-        else:
-            checked[key] = item
-    return checked
-
-
-def _strings(value: object, path: str, problems: list[Problem]) -> list[str]:
-    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
-        return list(value)
-    problems.append(Problem("routing.invalid", path, f"{path} must be a list of strings."))
-    return []
-
-
-def _rule(value: object, path: str, problems: list[Problem]) -> RoutingRule | None:
-    """Read one rule, or report its problems (each under ``path``) and return None."""
-    found: list[Problem] = []
-    fields = _mapping(value, path, _RULE_KEYS, found)
-    fallback = fields.get("fallback", True)
-    if not isinstance(fallback, bool):
-        where = _join(path, "fallback")
-        found.append(Problem("routing.invalid", where, f"{where} must be true or false."))
-    descriptions: dict[str, tuple[str, ...]] = {}
-    for name in ("prefer", "cc"):
-        try:
-            descriptions[name] = _descriptions(
-                _strings(fields.get(name, []), _join(path, name), found), name
-            )
-        except ContactValidationError as error:
-            found.extend(attrs.evolve(p, field=_join(path, p.field or name)) for p in error.errors)
-    problems.extend(found)
-    if found:
-        return None
-    return RoutingRule(descriptions["prefer"], bool(fallback), descriptions["cc"])
 
 
 # --------------------------------------------------------------------------- the answer

@@ -50,6 +50,9 @@ from contactbook.audit import (
     ValueChanged,
 )
 from contactbook.errors import ContactError, FormatError
+from contactbook.interchange import describe, formats
+from contactbook.interchange.describe import Const, Document, Integer, Ref, String
+from contactbook.interchange.formats import ENTRY_FORMAT, FORMAT_VERSION, SET_FORMAT
 from contactbook.model import ContactKind, ContactPoint, ContactSet
 from contactbook.operations import AddPoint, apply
 
@@ -67,18 +70,6 @@ __all__ = [
     "set_from_data",
     "set_to_data",
 ]
-
-#: The version of the JSON form this release writes (and the newest it reads).
-FORMAT_VERSION = 1
-SET_FORMAT = "contactbook/contact-set"
-ENTRY_FORMAT = "contactbook/activity-entry"
-
-_KINDS = {kind.value: kind for kind in ContactKind}
-_POINT_KEYS = frozenset({"id", "kind", "value", "description", "entered", "region"})
-_SET_KEYS = frozenset({"format", "format_version", "next_id", "points"})
-_ENTRY_KEYS = frozenset(
-    {"format", "format_version", "id", "customer_id", "actor", "at", "version", "changes"}
-)
 
 
 # --------------------------------------------------------------------------- writing
@@ -149,10 +140,94 @@ def dump_entry(entry: ActivityEntry, /) -> str:
 
 
 # --------------------------------------------------------------------------- reading
+#
+# The checks below come from the descriptions in contactbook.interchange.formats: the
+# keys, the types, the kinds and the kinds of change. Reading a stored set is the
+# store's hot path, so a point is checked by one cheap test per field (derived from the
+# description); only when something does not fit is the document walked, by the
+# description, to say where (``points[3].id must be an integer, got a string``).
+
+
+class _Unfit(Exception):  # noqa: N818 (a signal inside this module, never raised out of it)
+    """A document does not fit its description; raised on the fast path, then explained."""
 
 
 def _invalid(what: str) -> FormatError:
     return FormatError(f"The contact data is malformed: {what}.", code="format.invalid")
+
+
+_KINDS = {value: ContactKind(value) for value in formats.KIND.values}
+_SET_KEYS = formats.CONTACT_SET.root.names
+_ENTRY_KEYS = formats.ACTIVITY_ENTRY.root.names
+
+
+def _point_reader() -> Callable[[object], ContactPoint]:
+    """Compile the point reader from the description of a point (as attrs compiles __init__).
+
+    Reading a stored set is the store's hot path: one test per field of the description,
+    written out as one expression, costs what the hand-written reader cost; a loop over
+    the fields costs a fifth more. The generated code reads each field, refuses (with
+    ``_Unfit``) anything of the wrong type or kind, and builds the ContactPoint.
+    """
+    names = [field.name for field in formats.POINT.fields]
+    if sorted(names) != sorted(field.name for field in attrs.fields(ContactPoint)):
+        raise TypeError(names)  # pragma: no cover (the description and the model disagree)
+    tests: list[str] = []
+    for field in formats.POINT.fields:
+        node, var = field.node, f"v_{field.name}"
+        if isinstance(node, Ref) and node.name == "kind":
+            tests.append(f"{var} is None")
+            continue
+        if not isinstance(node, (String, Integer)):
+            raise TypeError(field.name)  # pragma: no cover (a field a point cannot have)
+        python_type = "str" if isinstance(node, String) else "int"
+        test = f"type({var}) is not {python_type}"
+        tests.append(f"({var} is not None and {test})" if node.nullable else test)
+    reads = "\n".join(f"        v_{name} = data[{name!r}]" for name in names)
+    arguments = ", ".join(f"v_{field.name}" for field in attrs.fields(ContactPoint))
+    source = f"""
+def read_point(data):
+    if type(data) is not dict or len(data) != {len(names)}:
+        raise _Unfit
+    try:
+{reads}
+    except KeyError:
+        raise _Unfit from None
+    v_kind = _KINDS.get(v_kind) if type(v_kind) is str else None
+    if {" or ".join(tests)}:
+        raise _Unfit
+    return ContactPoint({arguments})
+"""
+    scope: dict[str, Any] = {"_Unfit": _Unfit, "_KINDS": _KINDS, "ContactPoint": ContactPoint}
+    exec(compile(source, "<contactbook point reader>", "exec"), scope)  # noqa: S102 (our own code)
+    reader: Callable[[object], ContactPoint] = scope["read_point"]
+    return reader
+
+
+_read_point = _point_reader()
+
+
+def _misfit(document: Document, data: object) -> FormatError | None:
+    """Return the format.invalid error saying where ``data`` first misfits ``document``."""
+    misfit = next(describe.problems(document.root, data, defs=document.defs), None)
+    if misfit is None:
+        return None
+    where = misfit.path or "the document"
+    if misfit.reason == "key":
+        parent = misfit.path.rpartition(".")[0] or "the document"
+        return _invalid(f"{parent} has an unknown key {misfit.key!r}")
+    if misfit.reason == "missing":
+        parent = misfit.path.rpartition(".")[0] or "the document"
+        return _invalid(f"{parent} lacks the key {misfit.key!r}")
+    return _invalid(f"{where} must be {misfit.expected}, got {misfit.got}")
+
+
+def _explained(document: Document, data: object) -> FormatError:
+    """Return the error for ``data``, which the fast path has found does not fit."""
+    error = _misfit(document, data)
+    if error is None:  # the fast path refuses what the walk allows: a tuple for a list
+        return _invalid(f"expected the structure of the {document.title} (plain lists and dicts)")
+    return error
 
 
 def _header(data: object, expected_format: str, keys: frozenset[str]) -> Mapping[str, Any]:
@@ -171,46 +246,8 @@ def _header(data: object, expected_format: str, keys: frozenset[str]) -> Mapping
         )
         raise FormatError(msg, code="format.version")
     if data.keys() != keys:
-        raise _invalid(f"expected the keys {sorted(keys)}, got {sorted(data)}")
+        raise _Unfit
     return data
-
-
-def _typed(value: object, kind: type, what: str, *, optional: bool = False) -> Any:
-    if (value is None and optional) or type(value) is kind:
-        return value
-    raise _invalid(f"{what} must be {kind.__name__}{' or null' * optional}")
-
-
-def _read_point(data: object) -> ContactPoint:
-    # Six entries that include the six keys are exactly the six keys.
-    try:
-        if type(data) is not dict or len(data) != len(_POINT_KEYS):
-            raise KeyError
-        point_id, value, entered = data["id"], data["value"], data["entered"]
-        description, region, kind_name = data["description"], data["region"], data["kind"]
-    except KeyError:
-        raise _invalid(
-            f"a contact point must be an object with the keys {sorted(_POINT_KEYS)}"
-        ) from None
-    kind = _KINDS.get(kind_name) if type(kind_name) is str else None
-    # One combined test on the hot path (loading re-validates nothing, so it must stay
-    # cheap); the checks below it only run to say what is wrong.
-    if (
-        kind is None
-        or type(point_id) is not int
-        or type(value) is not str
-        or type(entered) is not str
-        or (description is not None and type(description) is not str)
-        or (region is not None and type(region) is not str)
-    ):
-        if kind is None:
-            raise _invalid(f"unknown contact kind {kind_name!r}")
-        _typed(point_id, int, "a point id")
-        _typed(value, str, "a value")
-        _typed(entered, str, "entered")
-        _typed(description, str, "a description", optional=True)
-        _typed(region, str, "a region", optional=True)
-    return ContactPoint(point_id, kind, value, description, entered, region)
 
 
 def _guarded(read: Callable[[], Any]) -> Any:
@@ -223,60 +260,89 @@ def _guarded(read: Callable[[], Any]) -> Any:
         raise _invalid(error.message) from None
 
 
+def _set_parts(data: object) -> tuple[list[object], int]:
+    """Return the points (still to read) and next_id of a contact set document."""
+    document = _header(data, SET_FORMAT, _SET_KEYS)
+    points, next_id = document["points"], document["next_id"]
+    if type(points) is not list or type(next_id) is not int:
+        raise _Unfit
+    return points, next_id
+
+
 def set_from_data(data: object, /) -> ContactSet:
     """Read a contact set from its JSON form (already parsed into dicts and lists)."""
-    document = _header(data, SET_FORMAT, _SET_KEYS)
-    points = _typed(document["points"], list, "points")
-    next_id = _typed(document["next_id"], int, "next_id")
-    result: ContactSet = _guarded(lambda: ContactSet(map(_read_point, points), next_id))
+    try:
+        points, next_id = _set_parts(data)
+        result: ContactSet = _guarded(lambda: ContactSet(map(_read_point, points), next_id))
+    except _Unfit:
+        raise _explained(formats.CONTACT_SET, data) from None
     return result
 
 
+def _optional_point(data: object) -> ContactPoint | None:
+    return None if data is None else _read_point(data)
+
+
+#: The top-level fields of an entry with a Python type (the header is checked apart).
+_ENTRY_TYPES = tuple(
+    (
+        field.name,
+        str if isinstance(field.node, String) else int if isinstance(field.node, Integer) else list,
+    )
+    for field in formats.ACTIVITY_ENTRY.root.fields
+    if not isinstance(field.node, Const)
+)
+_CHANGE_KEYS = {name: shape.names for name, shape in formats.CHANGES.items()}
+
+
 def _read_change(data: object) -> PointChange:
-    if not isinstance(data, dict):
-        raise _invalid("a change must be an object")
-    kind = data.get("type")  # any JSON value: compared, never hashed
-    if kind == "point_added" and data.keys() == {"type", "point"}:
+    """Read one change, refusing (with _Unfit) what its description does not allow."""
+    if type(data) is not dict:
+        raise _Unfit
+    kind = data.get("type")
+    if type(kind) is not str or data.keys() != _CHANGE_KEYS.get(kind):
+        raise _Unfit
+    if kind == "point_added":
         return PointAdded(_read_point(data["point"]))
-    if kind == "point_removed" and data.keys() == {"type", "point"}:
+    if kind == "point_removed":
         return PointRemoved(_read_point(data["point"]))
-    if kind in ("value_changed", "description_changed") and data.keys() == {
-        "type", "before", "after"
-    }:  # fmt: skip
-        record = ValueChanged if kind == "value_changed" else DescriptionChanged
-        return record(_read_point(data["before"]), _read_point(data["after"]))
-    if kind == "primary_changed" and data.keys() == {"type", "kind", "before", "after"}:
-        primary_kind = _KINDS.get(data["kind"]) if type(data["kind"]) is str else None
-        if primary_kind is None:
-            raise _invalid(f"unknown contact kind {data['kind']!r}")
-        before, after = data["before"], data["after"]
-        return PrimaryChanged(
-            primary_kind,
-            None if before is None else _read_point(before),
-            None if after is None else _read_point(after),
-        )
-    raise _invalid(f"unknown or incomplete change {kind!r}")
+    if kind == "value_changed":
+        return ValueChanged(_read_point(data["before"]), _read_point(data["after"]))
+    if kind == "description_changed":
+        return DescriptionChanged(_read_point(data["before"]), _read_point(data["after"]))
+    primary_kind = _KINDS.get(data["kind"]) if type(data["kind"]) is str else None
+    if primary_kind is None:
+        raise _Unfit
+    return PrimaryChanged(
+        primary_kind, _optional_point(data["before"]), _optional_point(data["after"])
+    )
 
 
 def entry_from_data(data: object, /) -> ActivityEntry:
     """Read an activity entry from its JSON form (already parsed)."""
-    document = _header(data, ENTRY_FORMAT, _ENTRY_KEYS)
-    at_text = _typed(document["at"], str, "at")
+    try:
+        document = _header(data, ENTRY_FORMAT, _ENTRY_KEYS)
+        for name, python_type in _ENTRY_TYPES:
+            if type(document[name]) is not python_type:
+                raise _Unfit
+        changes = [_read_change(change) for change in document["changes"]]
+    except _Unfit:
+        raise _explained(formats.ACTIVITY_ENTRY, data) from None
+    at_text = document["at"]
     try:
         at = dt.datetime.strptime(at_text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
     except ValueError:
         raise _invalid(
             f"at must be a UTC time like 2026-11-25T09:30:00.000000Z, got {at_text!r}"
         ) from None
-    changes = _typed(document["changes"], list, "changes")
     entry: ActivityEntry = _guarded(
         lambda: ActivityEntry(
-            id=_typed(document["id"], str, "id"),
-            customer_id=_typed(document["customer_id"], str, "customer_id"),
-            actor=_typed(document["actor"], str, "actor"),
+            id=document["id"],
+            customer_id=document["customer_id"],
+            actor=document["actor"],
             at=at,
-            version=_typed(document["version"], int, "version"),
-            changes=[_read_change(change) for change in changes],
+            version=document["version"],
+            changes=changes,
         )
     )
     return entry
@@ -318,9 +384,12 @@ def read_set(text: str | bytes, /, *, region: str | None = None) -> ContactSet:
     ...          '"region": null}]}').points[0].value
     'https://example.com'
     """
-    document = _header(_parsed(text), SET_FORMAT, _SET_KEYS)
-    points = [_read_point(point) for point in _typed(document["points"], list, "points")]
-    next_id = _typed(document["next_id"], int, "next_id")
+    data = _parsed(text)
+    try:
+        raw_points, next_id = _set_parts(data)
+        points = [_read_point(point) for point in raw_points]
+    except _Unfit:
+        raise _explained(formats.CONTACT_SET, data) from None
     outcome = apply(
         ContactSet(),
         [AddPoint(point.kind, point.value, point.description) for point in points],

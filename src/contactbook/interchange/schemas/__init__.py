@@ -1,9 +1,15 @@
 """JSON Schema (draft 2020-12) files for the JSON form, shipped with the package.
 
 ``contact-set.v1.schema.json`` describes :func:`contactbook.interchange.jsonform.dump_set`
-documents and ``activity-entry.v1.schema.json`` those of
-:func:`~contactbook.interchange.jsonform.dump_entry`. contactbook itself does not need
-them to read its documents; they are for other programs (and for checking ours).
+documents, ``activity-entry.v1.schema.json`` those of
+:func:`~contactbook.interchange.jsonform.dump_entry` and ``routing-config.v1.schema.json``
+the routing configuration :func:`~contactbook.interchange.routing_config.policy_from_config`
+reads. contactbook itself does not need them to read its documents; they are for other
+programs (and for checking ours).
+
+The files are generated from the one description of each format in
+:mod:`contactbook.interchange.formats` (``python scripts/write_schemas.py``); edit the
+description, never the files.
 
 >>> load_schema("contact-set")["title"]
 'contactbook contact set, JSON form version 1'
@@ -21,11 +27,12 @@ __all__ = ["SCHEMA_FILES", "load_schema"]
 SCHEMA_FILES = {
     "contact-set": "contact-set.v1.schema.json",
     "activity-entry": "activity-entry.v1.schema.json",
+    "routing-config": "routing-config.v1.schema.json",
 }
 
 
 def load_schema(name: str, /) -> dict[str, Any]:
-    """Return the JSON Schema of ``"contact-set"`` or ``"activity-entry"`` as a dict."""
+    """Return the JSON Schema of ``"contact-set"``, ``"activity-entry"`` or ``"routing-config"``."""
     try:
         filename = SCHEMA_FILES[name]
     except KeyError:

@@ -29,6 +29,7 @@ def test_all_is_sorted_and_complete():
         "interchange",
         "cli",
         "selfcheck",
+        "vocabulary",
     }
     assert set(contactbook.__all__) == public - modules
 

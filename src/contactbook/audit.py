@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import attrs
 
 from contactbook.model import ContactKind, ContactPoint, ContactSet
+from contactbook.vocabulary import NOUNS
 
 __all__ = [
     "ActivityEntry",
@@ -27,13 +28,6 @@ __all__ = [
     "diff",
     "replay",
 ]
-
-_LABELS = {
-    ContactKind.EMAIL: "email address",
-    ContactKind.PHONE: "telephone number",
-    ContactKind.MOBILE: "mobile number",
-    ContactKind.WEBSITE: "website",
-}
 
 
 @attrs.frozen
@@ -137,26 +131,25 @@ def replay(contacts: ContactSet, changes: Iterable[PointChange], /) -> ContactSe
 def describe(change: PointChange, /) -> str:
     """Return one line a person reads in the activity log for ``change``."""
     if isinstance(change, PointAdded):
-        return f"Added {_LABELS[change.point.kind]} {_show(change.point)}"
+        return f"Added {NOUNS[change.point.kind]} {_show(change.point)}"
     if isinstance(change, PointRemoved):
-        return f"Removed {_LABELS[change.point.kind]} {_show(change.point)}"
+        return f"Removed {NOUNS[change.point.kind]} {_show(change.point)}"
     if isinstance(change, ValueChanged) and change.before.kind is not change.after.kind:
         return (
-            f"Moved {_LABELS[change.before.kind]} {change.before.value} "
-            f"to {_LABELS[change.after.kind]} {change.after.value}"
+            f"Moved {NOUNS[change.before.kind]} {change.before.value} "
+            f"to {NOUNS[change.after.kind]} {change.after.value}"
         )
     if isinstance(change, ValueChanged):
         return (
-            f"Changed {_LABELS[change.after.kind]} from {change.before.value} "
-            f"to {change.after.value}"
+            f"Changed {NOUNS[change.after.kind]} from {change.before.value} to {change.after.value}"
         )
     if isinstance(change, DescriptionChanged):
         return (
-            f"Changed the description of {_LABELS[change.after.kind]} {change.after.value} "
+            f"Changed the description of {NOUNS[change.after.kind]} {change.after.value} "
             f"from {_quote(change.before.description)} to {_quote(change.after.description)}"
         )
     return (
-        f"Primary {_LABELS[change.kind]} is now "
+        f"Primary {NOUNS[change.kind]} is now "
         f"{change.after.value if change.after else 'none'} "
         f"(was {change.before.value if change.before else 'none'})"
     )

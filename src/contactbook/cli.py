@@ -52,15 +52,14 @@ from contactbook.interchange.csvio import (
 )
 from contactbook.interchange.jsonform import dump_set
 from contactbook.interchange.vcard import dump_vcard
-from contactbook.model import ContactKind
 from contactbook.operations import UNCHANGED, AddPoint, Change, EditPoint, RemovePoint
 from contactbook.presentation.card import CardLabels, ContactCard
 from contactbook.service import ContactService, Saved
+from contactbook.vocabulary import KIND_NAMES
 
 __all__ = ["main"]
 
 DEFAULT_DB = "contactbook.sqlite3"
-_KINDS = {kind.value: kind for kind in ContactKind}
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
@@ -461,7 +460,7 @@ def _update(ctx: _Context, customer: str, change: Change) -> None:
 
 @cli.command()
 @click.argument("customer")
-@click.argument("kind", type=click.Choice(list(_KINDS), case_sensitive=False))
+@click.argument("kind", type=click.Choice(list(KIND_NAMES), case_sensitive=False))
 @click.argument("value")
 @click.option("--description", "-d", help="A label such as 'Billing Contact'.")
 @_command
@@ -471,7 +470,7 @@ def add(ctx: _Context, /, *, customer: str, kind: str, value: str, description: 
     A number without a country code is read in the customer's billing country (set it
     with `contactbook country`).
     """
-    _update(ctx, customer, AddPoint(_KINDS[kind.lower()], value, description))
+    _update(ctx, customer, AddPoint(KIND_NAMES[kind.lower()], value, description))
 
 
 @cli.command()

@@ -24,7 +24,14 @@ from contactbook.errors import (
     ContactValidationError,
     Problem,
 )
-from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, ContactSet, match_key
+from contactbook.model import (
+    LIMIT_MESSAGE,
+    MAX_POINTS,
+    ContactKind,
+    ContactPoint,
+    ContactSet,
+    match_key,
+)
 from contactbook.validation import check, normalize_description, normalize_region
 
 __all__ = [
@@ -240,14 +247,7 @@ def _added(
     value, warning = _value(change.kind, change.value, region, problems)
     description = _description(change.description, problems)
     if len(contacts) >= MAX_POINTS:
-        problems.append(
-            Problem(
-                "contact.limit",
-                change.kind.value,
-                f"A customer can have at most {MAX_POINTS} contact points; remove one "
-                "before adding another.",
-            )
-        )
+        problems.append(Problem("contact.limit", change.kind.value, LIMIT_MESSAGE))
     if value is not None:
         _check_unique(contacts, change.kind, value, None, problems)
     if problems:

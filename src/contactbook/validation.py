@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import enum
 import functools
-import re
 import unicodedata
 from typing import TYPE_CHECKING
 
 import attrs
 
 from contactbook._fastpath import Refused, emails, gate, phones, websites
-from contactbook._fastpath import shown as _shown
 from contactbook.errors import ContactValidationError, Problem
 from contactbook.model import ContactKind
+from contactbook.vocabulary import REFUSED, REFUSED_IN_DESCRIPTION
+from contactbook.vocabulary import shown as _shown
 
 if TYPE_CHECKING:
     import phonenumbers
@@ -74,14 +74,6 @@ _WHITE_SPACE = (
 )
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _TRIMMED = _WHITE_SPACE + _INVISIBLE
-# C0 and C1 control characters (tab, LF and CR excepted: they are white space) and lone
-# surrogates, which cannot be encoded as UTF-8 and so could never be stored or sent.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-# In a description, also the bidirectional embedding, override and isolate controls,
-# which can make a label display as something other than what it is ("Trojan Source").
-_DESCRIPTION_BAD = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
-)
 
 
 @functools.cache
@@ -175,7 +167,7 @@ def _email_reference(
 
 
 def _email_checked(text: str, *, field: str, check_deliverability: bool) -> str:
-    if _CONTROL.search(text):
+    if REFUSED.search(text):
         raise _refuse(
             "email.invalid", field, "The email address holds control characters; retype it."
         )
@@ -340,7 +332,7 @@ def _phone_input(raw: object, region: str | None, field: str) -> tuple[str, str 
     text = _trimmed(
         raw, field=field, code_prefix="phone", limit=_MAX_PHONE_INPUT, what="telephone number"
     )
-    if _CONTROL.search(text):
+    if REFUSED.search(text):
         raise _refuse(
             "phone.invalid", field, "The telephone number holds control characters; retype it."
         )
@@ -573,7 +565,7 @@ def normalize_description(raw: str | None, /) -> str | None:
             f"The description is {len(text)} characters long; at most "
             f"{MAX_DESCRIPTION_LENGTH} are allowed.",
         )
-    if _DESCRIPTION_BAD.search(text):
+    if REFUSED_IN_DESCRIPTION.search(text):
         raise _refuse(
             "description.character",
             "description",

@@ -29,7 +29,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, idna_label, shown
+from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, idna_label
+from contactbook.vocabulary import shown
 
 __all__ = ["CASE_INSENSITIVE_MAILBOXES", "RESERVED_TLDS", "email", "several"]
 

@@ -28,8 +28,9 @@ from __future__ import annotations
 import functools
 import re
 
-from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, idna_label, shown
+from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, idna_label
 from contactbook._fastpath.emails import RESERVED_TLDS
+from contactbook.vocabulary import shown
 
 __all__ = [
     "DEFAULT_PORTS",

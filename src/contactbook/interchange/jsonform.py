@@ -53,8 +53,9 @@ from contactbook.errors import ContactError, FormatError
 from contactbook.interchange import describe, formats
 from contactbook.interchange.describe import Const, Document, Integer, Ref, String
 from contactbook.interchange.formats import ENTRY_FORMAT, FORMAT_VERSION, SET_FORMAT
-from contactbook.model import ContactKind, ContactPoint, ContactSet
+from contactbook.model import ContactPoint, ContactSet
 from contactbook.operations import AddPoint, apply
+from contactbook.vocabulary import KIND_NAMES
 
 __all__ = [
     "ENTRY_FORMAT",
@@ -156,7 +157,6 @@ def _invalid(what: str) -> FormatError:
     return FormatError(f"The contact data is malformed: {what}.", code="format.invalid")
 
 
-_KINDS = {value: ContactKind(value) for value in formats.KIND.values}
 _SET_KEYS = formats.CONTACT_SET.root.names
 _ENTRY_KEYS = formats.ACTIVITY_ENTRY.root.names
 
@@ -193,12 +193,16 @@ def read_point(data):
 {reads}
     except KeyError:
         raise _Unfit from None
-    v_kind = _KINDS.get(v_kind) if type(v_kind) is str else None
+    v_kind = KIND_NAMES.get(v_kind) if type(v_kind) is str else None
     if {" or ".join(tests)}:
         raise _Unfit
     return ContactPoint({arguments})
 """
-    scope: dict[str, Any] = {"_Unfit": _Unfit, "_KINDS": _KINDS, "ContactPoint": ContactPoint}
+    scope: dict[str, Any] = {
+        "_Unfit": _Unfit,
+        "KIND_NAMES": KIND_NAMES,
+        "ContactPoint": ContactPoint,
+    }
     exec(compile(source, "<contactbook point reader>", "exec"), scope)  # noqa: S102 (our own code)
     reader: Callable[[object], ContactPoint] = scope["read_point"]
     return reader
@@ -310,7 +314,7 @@ def _read_change(data: object) -> PointChange:
         return ValueChanged(_read_point(data["before"]), _read_point(data["after"]))
     if kind == "description_changed":
         return DescriptionChanged(_read_point(data["before"]), _read_point(data["after"]))
-    primary_kind = _KINDS.get(data["kind"]) if type(data["kind"]) is str else None
+    primary_kind = KIND_NAMES.get(data["kind"]) if type(data["kind"]) is str else None
     if primary_kind is None:
         raise _Unfit
     return PrimaryChanged(

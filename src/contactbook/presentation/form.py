@@ -46,6 +46,7 @@ from contactbook.operations import (
 )
 from contactbook.ports import Stored
 from contactbook.presentation.card import CardLabels, display_value
+from contactbook.vocabulary import KIND_NAMES
 
 __all__ = [
     "ContactForm",
@@ -776,7 +777,6 @@ _GROUP_NAME = re.compile(rf"group\.{_POSITION}\.description")
 _ROW_NAME = re.compile(rf"group\.{_POSITION}\.row\.{_POSITION}\.(id|kind|value)")
 _ADD_ROW = re.compile(rf"add-row\.{_POSITION}")
 _ID = re.compile(r"[1-9][0-9]{0,17}")
-_KINDS = {kind.value: kind for kind in ContactKind}
 _MAX_POSITION = 2 * MAX_POINTS
 
 
@@ -848,7 +848,7 @@ class _PostReader:
         text = self.values.get(f"{name}.kind")
         if text is None:
             return default
-        kind = _KINDS.get(text)
+        kind = KIND_NAMES.get(text)
         if kind is None:
             self.problems.append(_unreadable(f"the kind of {name}"))
             return default

@@ -38,7 +38,7 @@ from collections.abc import Iterator
 
 import attrs
 
-from contactbook.errors import ContactValidationError, FormatError, Problem
+from contactbook.errors import ContactValidationError, FormatError, InVCard, Problem
 from contactbook.model import ContactKind, ContactPoint, ContactSet
 from contactbook.operations import AddPoint, apply
 from contactbook.validation import normalize_region, phone_uri
@@ -64,19 +64,32 @@ _STRUCTURE = frozenset({"BEGIN", "END", "VERSION"})
 _IDENTITY = frozenset({"FN", "N", "UID", "PRODID", "REV", "KIND", "X-ABLABEL"})
 
 
-@attrs.frozen
-class SkippedLine:
+class SkippedLine(Problem):
     """A line of an imported vCard that was not used, and why.
 
-    ``line`` is the number (1-based) of its first physical line; ``text`` is the
-    unfolded line, shortened; ``code`` is an error code (``vcard.unsupported``,
-    ``vcard.line``, ``vcard.card``, or a validation code such as ``email.invalid``).
+    A :class:`~contactbook.errors.Problem` at an :class:`~contactbook.errors.InVCard`
+    location: ``location.line`` is the number (1-based) of its first physical line;
+    ``input`` is the unfolded line, shortened; ``code`` is an error code
+    (``vcard.unsupported``, ``vcard.line``, ``vcard.card``, or a validation code such as
+    ``email.invalid``). Deprecated as a separate type: ``SkippedLine(line, text, code,
+    message)``, ``.line`` and ``.text`` keep working for one release.
     """
 
-    line: int
-    text: str
-    code: str
-    message: str
+    __slots__ = ()
+
+    def __init__(self, line: int, text: str, code: str, message: str) -> None:
+        super().__init__(code, None, message, location=InVCard(line), input=text)
+
+    @property
+    def line(self) -> int:
+        """Deprecated: ``location.line``."""
+        assert isinstance(self.location, InVCard)  # noqa: S101 -- set by __init__
+        return self.location.line
+
+    @property
+    def text(self) -> str:
+        """Deprecated: ``input``."""
+        return self.input
 
 
 @attrs.frozen
@@ -469,6 +482,6 @@ def load_vcard(text: str | bytes, /, *, region: str | None = None) -> VCardImpor
             )
             continue
         contacts = outcome.contacts
-        warnings.extend(attrs.evolve(w, index=None) for w in outcome.warnings)
+        warnings.extend(w.at(None) for w in outcome.warnings)
     skipped.sort(key=lambda s: s.line)
     return VCardImport(contacts, tuple(skipped), tuple(warnings))

@@ -27,6 +27,7 @@ from typing import Literal
 
 import attrs
 
+from contactbook import errors
 from contactbook.errors import (
     BatchValidationError,
     ConflictError,
@@ -134,8 +135,8 @@ class FormGroup:
 
 
 @attrs.frozen
-class Location:
-    """Where on the form a problem belongs.
+class Location(errors.Location):
+    """Where on the form a problem belongs: a field of the edit window.
 
     ``part`` is ``"value"`` or ``"description"`` of the row ``row``, ``"group"`` (the
     description of group number ``group``) or ``"form"`` (the window as a whole: a
@@ -161,23 +162,34 @@ _FORM = Location("form")
 _ABOUT_THE_WINDOW = frozenset({"contact.conflict", "form.invalid"})
 
 
-@attrs.frozen
-class FormProblem:
-    """A problem (an error, or a warning that does not block Save) at its place."""
+class FormProblem(Problem):
+    """A problem (an error, or a warning that does not block Save) at its place.
 
-    location: Location
-    problem: Problem
-    is_warning: bool = False
+    A :class:`~contactbook.errors.Problem` whose ``location`` is a :class:`Location`
+    of the form. Deprecated as a separate type: it remains one release so that
+    ``FormProblem(location, problem)`` and ``.problem`` keep working; read ``code``,
+    ``message``, ``location`` and ``is_warning`` (all of :class:`Problem`) instead.
+    ``is_warning`` follows the code (a code of ``WARNING_CODES``); the argument is
+    accepted for compatibility only.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, location: Location, problem: Problem, is_warning: bool = False) -> None:
+        del is_warning  # the code says it (WARNING_CODES)
+        super().__init__(
+            problem.code,
+            problem.field,
+            problem.message,
+            problem.index,
+            location=location,
+            input=problem.input,
+        )
 
     @property
-    def code(self) -> str:
-        """The problem's stable code (a key of ``ERROR_CODES`` or ``WARNING_CODES``)."""
-        return self.problem.code
-
-    @property
-    def message(self) -> str:
-        """What to tell the person, next to :attr:`location`."""
-        return self.problem.message
+    def problem(self) -> Problem:
+        """Deprecated: the problem without its place on the form (it *is* a Problem now)."""
+        return Problem(self.code, self.field, self.message, self.index, input=self.input)
 
 
 @attrs.frozen
@@ -389,11 +401,11 @@ class ContactForm:
         # One message once at each place (a renamed group's problem comes from each of
         # its details), and never again a problem the form already shows (changes()
         # raises the form's own errors).
-        known = {problem.problem for problem in self.errors}
+        known = {_unplaced(problem) for problem in self.errors}
         shown = {_shown_as(problem) for problem in self.problems}
         added: list[FormProblem] = []
         for problem in found:
-            if problem.problem not in known and _shown_as(problem) not in shown:
+            if _unplaced(problem) not in known and _shown_as(problem) not in shown:
                 shown.add(_shown_as(problem))
                 added.append(problem)
         return attrs.evolve(self, problems=(*self.problems, *added))
@@ -559,7 +571,7 @@ class ContactForm:
         version, each row's point id) must travel too. :meth:`from_post` reads them back.
         """
         labels = CardLabels() if labels is None else labels
-        placed: dict[Location, list[FormProblem]] = {}
+        placed: dict[errors.Location | None, list[FormProblem]] = {}
         for problem in (*self.errors, *self.warnings):
             placed.setdefault(problem.location, []).append(problem)
 
@@ -734,8 +746,12 @@ def _locate(problem: Problem, plan: Sequence[tuple[_Source, Change]]) -> Locatio
     return _FORM
 
 
-def _shown_as(problem: FormProblem) -> tuple[Location, str, str, bool]:
+def _shown_as(problem: FormProblem) -> tuple[errors.Location | None, str, str, bool]:
     return (problem.location, problem.code, problem.message, problem.is_warning)
+
+
+def _unplaced(problem: Problem) -> tuple[str, str | None, str, int | None]:
+    return (problem.code, problem.field, problem.message, problem.index)
 
 
 def _unique(problems: Iterable[FormProblem]) -> list[FormProblem]:

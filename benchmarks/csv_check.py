@@ -29,14 +29,14 @@ SEED = 7
 # One run, in a fresh interpreter: check the file, write both outputs, report figures.
 RUN = """
 import json, resource, sys, time
-from contactbook.interchange.csvio import check_file
+from contactbook.interchange.csv_check import CheckOptions, Sinks, check_file
 source, jobs, folder = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 if __name__ == "__main__":
     started = time.perf_counter()
     with open(source, "rb") as data, \\
          open(folder + "/normalised.csv", "w", encoding="utf-8", newline="") as out, \\
          open(folder + "/report.csv", "w", encoding="utf-8", newline="") as report:
-        summary = check_file(data, normalised=out, report=report, jobs=jobs)
+        summary = check_file(data, Sinks(out, report), CheckOptions(jobs=jobs))
     seconds = time.perf_counter() - started
     me = resource.getrusage(resource.RUSAGE_SELF)
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)

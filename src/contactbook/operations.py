@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Sequence
-from typing import Final, Literal
+from typing import Final, Literal, Protocol
 
 import attrs
 
@@ -238,49 +238,65 @@ def _step(  # noqa: PLR0911 -- one return per kind of change reads best
 def _added(
     contacts: ContactSet, change: AddPoint, region: str | None
 ) -> tuple[ContactSet, Problem | None]:
-    def taken(kind: ContactKind, key: str) -> int | None:
+    def taken(key: tuple[ContactKind, str]) -> int | None:
+        kind, value_key = key
         for other in contacts.points:
-            if other.kind is kind and other.match_key == key:
+            if other.kind is kind and other.match_key == value_key:
                 return other.id
         return None
 
-    point, warning = _new_point(change, region, len(contacts), contacts.next_id, taken)
+    point, _, warning = _new_point(change, region, len(contacts), contacts.next_id, taken)
     return ContactSet((*contacts.points, point), contacts.next_id + 1), warning
 
 
+class _Addition(Protocol):
+    """What :func:`_new_point` reads of an addition (an AddPoint, or a reader's row item)."""
+
+    @property
+    def kind(self) -> ContactKind: ...
+    @property
+    def value(self) -> str: ...
+    @property
+    def description(self) -> str | None: ...
+
+
 def _new_point(
-    change: AddPoint,
+    change: _Addition,
     region: str | None,
     size: int,
     next_id: int,
-    taken: Callable[[ContactKind, str], int | None],
-) -> tuple[ContactPoint, Problem | None]:
+    taken: Callable[[tuple[ContactKind, str]], int | None],
+) -> tuple[ContactPoint, tuple[ContactKind, str], Problem | None]:
     """Check a point added to a set of ``size`` points, then build it (the add rule).
 
-    ``taken(kind, key)`` is the id of the set's point with that match key, or ``None``.
-    Raises the change's problems as one ContactValidationError.
+    ``taken((kind, key))`` is the id of the set's point with that match key, or
+    ``None``. Returns the point, its match key and its warning; raises the change's
+    problems as one ContactValidationError.
     """
     problems: list[Problem] = []
-    value, warning = _value(change.kind, change.value, region, problems)
-    description = _description(change.description, problems)
+    kind = change.kind
+    value, warning = _value(kind, change.value, region, problems)
+    description = None if change.description is None else _description(change.description, problems)
     if size >= MAX_POINTS:
-        problems.append(_limit_problem(change.kind))
+        problems.append(_limit_problem(kind))
+    key = (kind, "")
     if value is not None:
-        other = taken(change.kind, match_key(change.kind, value))
+        key = (kind, match_key(kind, value))
+        other = taken(key)
         if other is not None:
-            problems.append(_duplicate_problem(change.kind, value, other))
+            problems.append(_duplicate_problem(kind, value, other))
     if problems:
         raise ContactValidationError.from_problems(problems)
     assert value is not None  # noqa: S101 -- no problems means the value was accepted
     point = ContactPoint(
         id=next_id,
-        kind=change.kind,
+        kind=kind,
         value=value,
         description=description,
         entered=change.value,
-        region=_region_of(change.kind, region),
+        region=region if kind is ContactKind.PHONE or kind is ContactKind.MOBILE else None,
     )
-    return point, warning
+    return point, key, warning
 
 
 def _limit_problem(kind: ContactKind) -> Problem:
@@ -390,40 +406,46 @@ class Intake:
         self._taken: dict[tuple[ContactKind, str], int] = {}
 
     def add(
-        self, additions: Sequence[AddPoint], /, *, region: str | None = None, keep: bool = True
+        self,
+        additions: Sequence[_Addition],
+        /,
+        *,
+        region: str | None = None,
+        keep: bool = True,
     ) -> tuple[tuple[ContactPoint, ...], tuple[Problem, ...]]:
         """Check and keep a batch of additions as a whole: return its points and warnings.
 
-        ``region`` is the billing country, already normalised (a bulk reader reads it
-        once per row). On any problem nothing of the batch is kept; with ``keep`` false
-        the batch is only checked, as if added (a row skipped for another reason).
+        ``additions`` are :class:`AddPoint` objects (or anything with their ``kind``,
+        ``value`` and ``description``). ``region`` is the billing country, already
+        normalised (a bulk reader reads it once per row). On any problem nothing of the
+        batch is kept; with ``keep`` false the batch is only checked, as if added (a row
+        skipped for another reason).
         """
+        taken = self._taken
+        size = len(self.points)
         added: list[ContactPoint] = []
-        pending: dict[tuple[ContactKind, str], int] = {}
+        keys: list[tuple[ContactKind, str]] = []
         problems: list[Problem] = []
         warnings: list[Problem] = []
-        taken = self._taken
-
-        def other(kind: ContactKind, key: str) -> int | None:
-            return taken.get((kind, key)) or pending.get((kind, key))
-
-        size = len(self.points)
         for index, change in enumerate(additions):
             try:
-                point, warning = _new_point(change, region, size, size + 1, other)
+                point, key, warning = _new_point(change, region, size, size + 1, taken.get)
             except ContactValidationError as error:
                 problems.extend(problem.at(index) for problem in error.errors)
                 continue
             added.append(point)
-            pending[point.kind, point.match_key] = point.id
+            keys.append(key)
+            taken[key] = point.id
             size += 1
             if warning is not None:
                 warnings.append(warning.at(index))
-        if problems:
-            raise BatchValidationError.from_problems(problems)
-        if keep:
+        if problems or not keep:
+            for key in keys:
+                del taken[key]
+            if problems:
+                raise BatchValidationError.from_problems(problems)
+        else:
             self.points.extend(added)
-            taken.update(pending)
         return tuple(added), tuple(warnings)
 
 
@@ -465,7 +487,11 @@ def merge(
             if len(points) >= MAX_POINTS:
                 problem = _limit_problem(point.kind).at(len(seen) - 1)
                 raise BatchValidationError.from_problems([problem])
-            points.append(attrs.evolve(point, id=next_id))
+            points.append(
+                ContactPoint(
+                    next_id, point.kind, point.value, point.description, point.entered, point.region
+                )
+            )
             next_id += 1
         elif describes and points[where].description != point.description:
             points[where] = attrs.evolve(points[where], description=point.description)

@@ -21,7 +21,7 @@ import concurrent.futures
 import multiprocessing
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO, BinaryIO, TextIO
+from typing import IO, BinaryIO, NamedTuple, TextIO, cast
 
 import attrs
 
@@ -60,11 +60,11 @@ MAX_CUSTOMER_ROWS = 10 * MAX_POINTS
 _CHUNK_ROWS = 1000
 
 
-@attrs.frozen
-class CheckedPoint:
+class CheckedPoint(NamedTuple):
     """An accepted contact point of the export: normalised, with the input kept.
 
-    ``region`` is the billing country its number was read in (phones only).
+    ``region`` is the billing country its number was read in (phones only). A named
+    tuple: one is made for every value of a file.
     """
 
     row: int
@@ -247,9 +247,7 @@ def _groups(rows: Iterable[_Row]) -> Iterator[list[_Row]]:
                 yield group
             group, current, count = [], row.customer_id, 0
         count += 1
-        group.append(
-            attrs.evolve(row, items=(), over_limit=True) if count > MAX_CUSTOMER_ROWS else row
-        )
+        group.append(row._replace(items=(), over_limit=True) if count > MAX_CUSTOMER_ROWS else row)
         if len(group) >= MAX_CUSTOMER_ROWS:
             yield group  # a long run of one customer goes on in the next group
             group = []
@@ -418,11 +416,12 @@ def _check_items(
     nothing is kept either.
     """
     items = row.items
-    changes = [AddPoint(item.kind, item.value, item.description) for item in items if item.kind]
-    if len(changes) != len(items):
-        return [], []  # an unknown kind is already reported
+    for item in items:
+        if item.kind is None:
+            return [], []  # an unknown kind is already reported
     try:
-        added, warnings = intake.add(changes, region=region, keep=keep)
+        # Each item has the kind, value and description of an AddPoint.
+        added, warnings = intake.add(cast("list[AddPoint]", items), region=region, keep=keep)
     except ContactValidationError as error:
         return [], [_row_problem(plan, row, customer_id, items, p) for p in error.errors]
     number = row.row

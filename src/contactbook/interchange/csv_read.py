@@ -26,7 +26,7 @@ import csv
 import enum
 import re
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 import attrs
 
@@ -107,9 +107,11 @@ class RowProblem:
     severity: str = "error"
 
 
-@attrs.frozen
-class _Item:
-    """One value of a row: its column, kind, input and description."""
+class _Item(NamedTuple):
+    """One value of a row: its column, kind, input and description.
+
+    A named tuple, as the other per-row records: they are made for every cell of a file.
+    """
 
     column: str
     kind: ContactKind | None
@@ -117,8 +119,7 @@ class _Item:
     description: str | None
 
 
-@attrs.frozen
-class _Row:
+class _Row(NamedTuple):
     """A row as read in the main process, before any value is checked."""
 
     row: int
@@ -186,8 +187,7 @@ _FLAW_MESSAGES = {
 }
 
 
-@attrs.frozen
-class _Record:
+class _Record(NamedTuple):
     row: int
     cells: list[str] | None  # None: the CSV parser gave up on this row
     flaw: str | None

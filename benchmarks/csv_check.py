@@ -87,14 +87,19 @@ def values():
                 except contactbook.ContactError:
                     pass
 
+def outputs(folder):
+    return open(folder + "/n.csv", "w", newline=""), open(folder + "/r.csv", "w", newline="")
+
 def check():
     with open(source, "rb") as data, tempfile.TemporaryDirectory() as folder:
-        with open(folder + "/n.csv", "w", newline="") as out, open(folder + "/r.csv", "w", newline="") as report:
+        out, report = outputs(folder)
+        with out, report:
             check_file(data, Sinks(out, report), CheckOptions(jobs=1))
 
 def load():
     with open(source, "rb") as data, tempfile.TemporaryDirectory() as folder:
-        with open(folder + "/n.csv", "w", newline="") as out, open(folder + "/r.csv", "w", newline="") as report:
+        out, report = outputs(folder)
+        with out, report:
             with SQLiteStore(Path(folder) / "book.sqlite3") as store:
                 service = contactbook.ContactService.on(store, AllowAll())
                 import_file(service, "bench", data, Sinks(out, report), CheckOptions(jobs=1),

@@ -20,7 +20,7 @@ unit had not committed yet; run the import again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from typing import BinaryIO
 
 import attrs
@@ -82,7 +82,10 @@ def import_file(
     stored = import_blocks(
         service, actor, blocks, imported, set_country=set_country, per_unit=per_unit
     )
-    imported.summary = write_results(stored, sinks)
+    try:
+        imported.summary = write_results(stored, sinks)
+    finally:
+        stored.close()  # a failure while writing rolls the open unit back, now
     return imported
 
 
@@ -95,7 +98,7 @@ def import_blocks(
     *,
     set_country: Callable[[str, str], None] | None = None,
     per_unit: int = DEFAULT_PER_UNIT,
-) -> Iterator[CustomerBlock]:
+) -> Generator[CustomerBlock, None, None]:
     """Merge each checked block into the store, ``per_unit`` customers per unit of work.
 
     Yields each block as stored: a refused customer comes back with its problem added

@@ -26,6 +26,7 @@ def test_all_is_sorted_and_complete():
         "form",
         "activity",
         "interchange",
+        "bulk",
         "cli",
         "selfcheck",
     }

@@ -12,6 +12,14 @@ how much of the cores the run got), and the peak resident memory of the main pro
 and of the largest worker. The file is streamed, so the peak stays flat
 as the file grows: compare the 100,000-row and 1,000,000-row lines.
 
+Then the targets (issue 17), measured in one fresh interpreter on one seeded 20,000-row
+export (``--target-rows``), each the best of three interleaved runs: the rate of
+normalising the file's values through the public functions (``normalize_email``,
+``normalize_phone``, ``normalize_website``), of ``check`` with 1 job (both outputs
+written), and of ``import`` into a new SQLite file (``contactbook.bulk.import_file``,
+as the command runs it). It prints check / normalise (goal: at least 0.8) and import /
+check (goal: at least 0.5). Only ratios of one run mean anything on a shared machine.
+
 Not a timed test: nothing here passes or fails on a figure.
 """
 
@@ -29,14 +37,14 @@ SEED = 7
 # One run, in a fresh interpreter: check the file, write both outputs, report figures.
 RUN = """
 import json, resource, sys, time
-from contactbook.interchange.csvio import check_file
+from contactbook.interchange.csv_check import CheckOptions, Sinks, check_file
 source, jobs, folder = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 if __name__ == "__main__":
     started = time.perf_counter()
     with open(source, "rb") as data, \\
          open(folder + "/normalised.csv", "w", encoding="utf-8", newline="") as out, \\
          open(folder + "/report.csv", "w", encoding="utf-8", newline="") as report:
-        summary = check_file(data, normalised=out, report=report, jobs=jobs)
+        summary = check_file(data, Sinks(out, report), CheckOptions(jobs=jobs))
     seconds = time.perf_counter() - started
     me = resource.getrusage(resource.RUSAGE_SELF)
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -50,6 +58,60 @@ if __name__ == "__main__":
         "main_kib": me.ru_maxrss,
         "worker_kib": workers.ru_maxrss,
     }))
+"""
+
+# The targets, in one fresh interpreter: the values alone, the check, the import.
+TARGETS = """
+import csv, io, json, sys, tempfile, time
+from pathlib import Path
+import contactbook
+from contactbook.adapters.memory import AllowAll
+from contactbook.adapters.sqlite import SQLiteStore
+from contactbook.bulk import import_file
+from contactbook.interchange.csv_check import CheckOptions, Sinks, check_file
+source, repeat = sys.argv[1], int(sys.argv[2])
+with open(source, encoding="utf-8", newline="") as data:
+    rows = list(csv.reader(data))[1:]
+email, phone, website = (
+    contactbook.normalize_email, contactbook.normalize_phone, contactbook.normalize_website
+)
+
+def values():
+    for _, country, mail, tel, mobile, web in rows:
+        for function, args in (
+            (email, (mail,)), (phone, (tel, country)), (phone, (mobile, country)), (website, (web,))
+        ):
+            if args[0]:
+                try:
+                    function(*args)
+                except contactbook.ContactError:
+                    pass
+
+def outputs(folder):
+    return open(folder + "/n.csv", "w", newline=""), open(folder + "/r.csv", "w", newline="")
+
+def check():
+    with open(source, "rb") as data, tempfile.TemporaryDirectory() as folder:
+        out, report = outputs(folder)
+        with out, report:
+            check_file(data, Sinks(out, report), CheckOptions(jobs=1))
+
+def load():
+    with open(source, "rb") as data, tempfile.TemporaryDirectory() as folder:
+        out, report = outputs(folder)
+        with out, report:
+            with SQLiteStore(Path(folder) / "book.sqlite3") as store:
+                service = contactbook.ContactService.on(store, AllowAll())
+                import_file(service, "bench", data, Sinks(out, report), CheckOptions(jobs=1),
+                            set_country=store.set_billing_country)
+
+best = {"normalise": [], "check": [], "import": []}
+for _ in range(repeat):
+    for name, run in (("normalise", values), ("check", check), ("import", load)):
+        started = time.perf_counter()
+        run()
+        best[name].append(time.perf_counter() - started)
+print(json.dumps({name: len(rows) / min(times) for name, times in best.items()}))
 """
 
 MISTAKES = ["info(at)example.nl", "020 123", "javascript:alert(1)", "a@b.nl; c@d.nl"]
@@ -87,10 +149,45 @@ def run_once(source: Path, jobs: int, folder: Path) -> dict[str, float]:
     return figures
 
 
+def targets(rows: int, repeat: int) -> dict[str, float]:
+    """Return the rates (rows per second) of normalising, checking and importing."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "export.csv"
+        write_export(source, rows)
+        done = subprocess.run(
+            [sys.executable, "-c", TARGETS, str(source), str(repeat)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    rates: dict[str, float] = json.loads(done.stdout)
+    return rates
+
+
+def print_targets(rows: int, repeat: int) -> None:
+    rates = targets(rows, repeat)
+    print()
+    print(f"Targets on {rows:,} rows, 1 job, best of {repeat}:")
+    print()
+    print("| rate | rows/s | ratio | goal |")
+    print("|---|---:|---:|---|")
+    print(f"| normalise (public functions) | {rates['normalise']:,.0f} | | |")
+    check = rates["check"] / rates["normalise"]
+    verdict = "PASS" if check >= 0.8 else "FAIL"
+    print(f"| check | {rates['check']:,.0f} | {check:.2f}x normalise | >= 0.8x {verdict} |")
+    load = rates["import"] / rates["check"]
+    verdict = "PASS" if load >= 0.5 else "FAIL"
+    print(
+        f"| import into SQLite | {rates['import']:,.0f} | {load:.2f}x check | >= 0.5x {verdict} |"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--target-rows", type=int, default=20_000, help="0: no targets")
+    parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args(argv)
     print(
         "| rows | jobs | seconds | rows/s | CPU s main | CPU s workers | errors "
@@ -118,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
                     flush=True,
                 )
             source.unlink()
+    if options.target_rows:
+        print_targets(options.target_rows, options.repeat)
     return 0
 
 

@@ -31,7 +31,7 @@ from contactbook import (
 )
 from contactbook.adapters.memory import AllowAll, GrantTable, InMemoryStore
 from contactbook.adapters.sqlite import SQLiteStore
-from contactbook.interchange.csvio import text_codec
+from contactbook.interchange.csv_read import text_codec
 from contactbook.interchange.jsonform import dump_set, load_set
 from contactbook.ports import Stored
 from contactbook.routing import route

@@ -27,6 +27,7 @@ def test_all_is_sorted_and_complete():
         "activity",
         "presentation",
         "interchange",
+        "bulk",
         "cli",
         "selfcheck",
         "vocabulary",

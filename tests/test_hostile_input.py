@@ -31,7 +31,8 @@ from contactbook import (
 from contactbook.adapters.memory import AllowAll, InMemoryStore
 from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.cli import cli
-from contactbook.interchange import csvio, jsonform, vcard
+from contactbook.interchange import csv_check, csv_read, csv_write, jsonform, vcard
+from contactbook.operations import merge
 from contactbook.service import ContactService
 from contactbook.testing import strategies as cs
 
@@ -69,8 +70,10 @@ CSV = b"customer_id,kind,value\r\nc1,email,a@example.com\r\n"
 
 def check_csv(data, encoding):
     normalised, report = io.StringIO(), io.StringIO()
-    return csvio.check_file(
-        io.BytesIO(data), normalised=normalised, report=report, encoding=encoding
+    return csv_check.check_file(
+        io.BytesIO(data),
+        csv_check.Sinks(normalised, report),
+        csv_check.CheckOptions(encoding=encoding),
     )
 
 
@@ -185,28 +188,26 @@ def shape(contacts):
 def csv_round_trip(contacts):
     """Write ``contacts`` as normalised CSV rows, then check and import the file again."""
     rows = io.StringIO()
-    writer = csvio.NormalisedWriter(rows)
+    writer = csv_write.NormalisedWriter(rows)
     writer.write(
-        csvio.CustomerBlock(
+        csv_check.CustomerBlock(
             customer_id="c1",
             country=None,
             first_row=2,
             rows=len(contacts),
             points=tuple(
-                csvio.CheckedPoint(0, p.kind, p.value, p.description, p.value, p.description)
+                csv_check.CheckedPoint(0, p.kind, p.value, p.description, p.value, p.description)
                 for p in contacts
             ),
             problems=(),
             describes=True,
         )
     )
-    blocks = []
-    csvio.check_file(
-        io.BytesIO(rows.getvalue().encode()), on_block=lambda b: blocks.append(b) or ()
-    )
+    export = csv_read.open_export(io.BytesIO(rows.getvalue().encode()))
     imported = ContactSet()
-    for block in blocks:
-        imported = apply(imported, csvio.changes_for(imported, block)).contacts
+    for block in csv_check.check_blocks(export):
+        points = [p.point() for p in block.points]
+        imported = merge(imported, points, describes=block.describes).contacts
     return imported
 
 

@@ -26,7 +26,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import attrs
 import click
@@ -39,17 +39,10 @@ from contactbook._version import __version__
 from contactbook.adapters.memory import AllowAll
 from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.audit import ActivityEntry
+from contactbook.bulk import Imported, import_file
 from contactbook.errors import ContactError
-from contactbook.interchange.csvio import (
-    Columns,
-    CustomerBlock,
-    RowProblem,
-    Shape,
-    Summary,
-    changes_for,
-    check_file,
-    text_codec,
-)
+from contactbook.interchange.csv_check import CheckOptions, Sinks, Summary, check_file
+from contactbook.interchange.csv_read import Columns, Shape, text_codec
 from contactbook.interchange.jsonform import dump_set
 from contactbook.interchange.vcard import dump_vcard
 from contactbook.operations import UNCHANGED, AddPoint, Change, EditPoint, RemovePoint
@@ -209,10 +202,15 @@ def _run_check(
     encoding: str,
     shape: str | None,
     renames: tuple[str, ...],
-    on_block: Callable[[CustomerBlock], list[RowProblem]] | None = None,
+    then: Callable[[BinaryIO, Sinks, CheckOptions], Summary] = check_file,
 ) -> tuple[Summary, Path, Path]:
-    columns = _columns(renames)
-    encoding = text_codec(encoding)  # refused before any file is made
+    """Open the files, then check (or, with ``then``, import) ``file`` into them."""
+    options = CheckOptions(
+        columns=_columns(renames),
+        shape=Shape(shape) if shape else None,
+        encoding=text_codec(encoding),  # refused before any file is made
+        jobs=jobs,
+    )
     output = output or Path(f"{file.stem}.normalised.csv")
     report = report or Path(f"{file.stem}.report.csv")
     size = file.stat().st_size
@@ -223,17 +221,7 @@ def _run_check(
         report.open("w", encoding="utf-8-sig", newline="") as problems,
         _progress(size) as progress,
     ):
-        summary = check_file(
-            source,
-            normalised=out,
-            report=problems,
-            columns=columns,
-            shape=Shape(shape) if shape else None,
-            encoding=encoding,
-            jobs=jobs,
-            progress=progress,
-            on_block=on_block,
-        )
+        summary = then(source, Sinks(out, problems, progress), options)
     return summary, output, report
 
 
@@ -333,34 +321,15 @@ def import_(
     One batch (one activity entry) per customer; values already stored are left as
     they are, so importing the same file twice changes nothing the second time.
     """
-    stored = unchanged = 0
+    counts = Imported()
     with ctx.service() as (service, store):
 
-        def store_block(block: CustomerBlock) -> list[RowProblem]:
-            nonlocal stored, unchanged
-            if not block.customer_id or not block.points:
-                return []
-            try:
-                # The export is the billing system's: its country is the customer's. One
-                # unit: the country and the points are stored together or not at all.
-                with store.transaction():
-                    if block.country is not None:
-                        store.set_billing_country(block.customer_id, block.country)
-                    current = service.read(ctx.actor, block.customer_id)
-                    changes = changes_for(current.contacts, block)
-                    if not changes:
-                        unchanged += 1
-                        return []
-                    service.update(
-                        ctx.actor, block.customer_id, changes, expected_version=current.version
-                    )
-            except ContactError as error:
-                problem = RowProblem(
-                    block.first_row, block.customer_id, "", error.code, error.message
-                )
-                return [problem]
-            stored += 1
-            return []
+        def merge_all(source: BinaryIO, sinks: Sinks, options: CheckOptions) -> Summary:
+            done = import_file(
+                service, ctx.actor, source, sinks, options, set_country=store.set_billing_country
+            )
+            counts.changed, counts.unchanged = done.changed, done.unchanged
+            return done.summary
 
         summary, output, report = _run_check(
             file,
@@ -370,13 +339,14 @@ def import_(
             encoding=encoding,
             shape=shape,
             renames=renames,
-            on_block=store_block,
+            then=merge_all,
         )
     _print_summary(
         summary,
         output,
         report,
-        extra=f"stored: {stored:,} customer(s) changed, {unchanged:,} already up to date "
+        extra=f"stored: {counts.changed:,} customer(s) changed, "
+        f"{counts.unchanged:,} already up to date "
         f"(database {ctx.db})",
     )
     if not summary.clean and not ignore_errors:

@@ -15,6 +15,14 @@ the first read and closed after the last write, so:
   way to skip the check.
 - The billing country comes from the host (:class:`~contactbook.ports.BillingCountries`)
   on every update, so no caller can forget it.
+
+Import is a use case too (:meth:`ContactService.merge`): points already checked by a
+bulk reader (a CSV export, a vCard) are merged into the stored set by
+:func:`contactbook.operations.merge` in one unit (load, merge, save, record), so every
+value is validated once, by the reader, and loaded once. It takes no expected version:
+the merge is computed from the set it loads inside the unit, so the version check is
+the save's own (``expected_version`` = the version just loaded), inside the same unit.
+Bulk import (:mod:`contactbook.bulk`) runs many merges in one outer unit of work.
 """
 
 from __future__ import annotations
@@ -28,8 +36,8 @@ import attrs
 
 from contactbook.audit import ActivityEntry, PointChange
 from contactbook.errors import ConflictError, PermissionDeniedError, Problem
-from contactbook.model import ContactKind, ContactSet
-from contactbook.operations import Change, Finding, Outcome, apply, revalidate
+from contactbook.model import ContactKind, ContactPoint, ContactSet
+from contactbook.operations import Change, Finding, Outcome, apply, merge, revalidate
 from contactbook.ports import (
     DEFAULT_PAGE_SIZE,
     ActivityPage,
@@ -251,20 +259,53 @@ class ContactService:
         batch = tuple(changes)
         with self.transaction():
             current, outcome = self._outcome(customer_id, batch, expected_version)
-            if not outcome.changes:
-                return Saved(current.contacts, current.version, None, outcome.warnings)
-            version = self.repository.save(
-                customer_id, outcome.contacts, expected_version=current.version
-            )
-            entry = ActivityEntry(
-                id=self.new_entry_id(),
-                customer_id=customer_id,
-                actor=actor,
-                at=self.clock.now(),
-                version=version,
-                changes=outcome.changes,
-            )
-            self.audit.record(entry)
+            return self._saved(actor, customer_id, current, outcome)
+
+    def merge(
+        self,
+        actor: str,
+        customer_id: str,
+        incoming: Iterable[ContactPoint],
+        /,
+        *,
+        describes: bool = True,
+    ) -> Saved:
+        """Merge already-checked points into the customer's set: the import use case.
+
+        Needs "Update Customer Contact Details". In one unit of work: load the set,
+        :func:`~contactbook.operations.merge` ``incoming`` into it (add what is missing;
+        with ``describes``, take the incoming descriptions; never remove), save it on the
+        version just loaded, and record one activity entry. ``incoming`` are points a
+        reader has checked already (:class:`~contactbook.operations.Intake`, a vCard
+        import): they are not validated again. There is no ``expected_version``: the
+        merge is computed from what this unit loads, so the version check is the save's,
+        inside the unit (a writer that slipped in is impossible within it). A merge that
+        changes nothing saves and records nothing. A set that would pass 100 points
+        raises :class:`~contactbook.errors.BatchValidationError` and changes nothing.
+        """
+        self.authorize(actor, Permission.UPDATE_CONTACT_DETAILS, customer_id)
+        points = tuple(incoming)
+        with self.transaction():
+            current = self.repository.load(customer_id)
+            outcome = merge(current.contacts, points, describes=describes)
+            return self._saved(actor, customer_id, current, outcome)
+
+    def _saved(self, actor: str, customer_id: str, current: Stored, outcome: Outcome) -> Saved:
+        """Save the outcome on the loaded version and record its entry (inside the unit)."""
+        if not outcome.changes:
+            return Saved(current.contacts, current.version, None, outcome.warnings)
+        version = self.repository.save(
+            customer_id, outcome.contacts, expected_version=current.version
+        )
+        entry = ActivityEntry(
+            id=self.new_entry_id(),
+            customer_id=customer_id,
+            actor=actor,
+            at=self.clock.now(),
+            version=version,
+            changes=outcome.changes,
+        )
+        self.audit.record(entry)
         return Saved(outcome.contacts, version, entry, outcome.warnings)
 
     def _outcome(

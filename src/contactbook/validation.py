@@ -518,28 +518,40 @@ def check(kind: ContactKind, raw: str, /, region: str | None = None) -> Normalis
     as ``MOBILE``, or mobile only entered as ``PHONE``. Numbers it cannot tell apart
     (the US and Canada, for instance) get no warning.
     """
-    field = kind.value
     if kind is ContactKind.EMAIL:
-        return Normalised(_email(raw, field=field))
+        return Normalised(_email(raw, field="email"))
     if kind is ContactKind.WEBSITE:
-        return Normalised(_website(raw, field=field))
-    parsed = parse_phone(raw, region, field=field)
-    warning = None
-    if kind is ContactKind.MOBILE and parsed.line_type is LineType.FIXED_LINE:
+        return Normalised(_website(raw, field="website"))
+    field = kind.value
+    # parse_phone, without building its ParsedPhone: check runs on every value of a file.
+    text, billing_country = _phone_input(raw, region, field)
+    fast = _fast_phone(text, billing_country, field)
+    if fast is None:
+        parsed = _parsed(_phone_checked(text, billing_country, field))
+        e164, line_type = parsed.e164, parsed.line_type.value
+    else:
+        e164, line_type = fast.e164, fast.line_type
+    if kind is ContactKind.MOBILE and line_type == _FIXED_LINE:
         warning = Problem(
             "mobile.fixed_line",
             field,
-            f"{parsed.e164} is a fixed-line number, but it was entered as a mobile number; "
+            f"{e164} is a fixed-line number, but it was entered as a mobile number; "
             "text messages will not reach it.",
         )
-    elif kind is ContactKind.PHONE and parsed.line_type is LineType.MOBILE:
+        return Normalised(e164, warning)
+    if kind is ContactKind.PHONE and line_type == _MOBILE:
         warning = Problem(
             "phone.mobile",
             field,
-            f"{parsed.e164} is a mobile number, but it was entered as a telephone "
+            f"{e164} is a mobile number, but it was entered as a telephone "
             "(landline) number; consider entering it as Mobile.",
         )
-    return Normalised(parsed.e164, warning)
+        return Normalised(e164, warning)
+    return Normalised(e164)
+
+
+_FIXED_LINE = LineType.FIXED_LINE.value
+_MOBILE = LineType.MOBILE.value
 
 
 # --------------------------------------------------------------------------- description

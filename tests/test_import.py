@@ -1,0 +1,297 @@
+"""Import as a use case: one merge rule, one load and one validation per value, units of 500."""
+
+import io
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from contactbook import BatchValidationError, ContactKind, ContactSet, PermissionDeniedError, add
+from contactbook import operations as ops
+from contactbook.adapters.memory import AllowAll, InMemoryStore
+from contactbook.adapters.sqlite import SQLiteStore
+from contactbook.bulk import import_file, import_vcard
+from contactbook.interchange import csv_check, csv_read, csv_write
+from contactbook.model import MAX_POINTS, ContactPoint
+from contactbook.operations import AddPoint, Intake, apply, merge
+from contactbook.ports import Permission
+from contactbook.service import ContactService
+
+EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
+ROOT = Path(__file__).parent.parent
+SAMPLE = ROOT / "examples" / "customers.csv"
+
+
+def points(*values):
+    """Checked points (as a reader gives them) for ``(kind, input[, description])``."""
+    contacts = ContactSet()
+    for kind, value, *description in values:
+        contacts = add(contacts, kind, value, *description, region="NL")
+    return contacts.points
+
+
+def export(customers):
+    """A customer-shape export of ``customers`` customers, two values each."""
+    rows = "".join(f"C{n:05d},NL,user{n}@example.nl,06 {10000000 + n}\n" for n in range(customers))
+    return ("customer_id,country,email,mobile\n" + rows).encode()
+
+
+def state(store, customers):
+    """Each customer's points (kind, value, description, entered), version and entry count."""
+    found = {}
+    for n in range(customers):
+        customer_id = f"C{n:05d}"
+        saved = store.load(customer_id)
+        entries = store.entries(customer_id, limit=100).entries
+        found[customer_id] = (
+            [(p.id, p.kind, p.value, p.description, p.entered) for p in saved.contacts],
+            saved.version,
+            [entry.version for entry in entries],
+        )
+    return found
+
+
+class TestMerge:
+    """operations.merge adds what is missing, updates descriptions and never removes."""
+
+    def test_adds_missing_points_after_the_stored_ones(self):
+        stored = add(ContactSet(), EMAIL, "ann@example.com")
+        outcome = merge(stored, points((EMAIL, "ANN@example.com"), (MOBILE, "06 12345678")))
+        assert [(1, EMAIL, "ann@example.com"), (2, MOBILE, "+31612345678")] == [
+            (p.id, p.kind, p.value) for p in outcome.contacts
+        ]
+        assert "06 12345678" == outcome.contacts.points[1].entered
+        assert "NL" == outcome.contacts.points[1].region
+        assert "PointAdded" == type(outcome.changes[0]).__name__
+
+    def test_descriptions_follow_the_incoming_points_only_when_asked(self):
+        stored = add(ContactSet(), EMAIL, "ann@example.com", "Billing")
+        incoming = points((EMAIL, "ann@example.com"))
+        assert None is merge(stored, incoming).contacts.points[0].description
+        assert () == merge(stored, incoming, describes=False).changes
+
+    def test_merging_twice_changes_nothing_the_second_time(self):
+        stored = add(ContactSet(), WEBSITE, "example.com")
+        incoming = points((EMAIL, "a@example.com", "Billing"), (PHONE, "020 1234567"))
+        once = merge(stored, incoming).contacts
+        again = merge(once, incoming)
+        assert () == again.changes
+        assert once is again.contacts
+
+    def test_a_value_twice_in_the_input_is_added_once(self):
+        incoming = (*points((EMAIL, "a@example.com")), *points((EMAIL, "A@example.com")))
+        assert 1 == len(merge(ContactSet(), incoming).contacts)
+
+    def test_passing_the_limit_refuses_the_whole_merge(self):
+        stored = ContactSet(
+            [ContactPoint(n, EMAIL, f"u{n}@example.com") for n in range(1, MAX_POINTS + 1)]
+        )
+        with pytest.raises(BatchValidationError) as refused:
+            merge(stored, points((EMAIL, "new@example.com")))
+        assert "contact.limit" == refused.value.code
+
+    def test_merge_into_the_empty_set_is_what_apply_adds(self):
+        adds = [AddPoint(EMAIL, "a@example.com", "Billing"), AddPoint(MOBILE, "06 12345678")]
+        applied = apply(ContactSet(), adds, region="NL")
+        merged = merge(ContactSet(), applied.contacts.points)
+        assert applied.contacts == merged.contacts
+        assert applied.changes == merged.changes
+
+
+class TestIntake:
+    """Intake checks a batch of additions exactly as apply would add it."""
+
+    @pytest.mark.parametrize(
+        "batches",
+        [
+            [[("email", "a@example.com"), ("email", "A@example.com")]],
+            [[("email", "a@example.com")], [("email", "x"), ("mobile", "020 1234567")]],
+            [[("mobile", "020 1234567"), ("phone", "06 12345678"), ("website", "javascript:x")]],
+            [
+                [("email", f"u{n}@example.com") for n in range(MAX_POINTS)],
+                [("phone", "0201234567")],
+            ],
+        ],
+    )
+    def test_same_points_warnings_and_refusals_as_apply(self, batches):
+        intake, contacts = Intake(), ContactSet()
+        for batch in batches:
+            adds = [AddPoint(ContactKind(kind), value) for kind, value in batch]
+            try:
+                expected = apply(contacts, adds, region="NL")
+            except BatchValidationError as error:
+                with pytest.raises(BatchValidationError) as refused:
+                    intake.add(adds, region="NL")
+                assert error.errors == refused.value.errors
+                continue
+            added, warnings = intake.add(adds, region="NL")
+            assert expected.contacts.points[len(contacts) :] == added
+            assert expected.warnings == warnings
+            contacts = expected.contacts
+        assert list(contacts.points) == intake.points
+
+
+class TestServiceMerge:
+    """ContactService.merge loads, merges, saves and records in one unit."""
+
+    def test_one_entry_per_merge_and_none_when_nothing_changes(self):
+        store = InMemoryStore()
+        service = ContactService.on(store, AllowAll())
+        incoming = points((EMAIL, "a@example.com"), (MOBILE, "06 12345678"))
+        first = service.merge("ann", "C1", incoming)
+        second = service.merge("ann", "C1", incoming)
+        assert (1, 2, None) == (first.version, len(first.contacts), second.entry)
+        assert 1 == len(store.entries("C1").entries)
+
+    def test_refused_without_the_update_permission(self):
+        class ReadOnly:
+            def is_allowed(self, actor, permission, customer_id):
+                return permission is Permission.READ_CONTACT_DETAILS
+
+        store = InMemoryStore()
+        service = ContactService.on(store, ReadOnly())
+        with pytest.raises(PermissionDeniedError):
+            service.merge("ann", "C1", points((EMAIL, "a@example.com")))
+        assert 0 == store.load("C1").version
+
+
+class TestOneValidationOneLoad:
+    """Importing the sample validates each value once and loads each customer once."""
+
+    def test_counts(self, tmp_path, monkeypatch):
+        checks, loads = [], []
+        real_check = ops.check
+        monkeypatch.setattr(ops, "check", lambda *a: checks.append(a) or real_check(*a))
+        with SQLiteStore(tmp_path / "c.db") as store:
+            real_load = store.load
+            monkeypatch.setattr(store, "load", lambda c: loads.append(c) or real_load(c))
+            service = ContactService.on(store, AllowAll())
+            with SAMPLE.open("rb") as source:
+                done = import_file(service, "import", source, set_country=store.set_billing_country)
+        with SAMPLE.open("rb") as source:
+            cells = sum(1 for row in csv_read.open_export(source).rows() for _ in row.items)
+        assert (847, 264) == (done.summary.points, done.changed)
+        assert 264 == len(loads) == len(set(loads))
+        assert done.summary.points <= len(checks) <= cells
+
+
+class TestUnitsOfMany:
+    """Many customers share a unit; an abort or a crash loses only the open unit."""
+
+    CUSTOMERS = 1_200
+
+    def clean(self, tmp_path):
+        with SQLiteStore(tmp_path / "clean.db") as store:
+            service = ContactService.on(store, AllowAll())
+            import_file(service, "import", io.BytesIO(export(self.CUSTOMERS)), per_unit=500)
+            return state(store, self.CUSTOMERS)
+
+    def test_an_abort_loses_the_open_unit_and_a_rerun_finishes(self, tmp_path):
+        def set_country(customer_id, country):
+            if customer_id == "C00700":
+                raise RuntimeError("the operator pressed Ctrl-C")
+
+        with SQLiteStore(tmp_path / "c.db") as store:
+            service = ContactService.on(store, AllowAll())
+            with pytest.raises(RuntimeError):
+                import_file(
+                    service,
+                    "import",
+                    io.BytesIO(export(self.CUSTOMERS)),
+                    set_country=set_country,
+                    per_unit=500,
+                )
+            assert 1 == store.load("C00499").version  # the first unit was committed
+            assert 0 == store.load("C00500").version  # the open one was rolled back
+            again = import_file(service, "import", io.BytesIO(export(self.CUSTOMERS)))
+            assert (700, 500) == (again.changed, again.unchanged)
+            assert self.clean(tmp_path) == state(store, self.CUSTOMERS)
+
+    def test_a_killed_import_loses_the_open_unit_and_a_rerun_finishes(self, tmp_path):
+        source = tmp_path / "export.csv"
+        source.write_bytes(export(self.CUSTOMERS))
+        script = textwrap.dedent(
+            """
+            import os, signal, sys
+            from contactbook.adapters.memory import AllowAll
+            from contactbook.adapters.sqlite import SQLiteStore
+            from contactbook.bulk import import_file
+            from contactbook.service import ContactService
+
+            def set_country(customer_id, country):
+                if customer_id == "C01100":
+                    os.kill(os.getpid(), signal.SIGKILL)
+
+            store = SQLiteStore(sys.argv[1])
+            service = ContactService.on(store, AllowAll())
+            with open(sys.argv[2], "rb") as source:
+                import_file(service, "import", source, set_country=set_country, per_unit=500)
+            """
+        )
+        db = tmp_path / "c.db"
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(db), str(source)], check=False, timeout=120
+        )
+        assert -signal.SIGKILL == done.returncode
+        with SQLiteStore(db) as store:
+            assert (1, 0) == (store.load("C00999").version, store.load("C01000").version)
+            service = ContactService.on(store, AllowAll())
+            with source.open("rb") as data:
+                again = import_file(service, "import", data)
+            assert (200, 1000) == (again.changed, again.unchanged)
+            assert self.clean(tmp_path) == state(store, self.CUSTOMERS)
+        assert db.exists()
+
+
+class TestVCardMerge:
+    """A vCard is merged by the same rule: added, relabelled, never removed."""
+
+    CARD = (
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:x\r\n"
+        "item1.EMAIL:ann@example.com\r\nitem1.X-ABLabel:Billing Contact\r\n"
+        "TEL;TYPE=cell:06 12345678\r\nNOTE:hello\r\nEND:VCARD\r\n"
+    )
+
+    def test_merge_into_the_stored_set(self):
+        store = InMemoryStore()
+        store.set_billing_country("C1", "NL")
+        service = ContactService.on(store, AllowAll())
+        service.update("ann", "C1", [AddPoint(EMAIL, "ANN@example.com")], expected_version=0)
+        service.update("ann", "C1", [AddPoint(WEBSITE, "example.com")], expected_version=1)
+        saved, card = import_vcard(service, "ann", "C1", self.CARD)
+        assert [
+            (EMAIL, "ANN@example.com", "Billing Contact"),
+            (WEBSITE, "https://example.com", None),
+            (MOBILE, "+31612345678", None),
+        ] == [(p.kind, p.value, p.description) for p in saved.contacts]
+        assert (3, ["vcard.unsupported"]) == (saved.version, [s.code for s in card.skipped])
+        again, _ = import_vcard(service, "ann", "C1", self.CARD.encode())
+        assert (None, 3) == (again.entry, again.version)
+
+
+class TestDeprecatedCsvio:
+    """The old module still serves every old name, with a DeprecationWarning."""
+
+    @pytest.mark.parametrize("name", ["Columns", "RowProblem", "safe_cell", "MAX_CUSTOMER_ROWS"])
+    def test_moved_names(self, name):
+        from contactbook.interchange import csvio
+
+        modules = {"Columns": csv_read, "RowProblem": csv_read, "safe_cell": csv_write}
+        with pytest.warns(DeprecationWarning, match=name):
+            value = getattr(csvio, name)
+        assert getattr(modules.get(name, csv_check), name) is value
+
+    def test_old_check_file_and_changes_for(self):
+        from contactbook.interchange import csvio
+
+        data = b"customer_id,country,kind,value,description\n1,NL,email,a@example.com,Billing\n"
+        seen = []
+        with pytest.warns(DeprecationWarning, match="csvio"):
+            old_check_file, changes_for = csvio.check_file, csvio.changes_for
+        summary = old_check_file(io.BytesIO(data), jobs=1, on_block=lambda b: seen.append(b) or ())
+        assert 1 == summary.points
+        stored = add(ContactSet(), EMAIL, "a@example.com")
+        assert [ops.EditPoint(1, description="Billing")] == changes_for(stored, seen[0])

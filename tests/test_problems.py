@@ -86,3 +86,25 @@ class TestDeprecatedShapes:
             placed.problem.message,
             placed.problem.index,
         )
+
+
+class TestFileProblems:
+    """A CSV report line is a Problem in a file; the old attributes still read."""
+
+    def test_a_row_problem_is_a_problem_at_its_row_and_column(self):
+        from contactbook.interchange.csv_read import RowProblem
+
+        line = RowProblem(3, "c-1", "email", "email.invalid", "bad", "x@")
+        assert isinstance(line, Problem)
+        assert (InFile(3, "email", "c-1"), "x@", "error") == (
+            line.location,
+            line.input,
+            line.severity,
+        )
+        assert (3, "c-1", "email") == (line.row, line.customer_id, line.column)
+
+    def test_a_warning_row_problem_says_warning_whatever_it_was_built_with(self):
+        from contactbook.interchange.csv_read import RowProblem
+
+        line = RowProblem(4, "c-1", "mobile", "mobile.fixed_line", "fixed", "020")
+        assert "warning" == line.severity

@@ -33,8 +33,8 @@ from contactbook.interchange.csv_read import (
     Shape,
     _Item,
     _Row,
-    _shown,
     open_export,
+    shown_cell,
 )
 from contactbook.interchange.csv_write import NormalisedWriter, ReportWriter
 from contactbook.model import MAX_POINTS, ContactKind, ContactPoint
@@ -386,7 +386,7 @@ def _region(
             plan.country_column,
             error.code,
             error.message,
-            _shown(row.country),
+            shown_cell(row.country),
         )
         return None, [problem]
     if country is not None and region != country:
@@ -395,7 +395,12 @@ def _region(
             f"{region} here; a customer has one billing country. Correct one of the rows."
         )
         problem = RowProblem(
-            row.row, customer_id, plan.country_column, "csv.country", message, _shown(row.country)
+            row.row,
+            customer_id,
+            plan.country_column,
+            "csv.country",
+            message,
+            shown_cell(row.country),
         )
         return country, [problem]
     return region, []
@@ -431,10 +436,7 @@ def _check_items(
     ]
     if not warnings:
         return accepted, []
-    return accepted, [
-        attrs.evolve(_row_problem(plan, row, customer_id, items, w), severity="warning")
-        for w in warnings
-    ]
+    return accepted, [_row_problem(plan, row, customer_id, items, w) for w in warnings]
 
 
 def _row_problem(
@@ -442,8 +444,8 @@ def _row_problem(
 ) -> RowProblem:
     item = items[problem.index or 0]
     if problem.field == "description":
-        column, shown = plan.description_column, _shown(item.description or "")
+        column, shown = plan.description_column, shown_cell(item.description or "")
         return RowProblem(row.row, customer_id, column, problem.code, problem.message, shown)
     return RowProblem(
-        row.row, customer_id, item.column, problem.code, problem.message, _shown(item.value)
+        row.row, customer_id, item.column, problem.code, problem.message, shown_cell(item.value)
     )

@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, TextIO
 
-from contactbook.interchange.csv_read import RowProblem, _shown
+from contactbook.errors import InFile, Problem
+from contactbook.interchange.csv_read import shown_cell
 
 if TYPE_CHECKING:
     from contactbook.interchange.csv_check import CustomerBlock
@@ -79,17 +80,18 @@ class ReportWriter:
         self._writer = csv.writer(stream, lineterminator="\r\n")
         self._writer.writerow(REPORT_HEADER)
 
-    def write(self, problems: Iterable[RowProblem]) -> None:
-        """Write ``problems``."""
+    def write(self, problems: Iterable[Problem]) -> None:
+        """Write ``problems`` (each at its row and column: an ``InFile`` location)."""
         for p in problems:
+            where = p.location if isinstance(p.location, InFile) else InFile(0)
             self._writer.writerow(
                 [
-                    p.row,
-                    safe_cell(p.customer_id),
-                    safe_cell(p.column),
+                    where.row,
+                    safe_cell(where.customer_id),
+                    safe_cell(where.column),
                     p.severity,
                     p.code,
-                    safe_cell(_shown(p.message)),
+                    safe_cell(shown_cell(p.message)),
                     safe_cell(p.input),
                 ]
             )

@@ -540,6 +540,8 @@ class TestDeprecatedCheck:
     def test_check_warns_and_checks(self, tmp_path):
         from contactbook.adapters.sqlite import SQLiteStore
 
-        with SQLiteStore(tmp_path / "c.sqlite3") as store:
-            with pytest.warns(DeprecationWarning, match="check_integrity"):
-                assert None is store.check()
+        with (
+            SQLiteStore(tmp_path / "c.sqlite3") as store,
+            pytest.warns(DeprecationWarning, match="check_integrity"),
+        ):
+            assert None is store.check()

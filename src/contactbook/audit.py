@@ -9,7 +9,9 @@ receives one per save through the :class:`~contactbook.ports.AuditSink` port.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -19,8 +21,8 @@ from contactbook.vocabulary import NOUNS
 __all__ = [
     "ActivityEntry",
     "DescriptionChanged",
+    "Event",
     "PointAdded",
-    "PointChange",
     "PointRemoved",
     "PrimaryChanged",
     "ValueChanged",
@@ -69,10 +71,12 @@ class PrimaryChanged:
     after: ContactPoint | None
 
 
-PointChange = PointAdded | PointRemoved | ValueChanged | DescriptionChanged | PrimaryChanged
+#: What happened to a set, as an activity entry records it (was ``PointChange``);
+#: what a caller asks for is an ``operations.Command``.
+Event = PointAdded | PointRemoved | ValueChanged | DescriptionChanged | PrimaryChanged
 
 
-def diff(old: ContactSet, new: ContactSet, /) -> tuple[PointChange, ...]:
+def diff(old: ContactSet, new: ContactSet, /) -> tuple[Event, ...]:
     """Return the changes that turn ``old`` into ``new``.
 
     Removals come first (in ``old``'s order), then value and description changes and
@@ -81,7 +85,7 @@ def diff(old: ContactSet, new: ContactSet, /) -> tuple[PointChange, ...]:
     """
     before = {point.id: point for point in old.points}
     after_ids = {point.id for point in new.points}
-    changes: list[PointChange] = [
+    changes: list[Event] = [
         PointRemoved(point) for point in old.points if point.id not in after_ids
     ]
     for point in new.points:
@@ -110,7 +114,7 @@ def _id(point: ContactPoint | None) -> int | None:
     return None if point is None else point.id
 
 
-def replay(contacts: ContactSet, changes: Iterable[PointChange], /) -> ContactSet:
+def replay(contacts: ContactSet, changes: Iterable[Event], /) -> ContactSet:
     """Apply recorded changes to ``contacts``; ``replay(a, diff(a, b))`` has b's points.
 
     Primary changes are derived, so replay skips them. ``next_id`` becomes at least one
@@ -128,7 +132,7 @@ def replay(contacts: ContactSet, changes: Iterable[PointChange], /) -> ContactSe
     return ContactSet(points, next_id)
 
 
-def describe(change: PointChange, /) -> str:
+def describe(change: Event, /) -> str:
     """Return one line a person reads in the activity log for ``change``."""
     if isinstance(change, PointAdded):
         return f"Added {NOUNS[change.point.kind]} {_show(change.point)}"
@@ -163,7 +167,7 @@ def _quote(description: str | None) -> str:
     return "no description" if description is None else f"'{description}'"
 
 
-def _as_changes(changes: Iterable[PointChange]) -> tuple[PointChange, ...]:
+def _as_changes(changes: Iterable[Event]) -> tuple[Event, ...]:
     return tuple(changes)
 
 
@@ -186,8 +190,29 @@ class ActivityEntry:
     actor: str
     at: dt.datetime = attrs.field(validator=_utc)
     version: int
-    changes: tuple[PointChange, ...] = attrs.field(converter=_as_changes)
+    changes: tuple[Event, ...] = attrs.field(converter=_as_changes)
 
     def summary(self) -> str:
         """Return the entry's changes as lines a person reads, one per change."""
         return "\n".join(describe(change) for change in self.changes)
+
+
+# Renamed in this release; the old names keep working, with a DeprecationWarning, for one
+# release (docs/explanation/package-map.md, "Names").
+_RENAMED = {
+    "PointChange": "Event",
+}
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> object:
+        new = _RENAMED.get(name)
+        if new is None:
+            msg = f"module {__name__!r} has no attribute {name!r}"
+            raise AttributeError(msg)
+        warnings.warn(
+            f"contactbook.audit.{name} is deprecated; use contactbook.audit.{new}.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return globals()[new]

@@ -45,7 +45,7 @@ from contactbook.interchange.csv_check import CheckOptions, Sinks, Summary, chec
 from contactbook.interchange.csv_read import Columns, Shape, text_codec
 from contactbook.interchange.jsonform import dump_set
 from contactbook.interchange.vcard import dump_vcard
-from contactbook.operations import UNCHANGED, AddPoint, Change, EditPoint, RemovePoint
+from contactbook.operations import UNCHANGED, AddPoint, Command, EditPoint, RemovePoint
 from contactbook.presentation.card import CardLabels, ContactCard
 from contactbook.service import ContactService, Saved
 from contactbook.vocabulary import KIND_NAMES
@@ -137,7 +137,7 @@ def _csv_options(function: _F) -> _F:
             "--output",
             "-o",
             type=click.Path(dir_okay=False, path_type=Path),
-            help="Where to write the normalised rows [default: FILE.normalised.csv here].",
+            help="Where to write the normalized rows [default: FILE.normalised.csv here].",
         ),
         click.option(
             "--report",
@@ -287,9 +287,9 @@ def check(
     renames: tuple[str, ...],
     ignore_errors: bool,
 ) -> None:
-    """Check a customer export (CSV): normalised rows, report, summary.
+    """Check a customer export (CSV): normalized rows, report, summary.
 
-    Writes the normalised rows and the error report, and prints a summary. Exit
+    Writes the normalized rows and the error report, and prints a summary. Exit
     status 0 only when no row has an error (or with --ignore-errors).
     """
     summary, output, report = _run_check(
@@ -420,7 +420,7 @@ def _print_saved(saved: Saved) -> None:
         console.print(f"Saved as version {saved.version}.")
 
 
-def _update(ctx: _Context, customer: str, change: Change) -> None:
+def _update(ctx: _Context, customer: str, change: Command) -> None:
     """Save one change, built on the version read just before (a conflict is reported)."""
     with ctx.service() as (service, _store):
         current = service.read(ctx.actor, customer)

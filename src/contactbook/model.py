@@ -47,7 +47,7 @@ _EMAIL = ContactKind.EMAIL
 class ContactPoint:
     """One contact detail of a customer.
 
-    ``value`` is the normalised form (E.164 for phones); ``entered`` is the input as it
+    ``value`` is the normalized form (E.164 for phones); ``entered`` is the input as it
     was typed and ``region`` the billing country it was read in, kept so that stored
     points can be re-checked when the validation data changes
     (:func:`contactbook.revalidate`). ``id`` is stable: edits never change it and a set

@@ -21,10 +21,10 @@ Round trips are exact. Two ways to read a contact set:
 
 - :func:`load_set`, the *trusting* load, for the library's own store and your own
   backups: it checks the structure and types only; stored values are trusted as
-  already normalised, so loading re-validates nothing and stays fast.
+  already normalized, so loading re-validates nothing and stays fast.
 - :func:`read_set`, the *validating* load, for a contact set that comes from outside
   (another system, a customer, a file of unknown origin): every value and description
-  is checked and normalised as if entered, and every problem is reported at once as a
+  is checked and normalized as if entered, and every problem is reported at once as a
   :class:`~contactbook.errors.BatchValidationError`, the same shape as a batch edit.
 
 A document of a newer ``format_version`` is refused with ``format.version``; anything
@@ -43,8 +43,8 @@ import attrs
 from contactbook.audit import (
     ActivityEntry,
     DescriptionChanged,
+    Event,
     PointAdded,
-    PointChange,
     PointRemoved,
     PrimaryChanged,
     ValueChanged,
@@ -97,7 +97,7 @@ def set_to_data(contacts: ContactSet, /) -> dict[str, Any]:
     }
 
 
-def _change(change: PointChange) -> dict[str, Any]:
+def _change(change: Event) -> dict[str, Any]:
     if isinstance(change, PointAdded):
         return {"type": "point_added", "point": _point(change.point)}
     if isinstance(change, PointRemoved):
@@ -299,7 +299,7 @@ _ENTRY_TYPES = tuple(
 _CHANGE_KEYS = {name: shape.names for name, shape in formats.CHANGES.items()}
 
 
-def _read_change(data: object) -> PointChange:
+def _read_change(data: object) -> Event:
     """Read one change, refusing (with _Unfit) what its description does not allow."""
     if type(data) is not dict:
         raise _Unfit
@@ -374,7 +374,7 @@ def read_set(text: str | bytes, /, *, region: str | None = None) -> ContactSet:
 
     The structure is checked as :func:`load_set` checks it
     (:class:`~contactbook.errors.FormatError`). Then each point is added, in order, as
-    a batch edit adds it to an empty set: its value is checked and normalised for its
+    a batch edit adds it to an empty set: its value is checked and normalized for its
     kind (telephone numbers without a country code are read with ``region``, the
     customer's billing country, which becomes each point's ``region``), its description
     tidied, duplicates and the 100-point limit refused. If anything is refused, nothing

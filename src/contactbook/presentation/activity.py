@@ -16,8 +16,8 @@ import attrs
 from contactbook.audit import (
     ActivityEntry,
     DescriptionChanged,
+    Event,
     PointAdded,
-    PointChange,
     PointRemoved,
     ValueChanged,
 )
@@ -85,7 +85,7 @@ class ActivityLog:
         return cls(labels.activity, items, None if items else labels.activity_empty, next)
 
 
-def describe_change(change: PointChange, labels: CardLabels | None = None, /) -> str:
+def describe_change(change: Event, labels: CardLabels | None = None, /) -> str:
     """Return the line a person reads for ``change``, numbers as the card shows them."""
     labels = CardLabels() if labels is None else labels
     if isinstance(change, (PointAdded, PointRemoved)):

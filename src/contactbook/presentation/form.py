@@ -39,7 +39,7 @@ from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, ContactSet,
 from contactbook.operations import (
     UNCHANGED,
     AddPoint,
-    Change,
+    Command,
     EditPoint,
     Outcome,
     RemovePoint,
@@ -456,7 +456,7 @@ class ContactForm:
 
     # ----------------------------------------------------------------------- the batch
 
-    def changes(self) -> tuple[Change, ...]:
+    def changes(self) -> tuple[Command, ...]:
         """Return the batch that saves this form (empty when nothing was changed).
 
         Removals come first (so a removed value may be typed again elsewhere), then
@@ -470,13 +470,13 @@ class ContactForm:
             raise BatchValidationError.from_problems(problem.problem for problem in errors)
         return tuple(change for _, change in self._plan())
 
-    def _plan(self) -> list[tuple[_Source, Change]]:
+    def _plan(self) -> list[tuple[_Source, Command]]:
         points = {point.id: point for point in self.contacts}
         kept: set[int] = set()
-        removals: list[tuple[_Source, Change]] = []
-        edits: list[tuple[_Source, Change]] = []
-        primaries: list[tuple[_Source, Change]] = []
-        additions: list[tuple[_Source, Change]] = []
+        removals: list[tuple[_Source, Command]] = []
+        edits: list[tuple[_Source, Command]] = []
+        primaries: list[tuple[_Source, Command]] = []
+        additions: list[tuple[_Source, Command]] = []
         for slot, field in zip(_SLOTS, self.primary, strict=True):
             source = _Source(slot)
             point = points.get(field.point_id) if field.point_id is not None else None
@@ -730,7 +730,7 @@ def _edit(
     return EditPoint(point.id, new_value, new_description, new_kind)
 
 
-def _locate(problem: Problem, plan: Sequence[tuple[_Source, Change]]) -> Location:
+def _locate(problem: Problem, plan: Sequence[tuple[_Source, Command]]) -> Location:
     """Return where a problem of change number ``problem.index`` belongs."""
     if problem.index is None or not 0 <= problem.index < len(plan):
         return _FORM

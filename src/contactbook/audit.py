@@ -9,12 +9,12 @@ receives one per save through the :class:`~contactbook.ports.AuditSink` port.
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import attrs
 
+from contactbook._deprecated import renamed
 from contactbook.model import ContactKind, ContactPoint, ContactSet
 from contactbook.vocabulary import NOUNS
 
@@ -199,20 +199,5 @@ class ActivityEntry:
 
 # Renamed in this release; the old names keep working, with a DeprecationWarning, for one
 # release (docs/explanation/package-map.md, "Names").
-_RENAMED = {
-    "PointChange": "Event",
-}
-
 if not TYPE_CHECKING:
-
-    def __getattr__(name: str) -> object:
-        new = _RENAMED.get(name)
-        if new is None:
-            msg = f"module {__name__!r} has no attribute {name!r}"
-            raise AttributeError(msg)
-        warnings.warn(
-            f"contactbook.audit.{name} is deprecated; use contactbook.audit.{new}.",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return globals()[new]
+    __getattr__ = renamed(__name__, {"PointChange": "Event"}, globals())

@@ -12,12 +12,12 @@ or fails as a whole.
 from __future__ import annotations
 
 import enum
-import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Final, Literal, Protocol
 
 import attrs
 
+from contactbook._deprecated import renamed
 from contactbook.audit import Event, diff
 from contactbook.errors import (
     BatchValidationError,
@@ -546,20 +546,5 @@ def revalidate(
 
 # Renamed in this release; the old names keep working, with a DeprecationWarning, for one
 # release (docs/explanation/package-map.md, "Names").
-_RENAMED = {
-    "Change": "Command",
-}
-
 if not TYPE_CHECKING:
-
-    def __getattr__(name: str) -> object:
-        new = _RENAMED.get(name)
-        if new is None:
-            msg = f"module {__name__!r} has no attribute {name!r}"
-            raise AttributeError(msg)
-        warnings.warn(
-            f"contactbook.operations.{name} is deprecated; use contactbook.operations.{new}.",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return globals()[new]
+    __getattr__ = renamed(__name__, {"Change": "Command"}, globals())

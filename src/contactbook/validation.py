@@ -19,11 +19,11 @@ from __future__ import annotations
 import enum
 import functools
 import unicodedata
-import warnings
 from typing import TYPE_CHECKING
 
 import attrs
 
+from contactbook._deprecated import renamed
 from contactbook._fastpath import Refused, emails, gate, phones, websites
 from contactbook.errors import ContactValidationError, Problem
 from contactbook.model import ContactKind
@@ -599,21 +599,7 @@ def normalize_description(raw: str | None, /) -> str | None:
 
 # Renamed in this release; the old names keep working, with a DeprecationWarning, for one
 # release (docs/explanation/package-map.md, "Names").
-_RENAMED = {
-    "Normalised": "Normalized",
-    "check": "validate_value",
-}
-
 if not TYPE_CHECKING:
-
-    def __getattr__(name: str) -> object:
-        new = _RENAMED.get(name)
-        if new is None:
-            msg = f"module {__name__!r} has no attribute {name!r}"
-            raise AttributeError(msg)
-        warnings.warn(
-            f"contactbook.validation.{name} is deprecated; use contactbook.validation.{new}.",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return globals()[new]
+    __getattr__ = renamed(
+        __name__, {"Normalised": "Normalized", "check": "validate_value"}, globals()
+    )

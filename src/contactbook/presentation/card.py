@@ -111,21 +111,13 @@ class CardLabels:
 
     def kind(self, kind: ContactKind, /) -> str:
         """Return the label of ``kind`` ("Email Address", "Telephone", ...)."""
-        return {
-            ContactKind.EMAIL: self.email,
-            ContactKind.PHONE: self.phone,
-            ContactKind.MOBILE: self.mobile,
-            ContactKind.WEBSITE: self.website,
-        }[kind]
+        label: str = getattr(self, kind.value)  # the fields are named after the kinds
+        return label
 
     def noun(self, kind: ContactKind, /) -> str:
         """Return ``kind`` as a sentence names it ("email address", "mobile number", ...)."""
-        return {
-            ContactKind.EMAIL: self.email_noun,
-            ContactKind.PHONE: self.phone_noun,
-            ContactKind.MOBILE: self.mobile_noun,
-            ContactKind.WEBSITE: self.website_noun,
-        }[kind]
+        noun: str = getattr(self, f"{kind.value}_noun")
+        return noun
 
 
 _ENGLISH = CardLabels()

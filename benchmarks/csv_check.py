@@ -14,10 +14,10 @@ as the file grows: compare the 100,000-row and 1,000,000-row lines.
 
 Then the targets (issue 17), measured in one fresh interpreter on one seeded 20,000-row
 export (``--target-rows``), each the best of three interleaved runs: the rate of
-normalising the file's values through the public functions (``normalize_email``,
+normalizing the file's values through the public functions (``normalize_email``,
 ``normalize_phone``, ``normalize_website``), of ``check`` with 1 job (both outputs
 written), and of ``import`` into a new SQLite file (``contactbook.bulk.import_file``,
-as the command runs it). It prints check / normalise (goal: at least 0.8) and import /
+as the command runs it). It prints check / normalize (goal: at least 0.8) and import /
 check (goal: at least 0.5). Only ratios of one run mean anything on a shared machine.
 
 Not a timed test: nothing here passes or fails on a figure.
@@ -42,7 +42,7 @@ source, jobs, folder = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 if __name__ == "__main__":
     started = time.perf_counter()
     with open(source, "rb") as data, \\
-         open(folder + "/normalised.csv", "w", encoding="utf-8", newline="") as out, \\
+         open(folder + "/normalized.csv", "w", encoding="utf-8", newline="") as out, \\
          open(folder + "/report.csv", "w", encoding="utf-8", newline="") as report:
         summary = check_file(data, Sinks(out, report), CheckOptions(jobs=jobs))
     seconds = time.perf_counter() - started
@@ -105,9 +105,9 @@ def load():
                 import_file(service, "bench", data, Sinks(out, report), CheckOptions(jobs=1),
                             set_country=store.set_billing_country)
 
-best = {"normalise": [], "check": [], "import": []}
+best = {"normalize": [], "check": [], "import": []}
 for _ in range(repeat):
-    for name, run in (("normalise", values), ("check", check), ("import", load)):
+    for name, run in (("normalize", values), ("check", check), ("import", load)):
         started = time.perf_counter()
         run()
         best[name].append(time.perf_counter() - started)
@@ -150,7 +150,7 @@ def run_once(source: Path, jobs: int, folder: Path) -> dict[str, float]:
 
 
 def targets(rows: int, repeat: int) -> dict[str, float]:
-    """Return the rates (rows per second) of normalising, checking and importing."""
+    """Return the rates (rows per second) of normalizing, checking and importing."""
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "export.csv"
         write_export(source, rows)
@@ -171,10 +171,10 @@ def print_targets(rows: int, repeat: int) -> None:
     print()
     print("| rate | rows/s | ratio | goal |")
     print("|---|---:|---:|---|")
-    print(f"| normalise (public functions) | {rates['normalise']:,.0f} | | |")
-    check = rates["check"] / rates["normalise"]
+    print(f"| normalize (public functions) | {rates['normalize']:,.0f} | | |")
+    check = rates["check"] / rates["normalize"]
     verdict = "PASS" if check >= 0.8 else "FAIL"
-    print(f"| check | {rates['check']:,.0f} | {check:.2f}x normalise | >= 0.8x {verdict} |")
+    print(f"| check | {rates['check']:,.0f} | {check:.2f}x normalize | >= 0.8x {verdict} |")
     load = rates["import"] / rates["check"]
     verdict = "PASS" if load >= 0.5 else "FAIL"
     print(

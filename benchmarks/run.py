@@ -398,7 +398,7 @@ def run(n: int, repeat: int, peers: Sequence[str]) -> list[tuple[str, str, str, 
     theirs = in_subprocess(MEMORY_CODE.format(n=n, factory="direct_contenders"))
     ratio = mine / theirs if theirs else 1.0
     rows.append((
-        f"peak memory, {n:,} records normalised and kept",
+        f"peak memory, {n:,} records normalized and kept",
         f"contactbook {mine / 1024:,.1f} MiB, direct {theirs / 1024:,.1f} MiB = {ratio:.2f}x",
         "<= 1.1x direct",
         "PASS" if mine <= theirs * 1.1 else "FAIL",

@@ -29,7 +29,7 @@ def test_peer_benchmark_runs() -> None:
                  "| load a stored 100-point set: load_set |",
                  "| load a stored 100-point set: SQLiteStore.load |",
                  "| batch of 10 changes, 100-point set |",
-                 "| peak memory, 200 records normalised and kept |"]:  # fmt: skip
+                 "| peak memory, 200 records normalized and kept |"]:  # fmt: skip
         assert item in table
     assert "pydantic not run" in table
     assert "direct" in table

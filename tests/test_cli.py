@@ -85,16 +85,16 @@ class TestCheckTheSample:
         assert "301" in done.stdout
         assert all(code in done.stdout for code in codes)
         assert all(row["row"].isdigit() and row["message"] for row in report)
-        normalised = points_in(tmp_path / "customers.normalised.csv")
-        assert {"email", "phone", "mobile", "website"} == {row[2] for row in normalised}
-        assert all(row[3].startswith("+") for row in normalised if row[2] in {"phone", "mobile"})
+        normalized = points_in(tmp_path / "customers.normalised.csv")
+        assert {"email", "phone", "mobile", "website"} == {row[2] for row in normalized}
+        assert all(row[3].startswith("+") for row in normalized if row[2] in {"phone", "mobile"})
 
     def test_ignore_errors_exits_0(self, tmp_path):
         run("check", SAMPLE, "--ignore-errors", "-o", "n.csv", "-r", "r.csv", cwd=tmp_path)
         assert (tmp_path / "n.csv").exists()
         assert (tmp_path / "r.csv").exists()
 
-    def test_the_normalised_output_checks_clean(self, tmp_path):
+    def test_the_normalized_output_checks_clean(self, tmp_path):
         run("check", SAMPLE, "--ignore-errors", "-o", "n.csv", "-r", "r.csv", cwd=tmp_path)
         run("check", "n.csv", "-o", "n2.csv", "-r", "r2.csv", cwd=tmp_path)  # exits 0
         assert points_in(tmp_path / "n.csv") == points_in(tmp_path / "n2.csv")
@@ -118,8 +118,8 @@ class TestImportTheSample:
             (ContactKind.MOBILE, "+447824993597", False),
             (ContactKind.WEBSITE, "https://www.martin-media.co.uk", True),
         ] == [(p.kind, p.value, customer.contacts.is_primary(p)) for p in customer.contacts]
-        normalised = points_in(tmp_path / "customers.normalised.csv")
-        assert len({row[0] for row in normalised}) == len(entries)
+        normalized = points_in(tmp_path / "customers.normalised.csv")
+        assert len({row[0] for row in normalized}) == len(entries)
         assert "stored: 264 customer(s) changed" in first.stdout
 
         second = run("import", SAMPLE, "--ignore-errors", cwd=tmp_path)

@@ -1,4 +1,4 @@
-"""Bulk checking of CSV exports: both shapes, normalised output, the report, hostile files."""
+"""Bulk checking of CSV exports: both shapes, normalized output, the report, hostile files."""
 
 import csv
 import io
@@ -11,21 +11,21 @@ from contactbook import ContactKind, ContactSet, FormatError, add
 from contactbook.interchange import csv_check
 from contactbook.interchange.csv_check import CheckOptions, Sinks, check_blocks, check_file
 from contactbook.interchange.csv_read import Columns, Shape, open_export
-from contactbook.interchange.csv_write import NORMALISED_HEADER, REPORT_HEADER, safe_cell
+from contactbook.interchange.csv_write import NORMALIZED_HEADER, REPORT_HEADER, safe_cell
 from contactbook.operations import merge
 
 EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
 
 
 def run(data, **options):
-    """Check ``data`` (bytes or str); return (summary, normalised rows, report rows)."""
+    """Check ``data`` (bytes or str); return (summary, normalized rows, report rows)."""
     if isinstance(data, str):
         data = data.encode("utf-8")
-    normalised, report = io.StringIO(), io.StringIO()
-    summary = check_file(io.BytesIO(data), Sinks(normalised, report), CheckOptions(**options))
-    out = list(csv.reader(io.StringIO(normalised.getvalue())))
+    normalized, report = io.StringIO(), io.StringIO()
+    summary = check_file(io.BytesIO(data), Sinks(normalized, report), CheckOptions(**options))
+    out = list(csv.reader(io.StringIO(normalized.getvalue())))
     problems = list(csv.reader(io.StringIO(report.getvalue())))
-    assert list(NORMALISED_HEADER) == out[0]
+    assert list(NORMALIZED_HEADER) == out[0]
     assert list(REPORT_HEADER) == problems[0]
     return summary, out[1:], [dict(zip(REPORT_HEADER, row, strict=True)) for row in problems[1:]]
 
@@ -35,9 +35,9 @@ def where(report):
 
 
 class TestCustomerShape:
-    """One row per customer: each cell is normalised; a row with an error is skipped."""
+    """One row per customer: each cell is normalized; a row with an error is skipped."""
 
-    def test_clean_rows_are_normalised(self):
+    def test_clean_rows_are_normalized(self):
         summary, out, report = run(
             "customer_id,country,email,phone,mobile,website\n"
             "1001,NL,Ann@Example.COM,020 123 4567,06 12345678,Example.nl\n"
@@ -256,14 +256,14 @@ class TestHostileFiles:
             "2,NL,mobile,+31 6 12345678,-Emergency\n"
             '3,NL,email,"=HYPERLINK(""http://evil"")",\n'
         )
-        # The normalised rows are data to read back: written exactly (issue 15).
+        # The normalized rows are data to read back: written exactly (issue 15).
         assert [
             ["=1+1", "NL", "email", "=a@example.com", "@SUM(A1)"],
             ["2", "NL", "mobile", "+31612345678", "-Emergency"],
         ] == out
         assert '\'=HYPERLINK("http://evil")' == report[0]["input"]
 
-    def test_a_description_comes_back_exactly_when_the_normalised_rows_are_read_again(self):
+    def test_a_description_comes_back_exactly_when_the_normalized_rows_are_read_again(self):
         _, out, _ = run(
             "customer_id,country,kind,value,description\n1,NL,email,a@example.com,@Home\n"
         )

@@ -36,7 +36,7 @@ from contactbook.interchange.jsonform import dump_set, load_set
 from contactbook.ports import Stored
 from contactbook.routing import route
 from contactbook.service import ContactService
-from contactbook.validation import check
+from contactbook.validation import validate_value
 
 PAGE = Path(__file__).parent.parent / "docs" / "reference" / "errors.md"
 ROW = re.compile(r"^\| `([a-z_.]+)` \| (.*?) \| (.*?) \|$")
@@ -73,7 +73,7 @@ def sqlite_call(call: Callable[[SQLiteStore], object]) -> Callable[[], object]:
 
 
 def warning(kind: ContactKind, raw: str) -> str:
-    problem = check(kind, raw, "NL").warning
+    problem = validate_value(kind, raw, "NL").warning
     assert problem is not None
     return problem.message
 

@@ -30,6 +30,7 @@ def test_all_is_sorted_and_complete():
         "bulk",
         "cli",
         "selfcheck",
+        "vocabulary",
     }
     assert set(contactbook.__all__) == public - modules
 

@@ -3,7 +3,7 @@
 ``normalize_phone`` (with ``parse_phone``), ``normalize_email`` and ``normalize_website``
 decide the common shapes without phonenumbers' parser, email-validator or rfc3986
 (``contactbook._fastpath``). These tests run every input through both the public
-normaliser and the reference path (``_phone_reference``, ``_email_reference``,
+normalizer and the reference path (``_phone_reference``, ``_email_reference``,
 ``_website_reference``: the library alone) and require the same outcome: the same value
 (and line type), or the same refusal (code, field and message). Every disagreement is a
 failure.
@@ -72,10 +72,10 @@ def open_fence(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(gate, kind, True)
 
 
-def outcome(normalise: Callable[[Any], str], raw: Any) -> Outcome:
-    """What a normaliser did with ``raw``: its value, or its refusal in full."""
+def outcome(normalize: Callable[[Any], str], raw: Any) -> Outcome:
+    """What a normalizer did with ``raw``: its value, or its refusal in full."""
     try:
-        return ("value", normalise(raw))
+        return ("value", normalize(raw))
     except ContactValidationError as error:
         return ("refused", error.code, str(error.field), error.message)
 
@@ -421,7 +421,7 @@ cache_states = pytest.mark.parametrize("cache_state", ["warm", "cold"])
 def idn_outcomes(
     raw: str, cache_state: str, public: Callable[[str], str], reference: Callable[[str], str]
 ) -> tuple[Outcome, Outcome]:
-    """The reference's outcome and the public normaliser's, the cache cleared when cold."""
+    """The reference's outcome and the public normalizer's, the cache cleared when cold."""
     if cache_state == "cold":
         idna_label.cache_clear()
     return outcome(reference, raw), outcome(public, raw)
@@ -719,7 +719,7 @@ def mistyped_phones(size: int, seed: int) -> list[PhoneInput]:
 
 
 class Kind(NamedTuple):
-    """One fast path under test: its corpus, public and reference normalisers, fast path."""
+    """One fast path under test: its corpus, public and reference normalizers, fast path."""
 
     inputs: Callable[..., list[Any]]  # corpus generator: (size, seed=, odd=) -> inputs
     public: Callable[[Any], str]

@@ -69,10 +69,10 @@ CSV = b"customer_id,kind,value\r\nc1,email,a@example.com\r\n"
 
 
 def check_csv(data, encoding):
-    normalised, report = io.StringIO(), io.StringIO()
+    normalized, report = io.StringIO(), io.StringIO()
     return csv_check.check_file(
         io.BytesIO(data),
-        csv_check.Sinks(normalised, report),
+        csv_check.Sinks(normalized, report),
         csv_check.CheckOptions(encoding=encoding),
     )
 
@@ -148,7 +148,7 @@ class TestOutsideSetsAreChecked:
             ("website.userinfo", 3),
         ] == [(p.code, p.index) for p in info.value.errors]
 
-    def test_values_are_normalised_and_ids_kept(self):
+    def test_values_are_normalized_and_ids_kept(self):
         contacts = jsonform.read_set(
             document((EMAIL, " Ann@Example.COM ", "  Billing  "), (PHONE, "020 1234567", None)),
             region="NL",
@@ -159,7 +159,7 @@ class TestOutsideSetsAreChecked:
         ] == [(p.id, p.kind, p.value, p.description) for p in contacts]
         assert 3 == contacts.next_id
 
-    def test_values_that_are_the_same_once_normalised_are_duplicates(self):
+    def test_values_that_are_the_same_once_normalized_are_duplicates(self):
         text = document((WEBSITE, "example.com", None), (WEBSITE, "https://EXAMPLE.com/", None))
         with pytest.raises(BatchValidationError) as info:
             jsonform.read_set(text)
@@ -186,9 +186,9 @@ def shape(contacts):
 
 
 def csv_round_trip(contacts):
-    """Write ``contacts`` as normalised CSV rows, then check and import the file again."""
+    """Write ``contacts`` as normalized CSV rows, then check and import the file again."""
     rows = io.StringIO()
-    writer = csv_write.NormalisedWriter(rows)
+    writer = csv_write.NormalizedWriter(rows)
     writer.write(
         csv_check.CustomerBlock(
             customer_id="c1",
@@ -212,7 +212,7 @@ def csv_round_trip(contacts):
 
 
 class TestRoundTripsAreExact:
-    """Export then import gives the same set, for JSON, vCard and the normalised CSV."""
+    """Export then import gives the same set, for JSON, vCard and the normalized CSV."""
 
     @given(cs.contact_sets(max_size=12))
     def test_json(self, contacts):
@@ -225,7 +225,7 @@ class TestRoundTripsAreExact:
         assert (shape(contacts), ()) == (shape(result.contacts), result.skipped)
 
     @given(cs.contact_sets(max_size=12))
-    def test_normalised_csv(self, contacts):
+    def test_normalized_csv(self, contacts):
         assert shape(contacts) == shape(csv_round_trip(contacts))
 
     @pytest.mark.parametrize("description", ["@Home", "=1+1", "-Emergency", "+31 office"])
@@ -287,7 +287,7 @@ class TestNoEntryPointCrashes:
     """Every entry point that takes outside data returns or raises a ContactError only."""
 
     @given(kinds, hostile_text, st.none() | hostile_text, st.none() | hostile_text)
-    def test_normalisers_and_operations(self, kind, raw, description, region):
+    def test_normalizers_and_operations(self, kind, raw, description, region):
         for call, args in (
             (normalize_email, (raw,)),
             (normalize_website, (raw,)),

@@ -163,8 +163,8 @@ class TestOneValidationOneLoad:
 
     def test_counts(self, tmp_path, monkeypatch):
         checks, loads = [], []
-        real_check = ops.check
-        monkeypatch.setattr(ops, "check", lambda *a: checks.append(a) or real_check(*a))
+        real_check = ops.validate_value
+        monkeypatch.setattr(ops, "validate_value", lambda *a: checks.append(a) or real_check(*a))
         with SQLiteStore(tmp_path / "c.db") as store:
             real_load = store.load
             monkeypatch.setattr(store, "load", lambda c: loads.append(c) or real_load(c))

@@ -26,7 +26,7 @@ def contacts():
 
 
 class TestAdd:
-    """Adding validates, normalises, keeps the input and appends a new id."""
+    """Adding validates, normalizes, keeps the input and appends a new id."""
 
     def test_first_point_of_a_kind_is_primary(self):
         s = add(ContactSet(), EMAIL, "a@example.com")
@@ -98,7 +98,7 @@ class TestEdit:
     def test_description_none_clears_it(self, contacts):
         assert edit(contacts, 2, description=None).get(2).description is None
 
-    def test_same_normalised_value_changes_nothing(self, contacts):
+    def test_same_normalized_value_changes_nothing(self, contacts):
         assert contacts == edit(contacts, 3, value="+31 6 1234 5678", region="NL")
 
     def test_edit_to_another_points_value_is_a_duplicate(self, contacts):

@@ -377,7 +377,7 @@ class TestTheLogsReadSide:
 
 
 class TestBillingCountries:
-    """A customer's billing country is kept, normalised, and can be forgotten."""
+    """A customer's billing country is kept, normalized, and can be forgotten."""
 
     def test_set_read_and_clear(self, store):
         assert store.billing_country("c1") is None

@@ -30,7 +30,7 @@ any_text = st.text(st.characters(), max_size=3000) | st.text(
 regions = st.none() | st.sampled_from(["NL", "us", "GB", "xx", "", "001"])
 
 
-def normalises_or_refuses(call, *args):
+def normalizes_or_refuses(call, *args):
     try:
         result = call(*args)
     except ContactValidationError as error:
@@ -41,27 +41,27 @@ def normalises_or_refuses(call, *args):
     return result
 
 
-class TestNormalisersNeverCrash:
-    """Every normaliser returns a str (or None) or raises ContactValidationError."""
+class TestNormalizersNeverCrash:
+    """Every normalizer returns a str (or None) or raises ContactValidationError."""
 
     @given(any_text)
     def test_email(self, raw):
-        result = normalises_or_refuses(normalize_email, raw)
+        result = normalizes_or_refuses(normalize_email, raw)
         assert result is None or normalize_email(result) == result
 
     @given(any_text, regions)
     def test_phone(self, raw, region):
-        result = normalises_or_refuses(normalize_phone, raw, region)
+        result = normalizes_or_refuses(normalize_phone, raw, region)
         assert result is None or normalize_phone(result) == result
 
     @given(any_text)
     def test_website(self, raw):
-        result = normalises_or_refuses(normalize_website, raw)
+        result = normalizes_or_refuses(normalize_website, raw)
         assert result is None or normalize_website(result) == result
 
     @given(any_text)
     def test_description(self, raw):
-        result = normalises_or_refuses(normalize_description, raw)
+        result = normalizes_or_refuses(normalize_description, raw)
         assert result is None or normalize_description(result) == result
 
     @pytest.mark.parametrize("size", [10_000, 1_000_000])

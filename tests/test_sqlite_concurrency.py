@@ -65,7 +65,7 @@ class TestProcesses:
         assert WORKERS * ROUNDS == len(accepted)
         assert sum(conflicts for _, conflicts in outcomes) > 0  # the retry path was taken
         with SQLiteStore(path) as store:
-            store.check()
+            store.check_integrity()
             for customer in CUSTOMERS:
                 mine = sorted(c for c in accepted if c[0] == customer)
                 stored = store.load(customer)

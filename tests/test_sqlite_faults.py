@@ -66,7 +66,7 @@ def die_between_save_and_commit(path, after_record):
 def assert_sound(path):
     """The store opens, passes integrity_check, and every save has exactly its entry."""
     with SQLiteStore(path) as store:
-        store.check()
+        store.check_integrity()
         for customer in CUSTOMERS:
             stored = store.load(customer)
             entries = store.entries(customer, limit=100_000).entries[::-1]
@@ -117,5 +117,5 @@ class TestKilledWriters:
         child.join(timeout=30)
         assert -signal.SIGKILL == child.exitcode
         with SQLiteStore(path) as store:
-            store.check()
+            store.check_integrity()
             assert (1, ()) == (store.load("c1").version, store.entries("c1").entries)

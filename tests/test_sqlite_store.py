@@ -525,10 +525,23 @@ class TestBackup:
             store.save("c2", a_set("b@example.com"), expected_version=0)
             store.backup(tmp_path / "copy.db")
         with SQLiteStore(tmp_path / "copy.db") as copy:
-            copy.check()
+            copy.check_integrity()
             assert (3, 0) == (copy.load("c1").version, copy.load("c2").version)
             assert [3, 2, 1] == [entry.version for entry in copy.entries("c1").entries]
 
     def test_check_passes_on_a_sound_store(self, store):
         add_emails(store, "c1", 2)
-        store.check()
+        store.check_integrity()
+
+
+class TestDeprecatedCheck:
+    """SQLiteStore.check() still runs the integrity check for one release, with a warning."""
+
+    def test_check_warns_and_checks(self, tmp_path):
+        from contactbook.adapters.sqlite import SQLiteStore
+
+        with (
+            SQLiteStore(tmp_path / "c.sqlite3") as store,
+            pytest.warns(DeprecationWarning, match="check_integrity"),
+        ):
+            assert None is store.check()

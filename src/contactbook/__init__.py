@@ -1,6 +1,6 @@
 """contactbook: customers' contact details for billing systems.
 
-Validated and normalised contact points (email, telephone, mobile, website), grouped in
+Validated and normalized contact points (email, telephone, mobile, website), grouped in
 an immutable :class:`ContactSet` whose first point of each kind is primary; batches of
 changes applied all-or-nothing; an activity entry for every saved batch; ports that a
 host application implements for its storage, activity log and permissions.
@@ -17,8 +17,8 @@ from contactbook._version import __version__ as __version__
 from contactbook.audit import (
     ActivityEntry,
     DescriptionChanged,
+    Event,
     PointAdded,
-    PointChange,
     PointRemoved,
     PrimaryChanged,
     ValueChanged,
@@ -45,8 +45,8 @@ from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, ContactSet
 from contactbook.operations import (
     UNCHANGED,
     AddPoint,
-    Change,
     ClearPrimary,
+    Command,
     EditPoint,
     Finding,
     Outcome,
@@ -99,10 +99,10 @@ __all__ = [
     "CardGroup",
     "CardLabels",
     "CardRow",
-    "Change",
     "Channel",
     "ClearPrimary",
     "Clock",
+    "Command",
     "ConflictError",
     "ContactCard",
     "ContactError",
@@ -118,6 +118,7 @@ __all__ = [
     "DescriptionChanged",
     "EditPoint",
     "EntryNotFoundError",
+    "Event",
     "Finding",
     "FormField",
     "FormGroup",
@@ -129,7 +130,6 @@ __all__ = [
     "Permission",
     "PermissionDeniedError",
     "PointAdded",
-    "PointChange",
     "PointRemoved",
     "PrimaryChanged",
     "Problem",
@@ -191,6 +191,9 @@ _LAZY = {
     "fastpaths": "contactbook.selfcheck",
 }
 
+# Renamed in this release; the old names work, with a DeprecationWarning, for one release.
+_RENAMED = {"Change": "Command", "PointChange": "Event"}
+
 if _typing.TYPE_CHECKING:
     from contactbook.presentation.activity import ActivityLog
     from contactbook.presentation.card import CardGroup, CardLabels, CardRow, ContactCard
@@ -214,6 +217,16 @@ if _typing.TYPE_CHECKING:
 else:
 
     def __getattr__(name: str) -> _typing.Any:
+        if name in _RENAMED:
+            import warnings  # noqa: PLC0415 -- only a deprecated name needs it
+
+            new = _RENAMED[name]
+            warnings.warn(
+                f"contactbook.{name} is deprecated; use contactbook.{new}.",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            return globals()[new]
         module = _LAZY.get(name)
         if module is None:
             raise AttributeError(f"module 'contactbook' has no attribute {name!r}")

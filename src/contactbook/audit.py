@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import attrs
 
+from contactbook._deprecated import renamed
 from contactbook.model import ContactKind, ContactPoint, ContactSet
+from contactbook.vocabulary import NOUNS
 
 __all__ = [
     "ActivityEntry",
     "DescriptionChanged",
+    "Event",
     "PointAdded",
-    "PointChange",
     "PointRemoved",
     "PrimaryChanged",
     "ValueChanged",
@@ -27,13 +30,6 @@ __all__ = [
     "diff",
     "replay",
 ]
-
-_LABELS = {
-    ContactKind.EMAIL: "email address",
-    ContactKind.PHONE: "telephone number",
-    ContactKind.MOBILE: "mobile number",
-    ContactKind.WEBSITE: "website",
-}
 
 
 @attrs.frozen
@@ -75,10 +71,12 @@ class PrimaryChanged:
     after: ContactPoint | None
 
 
-PointChange = PointAdded | PointRemoved | ValueChanged | DescriptionChanged | PrimaryChanged
+#: What happened to a set, as an activity entry records it (was ``PointChange``);
+#: what a caller asks for is an ``operations.Command``.
+Event = PointAdded | PointRemoved | ValueChanged | DescriptionChanged | PrimaryChanged
 
 
-def diff(old: ContactSet, new: ContactSet, /) -> tuple[PointChange, ...]:
+def diff(old: ContactSet, new: ContactSet, /) -> tuple[Event, ...]:
     """Return the changes that turn ``old`` into ``new``.
 
     Removals come first (in ``old``'s order), then value and description changes and
@@ -87,7 +85,7 @@ def diff(old: ContactSet, new: ContactSet, /) -> tuple[PointChange, ...]:
     """
     before = {point.id: point for point in old.points}
     after_ids = {point.id for point in new.points}
-    changes: list[PointChange] = [
+    changes: list[Event] = [
         PointRemoved(point) for point in old.points if point.id not in after_ids
     ]
     for point in new.points:
@@ -116,7 +114,7 @@ def _id(point: ContactPoint | None) -> int | None:
     return None if point is None else point.id
 
 
-def replay(contacts: ContactSet, changes: Iterable[PointChange], /) -> ContactSet:
+def replay(contacts: ContactSet, changes: Iterable[Event], /) -> ContactSet:
     """Apply recorded changes to ``contacts``; ``replay(a, diff(a, b))`` has b's points.
 
     Primary changes are derived, so replay skips them. ``next_id`` becomes at least one
@@ -134,29 +132,28 @@ def replay(contacts: ContactSet, changes: Iterable[PointChange], /) -> ContactSe
     return ContactSet(points, next_id)
 
 
-def describe(change: PointChange, /) -> str:
+def describe(change: Event, /) -> str:
     """Return one line a person reads in the activity log for ``change``."""
     if isinstance(change, PointAdded):
-        return f"Added {_LABELS[change.point.kind]} {_show(change.point)}"
+        return f"Added {NOUNS[change.point.kind]} {_show(change.point)}"
     if isinstance(change, PointRemoved):
-        return f"Removed {_LABELS[change.point.kind]} {_show(change.point)}"
+        return f"Removed {NOUNS[change.point.kind]} {_show(change.point)}"
     if isinstance(change, ValueChanged) and change.before.kind is not change.after.kind:
         return (
-            f"Moved {_LABELS[change.before.kind]} {change.before.value} "
-            f"to {_LABELS[change.after.kind]} {change.after.value}"
+            f"Moved {NOUNS[change.before.kind]} {change.before.value} "
+            f"to {NOUNS[change.after.kind]} {change.after.value}"
         )
     if isinstance(change, ValueChanged):
         return (
-            f"Changed {_LABELS[change.after.kind]} from {change.before.value} "
-            f"to {change.after.value}"
+            f"Changed {NOUNS[change.after.kind]} from {change.before.value} to {change.after.value}"
         )
     if isinstance(change, DescriptionChanged):
         return (
-            f"Changed the description of {_LABELS[change.after.kind]} {change.after.value} "
+            f"Changed the description of {NOUNS[change.after.kind]} {change.after.value} "
             f"from {_quote(change.before.description)} to {_quote(change.after.description)}"
         )
     return (
-        f"Primary {_LABELS[change.kind]} is now "
+        f"Primary {NOUNS[change.kind]} is now "
         f"{change.after.value if change.after else 'none'} "
         f"(was {change.before.value if change.before else 'none'})"
     )
@@ -170,7 +167,7 @@ def _quote(description: str | None) -> str:
     return "no description" if description is None else f"'{description}'"
 
 
-def _as_changes(changes: Iterable[PointChange]) -> tuple[PointChange, ...]:
+def _as_changes(changes: Iterable[Event]) -> tuple[Event, ...]:
     return tuple(changes)
 
 
@@ -193,8 +190,14 @@ class ActivityEntry:
     actor: str
     at: dt.datetime = attrs.field(validator=_utc)
     version: int
-    changes: tuple[PointChange, ...] = attrs.field(converter=_as_changes)
+    changes: tuple[Event, ...] = attrs.field(converter=_as_changes)
 
     def summary(self) -> str:
         """Return the entry's changes as lines a person reads, one per change."""
         return "\n".join(describe(change) for change in self.changes)
+
+
+# Renamed in this release; the old names keep working, with a DeprecationWarning, for one
+# release (docs/explanation/package-map.md, "Names").
+if not TYPE_CHECKING:
+    __getattr__ = renamed(__name__, {"PointChange": "Event"}, globals())

@@ -3,8 +3,8 @@
 Import is :meth:`contactbook.service.ContactService.merge`, the use case; this module
 feeds it. :func:`import_file` checks an export (:mod:`contactbook.interchange.csv_check`,
 where the process pool lives), merges each customer's accepted points, already
-normalised, into the stored set (so each value is validated once and each customer
-loaded once), and writes the normalised rows and the report as it goes.
+normalized, into the stored set (so each value is validated once and each customer
+loaded once), and writes the normalized rows and the report as it goes.
 
 Many customers share one unit of work (``per_unit``, 500 by default), so a large file
 commits a few hundred times instead of once per customer; each customer still gets its

@@ -45,15 +45,14 @@ from contactbook.interchange.csv_check import CheckOptions, Sinks, Summary, chec
 from contactbook.interchange.csv_read import Columns, Shape, text_codec
 from contactbook.interchange.jsonform import dump_set
 from contactbook.interchange.vcard import dump_vcard
-from contactbook.model import ContactKind
-from contactbook.operations import UNCHANGED, AddPoint, Change, EditPoint, RemovePoint
+from contactbook.operations import UNCHANGED, AddPoint, Command, EditPoint, RemovePoint
 from contactbook.presentation.card import CardLabels, ContactCard
 from contactbook.service import ContactService, Saved
+from contactbook.vocabulary import KIND_NAMES
 
 __all__ = ["main"]
 
 DEFAULT_DB = "contactbook.sqlite3"
-_KINDS = {kind.value: kind for kind in ContactKind}
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
@@ -138,7 +137,7 @@ def _csv_options(function: _F) -> _F:
             "--output",
             "-o",
             type=click.Path(dir_okay=False, path_type=Path),
-            help="Where to write the normalised rows [default: FILE.normalised.csv here].",
+            help="Where to write the normalized rows [default: FILE.normalised.csv here].",
         ),
         click.option(
             "--report",
@@ -288,9 +287,9 @@ def check(
     renames: tuple[str, ...],
     ignore_errors: bool,
 ) -> None:
-    """Check a customer export (CSV): normalised rows, report, summary.
+    """Check a customer export (CSV): normalized rows, report, summary.
 
-    Writes the normalised rows and the error report, and prints a summary. Exit
+    Writes the normalized rows and the error report, and prints a summary. Exit
     status 0 only when no row has an error (or with --ignore-errors).
     """
     summary, output, report = _run_check(
@@ -421,7 +420,7 @@ def _print_saved(saved: Saved) -> None:
         console.print(f"Saved as version {saved.version}.")
 
 
-def _update(ctx: _Context, customer: str, change: Change) -> None:
+def _update(ctx: _Context, customer: str, change: Command) -> None:
     """Save one change, built on the version read just before (a conflict is reported)."""
     with ctx.service() as (service, _store):
         current = service.read(ctx.actor, customer)
@@ -431,7 +430,7 @@ def _update(ctx: _Context, customer: str, change: Change) -> None:
 
 @cli.command()
 @click.argument("customer")
-@click.argument("kind", type=click.Choice(list(_KINDS), case_sensitive=False))
+@click.argument("kind", type=click.Choice(list(KIND_NAMES), case_sensitive=False))
 @click.argument("value")
 @click.option("--description", "-d", help="A label such as 'Billing Contact'.")
 @_command
@@ -441,7 +440,7 @@ def add(ctx: _Context, /, *, customer: str, kind: str, value: str, description: 
     A number without a country code is read in the customer's billing country (set it
     with `contactbook country`).
     """
-    _update(ctx, customer, AddPoint(_KINDS[kind.lower()], value, description))
+    _update(ctx, customer, AddPoint(KIND_NAMES[kind.lower()], value, description))
 
 
 @cli.command()

@@ -35,6 +35,10 @@ __all__ = [
     "ContactValidationError",
     "EntryNotFoundError",
     "FormatError",
+    "InBatch",
+    "InFile",
+    "InVCard",
+    "Location",
     "NoRecipientError",
     "PermissionDeniedError",
     "Problem",
@@ -117,22 +121,87 @@ WARNING_CODES: Mapping[str, str] = MappingProxyType(
 
 
 @attrs.frozen
+class Location:
+    """Where in its input a problem was found: the base of every kind of place.
+
+    One record per kind of input: :class:`InBatch` (a change of a batch),
+    :class:`InFile` (a row and column of a CSV file), :class:`InVCard` (a line of a
+    vCard), and the edit window's ``contactbook.presentation.form.Location`` (a field of
+    the form). A new input with its own places adds a record here (or, above the core,
+    in its own module).
+    """
+
+
+@attrs.frozen
+class InBatch(Location):
+    """Change number ``index`` (0-based) of a batch."""
+
+    index: int
+
+
+@attrs.frozen
+class InFile(Location):
+    """A cell, or a whole row, of a CSV file.
+
+    ``row`` is the row number as a spreadsheet shows it (the header is row 1);
+    ``column`` is the header's name of the cell (empty for the whole row);
+    ``customer_id`` is the customer the row belongs to (empty when it has no usable id).
+    """
+
+    row: int
+    column: str = ""
+    customer_id: str = ""
+
+
+@attrs.frozen
+class InVCard(Location):
+    """The logical line of a vCard that starts on physical line ``line`` (1-based)."""
+
+    line: int
+
+
+@attrs.frozen
 class Problem:
     """One thing wrong with, or odd about, an input: what, where, and what to do.
 
-    Used for the problems in :attr:`ContactValidationError.errors` and for warnings,
-    which do not block. ``index`` is the position of the change in a batch (``None``
-    outside a batch).
+    The one record of a problem, whatever the input: the problems in
+    :attr:`ContactValidationError.errors` and the warnings, which do not block; a CSV
+    file's report lines, a vCard's skipped lines and the edit window's problems.
+    ``location`` says where it is (``None``: nowhere more precise than the input as a
+    whole); ``input`` is what was there, shortened for showing (``""`` if not kept).
+    ``index`` is the position of the change in a batch (``None`` outside a batch), the
+    same as ``location.index`` when the location is :class:`InBatch`.
     """
 
     code: str
     field: str | None
     message: str
     index: int | None = None
+    location: Location | None = None
+    input: str = ""
 
-    def at(self, index: int) -> Problem:
-        """Return this problem as caused by change number ``index`` of a batch."""
-        return attrs.evolve(self, index=index)
+    @property
+    def is_warning(self) -> bool:
+        """Whether this is a warning (a code of :data:`WARNING_CODES`): it blocks nothing."""
+        return self.code in WARNING_CODES
+
+    @property
+    def severity(self) -> str:
+        """``"warning"`` or ``"error"``, as a report file writes it."""
+        return "warning" if self.is_warning else "error"
+
+    def at(self, where: int | Location | None, /) -> Problem:
+        """Return this problem at ``where``: change number ``where`` of a batch, or a place.
+
+        A place other than :class:`InBatch` keeps the batch index; ``None`` takes the
+        location and the batch index away.
+        """
+        if where is None:
+            return attrs.evolve(self, index=None, location=None)
+        if isinstance(where, int):
+            return attrs.evolve(self, index=where, location=InBatch(where))
+        index = where.index if isinstance(where, InBatch) else self.index
+        return attrs.evolve(self, index=index, location=where)
 
 
 class ContactError(Exception):

@@ -15,10 +15,15 @@ import attrs
 
 from contactbook.errors import ContactNotFoundError, ContactValidationError
 
-__all__ = ["MAX_POINTS", "ContactKind", "ContactPoint", "ContactSet"]
+__all__ = ["LIMIT_MESSAGE", "MAX_POINTS", "ContactKind", "ContactPoint", "ContactSet"]
 
 #: The most contact points one set may hold, so that no input can grow it without bound.
 MAX_POINTS = 100
+#: The one wording of the refusal ``contact.limit``, wherever a set would outgrow
+#: :data:`MAX_POINTS` (a batch, an import, a set built directly).
+LIMIT_MESSAGE = (
+    f"A customer can have at most {MAX_POINTS} contact points; remove one before adding another."
+)
 
 
 class ContactKind(enum.Enum):
@@ -42,7 +47,7 @@ _EMAIL = ContactKind.EMAIL
 class ContactPoint:
     """One contact detail of a customer.
 
-    ``value`` is the normalised form (E.164 for phones); ``entered`` is the input as it
+    ``value`` is the normalized form (E.164 for phones); ``entered`` is the input as it
     was typed and ``region`` the billing country it was read in, kept so that stored
     points can be re-checked when the validation data changes
     (:func:`contactbook.revalidate`). ``id`` is stable: edits never change it and a set
@@ -98,11 +103,7 @@ def _check_points(
     points: tuple[ContactPoint, ...],
 ) -> None:
     if len(points) > MAX_POINTS:
-        msg = (
-            f"A customer can have at most {MAX_POINTS} contact points; remove some "
-            "before adding more."
-        )
-        raise ContactValidationError(msg, code="contact.limit", field=None)
+        raise ContactValidationError(LIMIT_MESSAGE, code="contact.limit", field=None)
     ids = {point.id for point in points}
     keys = {(point.kind, match_key(point.kind, point.value)) for point in points}
     if len(ids) != len(points) or len(keys) != len(points):

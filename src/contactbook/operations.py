@@ -13,25 +13,33 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Sequence
-from typing import Final, Literal, Protocol
+from typing import TYPE_CHECKING, Final, Literal, Protocol
 
 import attrs
 
-from contactbook.audit import PointChange, diff
+from contactbook._deprecated import renamed
+from contactbook.audit import Event, diff
 from contactbook.errors import (
     BatchValidationError,
     ContactError,
     ContactValidationError,
     Problem,
 )
-from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, ContactSet, match_key
-from contactbook.validation import check, normalize_description, normalize_region
+from contactbook.model import (
+    LIMIT_MESSAGE,
+    MAX_POINTS,
+    ContactKind,
+    ContactPoint,
+    ContactSet,
+    match_key,
+)
+from contactbook.validation import normalize_description, normalize_region, validate_value
 
 __all__ = [
     "UNCHANGED",
     "AddPoint",
-    "Change",
     "ClearPrimary",
+    "Command",
     "EditPoint",
     "Finding",
     "Intake",
@@ -119,7 +127,8 @@ class ClearPrimary:
     kind: ContactKind
 
 
-Change = AddPoint | EditPoint | RereadPoint | RemovePoint | SetPrimary | ClearPrimary
+#: What a caller asks of a set (was ``Change``); what happened is an ``audit.Event``.
+Command = AddPoint | EditPoint | RereadPoint | RemovePoint | SetPrimary | ClearPrimary
 
 
 @attrs.frozen
@@ -127,7 +136,7 @@ class Outcome:
     """What a batch did: the new set, its changes against the old one, and warnings."""
 
     contacts: ContactSet
-    changes: tuple[PointChange, ...]
+    changes: tuple[Event, ...]
     warnings: tuple[Problem, ...] = ()
 
 
@@ -179,7 +188,7 @@ def remove(contacts: ContactSet, point_id: int) -> ContactSet:
 
 
 def apply(
-    contacts: ContactSet, changes: Iterable[Change], /, *, region: str | None = None
+    contacts: ContactSet, changes: Iterable[Command], /, *, region: str | None = None
 ) -> Outcome:
     """Validate and apply a batch of changes as a whole.
 
@@ -209,7 +218,7 @@ def apply(
 
 
 def _step(  # noqa: PLR0911 -- one return per kind of change reads best
-    contacts: ContactSet, change: Change, region: str | None
+    contacts: ContactSet, change: Command, region: str | None
 ) -> tuple[ContactSet, Problem | None]:
     """Apply one change; raise the change's problems as one ContactValidationError."""
     if isinstance(change, SetPrimary):
@@ -300,12 +309,7 @@ def _new_point(
 
 
 def _limit_problem(kind: ContactKind) -> Problem:
-    return Problem(
-        "contact.limit",
-        kind.value,
-        f"A customer can have at most {MAX_POINTS} contact points; remove one "
-        "before adding another.",
-    )
+    return Problem("contact.limit", kind.value, LIMIT_MESSAGE)
 
 
 def _duplicate_problem(kind: ContactKind, value: str, other_id: int) -> Problem:
@@ -353,7 +357,7 @@ def _value(
     kind: ContactKind, raw: str, region: str | None, problems: list[Problem]
 ) -> tuple[str | None, Problem | None]:
     try:
-        accepted = check(kind, raw, region)
+        accepted = validate_value(kind, raw, region)
     except ContactValidationError as error:
         problems.extend(error.errors)
         return None, None
@@ -417,7 +421,7 @@ class Intake:
 
         ``additions`` are :class:`AddPoint` objects (or anything with their ``kind``,
         ``value`` and ``description``). ``region`` is the billing country, already
-        normalised (a bulk reader reads it once per row). On any problem nothing of the
+        normalized (a bulk reader reads it once per row). On any problem nothing of the
         batch is kept; with ``keep`` false the batch is only checked, as if added (a row
         skipped for another reason).
         """
@@ -531,10 +535,16 @@ def revalidate(
     for point in contacts.points:
         billing_country = point.region if region is UNCHANGED else region
         try:
-            value = check(point.kind, point.entered, billing_country).value
+            value = validate_value(point.kind, point.entered, billing_country).value
         except ContactValidationError as error:
             findings.append(Finding(point, None, error.errors[0]))
             continue
         if value != point.value:
             findings.append(Finding(point, value))
     return tuple(findings)
+
+
+# Renamed in this release; the old names keep working, with a DeprecationWarning, for one
+# release (docs/explanation/package-map.md, "Names").
+if not TYPE_CHECKING:
+    __getattr__ = renamed(__name__, {"Change": "Command"}, globals())

@@ -29,6 +29,7 @@ from contactbook.errors import (
 )
 from contactbook.model import ContactKind, ContactPoint, ContactSet, description_key
 from contactbook.validation import normalize_description
+from contactbook.vocabulary import NOUNS, shown
 
 __all__ = [
     "Channel",
@@ -53,7 +54,6 @@ class Channel(enum.Enum):
 
 
 _KIND_OF = {Channel.EMAIL: ContactKind.EMAIL, Channel.SMS: ContactKind.MOBILE}
-_NOUN = {Channel.EMAIL: "email address", Channel.SMS: "mobile number"}
 
 
 class Purpose(str, enum.Enum):
@@ -67,16 +67,6 @@ class Purpose(str, enum.Enum):
 # A purpose a host names: lower-case letters, digits and underscores, like the built-in
 # ones, so that a configuration key and the name in code cannot differ by case or space.
 _PURPOSE_NAME = re.compile(r"[a-z][a-z0-9_]{0,49}")
-
-
-def _short(text: str, limit: int = 40) -> str:
-    """Shorten configuration text for a message or a path, so that both stay readable."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _shown(text: str) -> str:
-    """Quote configuration text for a message."""
-    return repr(_short(text))
 
 
 def _purpose_name(purpose: str) -> str:
@@ -154,11 +144,11 @@ def _all_purposes(names: Iterable[str]) -> frozenset[str]:
 def _bad_purpose_name(name: str, field: str) -> Problem | None:
     if _PURPOSE_NAME.fullmatch(name):
         return None
-    shown = _shown(name)
+    quoted = shown(name)
     return Problem(
         "routing.purpose",
         field,
-        f"{shown} is not a purpose name; name a purpose with lower-case letters, digits "
+        f"{quoted} is not a purpose name; name a purpose with lower-case letters, digits "
         "and underscores, starting with a letter (for example 'dunning_letter').",
     )
 
@@ -250,17 +240,17 @@ def _unknown_purpose(name: str, known: Iterable[str], field: str = "purpose") ->
     return Problem(
         "routing.purpose",
         field,
-        f"{_shown(name)} is not a purpose of this routing policy; the purposes are "
+        f"{shown(name)} is not a purpose of this routing policy; the purposes are "
         f"{', '.join(sorted(known))}. Declare your own under 'purposes'.",
     )
 
 
 def _unknown_channel(channel: object, field: str) -> Problem:
-    shown = _shown(channel) if isinstance(channel, str) else _short(repr(channel))
+    quoted = shown(channel) if isinstance(channel, str) else shown(repr(channel), quoted=False)
     return Problem(
         "routing.channel",
         field,
-        f"{shown} is not a channel; the channels are {', '.join(_CHANNELS)}.",
+        f"{quoted} is not a channel; the channels are {', '.join(_CHANNELS)}.",
     )
 
 
@@ -346,7 +336,7 @@ def _described(
 
 
 def _why_none(candidates: tuple[ContactPoint, ...], rule: RoutingRule, channel: Channel) -> str:
-    noun = _NOUN[channel]
+    noun = NOUNS[channel.kind]
     if not candidates:
         return f"the customer has no {noun}."
     no_fallback = f"does not fall back to the primary {noun}."

@@ -34,10 +34,10 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from contactbook.audit import ActivityEntry, PointChange
+from contactbook.audit import ActivityEntry, Event
 from contactbook.errors import ConflictError, PermissionDeniedError, Problem
 from contactbook.model import ContactKind, ContactPoint, ContactSet
-from contactbook.operations import Change, Finding, Outcome, apply, merge, revalidate
+from contactbook.operations import Command, Finding, Outcome, apply, merge, revalidate
 from contactbook.ports import (
     DEFAULT_PAGE_SIZE,
     ActivityPage,
@@ -77,7 +77,7 @@ class Saved:
     warnings: tuple[Problem, ...] = ()
 
     @property
-    def changes(self) -> tuple[PointChange, ...]:
+    def changes(self) -> tuple[Event, ...]:
         """The changes saved (empty when nothing changed)."""
         return () if self.entry is None else self.entry.changes
 
@@ -219,7 +219,7 @@ class ContactService:
         self,
         actor: str,
         customer_id: str,
-        changes: Iterable[Change],
+        changes: Iterable[Command],
         *,
         expected_version: int,
     ) -> Outcome:
@@ -240,7 +240,7 @@ class ContactService:
         self,
         actor: str,
         customer_id: str,
-        changes: Iterable[Change],
+        changes: Iterable[Command],
         *,
         expected_version: int,
     ) -> Saved:
@@ -309,7 +309,7 @@ class ContactService:
         return Saved(outcome.contacts, version, entry, outcome.warnings)
 
     def _outcome(
-        self, customer_id: str, batch: tuple[Change, ...], expected_version: int
+        self, customer_id: str, batch: tuple[Command, ...], expected_version: int
     ) -> tuple[Stored, Outcome]:
         """Load the set, refuse a stale edit, and apply the batch (inside the unit)."""
         check_version(expected_version)

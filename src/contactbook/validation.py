@@ -2,12 +2,12 @@
 
 This module is the only one that imports the validator libraries (phonenumbers,
 email-validator, rfc3986); the rest of contactbook sees plain strings. Each public
-normaliser takes the raw text positionally and either returns the normalised value or
+normalizer takes the raw text positionally and either returns the normalized value or
 raises :class:`~contactbook.errors.ContactValidationError`; it never raises anything
 else for a ``str`` input, whatever it holds. A non-``str`` input is a programming error
 and raises :class:`TypeError`.
 
-The decisions behind each rule are explained in ``docs/explanation/normalisation.md``.
+The decisions behind each rule are explained in ``docs/explanation/normalization.md``.
 
 The validator libraries are imported on first use, not when contactbook is imported:
 a host that only loads, shows or routes stored contact sets never pays for them
@@ -18,16 +18,17 @@ from __future__ import annotations
 
 import enum
 import functools
-import re
 import unicodedata
 from typing import TYPE_CHECKING
 
 import attrs
 
+from contactbook._deprecated import renamed
 from contactbook._fastpath import Refused, emails, gate, phones, websites
-from contactbook._fastpath import shown as _shown
 from contactbook.errors import ContactValidationError, Problem
 from contactbook.model import ContactKind
+from contactbook.vocabulary import REFUSED, REFUSED_IN_DESCRIPTION
+from contactbook.vocabulary import shown as _shown
 
 if TYPE_CHECKING:
     import phonenumbers
@@ -36,9 +37,8 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_DESCRIPTION_LENGTH",
     "LineType",
-    "Normalised",
+    "Normalized",
     "ParsedPhone",
-    "check",
     "format_phone",
     "normalize",
     "normalize_description",
@@ -48,13 +48,14 @@ __all__ = [
     "normalize_website",
     "parse_phone",
     "phone_uri",
+    "validate_value",
 ]
 
 #: The longest description kept, in characters, after white space is collapsed.
 MAX_DESCRIPTION_LENGTH = 100
 
 # Inputs longer than these are refused before any parsing, so that no input can make a
-# normaliser do unbounded work. Each is far above the longest valid value: RFC 5321
+# normalizer do unbounded work. Each is far above the longest valid value: RFC 5321
 # caps an address at 254 octets, libphonenumber reads at most 250 characters, and
 # browsers and search engines stop at about 2,000 characters of URL.
 _MAX_EMAIL_INPUT = 512
@@ -74,14 +75,6 @@ _WHITE_SPACE = (
 )
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _TRIMMED = _WHITE_SPACE + _INVISIBLE
-# C0 and C1 control characters (tab, LF and CR excepted: they are white space) and lone
-# surrogates, which cannot be encoded as UTF-8 and so could never be stored or sent.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-# In a description, also the bidirectional embedding, override and isolate controls,
-# which can make a label display as something other than what it is ("Trojan Source").
-_DESCRIPTION_BAD = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
-)
 
 
 @functools.cache
@@ -137,12 +130,12 @@ def _trimmed(raw: object, *, field: str, code_prefix: str, limit: int, what: str
 
 
 def normalize_email(raw: str, /, *, check_deliverability: bool = False) -> str:
-    """Return the normalised form of one email address, or refuse it.
+    """Return the normalized form of one email address, or refuse it.
 
     Surrounding white space and invisible characters (zero width space, byte order
     mark, ...) are trimmed; the syntax is checked by email-validator
     without any network access unless ``check_deliverability`` is true. The result is
-    email-validator's normalised form: the domain lower-cased (internationalised domains
+    email-validator's normalized form: the domain lower-cased (internationalised domains
     in Unicode, NFC), the local part kept as entered (NFC).
 
     >>> normalize_email("  John.Doe@Example.COM ")
@@ -175,7 +168,7 @@ def _email_reference(
 
 
 def _email_checked(text: str, *, field: str, check_deliverability: bool) -> str:
-    if _CONTROL.search(text):
+    if REFUSED.search(text):
         raise _refuse(
             "email.invalid", field, "The email address holds control characters; retype it."
         )
@@ -340,7 +333,7 @@ def _phone_input(raw: object, region: str | None, field: str) -> tuple[str, str 
     text = _trimmed(
         raw, field=field, code_prefix="phone", limit=_MAX_PHONE_INPUT, what="telephone number"
     )
-    if _CONTROL.search(text):
+    if REFUSED.search(text):
         raise _refuse(
             "phone.invalid", field, "The telephone number holds control characters; retype it."
         )
@@ -419,7 +412,7 @@ def _stored_number(e164: str) -> phonenumbers.PhoneNumber:
 
 
 def normalize_website(raw: str, /) -> str:
-    """Return a web address as a normalised ``http``/``https`` URI, or refuse it.
+    """Return a web address as a normalized ``http``/``https`` URI, or refuse it.
 
     A bare host (``example.com``) gets ``https://``. Scheme and host are lower-cased,
     an internationalised host is IDNA-encoded, default ports and a lone ``/`` path are
@@ -503,7 +496,7 @@ def _website_checked(text: str, field: str) -> str:
 
 
 @attrs.frozen
-class Normalised:
+class Normalized:
     """A value accepted for a kind, with a warning the caller may show (or ``None``)."""
 
     value: str
@@ -511,25 +504,25 @@ class Normalised:
 
 
 def normalize(kind: ContactKind, raw: str, /, region: str | None = None) -> str:
-    """Return ``raw`` normalised as a value of ``kind``, or refuse it.
+    """Return ``raw`` normalized as a value of ``kind``, or refuse it.
 
     >>> normalize(ContactKind.MOBILE, "+31 6 12345678")
     '+31612345678'
     """
-    return check(kind, raw, region).value
+    return validate_value(kind, raw, region).value
 
 
-def check(kind: ContactKind, raw: str, /, region: str | None = None) -> Normalised:
-    """Normalise ``raw`` as a value of ``kind`` and say what is odd about it.
+def validate_value(kind: ContactKind, raw: str, /, region: str | None = None) -> Normalized:
+    """Normalize ``raw`` as a value of ``kind`` and say what is odd about it.
 
     The one warning today: a number libphonenumber knows to be fixed-line only entered
     as ``MOBILE``, or mobile only entered as ``PHONE``. Numbers it cannot tell apart
     (the US and Canada, for instance) get no warning.
     """
     if kind is ContactKind.EMAIL:
-        return Normalised(_email(raw, field="email"))
+        return Normalized(_email(raw, field="email"))
     if kind is ContactKind.WEBSITE:
-        return Normalised(_website(raw, field="website"))
+        return Normalized(_website(raw, field="website"))
     field = kind.value
     # parse_phone, without building its ParsedPhone: check runs on every value of a file.
     text, billing_country = _phone_input(raw, region, field)
@@ -546,7 +539,7 @@ def check(kind: ContactKind, raw: str, /, region: str | None = None) -> Normalis
             f"{e164} is a fixed-line number, but it was entered as a mobile number; "
             "text messages will not reach it.",
         )
-        return Normalised(e164, warning)
+        return Normalized(e164, warning)
     if kind is ContactKind.PHONE and line_type == _MOBILE:
         warning = Problem(
             "phone.mobile",
@@ -554,8 +547,8 @@ def check(kind: ContactKind, raw: str, /, region: str | None = None) -> Normalis
             f"{e164} is a mobile number, but it was entered as a telephone "
             "(landline) number; consider entering it as Mobile.",
         )
-        return Normalised(e164, warning)
-    return Normalised(e164)
+        return Normalized(e164, warning)
+    return Normalized(e164)
 
 
 _FIXED_LINE = LineType.FIXED_LINE.value
@@ -585,7 +578,7 @@ def normalize_description(raw: str | None, /) -> str | None:
             f"The description is {len(text)} characters long; at most "
             f"{MAX_DESCRIPTION_LENGTH} are allowed.",
         )
-    if _DESCRIPTION_BAD.search(text):
+    if REFUSED_IN_DESCRIPTION.search(text):
         raise _refuse(
             "description.character",
             "description",
@@ -602,3 +595,11 @@ def normalize_description(raw: str | None, /) -> str | None:
             f"{MAX_DESCRIPTION_LENGTH} are allowed. Shorten it.",
         )
     return tidy
+
+
+# Renamed in this release; the old names keep working, with a DeprecationWarning, for one
+# release (docs/explanation/package-map.md, "Names").
+if not TYPE_CHECKING:
+    __getattr__ = renamed(
+        __name__, {"Normalised": "Normalized", "check": "validate_value"}, globals()
+    )

@@ -189,11 +189,6 @@ class Refused(NamedTuple):
     message: str
 
 
-def shown(text: str, limit: int = 40) -> str:
-    """Quote user input for an error message, shortened so messages stay readable."""
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
-
-
 # An RFC 1123 host name label (letters, digits, inner hyphens, at most 63 characters),
 # then a top-level label that starts and ends with a letter (so it is never all digits,
 # which would make the host an IPv4 address or nothing).

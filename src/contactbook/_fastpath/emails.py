@@ -29,7 +29,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, idna_label, shown
+from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, idna_label
+from contactbook.vocabulary import shown
 
 __all__ = ["CASE_INSENSITIVE_MAILBOXES", "RESERVED_TLDS", "email", "several"]
 
@@ -173,7 +174,7 @@ def _validated(text: str) -> str | None:
     if domains is None:
         return None
     ascii_domain, normalized_domain = domains
-    # validate_email_length: the address as given, then as normalised and with the
+    # validate_email_length: the address as given, then as normalized and with the
     # domain in IDNA ASCII, in UTF-8 octets. Without IDNA the last two have the length
     # of the first.
     if len(original) > _EMAIL_MAX:
@@ -339,7 +340,7 @@ def _unsafe(text: str, *, allow_space: bool) -> set[str]:
 def _domain(domain: str) -> tuple[str, str] | None:
     """validate_email's domain step, then ``validate_email_domain_name``'s checks.
 
-    Returns the domain in IDNA ASCII and the domain as email-validator normalises it
+    Returns the domain in IDNA ASCII and the domain as email-validator normalizes it
     (lower-cased; an internationalised or ``xn--`` domain in Unicode), or ``None`` for a
     domain literal or a step of IDNA that only email-validator can word (:func:`_idn`).
     """

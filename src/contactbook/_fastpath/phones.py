@@ -23,7 +23,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
-from contactbook._fastpath import Refused, shown
+from contactbook._fastpath import Refused
+from contactbook.vocabulary import shown
 
 if TYPE_CHECKING:
     from phonenumbers import PhoneMetadata, PhoneNumberDesc

@@ -1,4 +1,4 @@
-"""The website fast path: rfc3986's parse and normalisation, as contactbook wraps it.
+"""The website fast path: rfc3986's parse and normalization, as contactbook wraps it.
 
 Two lanes. The common shape, ``[http[s]://]host[:port][/path][?query][#fragment]`` in
 plain characters, is read by one regular expression. Everything else with an ASCII
@@ -28,8 +28,9 @@ from __future__ import annotations
 import functools
 import re
 
-from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, idna_label, shown
+from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, idna_label
 from contactbook._fastpath.emails import RESERVED_TLDS
+from contactbook.vocabulary import shown
 
 __all__ = [
     "DEFAULT_PORTS",
@@ -42,7 +43,7 @@ __all__ = [
     "website",
 ]
 
-#: The longest normalised web address kept, in characters (browsers and search engines
+#: The longest normalized web address kept, in characters (browsers and search engines
 #: stop at about 2,000).
 MAX_LENGTH = 2000
 
@@ -76,13 +77,13 @@ _BAD = re.compile(r"[\s\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 # What may follow "host:" when the colon starts a port, not a scheme ("x.nl:8080/a").
 _PORT_THEN_PATH = re.compile(r"\d*(?:[/?#]|$)")
-#: RFC 3986 §6.2.3: the port a scheme implies, dropped from a normalised address.
+#: RFC 3986 §6.2.3: the port a scheme implies, dropped from a normalized address.
 DEFAULT_PORTS = {"http": "80", "https": "443"}
 # contactbook's host rule: RFC 1123 host name labels after IDNA (or an IPv4 address).
 _LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
 _DNS_NAME = re.compile(rf"(?:{_LABEL}\.)+{_LABEL}")
 
-# RFC 3986 pchar without "%" (so there are no percent escapes to normalise): unreserved,
+# RFC 3986 pchar without "%" (so there are no percent escapes to normalize): unreserved,
 # sub-delims, ":" and "@". A path adds "/", a query and a fragment also "?".
 _PCHAR = r"A-Za-z0-9._~!$&'()*+,;=:@\-"
 _COMMON = re.compile(
@@ -166,7 +167,7 @@ def refused(code: str, text: str) -> Refused:
 
 
 def too_long(result: str) -> Refused:
-    """Refuse a web address whose normalised form is over :data:`MAX_LENGTH`."""
+    """Refuse a web address whose normalized form is over :data:`MAX_LENGTH`."""
     return Refused(
         "website.too_long",
         f"The website is {len(result)} characters long once encoded; at most "
@@ -264,7 +265,7 @@ _DOTTED_DECIMAL = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
 # Addresses a customer's website on the internet cannot have: the IANA IPv4 and IPv6
 # Special-Purpose Address Registries (RFC 6890 and its updates), multicast, and for IPv6
 # everything outside global unicast 2000::/3. Spelt out, not ipaddress's is_global,
-# whose table differs between Python releases (docs/explanation/normalisation.md).
+# whose table differs between Python releases (docs/explanation/normalization.md).
 _UNREACHABLE_V4 = (
     "0.0.0.0/8",  # "this network" (RFC 791)
     "10.0.0.0/8",  # private (RFC 1918)
@@ -393,7 +394,7 @@ def _checked_name(host: str, text: str) -> str | Refused:
 
 
 def website(text: str) -> str | Refused | None:
-    """Return the normalised ``http``/``https`` URI for ``text``, its refusal, or ``None``.
+    """Return the normalized ``http``/``https`` URI for ``text``, its refusal, or ``None``.
 
     ``text`` is trimmed and at most :data:`MAX_LENGTH` characters long. ``None`` means
     the authority needs rfc3986 (see the module docstring).
@@ -417,7 +418,7 @@ def website(text: str) -> str | Refused | None:
             )
             if path is not None and path != "/":  # RFC 3986 §6.2.3: "" and "/" agree
                 result += path
-            result += rest  # query and fragment: nothing to normalise
+            result += rest  # query and fragment: nothing to normalize
             if len(result) <= MAX_LENGTH:
                 return result
     front = scheme_and_rest(text)
@@ -473,18 +474,18 @@ def _general(text: str, scheme: str, rest: str) -> str | Refused | None:  # noqa
         return refused("website.userinfo", text)
     if not host and not port:
         return refused("website.invalid", text)  # normalize() leaves no authority at all
-    # The Validator: the port fits in 16 bits; after encode_component and normalisation
+    # The Validator: the port fits in 16 bits; after encode_component and normalization
     # the path, query and fragment hold only RFC 3986 pchar (and "/", "?"), so what can
     # still fail is "[" or "]" anywhere, or "#" in the fragment.
     if port is not None and int(port) > 65535:
         return refused("website.invalid", text)
-    path = _normalised(path)
+    path = _normalized(path)
     if path:
         path = _without_dot_segments(path)
     if query is not None:
-        query = _normalised(query)
+        query = _normalized(query)
     if fragment is not None:
-        fragment = _normalised(fragment)
+        fragment = _normalized(fragment)
     if (
         "[" in path
         or "]" in path
@@ -553,14 +554,14 @@ def _iri_authority(authority: str) -> str | None:  # noqa: PLR0911 one return pe
         labels[i] = converted.ascii
     encoded = ".".join(labels)
     if userinfo is not None:
-        encoded = f"{_normalised(userinfo)}@{encoded}"  # only its presence matters below
+        encoded = f"{_normalized(userinfo)}@{encoded}"  # only its presence matters below
     if port is not None:
         encoded = f"{encoded}:{port}"
     return encoded
 
 
-def _normalised(component: str) -> str:
-    """Percent-encode and normalise a path, query or fragment as rfc3986 does.
+def _normalized(component: str) -> str:
+    """Percent-encode and normalize a path, query or fragment as rfc3986 does.
 
     ``rfc3986.normalizers.encode_component``: a "%" stays only if every "%" in the
     component starts an escape (else each becomes "%25"); every other character outside

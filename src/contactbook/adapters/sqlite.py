@@ -39,6 +39,7 @@ import os
 import sqlite3
 import threading
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -246,6 +247,15 @@ class SQLiteStore:
         raise StorageError(msg, code="storage.corrupt")
 
     def check(self) -> None:
+        """Run :meth:`check_integrity` (deprecated name; it goes in the next release)."""
+        warnings.warn(
+            "SQLiteStore.check() is deprecated; call SQLiteStore.check_integrity()",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        self.check_integrity()
+
+    def check_integrity(self) -> None:
         """Run SQLite's full ``PRAGMA integrity_check``; raise ``storage.corrupt`` if it fails.
 
         It reads the whole file, so it takes time in proportion to its size: run it

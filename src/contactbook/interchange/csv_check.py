@@ -8,7 +8,7 @@ limit included), each value checked once. Rows of one customer must be adjacent,
 any export sorted by customer: the file is streamed, never held in memory, and a
 customer's points live only while its rows are read. A row with any error is skipped
 as a whole and every problem is reported with its row, column, code and message; the
-rest is written as normalised rows in the point shape
+rest is written as normalized rows in the point shape
 (:mod:`contactbook.interchange.csv_write`), which can be checked or imported again.
 
 Long files are checked in a process pool (``jobs``), here and nowhere else: reading and
@@ -33,10 +33,10 @@ from contactbook.interchange.csv_read import (
     Shape,
     _Item,
     _Row,
-    _shown,
     open_export,
+    shown_cell,
 )
-from contactbook.interchange.csv_write import NormalisedWriter, ReportWriter
+from contactbook.interchange.csv_write import NormalizedWriter, ReportWriter
 from contactbook.model import MAX_POINTS, ContactKind, ContactPoint
 from contactbook.operations import AddPoint, Intake
 from contactbook.validation import normalize_region
@@ -61,7 +61,7 @@ _CHUNK_ROWS = 1000
 
 
 class CheckedPoint(NamedTuple):
-    """An accepted contact point of the export: normalised, with the input kept.
+    """An accepted contact point of the export: normalized, with the input kept.
 
     ``region`` is the billing country its number was read in (phones only). A named
     tuple: one is made for every value of a file.
@@ -86,7 +86,7 @@ class CustomerBlock:
 
     ``points`` are the accepted points in file order (what import stores); ``problems``
     are the errors and warnings of its rows; ``country`` is the customer's billing
-    country (normalised) or ``None``. ``describes`` is true in the point shape, where
+    country (normalized) or ``None``. ``describes`` is true in the point shape, where
     the file gives descriptions (and an empty one means none).
     """
 
@@ -166,12 +166,12 @@ class CheckOptions:
 
 @attrs.frozen
 class Sinks:
-    """Where the results go: the normalised rows, the error report, the progress.
+    """Where the results go: the normalized rows, the error report, the progress.
 
     Each is optional. ``progress`` is called with the bytes read so far.
     """
 
-    normalised: TextIO | IO[str] | None = None
+    normalized: TextIO | IO[str] | None = None
     report: TextIO | IO[str] | None = None
     progress: Callable[[int], None] | None = None
 
@@ -179,7 +179,7 @@ class Sinks:
 def check_file(
     source: BinaryIO, /, sinks: Sinks | None = None, options: CheckOptions | None = None
 ) -> Summary:
-    """Check a whole export, writing the normalised rows and the report as it goes.
+    """Check a whole export, writing the normalized rows and the report as it goes.
 
     Returns the :class:`Summary`; raises :class:`~contactbook.errors.FormatError` for a
     file that cannot be read at all.
@@ -197,7 +197,7 @@ def write_results(blocks: Iterable[CustomerBlock], sinks: Sinks, /) -> Summary:
 
     For a caller that does more with each block on the way, an import for one.
     """
-    out = NormalisedWriter(sinks.normalised) if sinks.normalised is not None else None
+    out = NormalizedWriter(sinks.normalized) if sinks.normalized is not None else None
     problems_out = ReportWriter(sinks.report) if sinks.report is not None else None
     summary = Summary()
     for block in blocks:
@@ -386,7 +386,7 @@ def _region(
             plan.country_column,
             error.code,
             error.message,
-            _shown(row.country),
+            shown_cell(row.country),
         )
         return None, [problem]
     if country is not None and region != country:
@@ -395,7 +395,12 @@ def _region(
             f"{region} here; a customer has one billing country. Correct one of the rows."
         )
         problem = RowProblem(
-            row.row, customer_id, plan.country_column, "csv.country", message, _shown(row.country)
+            row.row,
+            customer_id,
+            plan.country_column,
+            "csv.country",
+            message,
+            shown_cell(row.country),
         )
         return country, [problem]
     return region, []
@@ -431,10 +436,7 @@ def _check_items(
     ]
     if not warnings:
         return accepted, []
-    return accepted, [
-        attrs.evolve(_row_problem(plan, row, customer_id, items, w), severity="warning")
-        for w in warnings
-    ]
+    return accepted, [_row_problem(plan, row, customer_id, items, w) for w in warnings]
 
 
 def _row_problem(
@@ -442,8 +444,8 @@ def _row_problem(
 ) -> RowProblem:
     item = items[problem.index or 0]
     if problem.field == "description":
-        column, shown = plan.description_column, _shown(item.description or "")
+        column, shown = plan.description_column, shown_cell(item.description or "")
         return RowProblem(row.row, customer_id, column, problem.code, problem.message, shown)
     return RowProblem(
-        row.row, customer_id, item.column, problem.code, problem.message, _shown(item.value)
+        row.row, customer_id, item.column, problem.code, problem.message, shown_cell(item.value)
     )

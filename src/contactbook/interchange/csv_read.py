@@ -24,14 +24,15 @@ from __future__ import annotations
 import codecs
 import csv
 import enum
-import re
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 import attrs
 
-from contactbook.errors import FormatError
+from contactbook.errors import FormatError, InFile, Problem
 from contactbook.model import ContactKind
+from contactbook.vocabulary import KIND_SPELLINGS, shown
 
 if TYPE_CHECKING:
     from contactbook.interchange.csv_check import CustomerBlock
@@ -52,18 +53,8 @@ MAX_LINE_BYTES = 256 * 1024
 
 _MAX_CUSTOMER_ID = 200
 _MAX_SHOWN_INPUT = 200
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_KIND_NAMES = {
-    "email": ContactKind.EMAIL,
-    "e-mail": ContactKind.EMAIL,
-    "phone": ContactKind.PHONE,
-    "telephone": ContactKind.PHONE,
-    "landline": ContactKind.PHONE,
-    "mobile": ContactKind.MOBILE,
-    "cell": ContactKind.MOBILE,
-    "website": ContactKind.WEBSITE,
-    "url": ContactKind.WEBSITE,
-}
+#: A cell as a report shows it: shortened, unquoted, refused characters as U+FFFD.
+shown_cell = functools.partial(shown, limit=_MAX_SHOWN_INPUT, quoted=False, masked=True)
 
 
 class Shape(enum.Enum):
@@ -88,23 +79,53 @@ class Columns:
     description: str = "description"
 
 
-@attrs.frozen
-class RowProblem:
-    """One line of the error report.
+class RowProblem(Problem):
+    """One line of the error report: a :class:`~contactbook.errors.Problem` in a file.
 
-    ``row`` is the row number as a spreadsheet shows it (the header is row 1);
-    ``column`` is the header's name of the cell (empty for the whole row); ``severity``
-    is ``"error"`` (the row was skipped) or ``"warning"`` (the row was kept); ``input``
-    is the cell as it was, shortened.
+    Its ``location`` is an :class:`~contactbook.errors.InFile`: ``row`` is the row
+    number as a spreadsheet shows it (the header is row 1); ``column`` is the header's
+    name of the cell (empty for the whole row); ``customer_id`` the row's customer.
+    ``input`` is the cell as it was, shortened; ``severity`` is ``"error"`` (the row was
+    skipped) or ``"warning"`` (the row was kept), as the code says (``WARNING_CODES``).
+    The separate type, its constructor and ``row``, ``customer_id`` and ``column`` are
+    kept one release (deprecated): read ``location`` instead.
     """
 
-    row: int
-    customer_id: str
-    column: str
-    code: str
-    message: str
-    input: str = ""
-    severity: str = "error"
+    __slots__ = ()
+
+    def __init__(  # noqa: PLR0917 -- the old record's fields, in their order
+        self,
+        row: int,
+        customer_id: str,
+        column: str,
+        code: str,
+        message: str,
+        input: str = "",  # noqa: A002 -- the old record's field name
+        severity: str = "error",
+    ) -> None:
+        del severity  # the code says it (WARNING_CODES)
+        where = InFile(row, column, customer_id)
+        super().__init__(code, None, message, location=where, input=input)
+
+    @property
+    def _where(self) -> InFile:
+        assert isinstance(self.location, InFile)  # noqa: S101 -- set by __init__
+        return self.location
+
+    @property
+    def row(self) -> int:
+        """Deprecated: ``location.row``."""
+        return self._where.row
+
+    @property
+    def customer_id(self) -> str:
+        """Deprecated: ``location.customer_id``."""
+        return self._where.customer_id
+
+    @property
+    def column(self) -> str:
+        """Deprecated: ``location.column``."""
+        return self._where.column
 
 
 class _Item(NamedTuple):
@@ -128,11 +149,6 @@ class _Row(NamedTuple):
     items: tuple[_Item, ...]
     problems: tuple[RowProblem, ...] = ()
     over_limit: bool = False
-
-
-def _shown(text: str) -> str:
-    text = _CONTROL.sub("\ufffd", text)
-    return text if len(text) <= _MAX_SHOWN_INPUT else text[: _MAX_SHOWN_INPUT - 1] + "…"
 
 
 # --------------------------------------------------------------------------- reading bytes
@@ -332,7 +348,7 @@ class Export:
             column = self._names["customer_id"]
             problems.append(
                 RowProblem(
-                    record.row, "", column, "csv.customer_id", id_problem, _shown(customer_id)
+                    record.row, "", column, "csv.customer_id", id_problem, shown_cell(customer_id)
                 )
             )
         items = self._items(record.row, clean_id, cells, problems)
@@ -349,7 +365,7 @@ class Export:
                 if cells[position].strip()
             )
         kind_text = self._cell(cells, "kind")
-        kind = _KIND_NAMES.get(kind_text.strip().casefold())
+        kind = KIND_SPELLINGS.get(kind_text.strip().casefold())
         if kind is None:
             problems.append(
                 RowProblem(
@@ -357,9 +373,9 @@ class Export:
                     customer_id,
                     self._names["kind"],
                     "csv.kind",
-                    f"{_shown(kind_text)!r} is not a kind of contact detail; write email, "
+                    f"{shown_cell(kind_text)!r} is not a kind of contact detail; write email, "
                     "phone, mobile or website.",
-                    _shown(kind_text),
+                    shown_cell(kind_text),
                 )
             )
         description = self._cell(cells, "description") if "description" in self._index else None
@@ -401,7 +417,7 @@ def _customer_id_problem(customer_id: str) -> str | None:
         return "The customer id is empty; every row needs the id of its customer."
     if len(customer_id) > _MAX_CUSTOMER_ID:
         return f"The customer id is longer than {_MAX_CUSTOMER_ID} characters; check the row."
-    # Every character _CONTROL matches (category Cc) is also not printable.
+    # Every control character REFUSED matches (category Cc) is also not printable.
     if not customer_id.isprintable():
         return "The customer id holds control characters; retype it."
     return None

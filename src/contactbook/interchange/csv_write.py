@@ -1,7 +1,7 @@
-"""Writing the results of a CSV check: the normalised rows and the error report.
+"""Writing the results of a CSV check: the normalized rows and the error report.
 
-The error report is safe to open in a spreadsheet (:func:`safe_cell`); the normalised
-rows are written exactly, since they are read back (:class:`NormalisedWriter`).
+The error report is safe to open in a spreadsheet (:func:`safe_cell`); the normalized
+rows are written exactly, since they are read back (:class:`NormalizedWriter`).
 """
 
 from __future__ import annotations
@@ -11,15 +11,16 @@ import re
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, TextIO
 
-from contactbook.interchange.csv_read import RowProblem, _shown
+from contactbook.errors import InFile, Problem
+from contactbook.interchange.csv_read import shown_cell
 
 if TYPE_CHECKING:
     from contactbook.interchange.csv_check import CustomerBlock
 
-__all__ = ["NORMALISED_HEADER", "REPORT_HEADER", "NormalisedWriter", "ReportWriter", "safe_cell"]
+__all__ = ["NORMALIZED_HEADER", "REPORT_HEADER", "NormalizedWriter", "ReportWriter", "safe_cell"]
 
-#: The columns of the normalised output (the point shape).
-NORMALISED_HEADER = ("customer_id", "country", "kind", "value", "description")
+#: The columns of the normalized output (the point shape).
+NORMALIZED_HEADER = ("customer_id", "country", "kind", "value", "description")
 #: The columns of the error report.
 REPORT_HEADER = ("row", "customer_id", "column", "severity", "code", "message", "input")
 
@@ -34,7 +35,7 @@ def safe_cell(text: str, /) -> str:
 
     A cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
     leading apostrophe, which spreadsheets take as "text"; a valid-looking E.164
-    number (``+31612345678``) is left as it is, so normalised numbers stay exact.
+    number (``+31612345678``) is left as it is, so normalized numbers stay exact.
 
     >>> safe_cell('=HYPERLINK("http://x")'), safe_cell("+31612345678")
     ('\'=HYPERLINK("http://x")', '+31612345678')
@@ -44,8 +45,8 @@ def safe_cell(text: str, /) -> str:
     return text
 
 
-class NormalisedWriter:
-    """Writes accepted points as normalised rows in the point shape, exactly.
+class NormalizedWriter:
+    """Writes accepted points as normalized rows in the point shape, exactly.
 
     This file is data meant to be read back (checked or imported again), so every cell
     is written as it is: no spreadsheet escaping, which would end up in the data (a
@@ -56,7 +57,7 @@ class NormalisedWriter:
 
     def __init__(self, stream: TextIO | IO[str]):
         self._writer = csv.writer(stream, lineterminator="\r\n")
-        self._writer.writerow(NORMALISED_HEADER)
+        self._writer.writerow(NORMALIZED_HEADER)
 
     def write(self, block: CustomerBlock) -> None:
         """Write the accepted points of ``block``."""
@@ -79,17 +80,18 @@ class ReportWriter:
         self._writer = csv.writer(stream, lineterminator="\r\n")
         self._writer.writerow(REPORT_HEADER)
 
-    def write(self, problems: Iterable[RowProblem]) -> None:
-        """Write ``problems``."""
+    def write(self, problems: Iterable[Problem]) -> None:
+        """Write ``problems`` (each at its row and column: an ``InFile`` location)."""
         for p in problems:
+            where = p.location if isinstance(p.location, InFile) else InFile(0)
             self._writer.writerow(
                 [
-                    p.row,
-                    safe_cell(p.customer_id),
-                    safe_cell(p.column),
+                    where.row,
+                    safe_cell(where.customer_id),
+                    safe_cell(where.column),
                     p.severity,
                     p.code,
-                    safe_cell(_shown(p.message)),
+                    safe_cell(shown_cell(p.message)),
                     safe_cell(p.input),
                 ]
             )

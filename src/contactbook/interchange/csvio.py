@@ -8,7 +8,7 @@ The module did seven things; they now live apart, each with one job:
   (``check_file``, ``check_blocks``, ``CheckOptions``, ``Sinks``, ``Summary``,
   ``CustomerBlock``);
 - :mod:`contactbook.interchange.csv_write`: the writers and spreadsheet escaping
-  (``NormalisedWriter``, ``ReportWriter``, ``safe_cell``);
+  (``NormalizedWriter``, was ``NormalisedWriter``; ``ReportWriter``, ``safe_cell``);
 - the merge rule is :func:`contactbook.operations.merge`, and import is
   :meth:`contactbook.service.ContactService.merge` (in bulk:
   :func:`contactbook.bulk.import_file`).
@@ -29,7 +29,7 @@ import attrs
 
 from contactbook.interchange import csv_check, csv_read
 from contactbook.model import ContactSet, match_key
-from contactbook.operations import AddPoint, Change, EditPoint
+from contactbook.operations import AddPoint, Command, EditPoint
 
 if TYPE_CHECKING:
     from contactbook.interchange.csv_check import CustomerBlock, Summary
@@ -58,13 +58,13 @@ __all__ = [  # each is served by __getattr__, with a warning
 _MOVED = {
     "MAX_CUSTOMER_ROWS": "csv_check",
     "MAX_LINE_BYTES": "csv_read",
-    "NORMALISED_HEADER": "csv_write",
+    "NORMALISED_HEADER": "csv_write.NORMALIZED_HEADER",
     "REPORT_HEADER": "csv_write",
     "CheckedPoint": "csv_check",
     "Columns": "csv_read",
     "CustomerBlock": "csv_check",
     "Export": "csv_read",
-    "NormalisedWriter": "csv_write",
+    "NormalisedWriter": "csv_write.NormalizedWriter",
     "ReportWriter": "csv_write",
     "RowProblem": "csv_read",
     "Shape": "csv_read",
@@ -82,8 +82,10 @@ _REPLACED = {
 def __getattr__(name: str) -> Any:
     """Return a moved name, warning that this module goes away."""
     if name in _MOVED:
-        where = f"contactbook.interchange.{_MOVED[name]}"
-        value = getattr(importlib.import_module(where), name)
+        module, _, new = _MOVED[name].partition(".")
+        where = f"contactbook.interchange.{module}"
+        value = getattr(importlib.import_module(where), new or name)
+        where = f"{where}.{new}" if new else where
     elif name in _REPLACED:
         where = _REPLACED[name]
         value = globals()[f"_{name}"]
@@ -116,7 +118,7 @@ def _check_file(
     blocks: Iterable[CustomerBlock] = csv_check.check_blocks(export, jobs=jobs, progress=progress)
     if on_block is not None:
         blocks = _with_hook(blocks, on_block)
-    sinks = csv_check.Sinks(normalised=normalised, report=report, progress=progress)
+    sinks = csv_check.Sinks(normalized=normalised, report=report, progress=progress)
     return csv_check.write_results(blocks, sinks)
 
 
@@ -134,10 +136,10 @@ def _with_hook(
             yield block
 
 
-def _changes_for(current: ContactSet, block: CustomerBlock, /) -> list[Change]:
+def _changes_for(current: ContactSet, block: CustomerBlock, /) -> list[Command]:
     """Return the old merge: a batch of changes carrying the input as entered."""
     stored = {(p.kind, p.match_key): p for p in current.points}
-    changes: list[Change] = []
+    changes: list[Command] = []
     seen = set()
     for point in block.points:
         key = (point.kind, match_key(point.kind, point.value))

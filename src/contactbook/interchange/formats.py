@@ -65,7 +65,7 @@ POINT = Object(
         Field(
             "value",
             String(min_length=1),
-            description="The normalised value: an email address, an E.164 number "
+            description="The normalized value: an email address, an E.164 number "
             "(+31612345678) or an http(s) URI.",
         ),
         Field(

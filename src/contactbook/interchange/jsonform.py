@@ -21,10 +21,10 @@ Round trips are exact. Two ways to read a contact set:
 
 - :func:`load_set`, the *trusting* load, for the library's own store and your own
   backups: it checks the structure and types only; stored values are trusted as
-  already normalised, so loading re-validates nothing and stays fast.
+  already normalized, so loading re-validates nothing and stays fast.
 - :func:`read_set`, the *validating* load, for a contact set that comes from outside
   (another system, a customer, a file of unknown origin): every value and description
-  is checked and normalised as if entered, and every problem is reported at once as a
+  is checked and normalized as if entered, and every problem is reported at once as a
   :class:`~contactbook.errors.BatchValidationError`, the same shape as a batch edit.
 
 A document of a newer ``format_version`` is refused with ``format.version``; anything
@@ -43,8 +43,8 @@ import attrs
 from contactbook.audit import (
     ActivityEntry,
     DescriptionChanged,
+    Event,
     PointAdded,
-    PointChange,
     PointRemoved,
     PrimaryChanged,
     ValueChanged,
@@ -53,8 +53,9 @@ from contactbook.errors import ContactError, FormatError
 from contactbook.interchange import describe, formats
 from contactbook.interchange.describe import Const, Document, Integer, Ref, String
 from contactbook.interchange.formats import ENTRY_FORMAT, FORMAT_VERSION, SET_FORMAT
-from contactbook.model import ContactKind, ContactPoint, ContactSet
+from contactbook.model import ContactPoint, ContactSet
 from contactbook.operations import AddPoint, apply
+from contactbook.vocabulary import KIND_NAMES
 
 __all__ = [
     "ENTRY_FORMAT",
@@ -96,7 +97,7 @@ def set_to_data(contacts: ContactSet, /) -> dict[str, Any]:
     }
 
 
-def _change(change: PointChange) -> dict[str, Any]:
+def _change(change: Event) -> dict[str, Any]:
     if isinstance(change, PointAdded):
         return {"type": "point_added", "point": _point(change.point)}
     if isinstance(change, PointRemoved):
@@ -156,7 +157,6 @@ def _invalid(what: str) -> FormatError:
     return FormatError(f"The contact data is malformed: {what}.", code="format.invalid")
 
 
-_KINDS = {value: ContactKind(value) for value in formats.KIND.values}
 _SET_KEYS = formats.CONTACT_SET.root.names
 _ENTRY_KEYS = formats.ACTIVITY_ENTRY.root.names
 
@@ -193,12 +193,16 @@ def read_point(data):
 {reads}
     except KeyError:
         raise _Unfit from None
-    v_kind = _KINDS.get(v_kind) if type(v_kind) is str else None
+    v_kind = KIND_NAMES.get(v_kind) if type(v_kind) is str else None
     if {" or ".join(tests)}:
         raise _Unfit
     return ContactPoint({arguments})
 """
-    scope: dict[str, Any] = {"_Unfit": _Unfit, "_KINDS": _KINDS, "ContactPoint": ContactPoint}
+    scope: dict[str, Any] = {
+        "_Unfit": _Unfit,
+        "KIND_NAMES": KIND_NAMES,
+        "ContactPoint": ContactPoint,
+    }
     exec(compile(source, "<contactbook point reader>", "exec"), scope)  # noqa: S102 (our own code)
     reader: Callable[[object], ContactPoint] = scope["read_point"]
     return reader
@@ -295,7 +299,7 @@ _ENTRY_TYPES = tuple(
 _CHANGE_KEYS = {name: shape.names for name, shape in formats.CHANGES.items()}
 
 
-def _read_change(data: object) -> PointChange:
+def _read_change(data: object) -> Event:
     """Read one change, refusing (with _Unfit) what its description does not allow."""
     if type(data) is not dict:
         raise _Unfit
@@ -310,7 +314,7 @@ def _read_change(data: object) -> PointChange:
         return ValueChanged(_read_point(data["before"]), _read_point(data["after"]))
     if kind == "description_changed":
         return DescriptionChanged(_read_point(data["before"]), _read_point(data["after"]))
-    primary_kind = _KINDS.get(data["kind"]) if type(data["kind"]) is str else None
+    primary_kind = KIND_NAMES.get(data["kind"]) if type(data["kind"]) is str else None
     if primary_kind is None:
         raise _Unfit
     return PrimaryChanged(
@@ -370,7 +374,7 @@ def read_set(text: str | bytes, /, *, region: str | None = None) -> ContactSet:
 
     The structure is checked as :func:`load_set` checks it
     (:class:`~contactbook.errors.FormatError`). Then each point is added, in order, as
-    a batch edit adds it to an empty set: its value is checked and normalised for its
+    a batch edit adds it to an empty set: its value is checked and normalized for its
     kind (telephone numbers without a country code are read with ``region``, the
     customer's billing country, which becomes each point's ``region``), its description
     tidied, duplicates and the 100-point limit refused. If anything is refused, nothing

@@ -26,11 +26,10 @@ from contactbook.routing import (
     _bad_purpose_name,
     _descriptions,
     _raise_if,
-    _short,
-    _shown,
     _unknown_channel,
     _unknown_purpose,
 )
+from contactbook.vocabulary import shown
 
 __all__ = ["policy_from_config", "policy_from_json"]
 
@@ -102,7 +101,7 @@ def policy_from_json(text: str | bytes, /) -> RoutingPolicy:
 
 def _join(path: str, key: str) -> str:
     """Return the path of ``key`` under ``path``, with a long key shortened."""
-    return f"{path}.{_short(key)}" if path else _short(key)
+    return f"{path}.{shown(key, quoted=False)}" if path else shown(key, quoted=False)
 
 
 def _mapping(
@@ -128,7 +127,7 @@ def _mapping(
                 Problem(
                     "routing.invalid",
                     path or None,
-                    f"The keys of {what} must be text, not {_short(repr(key))}.",
+                    f"The keys of {what} must be text, not {shown(repr(key), quoted=False)}.",
                 )
             )
         elif keys is not None and key not in keys:
@@ -136,7 +135,7 @@ def _mapping(
                 Problem(
                     "routing.key",
                     _join(path, key),
-                    f"{_shown(key)} is not a key of {what}; the keys are {', '.join(keys)}.",
+                    f"{shown(key)} is not a key of {what}; the keys are {', '.join(keys)}.",
                 )
             )
         else:

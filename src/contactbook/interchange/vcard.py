@@ -38,10 +38,11 @@ from collections.abc import Iterator
 
 import attrs
 
-from contactbook.errors import ContactValidationError, FormatError, Problem
+from contactbook.errors import ContactValidationError, FormatError, InVCard, Problem
 from contactbook.model import ContactKind, ContactPoint, ContactSet
 from contactbook.operations import AddPoint, apply
 from contactbook.validation import normalize_region, phone_uri
+from contactbook.vocabulary import shown
 
 __all__ = ["MAX_VCARD_SIZE", "SkippedLine", "VCardImport", "dump_vcard", "load_vcard"]
 
@@ -63,19 +64,32 @@ _STRUCTURE = frozenset({"BEGIN", "END", "VERSION"})
 _IDENTITY = frozenset({"FN", "N", "UID", "PRODID", "REV", "KIND", "X-ABLABEL"})
 
 
-@attrs.frozen
-class SkippedLine:
+class SkippedLine(Problem):
     """A line of an imported vCard that was not used, and why.
 
-    ``line`` is the number (1-based) of its first physical line; ``text`` is the
-    unfolded line, shortened; ``code`` is an error code (``vcard.unsupported``,
-    ``vcard.line``, ``vcard.card``, or a validation code such as ``email.invalid``).
+    A :class:`~contactbook.errors.Problem` at an :class:`~contactbook.errors.InVCard`
+    location: ``location.line`` is the number (1-based) of its first physical line;
+    ``input`` is the unfolded line, shortened; ``code`` is an error code
+    (``vcard.unsupported``, ``vcard.line``, ``vcard.card``, or a validation code such as
+    ``email.invalid``). Deprecated as a separate type: ``SkippedLine(line, text, code,
+    message)``, ``.line`` and ``.text`` keep working for one release.
     """
 
-    line: int
-    text: str
-    code: str
-    message: str
+    __slots__ = ()
+
+    def __init__(self, line: int, text: str, code: str, message: str) -> None:
+        super().__init__(code, None, message, location=InVCard(line), input=text)
+
+    @property
+    def line(self) -> int:
+        """Deprecated: ``location.line``."""
+        assert isinstance(self.location, InVCard)  # noqa: S101 -- set by __init__
+        return self.location.line
+
+    @property
+    def text(self) -> str:
+        """Deprecated: ``input``."""
+        return self.input
 
 
 @attrs.frozen
@@ -192,10 +206,6 @@ class _Candidate:
     pref: int
 
 
-def _shown(text: str) -> str:
-    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
-
-
 def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
     """Unfold (§3.2): a line starting with a space or tab continues the one before."""
     number, current = 0, None
@@ -300,7 +310,8 @@ def _kind_and_value(line: _Line) -> tuple[ContactKind, str] | str:  # noqa: PLR0
     if value[:4].lower() == "tel:":
         value = value[4:]
     elif ":" in value[:8] and "uri" in {v.lower() for v in line.params.get("VALUE", [])}:
-        return f"only tel: addresses are telephone numbers, not {_shown(value)}"
+        uri = shown(value, _MAX_SHOWN, quoted=False)
+        return f"only tel: addresses are telephone numbers, not {uri}"
     if "cell" in types:
         return ContactKind.MOBILE, value
     if types & {"fax", "pager"} and "voice" not in types:
@@ -348,7 +359,7 @@ def _card_lines(text: str) -> tuple[list[_Line], list[SkippedLine], str]:
                 skipped.append(
                     SkippedLine(
                         number,
-                        _shown(raw),
+                        shown(raw, _MAX_SHOWN, quoted=False),
                         "vcard.line",
                         "This is not a vCard content line (name:value); it was ignored.",
                     )
@@ -361,7 +372,7 @@ def _card_lines(text: str) -> tuple[list[_Line], list[SkippedLine], str]:
             skipped.append(
                 SkippedLine(
                     number,
-                    _shown(raw),
+                    shown(raw, _MAX_SHOWN, quoted=False),
                     "vcard.card",
                     "Only the first card is read (one card per customer); import the "
                     "others one by one.",
@@ -398,7 +409,7 @@ def _candidates(lines: list[_Line], skipped: list[SkippedLine]) -> list[_Candida
             skipped.append(
                 SkippedLine(
                     line.number,
-                    _shown(line.text),
+                    shown(line.text, _MAX_SHOWN, quoted=False),
                     "vcard.unsupported",
                     f"{line.name} is not kept: contactbook keeps email addresses, "
                     "telephone and mobile numbers and websites only.",
@@ -407,7 +418,14 @@ def _candidates(lines: list[_Line], skipped: list[SkippedLine]) -> list[_Candida
             continue
         what = _kind_and_value(line)
         if isinstance(what, str):
-            skipped.append(SkippedLine(line.number, _shown(line.text), "vcard.unsupported", what))
+            skipped.append(
+                SkippedLine(
+                    line.number,
+                    shown(line.text, _MAX_SHOWN, quoted=False),
+                    "vcard.unsupported",
+                    what,
+                )
+            )
             continue
         description = labels.get(line.group) if line.group else None
         found.append(_Candidate(line, what[0], what[1], description, _pref(line)))
@@ -455,10 +473,15 @@ def load_vcard(text: str | bytes, /, *, region: str | None = None) -> VCardImpor
             problem = error.errors[0]
             line = candidate.line
             skipped.append(
-                SkippedLine(line.number, _shown(line.text), problem.code, problem.message)
+                SkippedLine(
+                    line.number,
+                    shown(line.text, _MAX_SHOWN, quoted=False),
+                    problem.code,
+                    problem.message,
+                )
             )
             continue
         contacts = outcome.contacts
-        warnings.extend(attrs.evolve(w, index=None) for w in outcome.warnings)
+        warnings.extend(w.at(None) for w in outcome.warnings)
     skipped.sort(key=lambda s: s.line)
     return VCardImport(contacts, tuple(skipped), tuple(warnings))

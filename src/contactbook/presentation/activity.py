@@ -16,8 +16,8 @@ import attrs
 from contactbook.audit import (
     ActivityEntry,
     DescriptionChanged,
+    Event,
     PointAdded,
-    PointChange,
     PointRemoved,
     ValueChanged,
 )
@@ -85,7 +85,7 @@ class ActivityLog:
         return cls(labels.activity, items, None if items else labels.activity_empty, next)
 
 
-def describe_change(change: PointChange, labels: CardLabels | None = None, /) -> str:
+def describe_change(change: Event, labels: CardLabels | None = None, /) -> str:
     """Return the line a person reads for ``change``, numbers as the card shows them."""
     labels = CardLabels() if labels is None else labels
     if isinstance(change, (PointAdded, PointRemoved)):
@@ -118,8 +118,8 @@ def describe_change(change: PointChange, labels: CardLabels | None = None, /) ->
         )
     return labels.primary_changed.format(
         kind=labels.noun(change.kind),
-        after=_shown(change.after, labels),
-        before=_shown(change.before, labels),
+        after=_point_text(change.after, labels),
+        before=_point_text(change.before, labels),
     )
 
 
@@ -129,5 +129,5 @@ def _described(point: ContactPoint, labels: CardLabels) -> str:
     return labels.quoted.format(description=point.description)
 
 
-def _shown(point: ContactPoint | None, labels: CardLabels) -> str:
+def _point_text(point: ContactPoint | None, labels: CardLabels) -> str:
     return labels.none if point is None else display_value(point)

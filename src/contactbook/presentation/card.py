@@ -24,6 +24,7 @@ from contactbook.errors import ContactValidationError
 from contactbook.model import ContactKind, ContactPoint, ContactSet, description_key
 from contactbook.ports import Permission
 from contactbook.validation import format_phone, normalize_website, phone_uri
+from contactbook.vocabulary import LABELS, NOUNS
 
 if TYPE_CHECKING:
     from contactbook.service import ContactService
@@ -53,10 +54,10 @@ class CardLabels:
     title: str = "Contact"
     primary: str = "Primary contact details"
     additional: str = "Additional contact details"
-    email: str = "Email Address"
-    phone: str = "Telephone"
-    mobile: str = "Mobile Phone"
-    website: str = "Website"
+    email: str = LABELS[ContactKind.EMAIL]
+    phone: str = LABELS[ContactKind.PHONE]
+    mobile: str = LABELS[ContactKind.MOBILE]
+    website: str = LABELS[ContactKind.WEBSITE]
     no_description: str = "Other"
     description: str = "Description"
     change: str = "Change"
@@ -103,28 +104,20 @@ class CardLabels:
     no_description_given: str = "no description"
     primary_changed: str = "Primary {kind} is now {after} (was {before})"
     none: str = "none"
-    email_noun: str = "email address"
-    phone_noun: str = "telephone number"
-    mobile_noun: str = "mobile number"
-    website_noun: str = "website"
+    email_noun: str = NOUNS[ContactKind.EMAIL]
+    phone_noun: str = NOUNS[ContactKind.PHONE]
+    mobile_noun: str = NOUNS[ContactKind.MOBILE]
+    website_noun: str = NOUNS[ContactKind.WEBSITE]
 
     def kind(self, kind: ContactKind, /) -> str:
         """Return the label of ``kind`` ("Email Address", "Telephone", ...)."""
-        return {
-            ContactKind.EMAIL: self.email,
-            ContactKind.PHONE: self.phone,
-            ContactKind.MOBILE: self.mobile,
-            ContactKind.WEBSITE: self.website,
-        }[kind]
+        label: str = getattr(self, kind.value)  # the fields are named after the kinds
+        return label
 
     def noun(self, kind: ContactKind, /) -> str:
         """Return ``kind`` as a sentence names it ("email address", "mobile number", ...)."""
-        return {
-            ContactKind.EMAIL: self.email_noun,
-            ContactKind.PHONE: self.phone_noun,
-            ContactKind.MOBILE: self.mobile_noun,
-            ContactKind.WEBSITE: self.website_noun,
-        }[kind]
+        noun: str = getattr(self, f"{kind.value}_noun")
+        return noun
 
 
 _ENGLISH = CardLabels()

@@ -27,6 +27,7 @@ from typing import Literal
 
 import attrs
 
+from contactbook import errors
 from contactbook.errors import (
     BatchValidationError,
     ConflictError,
@@ -38,7 +39,7 @@ from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, ContactSet,
 from contactbook.operations import (
     UNCHANGED,
     AddPoint,
-    Change,
+    Command,
     EditPoint,
     Outcome,
     RemovePoint,
@@ -46,6 +47,7 @@ from contactbook.operations import (
 )
 from contactbook.ports import Stored
 from contactbook.presentation.card import CardLabels, display_value
+from contactbook.vocabulary import KIND_NAMES
 
 __all__ = [
     "ContactForm",
@@ -133,8 +135,8 @@ class FormGroup:
 
 
 @attrs.frozen
-class Location:
-    """Where on the form a problem belongs.
+class Location(errors.Location):
+    """Where on the form a problem belongs: a field of the edit window.
 
     ``part`` is ``"value"`` or ``"description"`` of the row ``row``, ``"group"`` (the
     description of group number ``group``) or ``"form"`` (the window as a whole: a
@@ -160,23 +162,34 @@ _FORM = Location("form")
 _ABOUT_THE_WINDOW = frozenset({"contact.conflict", "form.invalid"})
 
 
-@attrs.frozen
-class FormProblem:
-    """A problem (an error, or a warning that does not block Save) at its place."""
+class FormProblem(Problem):
+    """A problem (an error, or a warning that does not block Save) at its place.
 
-    location: Location
-    problem: Problem
-    is_warning: bool = False
+    A :class:`~contactbook.errors.Problem` whose ``location`` is a :class:`Location`
+    of the form. Deprecated as a separate type: it remains one release so that
+    ``FormProblem(location, problem)`` and ``.problem`` keep working; read ``code``,
+    ``message``, ``location`` and ``is_warning`` (all of :class:`Problem`) instead.
+    ``is_warning`` follows the code (a code of ``WARNING_CODES``); the argument is
+    accepted for compatibility only.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, location: Location, problem: Problem, is_warning: bool = False) -> None:
+        del is_warning  # the code says it (WARNING_CODES)
+        super().__init__(
+            problem.code,
+            problem.field,
+            problem.message,
+            problem.index,
+            location=location,
+            input=problem.input,
+        )
 
     @property
-    def code(self) -> str:
-        """The problem's stable code (a key of ``ERROR_CODES`` or ``WARNING_CODES``)."""
-        return self.problem.code
-
-    @property
-    def message(self) -> str:
-        """What to tell the person, next to :attr:`location`."""
-        return self.problem.message
+    def problem(self) -> Problem:
+        """Deprecated: the problem without its place on the form (it *is* a Problem now)."""
+        return Problem(self.code, self.field, self.message, self.index, input=self.input)
 
 
 @attrs.frozen
@@ -388,11 +401,11 @@ class ContactForm:
         # One message once at each place (a renamed group's problem comes from each of
         # its details), and never again a problem the form already shows (changes()
         # raises the form's own errors).
-        known = {problem.problem for problem in self.errors}
+        known = {_unplaced(problem) for problem in self.errors}
         shown = {_shown_as(problem) for problem in self.problems}
         added: list[FormProblem] = []
         for problem in found:
-            if problem.problem not in known and _shown_as(problem) not in shown:
+            if _unplaced(problem) not in known and _shown_as(problem) not in shown:
                 shown.add(_shown_as(problem))
                 added.append(problem)
         return attrs.evolve(self, problems=(*self.problems, *added))
@@ -443,7 +456,7 @@ class ContactForm:
 
     # ----------------------------------------------------------------------- the batch
 
-    def changes(self) -> tuple[Change, ...]:
+    def changes(self) -> tuple[Command, ...]:
         """Return the batch that saves this form (empty when nothing was changed).
 
         Removals come first (so a removed value may be typed again elsewhere), then
@@ -457,13 +470,13 @@ class ContactForm:
             raise BatchValidationError.from_problems(problem.problem for problem in errors)
         return tuple(change for _, change in self._plan())
 
-    def _plan(self) -> list[tuple[_Source, Change]]:
+    def _plan(self) -> list[tuple[_Source, Command]]:
         points = {point.id: point for point in self.contacts}
         kept: set[int] = set()
-        removals: list[tuple[_Source, Change]] = []
-        edits: list[tuple[_Source, Change]] = []
-        primaries: list[tuple[_Source, Change]] = []
-        additions: list[tuple[_Source, Change]] = []
+        removals: list[tuple[_Source, Command]] = []
+        edits: list[tuple[_Source, Command]] = []
+        primaries: list[tuple[_Source, Command]] = []
+        additions: list[tuple[_Source, Command]] = []
         for slot, field in zip(_SLOTS, self.primary, strict=True):
             source = _Source(slot)
             point = points.get(field.point_id) if field.point_id is not None else None
@@ -558,7 +571,7 @@ class ContactForm:
         version, each row's point id) must travel too. :meth:`from_post` reads them back.
         """
         labels = CardLabels() if labels is None else labels
-        placed: dict[Location, list[FormProblem]] = {}
+        placed: dict[errors.Location | None, list[FormProblem]] = {}
         for problem in (*self.errors, *self.warnings):
             placed.setdefault(problem.location, []).append(problem)
 
@@ -717,7 +730,7 @@ def _edit(
     return EditPoint(point.id, new_value, new_description, new_kind)
 
 
-def _locate(problem: Problem, plan: Sequence[tuple[_Source, Change]]) -> Location:
+def _locate(problem: Problem, plan: Sequence[tuple[_Source, Command]]) -> Location:
     """Return where a problem of change number ``problem.index`` belongs."""
     if problem.index is None or not 0 <= problem.index < len(plan):
         return _FORM
@@ -733,8 +746,12 @@ def _locate(problem: Problem, plan: Sequence[tuple[_Source, Change]]) -> Locatio
     return _FORM
 
 
-def _shown_as(problem: FormProblem) -> tuple[Location, str, str, bool]:
+def _shown_as(problem: FormProblem) -> tuple[errors.Location | None, str, str, bool]:
     return (problem.location, problem.code, problem.message, problem.is_warning)
+
+
+def _unplaced(problem: Problem) -> tuple[str, str | None, str, int | None]:
+    return (problem.code, problem.field, problem.message, problem.index)
 
 
 def _unique(problems: Iterable[FormProblem]) -> list[FormProblem]:
@@ -776,7 +793,6 @@ _GROUP_NAME = re.compile(rf"group\.{_POSITION}\.description")
 _ROW_NAME = re.compile(rf"group\.{_POSITION}\.row\.{_POSITION}\.(id|kind|value)")
 _ADD_ROW = re.compile(rf"add-row\.{_POSITION}")
 _ID = re.compile(r"[1-9][0-9]{0,17}")
-_KINDS = {kind.value: kind for kind in ContactKind}
 _MAX_POSITION = 2 * MAX_POINTS
 
 
@@ -848,7 +864,7 @@ class _PostReader:
         text = self.values.get(f"{name}.kind")
         if text is None:
             return default
-        kind = _KINDS.get(text)
+        kind = KIND_NAMES.get(text)
         if kind is None:
             self.problems.append(_unreadable(f"the kind of {name}"))
             return default

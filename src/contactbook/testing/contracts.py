@@ -56,8 +56,8 @@ from hypothesis import strategies as st
 from contactbook.audit import (
     ActivityEntry,
     DescriptionChanged,
+    Event,
     PointAdded,
-    PointChange,
     PointRemoved,
     PrimaryChanged,
     ValueChanged,
@@ -788,7 +788,7 @@ def _email_number(contacts: ContactSet) -> int:
 def _entry(
     customer_id: str,
     version: int,
-    changes: Sequence[PointChange],
+    changes: Sequence[Event],
     *,
     actor: str = "ann",
     at: dt.datetime | None = None,

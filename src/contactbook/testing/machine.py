@@ -49,8 +49,8 @@ from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, ContactSet,
 from contactbook.operations import (
     UNCHANGED,
     AddPoint,
-    Change,
     ClearPrimary,
+    Command,
     EditPoint,
     RemovePoint,
     SetPrimary,
@@ -85,7 +85,7 @@ class _Model:
         (point,) = [point for point in self.points if point.id == point_id]
         return point
 
-    def apply_batch(self, batch: Sequence[Change]) -> None:
+    def apply_batch(self, batch: Sequence[Command]) -> None:
         before = attrs.evolve(
             self, points=list(self.points), primary=dict(self.primary), retired=set(self.retired)
         )
@@ -96,7 +96,7 @@ class _Model:
             # along the way (an add undone by a remove) were never seen, and stay free.
             self.next_id, self.retired = before.next_id, before.retired
 
-    def apply(self, change: Change) -> None:
+    def apply(self, change: Command) -> None:
         if isinstance(change, SetPrimary):
             current = self.primary.get(change.kind)
             if current is None:
@@ -175,7 +175,7 @@ class PrimaryRulesMachine(RuleBasedStateMachine):
 
     # ----------------------------------------------------------------- the host's part
 
-    def apply_batch(self, changes: Sequence[Change], /) -> None:
+    def apply_batch(self, changes: Sequence[Command], /) -> None:
         """Apply ``changes`` as one batch through your system (override this).
 
         Apply them with ``region=self.region``. A refused batch must raise
@@ -247,7 +247,7 @@ class PrimaryRulesMachine(RuleBasedStateMachine):
             msg = f"The batch {batch!r} holds a change that must be refused ({code})."
             raise AssertionError(msg)
 
-    def _refused_changes(self, contacts: ContactSet) -> st.SearchStrategy[tuple[Change, str]]:
+    def _refused_changes(self, contacts: ContactSet) -> st.SearchStrategy[tuple[Command, str]]:
         invalid = contact_kinds().flatmap(
             lambda kind: invalid_values(kind, region=self.region).map(
                 lambda bad: (AddPoint(kind, bad.raw), bad.code)
@@ -257,7 +257,7 @@ class PrimaryRulesMachine(RuleBasedStateMachine):
         unknown = st.sampled_from(gone).map(
             lambda point_id: (RemovePoint(point_id), "contact.not_found")
         )
-        options: list[st.SearchStrategy[tuple[Change, str]]] = [invalid, unknown]
+        options: list[st.SearchStrategy[tuple[Command, str]]] = [invalid, unknown]
         if contacts.points:
             # The stored value typed again is a duplicate (emails: whatever the case).
             options.append(

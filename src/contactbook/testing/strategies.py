@@ -2,18 +2,18 @@
 
 Raw inputs (what a person types) come in two families:
 
-* *valid* inputs, which the matching normaliser accepts: :func:`emails`,
+* *valid* inputs, which the matching normalizer accepts: :func:`emails`,
   :func:`phone_numbers`, :func:`websites`, :func:`descriptions`, and
   :func:`valid_values` for any kind;
 * *invalid* inputs, each an :class:`InvalidInput` labelled with the error code the
-  normaliser must refuse it with: :func:`invalid_emails`, :func:`invalid_phone_numbers`,
+  normalizer must refuse it with: :func:`invalid_emails`, :func:`invalid_phone_numbers`,
   :func:`invalid_websites`, :func:`invalid_descriptions`, and :func:`invalid_values`.
 
 Domain values are built from valid inputs through contactbook's own rules:
 :func:`contact_points`, :func:`contact_sets` and :func:`batches` (changes that
 :func:`contactbook.apply` accepts for a given set).
 
-Every ``region`` argument is the customer's billing country as the normaliser will be
+Every ``region`` argument is the customer's billing country as the normalizer will be
 given it (an ISO 3166-1 alpha-2 code, or ``None`` when none is known): phone numbers are
 written nationally only when a region is given. For "any region", combine with
 :func:`regions`: ``regions().flatmap(lambda r: phone_numbers(region=r))``.
@@ -40,15 +40,16 @@ from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, ContactSet,
 from contactbook.operations import (
     UNCHANGED,
     AddPoint,
-    Change,
     ClearPrimary,
+    Command,
     EditPoint,
     RemovePoint,
     SetPrimary,
     add,
     apply,
 )
-from contactbook.validation import MAX_DESCRIPTION_LENGTH, check
+from contactbook.validation import MAX_DESCRIPTION_LENGTH, validate_value
+from contactbook.vocabulary import BIDI_CONTROLS, CONTROL_CHARACTERS
 
 __all__ = [
     "DESCRIPTION_CODES",
@@ -204,8 +205,6 @@ _NON_GEOGRAPHIC = "001"  # libphonenumber's region for +800, +882, ...
 _FAMILIAR = ("NL", "GB", "US", "DE", "FR", "BE")
 _ALL_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS) - {_NON_GEOGRAPHIC}
 _REGION_ORDER = (*_FAMILIAR, *sorted(_ALL_REGIONS - set(_FAMILIAR)))
-# Bidirectional embeddings, overrides and isolates: a description may not hold them.
-_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
 def _chars(alphabet: str, *, min_size: int = 0, max_size: int) -> st.SearchStrategy[str]:
@@ -360,7 +359,7 @@ def _international(
 ) -> st.SearchStrategy[str]:
     """Ways to write a number with its country code: ``+`` or, with ``idd``, ``00``.
 
-    ``00`` is only unambiguous with no billing country: the normaliser then reads it as
+    ``00`` is only unambiguous with no billing country: the normalizer then reads it as
     the international prefix, while in a region it means that region's own prefix
     (Cambodia dials out with 001 and 007-009, so "00855 ..." is not "+855 ...").
     """
@@ -493,7 +492,7 @@ def _descriptions(min_size: int, max_size: int) -> st.SearchStrategy[str]:
     letters = st.characters(
         codec="utf-8",
         exclude_categories=("Cc", "Cs"),
-        exclude_characters=_BIDI_CONTROLS,
+        exclude_characters=BIDI_CONTROLS,
     )
     words = st.text(letters | st.sampled_from(" \t\n"), min_size=min_size, max_size=max_size)
     common = st.sampled_from(_COMMON_DESCRIPTIONS).flatmap(
@@ -537,7 +536,8 @@ def _with_control(text: str, position: int, control: str) -> str:
     return text[:cut] + control + text[cut:]
 
 
-_CONTROLS = st.sampled_from(["\x00", "\x01", "\x07", "\x1b", "\x7f", "\x85", "\x9f"])
+# Every control character the normalizers refuse (the vocabulary's one definition).
+_CONTROLS = st.sampled_from(CONTROL_CHARACTERS)
 
 
 def invalid_emails(*, codes: Collection[str] | None = None) -> st.SearchStrategy[InvalidInput]:
@@ -692,7 +692,7 @@ def invalid_descriptions(
             lambda size: "x" * size
         ),
         "description.character": st.tuples(
-            text, st.integers(0, 20), _CONTROLS | st.sampled_from(_BIDI_CONTROLS)
+            text, st.integers(0, 20), _CONTROLS | st.sampled_from(BIDI_CONTROLS)
         ).map(lambda parts: _with_control(*parts)),
     }
     return st.one_of([_labelled(code, by_code[code]) for code in chosen])
@@ -739,7 +739,7 @@ def contact_points(
 ) -> st.SearchStrategy[ContactPoint]:
     """Contact points as :func:`contactbook.add` makes them, with any positive id.
 
-    ``value`` is the normalised form of ``entered``; phone points keep ``region``.
+    ``value`` is the normalized form of ``entered``; phone points keep ``region``.
     ``kinds`` limits the kinds drawn.
     """
     return _points(
@@ -807,7 +807,7 @@ def _taken(contacts: ContactSet, kind: ContactKind, value: str, own_id: int | No
 @st.composite
 def _changes(  # noqa: PLR0911 -- one return per kind of change reads best
     draw: st.DrawFn, contacts: ContactSet, region: str | None
-) -> Change:
+) -> Command:
     """One change that apply() must accept on ``contacts`` (read in ``region``)."""
     actions = ["add", "set_primary", "clear_primary"]
     if contacts.points:
@@ -824,20 +824,20 @@ def _changes(  # noqa: PLR0911 -- one return per kind of change reads best
         value = draw(st.just(UNCHANGED) | valid_values(point.kind, region=region))
         description = draw(st.just(UNCHANGED) | maybe_description)
         if value is not UNCHANGED and _taken(
-            contacts, point.kind, check(point.kind, value, region).value, point.id
+            contacts, point.kind, validate_value(point.kind, value, region).value, point.id
         ):
             return EditPoint(point.id, description=description)
         return EditPoint(point.id, value, description)
     value = draw(valid_values(kind, region=region))
-    normalised = check(kind, value, region).value
+    normalized = validate_value(kind, value, region).value
     if action == "set_primary":
         primary = contacts.primary(kind)
         description = draw(st.just(UNCHANGED) | maybe_description)
         full = primary is None and len(contacts) >= MAX_POINTS
-        if full or _taken(contacts, kind, normalised, None if primary is None else primary.id):
+        if full or _taken(contacts, kind, normalized, None if primary is None else primary.id):
             return ClearPrimary(kind)
         return SetPrimary(kind, value, description)
-    if len(contacts) >= MAX_POINTS or _taken(contacts, kind, normalised, None):
+    if len(contacts) >= MAX_POINTS or _taken(contacts, kind, normalized, None):
         # Never a refused change: in a full set, or for a value already present, the
         # batch clears the kind's primary field instead.
         return ClearPrimary(kind)
@@ -851,9 +851,9 @@ def _batches(
     region: str | None,
     min_size: int,
     max_size: int | None,
-) -> list[Change]:
+) -> list[Command]:
     size = len(draw(st.lists(st.just(None), min_size=min_size, max_size=max_size)))
-    batch: list[Change] = []
+    batch: list[Command] = []
     working = contacts
     for _ in range(size):
         change = draw(_changes(working, region))
@@ -870,7 +870,7 @@ def batches(
     region: str | None = None,
     min_size: int = 0,
     max_size: int | None = None,
-) -> st.SearchStrategy[list[Change]]:
+) -> st.SearchStrategy[list[Command]]:
     """Batches of changes that ``apply(contacts, batch, region=region)`` accepts.
 
     Every kind of change occurs: adding, editing (value, description or both), removing

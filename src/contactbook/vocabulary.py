@@ -1,0 +1,119 @@
+"""The words and characters every layer shares, each written once.
+
+- The names of the four kinds as input gives them (:data:`KIND_NAMES`; a spreadsheet's
+  spellings in :data:`KIND_SPELLINGS`), and each kind's English noun and label
+  (:data:`NOUNS`, :data:`LABELS`; the card translates them through ``CardLabels``, whose
+  English defaults are these).
+- The characters refused everywhere: C0 and C1 control characters (tab, LF and CR
+  excepted: they are white space) and lone surrogates, which cannot be encoded as UTF-8
+  and so could never be stored or sent (:data:`REFUSED`); in a description also the
+  bidirectional embedding, override and isolate controls, which can make a label display
+  as something other than what it is, "Trojan Source" (:data:`REFUSED_IN_DESCRIPTION`).
+- How a message shows what a person typed: :func:`shown`.
+
+The limit of 100 points and its wording live with the set they bound:
+:data:`contactbook.model.MAX_POINTS` and :data:`contactbook.model.LIMIT_MESSAGE`.
+
+This module imports the model and nothing else of contactbook, so every other module
+may use it (``docs/explanation/package-map.md``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from contactbook.model import ContactKind
+
+__all__ = [
+    "BIDI_CONTROLS",
+    "CONTROL_CHARACTERS",
+    "KIND_NAMES",
+    "KIND_SPELLINGS",
+    "LABELS",
+    "NOUNS",
+    "REFUSED",
+    "REFUSED_IN_DESCRIPTION",
+    "shown",
+]
+
+#: Each kind by the name input gives it, exactly: "email", "phone", "mobile", "website".
+KIND_NAMES: Mapping[str, ContactKind] = MappingProxyType({kind.value: kind for kind in ContactKind})
+
+#: The names a spreadsheet column may give a kind (looked up after ``strip().casefold()``):
+#: the four names and the common other words for them.
+KIND_SPELLINGS: Mapping[str, ContactKind] = MappingProxyType(
+    {
+        "email": ContactKind.EMAIL,
+        "e-mail": ContactKind.EMAIL,
+        "phone": ContactKind.PHONE,
+        "telephone": ContactKind.PHONE,
+        "landline": ContactKind.PHONE,
+        "mobile": ContactKind.MOBILE,
+        "cell": ContactKind.MOBILE,
+        "website": ContactKind.WEBSITE,
+        "url": ContactKind.WEBSITE,
+    }
+)
+
+#: Each kind as an English sentence names it ("Added mobile number ...").
+NOUNS: Mapping[ContactKind, str] = MappingProxyType(
+    {
+        ContactKind.EMAIL: "email address",
+        ContactKind.PHONE: "telephone number",
+        ContactKind.MOBILE: "mobile number",
+        ContactKind.WEBSITE: "website",
+    }
+)
+
+#: Each kind as an English heading names it (the card's primary section, the edit window).
+LABELS: Mapping[ContactKind, str] = MappingProxyType(
+    {
+        ContactKind.EMAIL: "Email Address",
+        ContactKind.PHONE: "Telephone",
+        ContactKind.MOBILE: "Mobile Phone",
+        ContactKind.WEBSITE: "Website",
+    }
+)
+
+_CONTROL_RANGES = ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x9F))
+_SURROGATES = ((0xD800, 0xDFFF),)
+_BIDI_RANGES = ((0x202A, 0x202E), (0x2066, 0x2069))
+
+
+def _characters(ranges: tuple[tuple[int, int], ...]) -> str:
+    return "".join(chr(code) for first, last in ranges for code in range(first, last + 1))
+
+
+def _class(ranges: tuple[tuple[int, int], ...]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(f"{chr(first)}-{chr(last)}" for first, last in ranges) + "]")
+
+
+#: The C0 and C1 control characters refused in every value (tab, LF and CR are white
+#: space, trimmed or refused as such).
+CONTROL_CHARACTERS = _characters(_CONTROL_RANGES)
+#: The bidirectional embeddings, overrides and isolates a description may not hold.
+BIDI_CONTROLS = _characters(_BIDI_RANGES)
+#: Matches a character no value may hold: a control character or a lone surrogate.
+REFUSED = _class(_CONTROL_RANGES + _SURROGATES)
+#: Matches a character no description may hold: :data:`REFUSED`, and the bidi controls.
+REFUSED_IN_DESCRIPTION = _class(_CONTROL_RANGES + _SURROGATES + _BIDI_RANGES)
+
+
+def shown(text: str, /, limit: int = 40, *, quoted: bool = True, masked: bool = False) -> str:
+    r"""Return what a person typed as a message shows it: short, and quoted.
+
+    At most ``limit`` characters (the last an ellipsis when ``text`` is longer), in
+    ``repr`` quotes unless ``quoted`` is false; with ``masked``, each character of
+    :data:`REFUSED` first becomes U+FFFD, so that a report file holds no control
+    character.
+
+    >>> shown("ann@example.com"), shown("x" * 50, 10), shown("a\x00b", quoted=False, masked=True)
+    ("'ann@example.com'", "'xxxxxxxxx…'", 'a�b')
+    """
+    if masked:
+        text = REFUSED.sub("\ufffd", text)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return repr(text) if quoted else text

@@ -137,3 +137,14 @@ def throwaway_server(settings: Mapping[str, str] = FAST) -> Iterator[str]:
                 _run([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"], "pg_ctl stop")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def opened_store(conninfo: str, schema: str, *, check: bool = True) -> Iterator[Any]:
+    """A PostgresStore on a connection of its own, closed at the end (picklable with
+    ``functools.partial``, so a child process can open its own)."""
+    psycopg = require("psycopg")
+    from contactbook.adapters.postgres import PostgresStore
+
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        yield PostgresStore(connection, schema=schema, check=check)

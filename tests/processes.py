@@ -1,16 +1,22 @@
-"""Several processes doing read-modify-save loops through the service, for any store.
+"""Processes saving through the service, for any store: the kit of the SQLite and
+PostgreSQL concurrency and fault tests.
 
-The SQLite and PostgreSQL concurrency tests share this kit: each worker opens its own
-store (``open_store()``, a picklable callable returning a context manager), reads a
-customer, waits as a person would, and saves one change on the version it read,
-retrying on conflict. :func:`assert_nothing_lost` then checks what a lost update would
-break: gapless versions, one entry per version (the one its save returned, adding its
-value), and the entries replaying to the stored set.
+Each child opens its own store with ``open_store()``, a picklable callable returning a
+context manager (``functools.partial(SQLiteStore, path)``, or ``pgserver.opened_store``).
+
+- :func:`run_workers`: read-modify-save loops that wait as a person would and retry on
+  conflict; :func:`assert_nothing_lost` then checks what a lost update would break.
+- :func:`save_until_killed` and :func:`die_between_save_and_commit`: writers for the
+  parent to SIGKILL; :func:`assert_sound` then checks that no save was torn and no
+  acknowledged save lost.
 """
 
 import multiprocessing
+import os
 import random
+import signal
 import time
+import uuid
 
 from contactbook import (
     AddPoint,
@@ -23,6 +29,9 @@ from contactbook import (
 )
 from contactbook.adapters.memory import AllowAll
 from contactbook.service import ContactService
+
+#: The customers the fault tests' writers save to.
+FAULT_CUSTOMERS = ("c1", "c2", "c3")
 
 
 def read_modify_save(open_store, number, start, results, *, customers, rounds, keep):
@@ -115,3 +124,77 @@ def assert_nothing_lost(store, accepted, customers, *, kept_all):
         if kept_all:
             values = sorted(point.value for point in stored.contacts)
             assert sorted(change[1] for change in mine) == values
+
+
+# --------------------------------------------------------------------------- faults
+
+
+def save_until_killed(open_store, seed, ready, acknowledged=None):
+    """Save small batches as fast as possible, forever; the parent kills this process.
+
+    ``acknowledged``, a pipe's sending end, gets each saved (customer, version, entry id)
+    as soon as the save returns: one small write to a pipe is atomic, so the parent reads
+    it whole or not at all.
+    """
+    with open_store() as store:
+        service = ContactService.on(store, AllowAll())
+        rng = random.Random(seed)  # noqa: S311 -- seeded test data, not secrets
+        ready.set()
+        while True:
+            customer = rng.choice(FAULT_CUSTOMERS)
+            stored = service.read("worker", customer)
+            points = stored.contacts.points
+            if len(points) >= 6:  # stay small: add and remove in turn
+                change = RemovePoint(points[0].id)
+            else:
+                change = AddPoint(ContactKind.EMAIL, f"{uuid.uuid4().hex}@example.com")
+            # The only writer, so never a conflict: one would end the child with an error.
+            saved = service.update("worker", customer, [change], expected_version=stored.version)
+            if acknowledged is not None:
+                acknowledged.send((customer, saved.version, saved.entry.id))
+
+
+class DieInsideTheUnit:
+    """An audit sink that kills its own process in the middle of the save's transaction."""
+
+    def __init__(self, store, *, after_record):
+        self.store = store
+        self.after_record = after_record
+
+    def record(self, entry, /):
+        if self.after_record:
+            self.store.record(entry)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    def entries(self, customer_id, /, **options):
+        return self.store.entries(customer_id, **options)
+
+
+def die_between_save_and_commit(open_store, after_record):
+    """Save once, then die inside the transaction, before or after recording."""
+    with open_store() as store:
+        sink = DieInsideTheUnit(store, after_record=after_record)
+        service = ContactService(store, sink, AllowAll(), store, transaction=store.transaction)
+        version = service.read("worker", "c1").version
+        service.update(
+            "worker",
+            "c1",
+            [AddPoint(ContactKind.EMAIL, "late@example.com")],
+            expected_version=version,
+        )
+
+
+def assert_sound(store, acknowledged=()):
+    """Every save has exactly its entry, the set is its entries replayed, no ack is lost."""
+    for customer in FAULT_CUSTOMERS:
+        stored = store.load(customer)
+        entries = all_entries(store, customer)
+        assert list(range(1, stored.version + 1)) == [entry.version for entry in entries]
+        rebuilt = ContactSet()
+        for entry in entries:
+            rebuilt = replay(rebuilt, entry.changes)
+        assert stored.contacts.points == rebuilt.points
+        ids = {entry.version: entry.id for entry in entries}
+        for acked_customer, version, entry_id in acknowledged:
+            if acked_customer == customer:
+                assert entry_id == ids.get(version), (customer, version)

@@ -362,3 +362,14 @@ class StorageError(ContactError):
     """The store cannot be used: unreadable, foreign, too new, or locked."""
 
     code = "storage.unavailable"
+
+    @classmethod
+    def unreadable(cls, error: FormatError, /, *, what: str, where: str) -> StorageError:
+        """Return the refusal of stored data that ``error`` says cannot be read.
+
+        ``storage.version`` for data a newer contactbook wrote, ``storage.corrupt`` for
+        anything else; every store words it the same way.
+        """
+        code = "storage.version" if error.code == "format.version" else "storage.corrupt"
+        msg = f"The stored data of {what} in {where} cannot be read: {error.message}"
+        return cls(msg, code=code)

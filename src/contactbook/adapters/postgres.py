@@ -451,12 +451,8 @@ class PostgresStore:
             return reader(body)
         except FormatError as error:
             what = "an activity entry" if customer_id is None else f"customer {customer_id!r}"
-            code = "storage.version" if error.code == "format.version" else "storage.corrupt"
-            msg = (
-                f"The stored data of {what} in schema {self._schema!r} cannot be read: "
-                f"{error.message}"
-            )
-            raise StorageError(msg, code=code) from error
+            where = f"schema {self._schema!r}"
+            raise StorageError.unreadable(error, what=what, where=where) from error
 
     # ----------------------------------------------------------------- the repository
 

@@ -625,9 +625,7 @@ class SQLiteStore:
         except FormatError as error:
             # The message is built only here: _read is on every load's path.
             what = "an activity entry" if customer_id is None else f"customer {customer_id!r}"
-            code = "storage.version" if error.code == "format.version" else "storage.corrupt"
-            msg = f"The stored data of {what} in {self._path} cannot be read: {error.message}"
-            raise StorageError(msg, code=code) from error
+            raise StorageError.unreadable(error, what=what, where=self._path) from error
 
 
 def _remove_empty(made: list[Path]) -> None:

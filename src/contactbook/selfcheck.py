@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import NamedTuple
 
 from contactbook._fastpath import FENCE, KINDS, Refused, emails, gate, phones, websites
@@ -108,32 +108,40 @@ def _decided(fast: object, field: str) -> Outcome:
     return ("value", str(fast))
 
 
+def _compared(
+    field: str,
+    raws: Iterable[str],
+    fast_path: Callable[[str], object],
+    limit: int,
+    reference: Callable[[str], str],
+) -> Iterator[Disagreement | bool]:
+    """Each input through the fast path and the reference path: agreement or not.
+
+    ``False`` for an input the fast path left to the reference path.
+    """
+    for raw in raws:
+        text = raw.strip(_TRIMMED)
+        fast = fast_path(text) if text and len(text) <= limit else None
+        if fast is None:
+            yield False
+            continue
+        mine = _decided(fast, field)
+        theirs = _outcome(functools.partial(reference, raw))
+        yield Disagreement(field, raw, None, mine, theirs) if mine != theirs else True
+
+
 def _emails(size: int, seed: int) -> Iterator[Disagreement | bool]:
     from contactbook import _corpus
 
-    for raw in _corpus.emails(size, seed, odd=0.5):
-        text = raw.strip(_TRIMMED)
-        fast = emails.email(text) if text and len(text) <= _MAX_EMAIL_INPUT else None
-        if fast is None:
-            yield False  # the fast path left it to the reference path
-            continue
-        mine = _decided(fast, "email")
-        theirs = _outcome(functools.partial(_email_reference, raw))
-        yield Disagreement("email", raw, None, mine, theirs) if mine != theirs else True
+    raws = _corpus.emails(size, seed, odd=0.5)
+    return _compared("email", raws, emails.email, _MAX_EMAIL_INPUT, _email_reference)
 
 
 def _websites(size: int, seed: int) -> Iterator[Disagreement | bool]:
     from contactbook import _corpus
 
-    for raw in _corpus.websites(size, seed, odd=0.5):
-        text = raw.strip(_TRIMMED)
-        fast = websites.website(text) if text and len(text) <= _MAX_WEBSITE_LENGTH else None
-        if fast is None:
-            yield False  # the fast path left it to the reference path
-            continue
-        mine = _decided(fast, "website")
-        theirs = _outcome(functools.partial(_website_reference, raw))
-        yield Disagreement("website", raw, None, mine, theirs) if mine != theirs else True
+    raws = _corpus.websites(size, seed, odd=0.5)
+    return _compared("website", raws, websites.website, _MAX_WEBSITE_LENGTH, _website_reference)
 
 
 def _phone_inputs(size: int, seed: int) -> list[tuple[str, str | None]]:

@@ -57,3 +57,34 @@ def pg_connect(postgres):
     yield connect
     for connection in made:
         connection.close()
+
+
+# --------------------------------------------------------------------------- the checkout
+
+
+def _changed_in_checkout(root):
+    """Return what git sees as added or changed in the checkout, ignored files aside."""
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],  # noqa: S607 -- git on PATH
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return set(done.stdout.splitlines()) if done.returncode == 0 else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _the_suite_writes_nothing_into_the_checkout():
+    """Fail the run when a test leaves a file in the checkout (tests write to tmp_path)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    before = _changed_in_checkout(root)
+    yield
+    after = _changed_in_checkout(root)
+    if before is not None and after is not None and after - before:
+        written = ", ".join(sorted(line[3:] for line in after - before))
+        pytest.fail(f"the tests wrote into the checkout: {written}")

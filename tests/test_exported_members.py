@@ -58,3 +58,22 @@ def test_every_exported_object_has_a_docstring():
         obj = getattr(contactbook, name)
         if callable(obj) and not isinstance(obj, type(contactbook.UNCHANGED)):
             assert obj.__doc__, name
+
+
+def test_every_name_a_module_exports_exists():
+    """``from module import *`` works for every module of the package."""
+    import importlib
+    import pkgutil
+    import warnings
+
+    missing = {}
+    for info in pkgutil.walk_packages(contactbook.__path__, "contactbook."):
+        if info.name in {"contactbook.__main__"}:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # the old module paths
+            module = importlib.import_module(info.name)
+        absent = [name for name in getattr(module, "__all__", ()) if not hasattr(module, name)]
+        if absent:
+            missing[info.name] = absent
+    assert {} == missing

@@ -50,7 +50,6 @@ __all__ = [
     "idna_label",
     "installed_versions",
     "passage",
-    "shown",
 ]
 
 # --------------------------------------------------------------------------- the fence

@@ -71,9 +71,9 @@ def test_every_name_a_module_exports_exists():
         if info.name in {"contactbook.__main__"}:
             continue
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # the old module paths
+            warnings.simplefilter("ignore", DeprecationWarning)  # the old names and paths
             module = importlib.import_module(info.name)
-        absent = [name for name in getattr(module, "__all__", ()) if not hasattr(module, name)]
+            absent = [name for name in getattr(module, "__all__", ()) if not hasattr(module, name)]
         if absent:
             missing[info.name] = absent
     assert {} == missing

@@ -13,7 +13,7 @@ permissions uses the library, not this command.
 
 Install it with the ``cli`` extra (``pip install 'contactbook-billing[cli]'``; the import
 name is ``contactbook``): click for the commands, rich for tables and, on a terminal,
-progress bars. Without them the console script (:mod:`contactbook._command`) says which
+progress bars. Without them the console script (``contactbook._command``) says which
 extra to install.
 """
 

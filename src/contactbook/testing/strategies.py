@@ -302,7 +302,9 @@ def _national_numbers(region: str, mobile: bool) -> st.SearchStrategy[phonenumbe
     # libphonenumber writes \d; in a Python regex that also matches other scripts' digits.
     pattern = desc.national_number_pattern.replace(r"\d", "[0-9]")
     return (
-        st.from_regex(pattern, fullmatch=True)
+        # An explicit alphabet: from_regex's default (characters(codec="utf-8")) scans
+        # every code point on a first run (seconds), as _descriptions() explains.
+        st.from_regex(pattern, fullmatch=True, alphabet=string.digits)
         .map(functools.partial(_parsed, region=region))
         .filter(lambda number: number is not None and phonenumbers.is_valid_number(number))
         .map(_not_none)
@@ -489,8 +491,10 @@ def descriptions(
 
 @functools.cache
 def _descriptions(min_size: int, max_size: int) -> st.SearchStrategy[str]:
+    # No codec= here: "Cs" already leaves out the lone surrogates UTF-8 cannot encode, and
+    # a codec makes Hypothesis scan every code point (about 9 s) on a first run, before
+    # the .hypothesis folder caches it: a host's first test would fail its health check.
     letters = st.characters(
-        codec="utf-8",
         exclude_categories=("Cc", "Cs"),
         exclude_characters=BIDI_CONTROLS,
     )
@@ -734,6 +738,15 @@ def _points(
     return attrs.evolve(point, id=draw(ids))
 
 
+@functools.cache
+def _unnumbered_points(
+    kinds: tuple[ContactKind, ...], region: str | None
+) -> st.SearchStrategy[ContactPoint]:
+    # One strategy per (kinds, region), not a new one per drawn set: Hypothesis keeps
+    # what it learns about a strategy (validation, emptiness) on the object.
+    return _points(kinds=kinds, region=region, ids=st.just(0))
+
+
 def contact_points(
     *, kinds: Collection[ContactKind] | None = None, region: str | None = None
 ) -> st.SearchStrategy[ContactPoint]:
@@ -758,7 +771,7 @@ def _sets(
 ) -> ContactSet:
     points = draw(
         st.lists(
-            _points(kinds=kinds, region=region, ids=st.just(0)),
+            _unnumbered_points(tuple(kinds), region),
             min_size=min_size,
             max_size=max_size,
             unique_by=lambda point: (point.kind, point.match_key),

@@ -178,6 +178,35 @@ class TestTables:
             assert "someone changed" in refused.value.message
             assert "server is running" not in refused.value.message
 
+    @pytest.mark.parametrize(
+        ("change", "said"),
+        [
+            ("activity ADD COLUMN tenant text NOT NULL", "activity.tenant (text) is not"),
+            ("activity ADD COLUMN note text", "activity.note (text (nullable)) is not"),
+            ("contact_sets DROP COLUMN body", "contact_sets.body is missing"),
+            ("contact_sets ALTER COLUMN body TYPE text", "contact_sets.body is text, not jsonb"),
+            ("billing_countries ALTER COLUMN country DROP NOT NULL", "text (nullable), not text"),
+        ],
+    )
+    def test_the_check_refuses_tables_of_another_shape(self, connection, change, said):
+        schema = new_schema()
+        PostgresStore(connection, schema=schema)
+        connection.execute(f'ALTER TABLE "{schema}".{change}')
+        with pytest.raises(StorageError) as refused:
+            PostgresStore(connection, schema=schema)
+        assert "storage.corrupt" == refused.value.code
+        assert said in refused.value.message
+        assert "Undo the change" in refused.value.message
+
+    def test_the_check_refuses_a_dropped_table(self, connection):
+        schema = new_schema()
+        PostgresStore(connection, schema=schema)
+        connection.execute(f'DROP TABLE "{schema}".billing_countries')
+        with pytest.raises(StorageError) as refused:
+            PostgresStore(connection, schema=schema)
+        assert "storage.corrupt" == refused.value.code
+        assert "table billing_countries is missing" in refused.value.message
+
     def test_a_retyped_version_read_back_is_corrupt(self, connection):
         schema = new_schema()
         store = PostgresStore(connection, schema=schema)

@@ -28,7 +28,8 @@ What it guarantees (``docs/how-to/postgres-store.md`` has the long form):
 - *Its own tables, checked.* The store creates its tables in its own schema
   (``contactbook`` unless told otherwise) and records their version in a
   ``schema_version`` table; an older version is migrated forward, a newer one is refused
-  with ``storage.version``, tables it did not make with ``storage.corrupt``.
+  with ``storage.version``, tables it did not make with ``storage.corrupt``, and so are
+  its own tables once their columns differ from the ones it made.
 - *UTF8 on both sides.* The database and the connection must both use UTF8; anything
   else is refused with ``storage.encoding`` (the store never changes a host connection's
   settings).
@@ -132,6 +133,23 @@ SCHEMA_VERSION = len(_MIGRATIONS)
 
 #: The tables the store makes; any of them without a ``schema_version`` is foreign.
 _TABLES = ("schema_version", "contact_sets", "activity", "billing_countries")
+
+#: The columns of each table at :data:`SCHEMA_VERSION`, with their types as PostgreSQL's
+#: ``format_type`` names them; every one is ``NOT NULL``. A migration that changes a
+#: table changes its row here.
+_COLUMNS: dict[str, dict[str, str]] = {
+    "schema_version": {"application": "text", "version": "integer"},
+    "contact_sets": {"customer_id": "text", "version": "bigint", "body": "jsonb"},
+    "activity": {
+        "seq": "bigint",
+        "entry_id": "text",
+        "customer_id": "text",
+        "version": "bigint",
+        "at": "timestamp with time zone",
+        "body": "jsonb",
+    },
+    "billing_countries": {"customer_id": "text", "country": "text"},
+}
 
 _NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
 
@@ -269,8 +287,12 @@ class PostgresStore:
         """Check the encodings; recognise the tables; create them or migrate them forward."""
         with self._borrow() as connection:
             self._check_encodings(connection)
-        if self._identify() == SCHEMA_VERSION:  # refuses foreign or newer tables first
-            return
+        if self._identify() != SCHEMA_VERSION:  # refuses foreign or newer tables first
+            self._migrate()
+        self._check_columns()
+
+    def _migrate(self) -> None:
+        """Create the tables, or migrate them forward to :data:`SCHEMA_VERSION`."""
         with self.transaction():
             # One migrator at a time: the others wait here, then find the work done.
             lock = zlib.crc32(f"contactbook:{self._schema}".encode())
@@ -294,6 +316,36 @@ class PostgresStore:
             self._all(
                 self._compose("UPDATE {s}.schema_version SET version = %s"), (SCHEMA_VERSION,)
             )
+
+    def _check_columns(self) -> None:
+        """Refuse tables whose columns are not the ones the store made (``storage.corrupt``).
+
+        Exactly the columns of :data:`_COLUMNS`, with their types, all ``NOT NULL``: a
+        column added, dropped, retyped or made nullable is found here, at start-up,
+        rather than by the first save it breaks.
+        """
+        found: dict[str, dict[str, str]] = {table: {} for table in _COLUMNS}
+        for table, column, kind, not_null in self._all(
+            "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull"
+            " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = %s AND c.relname = ANY(%s) AND c.relkind IN ('r', 'p')"
+            " AND a.attnum > 0 AND NOT a.attisdropped",
+            (self._schema, list(_COLUMNS)),
+        ):
+            found[table][column] = kind if not_null else f"{kind} (nullable)"
+        changes = []
+        for table, columns in _COLUMNS.items():
+            have = found[table]
+            if not have:
+                changes.append(f"table {table} is missing")
+            changes.extend(
+                _column_change(f"{table}.{column}", columns.get(column), have.get(column))
+                for column in sorted(columns.keys() | have.keys())
+                if have and columns.get(column) != have.get(column)
+            )
+        if changes:
+            raise self._changed("; ".join(changes))
 
     def _check_encodings(self, connection: psycopg.Connection[Any]) -> None:
         """Refuse a database or a connection that does not speak UTF8 (``storage.encoding``).
@@ -658,6 +710,15 @@ class PostgresStore:
             self._all(self._sql_clear_country, (key,))
         else:
             self._all(self._sql_set_country, (key, code))
+
+
+def _column_change(column: str, made: str | None, found: str | None) -> str:
+    """Say how ``column`` differs from the one the store made (``None``: not there)."""
+    if found is None:
+        return f"{column} is missing"
+    if made is None:
+        return f"{column} ({found}) is not contactbook's"
+    return f"{column} is {found}, not {made}"
 
 
 def _setting(connection: psycopg.Connection[Any], name: str) -> str | None:

@@ -1,12 +1,19 @@
 """Every ```python block in the docs and the README runs, page by page, in order.
 
+A page that configures Django runs in a fresh interpreter (Django can be configured once
+per process), once per database it is written for: SQLite and PostgreSQL, chosen by
+``DJANGO_DATABASE``. A block whose first line starts with ``# PostgreSQL only`` runs on
+PostgreSQL alone, as the block says.
+
 Each page also says what it installs: a ```sh block with its ``pip install`` line comes
 before its first Python block, and every module its code imports is installed by that
 line (the standard library aside).
 """
 
 import ast
+import os
 import re
+import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -22,35 +29,68 @@ INSTALL = re.compile(r"pip install ([^#\n]+)")
 # A page whose code connects to PostgreSQL gets the throwaway server through the libpq
 # environment variables (PGHOST, ...), as a host's deployment would give its own.
 NEEDS_POSTGRES = re.compile(r"^import psycopg|^from sqlalchemy", re.MULTILINE)
+NEEDS_DJANGO = re.compile(r"^import django$", re.MULTILINE)
+POSTGRES_ONLY = "# PostgreSQL only"
+DJANGO_DATABASES = ("sqlite", "postgresql")
 DISTRIBUTION = "contactbook-billing"
 
 
-def run_page(page, namespace):
-    """Run the page's Python blocks, in order, in ``namespace``."""
+def run_page(page: Path, database: str = "", namespace: dict | None = None) -> None:
+    """Run the page's blocks in order, in one namespace (those for ``database``)."""
+    if namespace is None:
+        namespace = {"__name__": f"docs_example_{page.stem}"}
     for number, block in enumerate(BLOCK.findall(page.read_text(encoding="utf-8")), 1):
+        if block.startswith(POSTGRES_ONLY) and database != "postgresql":
+            continue
         code = compile(block, f"{page.relative_to(ROOT)} (block {number})", "exec")
         exec(code, namespace)  # noqa: S102 -- running the docs' own examples is the point
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
-def test_examples_run(page, tmp_path, monkeypatch, request):
+def postgres_environment(request, monkeypatch):
+    from psycopg.conninfo import conninfo_to_dict
+
+    server = conninfo_to_dict(request.getfixturevalue("postgres"))
+    for name in ("host", "port", "user", "dbname"):
+        variable = "PGDATABASE" if name == "dbname" else f"PG{name.upper()}"
+        monkeypatch.setenv(variable, str(server[name]))
+
+
+def cases():
+    for page in PAGES:
+        name = str(page.relative_to(ROOT))
+        if NEEDS_DJANGO.search(page.read_text(encoding="utf-8")):
+            for database in DJANGO_DATABASES:
+                yield pytest.param(page, database, id=f"{name}[{database}]")
+        else:
+            yield pytest.param(page, "", id=name)
+
+
+@pytest.mark.parametrize(("page", "database"), list(cases()))
+def test_examples_run(page, database, tmp_path, monkeypatch, request):
     monkeypatch.chdir(tmp_path)  # examples that write files write them here
     blocks = BLOCK.findall(page.read_text(encoding="utf-8"))
-    if any(NEEDS_POSTGRES.search(block) for block in blocks):
-        from psycopg.conninfo import conninfo_to_dict
-
-        server = conninfo_to_dict(request.getfixturevalue("postgres"))
-        for name in ("host", "port", "user", "dbname"):
-            variable = "PGDATABASE" if name == "dbname" else f"PG{name.upper()}"
-            monkeypatch.setenv(variable, str(server[name]))
-    run_page(page, {"__name__": f"docs_example_{page.stem}"})
+    if database == "postgresql" or any(NEEDS_POSTGRES.search(block) for block in blocks):
+        postgres_environment(request, monkeypatch)
+    if not database:
+        run_page(page)
+        return
+    monkeypatch.setenv("DJANGO_DATABASE", database)
+    runner = (
+        "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
+        "from test_docs_examples import run_page; run_page(Path(sys.argv[2]), sys.argv[3])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", runner, str(Path(__file__).parent), str(page), database],
+        capture_output=True, text=True, timeout=300, env=os.environ.copy(), check=False,
+    )  # fmt: skip
+    assert 0 == done.returncode, done.stderr[-3000:]
 
 
 def test_the_tutorial_runs_again_and_after_the_readme(tmp_path, monkeypatch):
     """The tutorial starts from a clean state of its own, whatever ran before it."""
     monkeypatch.chdir(tmp_path)
     for page in ("README.md", "docs/tutorial/index.md", "docs/tutorial/index.md"):
-        run_page(ROOT / page, {"__name__": "docs_example_again"})
+        run_page(ROOT / page, namespace={"__name__": "docs_example_again"})
 
 
 # --------------------------------------------------------------------------- install lines

@@ -113,5 +113,6 @@ class TestPostgresUnitOfWorkInTheHostsTransaction(UnitOfWorkContract):
     def ports(self, pg_connect, schema):
         host = pg_connect()  # not autocommit
         store = PostgresStore(host, schema=schema)
+        host.commit()  # the check's reads: a connection not in autocommit opened a transaction
         with host.transaction():  # the host's transaction, open for the whole test
             yield UnitPorts(store, store, store.transaction)

@@ -51,6 +51,9 @@ class TestKilledWriters:
             child.start()
             sender.close()
             assert ready.wait(timeout=30)
+            # Kill after its first acknowledged save, so that a loaded machine (a slow
+            # child) still kills writers mid-save rather than before they save at all.
+            assert receiver.poll(timeout=30)
             time.sleep(rng.uniform(0.0, 0.03))
             child.kill()  # SIGKILL
             child.join(timeout=30)

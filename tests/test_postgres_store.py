@@ -148,17 +148,73 @@ class TestTables:
             thread.join(timeout=60)
         assert [0] * 6 == outcomes
 
-    def test_a_database_not_in_utf8_is_refused(self, connection, pg_connect):
-        name = f"latin_{uuid.uuid4().hex[:8]}"
-        connection.execute(
-            f"CREATE DATABASE {name} ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' "
-            "TEMPLATE template0"
-        )
-        latin = pg_connect(autocommit=True, dbname=name)
+    def test_a_dropped_column_added_column_or_changed_type_is_corrupt(self, connection):
+        for change, call in (
+            ("activity ADD COLUMN tenant text NOT NULL", lambda s: s.record(entry("c1", 1))),
+            ("contact_sets DROP COLUMN body", lambda s: s.load("c1")),
+            (
+                "contact_sets ALTER COLUMN customer_id TYPE integer USING 0",
+                lambda s: s.save("c2", emails(1), expected_version=0),
+            ),
+            (
+                "contact_sets DROP CONSTRAINT contact_sets_version_check,"
+                " ALTER COLUMN version TYPE text",
+                lambda s: s.save("c1", emails(1), expected_version=1),
+            ),
+            ("billing_countries ADD UNIQUE (country)", None),
+            (
+                "activity ALTER COLUMN version TYPE date USING '2000-01-01'",
+                lambda s: s.record(entry("c1", 1)),
+            ),
+        ):
+            schema = new_schema()
+            store = PostgresStore(connection, schema=schema)
+            store.save("c1", emails(1), expected_version=0)
+            store.set_billing_country("c9", "NL")
+            connection.execute(f'ALTER TABLE "{schema}".{change}')
+            with pytest.raises(StorageError) as refused:
+                (call or (lambda s: s.set_billing_country("c2", "NL")))(store)
+            assert ("storage.corrupt", change) == (refused.value.code, change)
+            assert "someone changed" in refused.value.message
+            assert "server is running" not in refused.value.message
+
+    @pytest.mark.parametrize(
+        ("change", "said"),
+        [
+            ("activity ADD COLUMN tenant text NOT NULL", "activity.tenant (text) is not"),
+            ("activity ADD COLUMN note text", "activity.note (text (nullable)) is not"),
+            ("contact_sets DROP COLUMN body", "contact_sets.body is missing"),
+            ("contact_sets ALTER COLUMN body TYPE text", "contact_sets.body is text, not jsonb"),
+            ("billing_countries ALTER COLUMN country DROP NOT NULL", "text (nullable), not text"),
+        ],
+    )
+    def test_the_check_refuses_tables_of_another_shape(self, connection, change, said):
+        schema = new_schema()
+        PostgresStore(connection, schema=schema)
+        connection.execute(f'ALTER TABLE "{schema}".{change}')
         with pytest.raises(StorageError) as refused:
-            PostgresStore(latin)
-        assert "storage.unavailable" == refused.value.code
-        assert "UTF8" in refused.value.message
+            PostgresStore(connection, schema=schema)
+        assert "storage.corrupt" == refused.value.code
+        assert said in refused.value.message
+        assert "Undo the change" in refused.value.message
+
+    def test_the_check_refuses_a_dropped_table(self, connection):
+        schema = new_schema()
+        PostgresStore(connection, schema=schema)
+        connection.execute(f'DROP TABLE "{schema}".billing_countries')
+        with pytest.raises(StorageError) as refused:
+            PostgresStore(connection, schema=schema)
+        assert "storage.corrupt" == refused.value.code
+        assert "table billing_countries is missing" in refused.value.message
+
+    def test_a_retyped_version_read_back_is_corrupt(self, connection):
+        schema = new_schema()
+        store = PostgresStore(connection, schema=schema)
+        store.save("c1", emails(1), expected_version=0)
+        connection.execute(f'ALTER TABLE "{schema}".contact_sets ALTER COLUMN version TYPE numeric')
+        with pytest.raises(StorageError) as refused:
+            store.load("c1")
+        assert "storage.corrupt" == refused.value.code
 
     def test_check_false_runs_no_statement(self, pg_connect):
         connection = pg_connect()
@@ -240,6 +296,7 @@ class TestTheHostsTransaction:
     def test_the_hosts_rollback_undoes_the_save(self, pg_connect):
         host = pg_connect()
         store = PostgresStore(host, schema=new_schema())
+        host.commit()  # the tables the check made, in the host's transaction
         host.execute("SELECT 1")  # the host's transaction is open
         with store.transaction():
             store.save("c1", emails(1), expected_version=0)
@@ -270,12 +327,25 @@ class TestTheHostsTransaction:
         assert "storage.unavailable" == refused.value.code
         assert "Roll it back" in refused.value.message
 
-    def test_outside_any_transaction_a_call_leaves_none_open(self, pg_connect):
+    def test_not_in_autocommit_a_call_joins_the_hosts_transaction(self, pg_connect):
         host = pg_connect()
         store = PostgresStore(host, schema=new_schema())
+        host.commit()  # the tables the check made
         store.save("c1", emails(1), expected_version=0)
-        store.load("c1")
+        assert psycopg.pq.TransactionStatus.INTRANS == host.info.transaction_status
+        host.rollback()
+        assert 0 == store.load("c1").version
+
+    def test_not_in_autocommit_a_unit_is_a_savepoint_of_the_hosts_transaction(self, pg_connect):
+        host = pg_connect()
+        store = PostgresStore(host, schema=new_schema())
+        host.commit()
         assert psycopg.pq.TransactionStatus.IDLE == host.info.transaction_status
+        with store.transaction():
+            store.save("c1", emails(1), expected_version=0)
+        assert psycopg.pq.TransactionStatus.INTRANS == host.info.transaction_status
+        host.rollback()
+        assert 0 == store.load("c1").version
 
     def test_the_hosts_row_factory_does_not_matter(self, pg_connect):
         from psycopg.rows import dict_row
@@ -335,6 +405,128 @@ class TestErrors:
                 call()
             assert "text.character" == refused.value.code
         assert 0 == store.load("c1").version  # the connection is still usable
+
+
+class TestEncodings:
+    """The store needs UTF8 on both sides, and says so: never a refusal of the customer's text."""
+
+    @pytest.fixture
+    def other_database(self, connection):
+        def create(encoding):
+            name = f"enc_{uuid.uuid4().hex[:8]}"
+            connection.execute(
+                f"CREATE DATABASE {name} ENCODING '{encoding}' LC_COLLATE 'C' LC_CTYPE 'C' "
+                "TEMPLATE template0"
+            )
+            return name
+
+        return create
+
+    @pytest.mark.parametrize("encoding", ["LATIN1", "SQL_ASCII"])
+    def test_a_database_not_in_utf8_is_refused(self, pg_connect, other_database, encoding):
+        database = pg_connect(autocommit=True, dbname=other_database(encoding))
+        with pytest.raises(StorageError) as refused:
+            PostgresStore(database)
+        assert "storage.encoding" == refused.value.code
+        assert f"The database's encoding is {encoding};" in refused.value.message
+        assert "ENCODING 'UTF8'" in refused.value.message
+
+    @pytest.mark.parametrize("how", ["options", "environment"])
+    def test_a_connection_not_in_utf8_is_refused(self, pg_connect, monkeypatch, how):
+        if how == "options":
+            latin = pg_connect(autocommit=True, options="-c client_encoding=LATIN1")
+        else:
+            monkeypatch.setenv("PGCLIENTENCODING", "LATIN1")
+            latin = pg_connect(autocommit=True)
+        with pytest.raises(StorageError) as refused:
+            PostgresStore(latin, schema=new_schema())
+        assert "storage.encoding" == refused.value.code
+        assert "client encoding is LATIN1;" in refused.value.message
+        assert "LATIN1" == latin.info.parameter_status("client_encoding")  # left alone
+
+    def test_text_a_latin1_connection_cannot_carry_is_a_storage_error(self, pg_connect):
+        schema = new_schema()
+        utf8 = PostgresStore(pg_connect(autocommit=True), schema=schema)
+        latin = PostgresStore(
+            pg_connect(autocommit=True, options="-c client_encoding=LATIN1"),
+            schema=schema,
+            check=False,
+        )
+        tokyo = apply(ContactSet(), [AddPoint(ContactKind.EMAIL, "a@b.nl", "東京 office")])
+        with pytest.raises(StorageError) as refused:
+            latin.save("c1", tokyo.contacts, expected_version=0)
+        assert "storage.encoding" == refused.value.code
+        utf8.save("c2", tokyo.contacts, expected_version=0)
+        for call in (lambda: latin.load("c2"), lambda: latin.load("東京")):
+            with pytest.raises(StorageError) as refused:
+                call()
+            assert "storage.encoding" == refused.value.code
+            assert "client encoding is LATIN1" in refused.value.message
+        assert 0 == latin.load("c1").version  # nothing saved; the connection still works
+
+    def test_a_pool_of_connections_not_in_utf8_is_refused(self, postgres):
+        pool_module = pgserver.require("psycopg_pool")
+        with (
+            pool_module.ConnectionPool(
+                postgres, min_size=1, max_size=1, kwargs={"options": "-c client_encoding=LATIN1"}
+            ) as pool,
+            pytest.raises(StorageError) as refused,
+        ):
+            PostgresStore.from_pool(pool, schema=new_schema())
+        assert "storage.encoding" == refused.value.code
+
+
+class TestPoolWaits:
+    """A store over a pool waits a bounded time for a connection, then says why it stopped."""
+
+    def test_a_busy_pool_ends_the_wait_after_the_timeout(self, postgres):
+        import time
+
+        pool_module = pgserver.require("psycopg_pool")
+        with pool_module.ConnectionPool(postgres, min_size=1, max_size=1) as pool:
+            store = PostgresStore.from_pool(pool, schema=new_schema(), timeout=0.3)
+            holding, release = threading.Event(), threading.Event()
+
+            def hold():
+                with store.transaction():
+                    holding.set()
+                    release.wait(timeout=30)
+
+            thread = threading.Thread(target=hold)
+            thread.start()
+            assert holding.wait(timeout=30)
+            started = time.monotonic()
+            with pytest.raises(StorageError) as refused:
+                store.load("c1")
+            waited = time.monotonic() - started
+            release.set()
+            thread.join(timeout=30)
+        assert "storage.unavailable" == refused.value.code
+        assert "no free connection within 0.3 s" in refused.value.message
+        assert 0.25 < waited < 3
+
+    def test_a_server_that_is_down_ends_the_wait_after_the_default(self, tmp_path):
+        import time
+
+        from contactbook.adapters.postgres import DEFAULT_POOL_TIMEOUT
+
+        pool_module = pgserver.require("psycopg_pool")
+        nowhere = f"host={tmp_path} port=5432 user=postgres dbname=postgres connect_timeout=1"
+        with pool_module.ConnectionPool(nowhere, min_size=1, open=False) as pool:
+            pool.open(wait=False)
+            started = time.monotonic()
+            with pytest.raises(StorageError) as refused:
+                PostgresStore.from_pool(pool)
+            waited = time.monotonic() - started
+        assert "storage.unavailable" == refused.value.code
+        assert f"within {DEFAULT_POOL_TIMEOUT:g} s" in refused.value.message
+        assert DEFAULT_POOL_TIMEOUT - 0.1 < waited < DEFAULT_POOL_TIMEOUT + 3
+
+    @pytest.mark.parametrize("timeout", [0, -1, float("inf"), float("nan"), "5", True, None])
+    def test_a_timeout_that_is_no_positive_number_is_refused(self, postgres, timeout):
+        with pytest.raises(StorageError) as refused:
+            PostgresStore.from_pool(object(), timeout=timeout)
+        assert "timeout" == refused.value.field
 
 
 def attrs_evolve_actor(item, actor):

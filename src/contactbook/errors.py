@@ -82,6 +82,7 @@ ERROR_CODES: Mapping[str, str] = MappingProxyType(
         "storage.corrupt": "The store's file is not a contactbook database, or is damaged.",
         "storage.version": "The store was written by a newer contactbook.",
         "storage.locked": "The store stayed locked by another writer for too long.",
+        "storage.encoding": "The database or the connection does not use UTF8 (PostgreSQL).",
         "activity.not_found": "No activity entry has that id (a paging or relay cursor).",
         "form.invalid": "A posted edit window could not be read (a field missing, repeated, "
         "malformed, or naming a contact point that is not there).",

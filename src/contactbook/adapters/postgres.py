@@ -10,12 +10,16 @@ connection pool the host already has::
 
 What it guarantees (``docs/how-to/postgres-store.md`` has the long form):
 
-- *Atomicity.* A unit of work (:meth:`~PostgresStore.transaction`) is psycopg's
-  ``connection.transaction()``: the outermost one is a database transaction, one opened
-  inside it is a ``SAVEPOINT``. Inside the host's own open transaction (a connection
-  that has already run a statement, a SQLAlchemy ``Session``) every unit is a savepoint,
-  and the host's commit makes the save, its entry and the host's own writes durable
-  together.
+- *It never commits the host's transaction.* Every statement runs in a unit the store
+  opened or in the host's transaction. On a host connection in autocommit mode with no
+  transaction open, a unit of work (:meth:`~PostgresStore.transaction`) is a database
+  transaction the store begins and commits; inside the host's ``with
+  connection.transaction():`` it is a ``SAVEPOINT``. On a connection that is *not* in
+  autocommit (Django inside ``transaction.atomic()``, a SQLAlchemy ``Session``, a plain
+  psycopg connection) the host owns the transaction: every statement joins it (psycopg
+  begins it at the first statement, as usual), every unit is a savepoint of it, and
+  nothing is durable until the host commits. A connection borrowed from a pool belongs
+  to the store while it is lent: there, too, a unit is a transaction of its own.
 - *No lost update, across threads, processes and hosts.* The version check is part of
   the write: ``UPDATE ... WHERE version = expected``, or ``INSERT ... ON CONFLICT DO
   NOTHING`` for a first save; no row written means a stale save, raised as
@@ -24,9 +28,18 @@ What it guarantees (``docs/how-to/postgres-store.md`` has the long form):
 - *Its own tables, checked.* The store creates its tables in its own schema
   (``contactbook`` unless told otherwise) and records their version in a
   ``schema_version`` table; an older version is migrated forward, a newer one is refused
-  with ``storage.version``, tables it did not make with ``storage.corrupt``.
+  with ``storage.version``, tables it did not make with ``storage.corrupt``, and so are
+  its own tables once their columns differ from the ones it made.
+- *UTF8 on both sides.* The database and the connection must both use UTF8; anything
+  else is refused with ``storage.encoding`` (the store never changes a host connection's
+  settings).
 - *No driver exception escapes.* Every psycopg error becomes a
-  :class:`~contactbook.errors.StorageError` with a ``storage.*`` code.
+  :class:`~contactbook.errors.StorageError` with a ``storage.*`` code; an error that
+  shows the store's own tables were changed (a column added, dropped or retyped, a
+  table dropped) is ``storage.corrupt``.
+- *A pool never hangs a call.* A store over a pool waits at most ``timeout`` seconds
+  (:data:`DEFAULT_POOL_TIMEOUT` unless told otherwise) for a free connection, then
+  raises ``storage.unavailable``.
 
 Threads: a store over one connection serialises its work on that connection (a unit of
 work holds it until it ends); a store over a pool gives each thread's unit of work a
@@ -46,6 +59,7 @@ import psycopg
 from psycopg import errors as sqlstate
 from psycopg.pq import TransactionStatus
 from psycopg.rows import tuple_row
+from psycopg_pool import PoolTimeout
 
 from contactbook.audit import ActivityEntry
 from contactbook.errors import (
@@ -66,10 +80,21 @@ from contactbook.ports import (
 )
 from contactbook.validation import normalize_region
 
-__all__ = ["DEFAULT_SCHEMA", "SCHEMA_VERSION", "ConnectionSource", "PostgresStore"]
+__all__ = [
+    "DEFAULT_POOL_TIMEOUT",
+    "DEFAULT_SCHEMA",
+    "SCHEMA_VERSION",
+    "ConnectionSource",
+    "PostgresStore",
+]
 
 #: The schema (namespace) the store keeps its tables in unless told otherwise.
 DEFAULT_SCHEMA = "contactbook"
+
+#: How long (seconds) a store over a pool waits for a free connection before it raises
+#: ``storage.unavailable``: long enough for a busy pool to free one, short enough that a
+#: request never hangs (psycopg_pool's own default is 30 s).
+DEFAULT_POOL_TIMEOUT = 5.0
 
 #: Written into the ``schema_version`` table, so that the tables are recognised.
 _APPLICATION = "contactbook"
@@ -108,6 +133,23 @@ SCHEMA_VERSION = len(_MIGRATIONS)
 
 #: The tables the store makes; any of them without a ``schema_version`` is foreign.
 _TABLES = ("schema_version", "contact_sets", "activity", "billing_countries")
+
+#: The columns of each table at :data:`SCHEMA_VERSION`, with their types as PostgreSQL's
+#: ``format_type`` names them; every one is ``NOT NULL``. A migration that changes a
+#: table changes its row here.
+_COLUMNS: dict[str, dict[str, str]] = {
+    "schema_version": {"application": "text", "version": "integer"},
+    "contact_sets": {"customer_id": "text", "version": "bigint", "body": "jsonb"},
+    "activity": {
+        "seq": "bigint",
+        "entry_id": "text",
+        "customer_id": "text",
+        "version": "bigint",
+        "at": "timestamp with time zone",
+        "body": "jsonb",
+    },
+    "billing_countries": {"customer_id": "text", "country": "text"},
+}
 
 _NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
 
@@ -149,17 +191,33 @@ class PostgresStore:
 
     @classmethod
     def from_pool(
-        cls, pool: ConnectionSource, /, *, schema: str = DEFAULT_SCHEMA, check: bool = True
+        cls,
+        pool: ConnectionSource,
+        /,
+        *,
+        schema: str = DEFAULT_SCHEMA,
+        check: bool = True,
+        timeout: float = DEFAULT_POOL_TIMEOUT,
     ) -> PostgresStore:
         """Return a store that borrows connections from ``pool`` (a psycopg_pool pool).
 
         Each unit of work borrows one connection for its whole length (units nested on
         the same thread share it); a call outside any unit borrows one for that call.
+        A borrow waits at most ``timeout`` seconds for a free connection, then raises
+        :class:`~contactbook.errors.StorageError` (``storage.unavailable``).
         """
+        if (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, int | float)
+            or not 0 < timeout < float("inf")
+        ):
+            msg = f"The pool timeout must be a number of seconds above 0, got {timeout!r}."
+            raise StorageError(msg, code="storage.unavailable", field="timeout")
         store = cls.__new__(cls)
         store._setup(schema)
         store._connection = None
         store._pool = pool
+        store._timeout = float(timeout)
         if check:
             store._prepare()
         return store
@@ -169,6 +227,7 @@ class PostgresStore:
             msg = f"The schema name must be a non-empty text without NUL, got {schema!r}."
             raise StorageError(msg, code="storage.unavailable", field="schema")
         self._schema = schema
+        self._timeout = DEFAULT_POOL_TIMEOUT
         self._lock = threading.RLock()
         self._local = threading.local()
         self._cursor: psycopg.Cursor[Any] | None = None
@@ -225,17 +284,15 @@ class PostgresStore:
     # ----------------------------------------------------------------- the tables
 
     def _prepare(self) -> None:
-        """Recognise the schema's tables; create them or migrate them forward."""
-        ((encoding,),) = self._all("SELECT current_setting('server_encoding')")
-        if encoding != "UTF8":
-            msg = (
-                f"The database's encoding is {encoding}; the contact store needs UTF8, so "
-                "that names and descriptions in any language can be stored. Create the "
-                "database with ENCODING 'UTF8'."
-            )
-            raise StorageError(msg, code="storage.unavailable")
-        if self._identify() == SCHEMA_VERSION:  # refuses foreign or newer tables first
-            return
+        """Check the encodings; recognise the tables; create them or migrate them forward."""
+        with self._borrow() as connection:
+            self._check_encodings(connection)
+        if self._identify() != SCHEMA_VERSION:  # refuses foreign or newer tables first
+            self._migrate()
+        self._check_columns()
+
+    def _migrate(self) -> None:
+        """Create the tables, or migrate them forward to :data:`SCHEMA_VERSION`."""
         with self.transaction():
             # One migrator at a time: the others wait here, then find the work done.
             lock = zlib.crc32(f"contactbook:{self._schema}".encode())
@@ -259,6 +316,68 @@ class PostgresStore:
             self._all(
                 self._compose("UPDATE {s}.schema_version SET version = %s"), (SCHEMA_VERSION,)
             )
+
+    def _check_columns(self) -> None:
+        """Refuse tables whose columns are not the ones the store made (``storage.corrupt``).
+
+        Exactly the columns of :data:`_COLUMNS`, with their types, all ``NOT NULL``: a
+        column added, dropped, retyped or made nullable is found here, at start-up,
+        rather than by the first save it breaks.
+        """
+        found: dict[str, dict[str, str]] = {table: {} for table in _COLUMNS}
+        for table, column, kind, not_null in self._all(
+            "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull"
+            " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = %s AND c.relname = ANY(%s) AND c.relkind IN ('r', 'p')"
+            " AND a.attnum > 0 AND NOT a.attisdropped",
+            (self._schema, list(_COLUMNS)),
+        ):
+            found[table][column] = kind if not_null else f"{kind} (nullable)"
+        changes = []
+        for table, columns in _COLUMNS.items():
+            have = found[table]
+            if not have:
+                changes.append(f"table {table} is missing")
+            changes.extend(
+                _column_change(f"{table}.{column}", columns.get(column), have.get(column))
+                for column in sorted(columns.keys() | have.keys())
+                if have and columns.get(column) != have.get(column)
+            )
+        if changes:
+            raise self._changed("; ".join(changes))
+
+    def _check_encodings(self, connection: psycopg.Connection[Any]) -> None:
+        """Refuse a database or a connection that does not speak UTF8 (``storage.encoding``).
+
+        Any other encoding cannot carry every name and description a customer may type:
+        PostgreSQL would refuse them, or (``SQL_ASCII``) store bytes that no longer read
+        back as the text saved. The server reports both names when the connection opens,
+        so this runs no statement.
+        """
+        server = _setting(connection, "server_encoding")
+        if server not in {"UTF8", None}:
+            msg = (
+                f"The database's encoding is {server}; the contact store needs UTF8, so "
+                "that names and descriptions in any language can be stored. Give it a "
+                "database created with ENCODING 'UTF8'."
+            )
+            raise StorageError(msg, code="storage.encoding")
+        client = _setting(connection, "client_encoding")
+        if client not in {"UTF8", None}:
+            raise self._wrong_client(client)
+
+    def _wrong_client(self, client: str, detail: str = "") -> StorageError:
+        """Return the refusal of a connection whose client encoding is ``client``."""
+        because = f" ({detail})" if detail else ""
+        msg = (
+            f"The connection's client encoding is {client}; the contact store needs UTF8, "
+            "so that text in any language reaches the database unchanged"
+            f"{because}. Connect with client_encoding UTF8 (unset PGCLIENTENCODING, or "
+            "pass options='-c client_encoding=UTF8'), or run SET client_encoding TO "
+            "'UTF8' on the connection; the store leaves your connection's settings alone."
+        )
+        return StorageError(msg, code="storage.encoding")
 
     def _identify(self) -> int:
         """Return the schema version of the tables, or refuse tables that are not ours.
@@ -312,9 +431,18 @@ class PostgresStore:
                 yield self._connection
             return
         assert self._pool is not None  # noqa: S101 -- one of the two is always set
-        lent = self._pool.connection()
+        lent = self._pool.connection(timeout=self._timeout)
         try:
             connection = lent.__enter__()
+        except PoolTimeout as error:
+            msg = (
+                f"The contact store (PostgreSQL schema {self._schema!r}) cannot be used: "
+                f"the pool had no free connection within {self._timeout:g} s (every "
+                "connection busy, or the server cannot be reached). Try again; if it keeps "
+                "happening, check the server, or give the pool more connections or the "
+                "store a longer timeout (PostgresStore.from_pool(..., timeout=...))."
+            )
+            raise StorageError(msg, code="storage.unavailable") from error
         except psycopg.Error as error:
             raise self._error(error) from error
         self._local.connection = connection
@@ -335,16 +463,27 @@ class PostgresStore:
     def transaction(self) -> Iterator[None]:
         """One unit of work: everything inside commits together, or not at all.
 
-        The outermost unit on a connection with no transaction open is a database
-        transaction (``BEGIN`` ... ``COMMIT``); a unit opened inside an open one, or
-        inside the host's own transaction on the same connection, is a ``SAVEPOINT``: its
-        failure undoes only its own work, and nothing is durable until the outermost
-        transaction commits. Loads, saves and records made outside any unit are each
-        their own.
+        On a connection in autocommit mode with no transaction open (and on a pooled
+        connection) the outermost unit is a database transaction (``BEGIN`` ...
+        ``COMMIT``). A unit opened inside an open one, or inside the host's transaction,
+        is a ``SAVEPOINT``: its failure undoes only its own work, and nothing is durable
+        until the outermost transaction commits. On a host's connection that is not in
+        autocommit every unit is a savepoint of the host's transaction (begun first if
+        none is open yet), so only the host's commit makes it durable.
         """
         with self._borrow() as connection:
             unit = connection.transaction()
             try:
+                if (
+                    connection is self._connection
+                    and not connection.autocommit
+                    and connection.info.transaction_status == TransactionStatus.IDLE
+                ):
+                    # psycopg would make this unit a transaction of its own and commit it,
+                    # inside a transaction the host believes open (Django's atomic() before
+                    # its first statement): begin the host's transaction, as any statement
+                    # on this connection would, so that the unit is a savepoint of it.
+                    connection.execute("SELECT 1")
                 unit.__enter__()
             except psycopg.Error as error:
                 raise self._error(error) from error
@@ -362,10 +501,17 @@ class PostgresStore:
     # ----------------------------------------------------------------- SQL, translated
 
     def _all(self, sql: str, parameters: Sequence[object] = ()) -> list[Any]:
-        """Run one statement and return its rows (one unit of its own, outside any unit)."""
+        """Run one statement and return its rows."""
         return self._run(sql, parameters)[0]
 
     def _run(self, sql: str, parameters: Sequence[object] = ()) -> tuple[list[Any], int]:
+        """Run one statement where it belongs; return its rows and row count.
+
+        On the host's connection the statement runs as the connection stands: in the
+        open unit or the host's transaction, or (autocommit, nothing open) on its own,
+        as autocommit means. A pooled connection borrowed for this one call runs it in a
+        transaction of its own, so that none is left open in the pool.
+        """
         connection = self._connection
         if connection is not None:  # the store's one connection: the hot path, kept short
             with self._lock:
@@ -374,7 +520,15 @@ class PostgresStore:
                     cursor = self._cursor = connection.cursor(row_factory=tuple_row)
                 return self._execute(connection, cursor, sql, parameters)
         with self._borrow() as connection, connection.cursor(row_factory=tuple_row) as cursor:
-            return self._execute(connection, cursor, sql, parameters)
+            if connection.autocommit or connection.info.transaction_status != (
+                TransactionStatus.IDLE
+            ):
+                return self._execute(connection, cursor, sql, parameters)
+            try:
+                with connection.transaction():
+                    return self._execute(connection, cursor, sql, parameters)
+            except psycopg.Error as error:  # the COMMIT itself
+                raise self._error(error) from error
 
     def _execute(
         self,
@@ -384,27 +538,25 @@ class PostgresStore:
         parameters: Sequence[object],
     ) -> tuple[list[Any], int]:
         try:
-            if (
-                not connection.autocommit
-                and connection.info.transaction_status == TransactionStatus.IDLE
-            ):
-                # A connection the host drives, with no transaction open: leave none open.
-                with connection.transaction():
-                    cursor.execute(sql, parameters)
-            else:
-                cursor.execute(sql, parameters)
+            cursor.execute(sql, parameters)
             # pgresult, not description: description builds column objects at every call.
             result = cursor.pgresult
             rows = cursor.fetchall() if result is not None and result.nfields else []
+        except (sqlstate.UntranslatableCharacter, sqlstate.CharacterNotInRepertoire) as error:
+            found = _setting(connection, "client_encoding") or "unknown"
+            raise self._wrong_client(found, _first(error)) from error
         except psycopg.Error as error:
             raise self._error(error) from error
-        except UnicodeEncodeError as error:  # a lone surrogate the checks did not see
-            raise _not_text("text") from error
+        except UnicodeError as error:
+            client = _setting(connection, "client_encoding")
+            if client not in {"UTF8", None}:  # text the client encoding cannot carry
+                raise self._wrong_client(client) from error
+            raise _not_text("text") from error  # a lone surrogate the checks did not see
         return rows, cursor.rowcount
 
     def _error(self, error: psycopg.Error) -> StorageError:
         """Turn a psycopg exception into a StorageError a person can act on."""
-        text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        text = _first(error)
         where = f"The contact store (PostgreSQL schema {self._schema!r})"
         if isinstance(
             error,
@@ -440,13 +592,33 @@ class PostgresStore:
                 "or dropped them. Restore them from a backup."
             )
             return StorageError(msg, code="storage.corrupt")
+        if isinstance(
+            error, psycopg.IntegrityError | psycopg.ProgrammingError | psycopg.DataError
+        ) and not isinstance(error, sqlstate.NumericValueOutOfRange):
+            # The store's statements are fixed and its values checked before any SQL: a
+            # constraint, type or statement error can only come from tables that no longer
+            # have the shape the store made (a column added NOT NULL, retyped, a table
+            # replaced).
+            return self._changed(text)
         msg = (
             f"{where} cannot be used: {text}. Check that the database server is running "
             "and reachable, and that the connection is open."
         )
         return StorageError(msg, code="storage.unavailable")
 
+    def _changed(self, text: str) -> StorageError:
+        """Return the refusal of tables that no longer have the shape the store made."""
+        msg = (
+            f"The contact store (PostgreSQL schema {self._schema!r}) does not have the "
+            f"shape contactbook made ({text}); someone changed its tables. Undo the change "
+            "(contactbook's tables take no columns or constraints of yours), or restore "
+            "them from a backup."
+        )
+        return StorageError(msg, code="storage.corrupt")
+
     def _read(self, reader: Any, body: str, customer_id: str | None = None) -> Any:
+        if not isinstance(body, str):  # bytes: a SQL_ASCII connection decodes no text
+            raise self._wrong_client("SQL_ASCII")
         try:
             return reader(body)
         except FormatError as error:
@@ -462,6 +634,8 @@ class PostgresStore:
         if not rows:
             return Stored(ContactSet(), 0)
         version, body = rows[0]
+        if type(version) is not int:
+            raise self._changed(f"customer {customer_id!r} has a version of type {type(version)}")
         return Stored(self._read(load_set, body, customer_id), version)
 
     def save(self, customer_id: str, contacts: ContactSet, /, *, expected_version: int) -> int:
@@ -536,6 +710,32 @@ class PostgresStore:
             self._all(self._sql_clear_country, (key,))
         else:
             self._all(self._sql_set_country, (key, code))
+
+
+def _column_change(column: str, made: str | None, found: str | None) -> str:
+    """Say how ``column`` differs from the one the store made (``None``: not there)."""
+    if found is None:
+        return f"{column} is missing"
+    if made is None:
+        return f"{column} ({found}) is not contactbook's"
+    return f"{column} is {found}, not {made}"
+
+
+def _setting(connection: psycopg.Connection[Any], name: str) -> str | None:
+    """Return a setting the server reported (``server_encoding``, ...) as text, or ``None``.
+
+    ``None`` when the connection is closed or broken: its next statement says so.
+    """
+    try:
+        return connection.info.parameter_status(name)
+    except (psycopg.Error, UnicodeError):
+        return None
+
+
+def _first(error: psycopg.Error) -> str:
+    """Return the first line of a psycopg error's message (its type's name if none)."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def _storable(text: str) -> bool:

@@ -584,6 +584,7 @@ def read_cards(source: BinaryIO | bytes | str, /) -> Iterator[VCard]:
     physical, unicode_file = _physical_lines(stream)
     card: _CardBuilder | None = None
     count = 0
+    seen = False
     for number, raw in _logical_lines(physical):
         if not raw.strip():
             continue
@@ -593,6 +594,13 @@ def read_cards(source: BinaryIO | bytes | str, /) -> Iterator[VCard]:
             if line is not None and line.name == "BEGIN" and marker == b"VCARD":
                 count += 1
                 card = _CardBuilder(count, number)
+            elif line is not None and line.name == "VERSION" and not seen:
+                # A file that starts with VERSION has lost its BEGIN:VCARD (Evolution
+                # reads it): the card starts here.
+                count += 1
+                card = _CardBuilder(count, number)
+                card.add(number, raw, line, marker=marker)
+            seen = True
             continue  # text outside a card is no part of any
         if card.add(number, raw, line, marker=marker):
             yield card.done(complete=True)
@@ -709,14 +717,8 @@ def _candidates(lines: Iterable[_Line], skipped: list[SkippedLine]) -> list[_Can
             continue
         what = _kind_and_value(line)
         if isinstance(what, str):
-            skipped.append(
-                SkippedLine(
-                    line.number,
-                    shown(line.text, _MAX_SHOWN, quoted=False),
-                    "vcard.unsupported",
-                    what,
-                )
-            )
+            entered = shown(_unescape(line.value).strip(), _MAX_SHOWN_VALUE, quoted=False)
+            skipped.append(SkippedLine(line.number, entered, "vcard.unsupported", what))
             continue
         description = labels.get(line.group) if line.group else None
         if description is None:

@@ -813,7 +813,7 @@ def load_vcard(text: str | bytes, /, *, region: str | None = None) -> VCardImpor
 
 def looks_like_vcard(head: bytes, /) -> bool:
     """Whether a file's first bytes are a vCard's (``BEGIN:VCARD``, in UTF-8 or UTF-16)."""
-    for encoding in ("utf-8-sig", "utf-16"):
+    for encoding in ("utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"):
         text = head.decode(encoding, "ignore").lstrip("\ufeff \t\r\n")
         if text[:11].upper() == "BEGIN:VCARD":
             return True

@@ -179,7 +179,10 @@ class TestImport:
         assert [(EMAIL, "a@example.com", None, True)] == summary(load_vcard(no_version).contacts)
 
     def test_bytes_that_are_not_utf_8_are_read_as_windows_1252(self):
-        card = b"BEGIN:VCARD\nVERSION:2.1\nitem1.EMAIL:a@example.com\nitem1.X-ABLabel:B\xfcro\nEND:VCARD\n"
+        card = (
+            b"BEGIN:VCARD\nVERSION:2.1\nitem1.EMAIL:a@example.com\n"
+            b"item1.X-ABLabel:B\xfcro\nEND:VCARD\n"
+        )
         assert [(EMAIL, "a@example.com", "B\u00fcro", True)] == summary(load_vcard(card).contacts)
 
     def test_unknown_region_is_refused(self):

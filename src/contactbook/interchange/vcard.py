@@ -231,6 +231,7 @@ MAX_LINE_BYTES = 256 * 1024
 _READ_CHUNK = 64 * 1024
 # Properties whose (large, binary) values are never read: not kept in memory.
 _BINARY = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
+_BINARY_NAMES = frozenset(name.encode() for name in _BINARY)
 _VERSIONS = frozenset({"2.1", "3.0", "4.0"})
 # vCard 2.1 writes parameter values without a name ("TEL;WORK;QUOTED-PRINTABLE:").
 _BARE_ENCODINGS = frozenset({"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"})
@@ -315,24 +316,34 @@ def _logical_lines(physical: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
     line break (a value ending in ``=``), and a line without a colon after a base64
     value or a value ending in a backslash, as 2.1 writers leave them.
     """
-    start, current = 0, b""
+    start, current, binary = 0, b"", False
     for number, line in enumerate(physical, 1):
         if start:
             if current.endswith(b"=") and b"QUOTED-PRINTABLE" in _head(current):
-                current = current[:-1] + line
+                current = _joined(current[:-1], line, binary=binary)
                 continue
             if line[:1] in {b" ", b"\t"}:
-                current += line[1:]
+                current = _joined(current, line[1:], binary=binary)
                 continue
             if line and b":" not in line and _continued(current):
-                current += line
+                current = _joined(current, line, binary=binary)
                 continue
             yield start, current
-        start, current = number, line
-        if len(current) > MAX_LINE_BYTES:  # a photo folded over many lines
-            current = current[:MAX_LINE_BYTES]
+        start, current = number, line[:MAX_LINE_BYTES]
+        # A photo's continuation lines are read past, not kept: it is never used.
+        binary = _name(current) in _BINARY_NAMES
     if start:
         yield start, current
+
+
+def _name(raw: bytes) -> bytes:
+    return raw.split(b":", 1)[0].split(b";", 1)[0].rpartition(b".")[2].strip().upper()
+
+
+def _joined(current: bytes, more: bytes, *, binary: bool) -> bytes:
+    if binary or len(current) >= MAX_LINE_BYTES:
+        return current
+    return (current + more)[:MAX_LINE_BYTES]
 
 
 def _continued(current: bytes) -> bool:
@@ -435,6 +446,8 @@ def _bare_parameter(value: str) -> str:
 
 def _split_params(text: str) -> list[str]:
     """Split ``;``-separated parameters, honouring double-quoted values."""
+    if '"' not in text:
+        return text.split(";")
     parts: list[str] = []
     current: list[str] = []
     quoted = False

@@ -125,6 +125,15 @@ class TestLineEndsAndEncodings:
         with pytest.raises(FormatError, match="no BEGIN:VCARD"):
             list(read_cards(b"customer_id,country,email\r\n"))
 
+    def test_a_huge_folded_value_is_cut_not_held(self):
+        folded = b"\r\n ".join([b"1" * 70] * 8000)  # 560,000 digits over 8,000 lines
+        data = b"BEGIN:VCARD\r\nVERSION:3.0\r\nTEL:" + folded + b"\r\nEND:VCARD\r\n"
+        (card,) = read_cards(data)
+        (line,) = card.lines
+        assert 256 * 1024 >= len(line.raw)
+        (block,) = check_cards(io.BytesIO(data), country="NL")
+        assert ["phone.too_long"] == [p.code for p in block.problems]
+
     @given(st.binary(max_size=400), st.sampled_from([b"", b"BEGIN:VCARD\r\n"]))
     def test_any_bytes_are_read_or_refused_clearly(self, data, start):
         try:
@@ -328,6 +337,12 @@ class TestCommand:
                 p.value for p in store.load("C2").contacts
             ]
             assert "NL" == store.billing_country("C2")
+
+    def test_a_vcf_file_without_a_card_is_refused(self, tmp_path):
+        (tmp_path / "empty.vcf").write_text("no cards here\n")
+        done = self.run("check", "empty.vcf", cwd=tmp_path, ok=(1, 3))  # 3: input refused
+        assert "[format.invalid]" in done.stderr
+        assert "no BEGIN:VCARD" in done.stderr
 
     def test_a_bad_identity_or_country_is_a_usage_error(self, tmp_path):
         vcf = FIXTURES / "multi-card.vcf"

@@ -57,3 +57,17 @@ def test_sqlite_benchmark_runs() -> None:
         capture_output=True,
         timeout=300,
     )
+
+
+def test_vcard_benchmark_runs() -> None:
+    # 50 cards, one run: the vCard check, its CSV baseline and the memory lines print.
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.vcard_read", "--cards", "50", "--repeat", "1"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert "| vcard check |" in done.stdout
+    assert "peak traced memory" in done.stdout

@@ -1,4 +1,4 @@
-"""vCard 4.0 export and 3.0/4.0 import: RFC 6350 lines, primaries, labels, clear refusals."""
+"""vCard 4.0 export and 2.1/3.0/4.0 import: RFC 6350 lines, primaries, labels, clear refusals."""
 
 import contextlib
 
@@ -77,7 +77,7 @@ class TestExport:
 
 
 class TestImport:
-    """Cards of version 3.0 and 4.0 are read; unusable lines are reported, not fatal."""
+    """Cards of version 2.1, 3.0 and 4.0 are read; unusable lines are reported, not fatal."""
 
     def test_apple_style_3_0_card(self):
         card = (
@@ -92,7 +92,7 @@ class TestImport:
         )
         result = load_vcard(card, region="NL")
         assert [
-            (PHONE, "+31201234567", None, True),
+            (PHONE, "+31201234567", "Work", True),
             (MOBILE, "+31612345678", None, True),
             (MOBILE, "+31687654321", None, False),
             (EMAIL, "facturen@example.nl", "Work", True),
@@ -118,7 +118,7 @@ class TestImport:
         card = (
             "BEGIN:VCARD\nVERSION:4.0\nFN:x\nEMAIL:not-an-address\nEMAIL:a@example.com\n"
             "EMAIL:A@EXAMPLE.com\nTEL:020 1234567\nURL:javascript:alert(1)\n"
-            "TEL;TYPE=fax:+31 20 7654321\ngarbage without colon\n"
+            "TEL;VALUE=uri:sip:ann@example.com\ngarbage without colon\n"
             "TEL;VALUE=uri:tel:+31-20-1234567;ext=12\nEND:VCARD\n"
             "BEGIN:VCARD\nVERSION:4.0\nEMAIL:second@example.com\nEND:VCARD\n"
         )
@@ -160,18 +160,30 @@ class TestImport:
             ("", "format.invalid"),
             ("hello", "format.invalid"),
             ("BEGIN:VCARD\nVERSION:4.0\nEMAIL:a@example.com\n", "format.invalid"),
-            ("BEGIN:VCARD\nVERSION:2.1\nEND:VCARD\n", "format.version"),
-            ("BEGIN:VCARD\nEND:VCARD\n", "format.version"),
-            (b"BEGIN:VCARD\nVERSION:4.0\nFN:\xff\nEND:VCARD\n", "format.invalid"),
+            ("BEGIN:VCARD\nVERSION:5.0\nEND:VCARD\n", "format.version"),
+            ("BEGIN:VCARD\nVERSION:\u00e9\nEND:VCARD\n", "format.version"),
             ("BEGIN:VCARD\n" + "X:" + "a" * 1_000_000, "format.invalid"),
         ],
-        ids=["empty", "not a card", "cut short", "2.1", "no version", "not utf-8", "huge"],
+        ids=["empty", "not a card", "cut short", "5.0", "odd version", "huge"],
     )
     def test_unreadable_input_is_a_format_error(self, text, code):
         with pytest.raises(FormatError) as caught:
             load_vcard(text)
         assert code == caught.value.code
         assert str(caught.value)
+
+    def test_a_card_without_version_is_read_as_any_other(self):
+        card = "BEGIN:VCARD\nFN:x\nEMAIL:a@example.com\nVERSION:3.0\nEND:VCARD\n"
+        assert [(EMAIL, "a@example.com", None, True)] == summary(load_vcard(card).contacts)
+        no_version = "BEGIN:VCARD\nEMAIL:a@example.com\nEND:VCARD\n"
+        assert [(EMAIL, "a@example.com", None, True)] == summary(load_vcard(no_version).contacts)
+
+    def test_bytes_that_are_not_utf_8_are_read_as_windows_1252(self):
+        card = (
+            b"BEGIN:VCARD\nVERSION:2.1\nitem1.EMAIL:a@example.com\n"
+            b"item1.X-ABLabel:B\xfcro\nEND:VCARD\n"
+        )
+        assert [(EMAIL, "a@example.com", "B\u00fcro", True)] == summary(load_vcard(card).contacts)
 
     def test_unknown_region_is_refused(self):
         with pytest.raises(ContactValidationError, match="two letters"):

@@ -15,7 +15,9 @@ finishes the job (merging what is already stored changes nothing). The outputs a
 written as customers are checked, so after a crash they may name customers the open
 unit had not committed yet; run the import again.
 
-:func:`import_vcard` merges one customer's vCard the same way.
+:func:`import_vcard_file` imports a vCard file the same way, one customer per card
+(:func:`contactbook.interchange.vcard.check_cards`); :func:`import_vcard` merges one
+customer's card.
 """
 
 from __future__ import annotations
@@ -35,10 +37,17 @@ from contactbook.interchange.csv_check import (
     write_results,
 )
 from contactbook.interchange.csv_read import RowProblem, open_export
-from contactbook.interchange.vcard import VCardImport, load_vcard
+from contactbook.interchange.vcard import Identity, VCardImport, check_cards, load_vcard
 from contactbook.service import ContactService, Saved
 
-__all__ = ["DEFAULT_PER_UNIT", "Imported", "import_blocks", "import_file", "import_vcard"]
+__all__ = [
+    "DEFAULT_PER_UNIT",
+    "Imported",
+    "import_blocks",
+    "import_file",
+    "import_vcard",
+    "import_vcard_file",
+]
 
 #: How many customers one unit of work holds in a bulk import.
 DEFAULT_PER_UNIT = 500
@@ -86,6 +95,37 @@ def import_file(
         imported.summary = write_results(stored, sinks)
     finally:
         stored.close()  # a failure while writing rolls the open unit back, now
+    return imported
+
+
+def import_vcard_file(
+    service: ContactService,
+    actor: str,
+    source: BinaryIO,
+    /,
+    sinks: Sinks | None = None,
+    *,
+    identity: Identity | None = None,
+    country: str | None = None,
+    set_country: Callable[[str, str], None] | None = None,
+    per_unit: int = DEFAULT_PER_UNIT,
+) -> Imported:
+    """Check a vCard file and merge each card's accepted points into its customer.
+
+    As :func:`import_file` does for a CSV export: each card is a customer named by
+    ``identity`` (its ``UID`` by default), with the billing country of its address or
+    else ``country``; the same report, normalized rows and counts.
+    """
+    sinks = sinks or Sinks()
+    imported = Imported()
+    blocks = check_cards(source, identity=identity, country=country, progress=sinks.progress)
+    stored = import_blocks(
+        service, actor, blocks, imported, set_country=set_country, per_unit=per_unit
+    )
+    try:
+        imported.summary = write_results(stored, sinks)
+    finally:
+        stored.close()
     return imported
 
 

@@ -39,15 +39,21 @@ from contactbook._version import __version__
 from contactbook.adapters.memory import AllowAll
 from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.audit import ActivityEntry
-from contactbook.bulk import Imported, import_file
+from contactbook.bulk import Imported, import_file, import_vcard_file
 from contactbook.errors import ContactError
 from contactbook.interchange.csv_check import CheckOptions, Sinks, Summary, check_file
 from contactbook.interchange.csv_read import Columns, Shape, text_codec
 from contactbook.interchange.jsonform import dump_set
-from contactbook.interchange.vcard import dump_vcard
+from contactbook.interchange.vcard import (
+    Identity,
+    check_vcard_file,
+    dump_vcard,
+    looks_like_vcard,
+)
 from contactbook.operations import UNCHANGED, AddPoint, Command, EditPoint, RemovePoint
 from contactbook.presentation.card import CardLabels, ContactCard
 from contactbook.service import ContactService, Saved
+from contactbook.validation import normalize_region
 from contactbook.vocabulary import KIND_NAMES
 
 __all__ = ["main"]
@@ -193,6 +199,48 @@ def _columns(renames: tuple[str, ...]) -> Columns:
     return Columns(**names)
 
 
+def _vcard_options(function: _F) -> _F:
+    options = [
+        click.option(
+            "--identity",
+            default="UID",
+            show_default=True,
+            metavar="PROPERTY",
+            help="vCard: the property that holds each card's customer id, e.g. "
+            "X-CUSTOMER-ID, EMAIL or FN (a card without it: FILE#N).",
+        ),
+        click.option(
+            "--country",
+            metavar="CODE",
+            help="vCard: the billing country (e.g. NL) of cards whose address names none.",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@attrs.frozen
+class _VCardRun:
+    """A vCard file's options: who each card is, and the default billing country."""
+
+    identity: Identity
+    country: str | None
+
+
+def _vcard_run(file: Path, identity: str, country: str | None) -> _VCardRun | None:
+    """Return how to read ``file`` if it is a vCard (by extension or content), else None."""
+    with file.open("rb") as head:
+        start = head.read(64)
+    if file.suffix.lower() not in {".vcf", ".vcard"} and not looks_like_vcard(start):
+        return None
+    try:
+        return _VCardRun(Identity(identity, file.name), normalize_region(country))
+    except ContactError as error:
+        hint = "--identity" if error.code == "format.invalid" else "--country"
+        raise click.BadParameter(error.message, param_hint=hint) from None
+
+
 def _run_check(
     file: Path,
     output: Path | None,
@@ -273,6 +321,7 @@ def _print_summary(summary: Summary, output: Path, report: Path, *, extra: str =
 
 @cli.command()
 @_csv_options
+@_vcard_options
 @_command
 def check(
     ctx: _Context,
@@ -286,22 +335,40 @@ def check(
     shape: str | None,
     renames: tuple[str, ...],
     ignore_errors: bool,
+    identity: str,
+    country: str | None,
 ) -> None:
-    """Check a customer export (CSV): normalized rows, report, summary.
+    """Check a customer export (CSV or vCard): normalized rows, report, summary.
 
     Writes the normalized rows and the error report, and prints a summary. Exit
-    status 0 only when no row has an error (or with --ignore-errors).
+    status 0 only when no row has an error (or with --ignore-errors). A vCard file
+    (.vcf, or starting with BEGIN:VCARD) is one customer per card.
     """
+    vcard = _vcard_run(file, identity, country)
+
+    def then(source: BinaryIO, sinks: Sinks, options: CheckOptions) -> Summary:
+        if vcard is None:
+            return check_file(source, sinks, options)
+        return check_vcard_file(source, sinks, identity=vcard.identity, country=vcard.country)
+
     summary, output, report = _run_check(
-        file, output, report, jobs=jobs, encoding=encoding, shape=shape, renames=renames
+        file,
+        output,
+        report,
+        jobs=jobs,
+        encoding=encoding,
+        shape=shape,
+        renames=renames,
+        then=then,
     )
-    _print_summary(summary, output, report)
+    _print_summary(summary, output, report, extra=vcard.identity.describe() if vcard else "")
     if not summary.clean and not ignore_errors:
         sys.exit(1)
 
 
 @cli.command(name="import")
 @_csv_options
+@_vcard_options
 @_command
 def import_(
     ctx: _Context,
@@ -315,6 +382,8 @@ def import_(
     shape: str | None,
     renames: tuple[str, ...],
     ignore_errors: bool,
+    identity: str,
+    country: str | None,
 ) -> None:
     """Check an export, then store each customer's accepted points.
 
@@ -322,12 +391,29 @@ def import_(
     they are, so importing the same file twice changes nothing the second time.
     """
     counts = Imported()
+    vcard = _vcard_run(file, identity, country)
     with ctx.service() as (service, store):
 
         def merge_all(source: BinaryIO, sinks: Sinks, options: CheckOptions) -> Summary:
-            done = import_file(
-                service, ctx.actor, source, sinks, options, set_country=store.set_billing_country
-            )
+            if vcard is not None:
+                done = import_vcard_file(
+                    service,
+                    ctx.actor,
+                    source,
+                    sinks,
+                    identity=vcard.identity,
+                    country=vcard.country,
+                    set_country=store.set_billing_country,
+                )
+            else:
+                done = import_file(
+                    service,
+                    ctx.actor,
+                    source,
+                    sinks,
+                    options,
+                    set_country=store.set_billing_country,
+                )
             counts.changed, counts.unchanged = done.changed, done.unchanged
             return done.summary
 
@@ -345,7 +431,8 @@ def import_(
         summary,
         output,
         report,
-        extra=f"stored: {counts.changed:,} customer(s) changed, "
+        extra=(f"{vcard.identity.describe()}\n" if vcard else "")
+        + f"stored: {counts.changed:,} customer(s) changed, "
         f"{counts.unchanged:,} already up to date "
         f"(database {ctx.db})",
     )

@@ -48,6 +48,7 @@ __all__ = [
     "normalize_website",
     "parse_phone",
     "phone_uri",
+    "region_named",
     "validate_value",
 ]
 
@@ -252,6 +253,56 @@ def normalize_region(region: str | None, /) -> str | None:
             "letters (ISO 3166-1 alpha-2), for example 'NL' or 'GB'.",
         )
     return code
+
+
+# Names an address gives a country by that libphonenumber's own country names leave out.
+_COUNTRY_ALIASES = {
+    "usa": "US",
+    "unitedstatesofamerica": "US",
+    "uk": "GB",
+    "greatbritain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "holland": "NL",
+}
+
+
+def _country_key(name: str) -> str:
+    """Return a country name as compared: letters and digits only, case-folded."""
+    return "".join(char for char in name.casefold() if char.isalnum())
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    # libphonenumber's geocoding data names every region in many languages ("*xx" means
+    # "as in language xx"); imported on first use only, as it is large.
+    from phonenumbers.geodata.locale import LOCALE_DATA
+
+    names: dict[str, str] = {}
+    for code, by_language in LOCALE_DATA.items():
+        for name in by_language.values():
+            if not name.startswith("*"):
+                names.setdefault(_country_key(name), code)
+    names.update(_COUNTRY_ALIASES)
+    return names
+
+
+def region_named(text: str, /) -> str | None:
+    """Return the region code a country as an address writes it stands for, or ``None``.
+
+    A two-letter code (``nl``) or a country's name in any language libphonenumber knows
+    (``Netherlands``, ``Deutschland``, ``U.S.A.``), compared without case, spaces or
+    dots. Used for the country of a vCard's address; ``None`` when it names no region.
+
+    >>> region_named("United States of America"), region_named("Deutschland")
+    ('US', 'DE')
+    """
+    code = text.strip().upper()
+    if code in _regions():
+        return code
+    region = _country_names().get(_country_key(text))
+    return region if region in _regions() else None
 
 
 def normalize_phone(raw: str, /, region: str | None = None) -> str:

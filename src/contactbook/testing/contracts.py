@@ -434,11 +434,11 @@ class AuditSinkContract:
         assert "activity.not_found" == refused.value.code
 
     def test_a_page_of_no_entries_is_refused(self, audit_sink: AuditSink) -> None:
-        """A ``limit`` below 1 raises ``limit.invalid``."""
+        """A ``limit`` below 1 raises ``page.invalid``."""
         for limit in (0, -1):
             with pytest.raises(ContactValidationError) as refused:
                 audit_sink.entries(new_customer_id(), limit=limit)
-            assert "limit.invalid" == refused.value.code
+            assert "page.invalid" == refused.value.code
 
     def test_an_entry_is_kept_exactly(self, audit_sink: AuditSink) -> None:
         """One recorded entry reads back equal: id, customer, actor, time, version, changes."""

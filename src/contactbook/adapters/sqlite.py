@@ -132,6 +132,11 @@ _SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 #: The schema this release writes, and the newest it opens.
 SCHEMA_VERSION = len(_MIGRATIONS)
 
+#: In a host's database (``SQLiteStore.over``), whose header is the host's, this table
+#: holds the schema version; and the store's tables, which it never touches unmarked.
+_MARKER = "contactbook_schema"
+_TABLES = ("contact_sets", "activity", "billing_countries", _MARKER)
+
 
 #: Connections inherited through ``fork()`` belong to the parent: closing them in the
 #: child could disturb the parent's locks (SQLite's "how to corrupt" guide, §2.6), so
@@ -252,8 +257,15 @@ class SQLiteStore:
             for step in _MIGRATIONS[current:]:
                 for statement in step:
                     self._run(connection, statement)
-            self._run(connection, f"PRAGMA application_id = {APPLICATION_ID}")
-            self._run(connection, f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if self._in_header:
+                self._run(connection, f"PRAGMA application_id = {APPLICATION_ID}")
+                self._run(connection, f"PRAGMA user_version = {SCHEMA_VERSION}")
+            else:  # the host's database: its header is the host's to set
+                marker = "CREATE TABLE IF NOT EXISTS contactbook_schema (version INTEGER)"
+                self._run(connection, marker)
+                self._run(connection, "DELETE FROM contactbook_schema")
+                version = (SCHEMA_VERSION,)
+                self._run(connection, "INSERT INTO contactbook_schema VALUES (?)", version)
 
     def _switch_to_wal(self) -> str:
         """Set WAL mode, retrying while other openers of a new file hold it.
@@ -278,18 +290,34 @@ class SQLiteStore:
         """Return the file's schema version, or refuse a file that is not ours.
 
         Only reads: a blank file (new, empty, or an SQLite database with nothing in it)
-        is schema 0; a contactbook file is its ``user_version``.
+        is schema 0; a contactbook file is its ``user_version``. In a host's database
+        (:meth:`over`), whose header is the host's, the store's tables are marked by a
+        ``contactbook_schema`` table instead; none of them there is schema 0.
         """
         # One statement, so one snapshot: read separately, another process creating the
         # same new file could commit between the reads, and its half-seen schema would
         # look like a foreign database.
-        application_id, version, objects = self._one(
+        application_id, version, objects, ours = self._one(
             "SELECT (SELECT application_id FROM pragma_application_id),"
             " (SELECT user_version FROM pragma_user_version),"
-            " (SELECT count(*) FROM sqlite_master)"
+            " (SELECT count(*) FROM sqlite_master),"
+            " (SELECT group_concat(name, ', ') FROM sqlite_master WHERE type = 'table'"
+            " AND name IN (?, ?, ?, ?))",
+            _TABLES,
         )
+        self._in_header = application_id == APPLICATION_ID or self._host is None
+        if application_id != APPLICATION_ID and self._host is not None and ours:
+            if _MARKER not in ours.split(", "):
+                msg = (
+                    f"The database {self._path} holds tables named as contactbook's ({ours}) "
+                    "that contactbook did not make; they were left untouched. Rename them, "
+                    "or give the store a database of its own."
+                )
+                raise StorageError(msg, code="storage.corrupt")
+            (version,) = self._one("SELECT max(version) FROM contactbook_schema")
+            application_id = APPLICATION_ID  # checked below as the header would be
         if application_id == APPLICATION_ID:
-            if version > SCHEMA_VERSION:
+            if not isinstance(version, int) or version > SCHEMA_VERSION:
                 msg = (
                     f"The contact store {self._path} has schema version {version}, written "
                     f"by a newer contactbook; this release reads up to version "
@@ -297,7 +325,7 @@ class SQLiteStore:
                 )
                 raise StorageError(msg, code="storage.version")
             return int(version)
-        if application_id == 0 and version == 0 and objects == 0:
+        if (application_id == 0 and version == 0 and objects == 0) or self._host is not None:
             return 0
         msg = (
             f"{self._path} is an SQLite database of another application, not a contact "

@@ -238,6 +238,10 @@ class Transaction(Protocol):
       write its own rows, and call the service inside it: everything commits together.
     - The version check of :meth:`ContactRepository.save` happens inside the unit, so
       no other writer can save between the check and the write.
+
+    A service may be given a second factory, ``read_transaction``, for the use cases
+    that only read: the same rules, but it may take no write lock, and nothing is
+    written inside it.
     """
 
     def __call__(self) -> AbstractContextManager[object]:
@@ -249,7 +253,9 @@ class ContactStore(ContactRepository, AuditSink, BillingCountries, Protocol):
     """A store that is every storage port at once, with its own unit of work.
 
     The shipped stores are (``InMemoryStore``, ``SQLiteStore``, ``PostgresStore``);
-    :meth:`contactbook.service.ContactService.on` builds a service over one.
+    :meth:`contactbook.service.ContactService.on` builds a service over one. A store may
+    also offer ``read_transaction()``, a unit for use cases that only read, which takes
+    no write lock (``SQLiteStore`` does); ``on`` hands it to the service when it is there.
     """
 
     def transaction(self) -> AbstractContextManager[object]:

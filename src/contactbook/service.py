@@ -1,9 +1,11 @@
 """The use cases a host offers: read a customer's contact details, check and save an edit.
 
 :class:`ContactService` is built from the ports. Every use case runs in the same
-order: authorise (before any other work), then one unit of work (``transaction()``)
-holding everything else: load, operate, save and record. The unit is open before
-the first read and closed after the last write, so:
+order: authorise (before any other work), check the numbers it was given (a page size,
+a version: ``page.invalid``, ``version.invalid``), then one unit of work
+(``transaction()``; for a use case that only reads, ``read_transaction()`` if the
+service has one) holding everything else: load, operate, save and record. The unit is
+open before the first read and closed after the last write, so:
 
 - A save and its activity entry commit together or not at all (the
   :class:`~contactbook.ports.Transaction` rules).

@@ -9,6 +9,7 @@ column after changing a message: ``python tests/test_error_messages.py``.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tempfile
 from collections.abc import Callable
@@ -33,7 +34,7 @@ from contactbook.adapters.memory import AllowAll, GrantTable, InMemoryStore
 from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.interchange.csv_read import text_codec
 from contactbook.interchange.jsonform import dump_set, load_set
-from contactbook.ports import Stored
+from contactbook.ports import Stored, check_time
 from contactbook.routing import route
 from contactbook.service import ContactService
 from contactbook.validation import validate_value
@@ -131,7 +132,8 @@ EXAMPLES: dict[str, Callable[[], str]] = {
     "form.group_empty": lambda: on_the_form(
         ContactForm.from_set(ContactSet(), version=0).add_group("Billing Contact")
     ),
-    "limit.invalid": lambda: raised(lambda: InMemoryStore().entries("cust-42", limit=0)),
+    "page.invalid": lambda: raised(lambda: InMemoryStore().entries("cust-42", limit=0)),
+    "clock.invalid": lambda: raised(lambda: check_time(dt.datetime(2026, 11, 25, 9, 30))),
     "version.invalid": lambda: raised(
         lambda: ContactService.on(InMemoryStore(), AllowAll()).update(
             "ann", "cust-42", [], expected_version=None

@@ -565,7 +565,7 @@ class TestTheLogsReadSide:
     def test_a_limit_below_1_is_refused(self, store):
         with pytest.raises(ContactValidationError) as refused:
             store.entries("c1", limit=0)
-        assert ("limit.invalid", "limit") == (refused.value.code, refused.value.field)
+        assert ("page.invalid", "limit") == (refused.value.code, refused.value.field)
 
 
 class TestBillingCountries:

@@ -67,4 +67,4 @@ class TestSQLiteUnitOfWork(UnitOfWorkContract):
 
     @pytest.fixture
     def ports(self, store):
-        return UnitPorts(store, store, store.transaction)
+        return UnitPorts(store, store, store.transaction, store.read_transaction)

@@ -280,7 +280,7 @@ class TestActivityLog:
     def test_a_limit_below_1_is_refused(self, store, limit):
         with pytest.raises(ContactValidationError, match="limit") as refused:
             store.entries("c1", limit=limit)
-        assert "limit.invalid" == refused.value.code
+        assert "page.invalid" == refused.value.code
         with pytest.raises(ContactValidationError, match="limit"):
             store.entries_since(None, limit=limit)
 

@@ -87,8 +87,9 @@ ERROR_CODES: Mapping[str, str] = MappingProxyType(
         "form.invalid": "A posted edit window could not be read (a field missing, repeated, "
         "malformed, or naming a contact point that is not there).",
         "form.group_empty": "A new group of additional details has a description but no details.",
-        "limit.invalid": "A page size below 1 was asked for.",
-        "version.invalid": "An update named no version (or not a whole number >= 0).",
+        "page.invalid": "A page size that is not a whole number from 1 to 2**63 - 2 was asked for.",
+        "version.invalid": "A version that is not a whole number from 0 to 2**63 - 1 was named.",
+        "clock.invalid": "The host's clock gave a naive time, or one outside the years 1-9999.",
         "format.invalid": "Interchange data (JSON, vCard, CSV) could not be read.",
         "format.version": "Interchange data has a version this release cannot read.",
         "format.encoding": "The encoding named is no text encoding a file can be saved in.",

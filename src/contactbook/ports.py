@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import reprlib
 from contextlib import AbstractContextManager
 from typing import Protocol, runtime_checkable
 
@@ -43,33 +44,78 @@ __all__ = [
     "SystemClock",
     "Transaction",
     "check_page_size",
+    "check_time",
     "check_version",
 ]
 
 #: How many activity entries a page holds when the caller does not say.
 DEFAULT_PAGE_SIZE = 50
 
+#: The largest whole number every store can hold: SQLite's INTEGER and PostgreSQL's
+#: ``bigint`` are signed 64-bit. Versions reach at most this; a page is one smaller, so
+#: that a store may ask its database for one entry more than the page holds.
+MAX_INTEGER = 2**63 - 1
+
 
 def check_page_size(limit: int, /) -> int:
-    """Return ``limit`` if it is a page size (an int of at least 1), else refuse it.
+    """Return ``limit`` if it is a page size (an int from 1 to ``MAX_INTEGER - 1``).
 
-    The stores call it so that every one refuses the same sizes the same way.
+    Anything else (0, a negative, a bool, a float, a string, a number past 64 bits) is
+    refused with ``page.invalid`` before it reaches storage. The service and every store
+    call it, so that each refuses the same sizes the same way.
     """
-    if type(limit) is not int or limit < 1:
-        msg = f"A page holds at least 1 activity entry; limit={limit!r} asks for none."
-        raise ContactValidationError(msg, code="limit.invalid", field="limit")
+    if type(limit) is not int or not 1 <= limit < MAX_INTEGER:
+        msg = (
+            "A page holds from 1 to 2**63 - 2 activity entries (a whole number); "
+            f"limit={_shown(limit)} is not one."
+        )
+        raise ContactValidationError(msg, code="page.invalid", field="limit")
     return limit
 
 
 def check_version(version: int, /, *, field: str = "expected_version") -> int:
-    """Return ``version`` if it is a version (an int of at least 0), else refuse it."""
-    if type(version) is not int or version < 0:
+    """Return ``version`` if it is a version (an int from 0 to ``MAX_INTEGER``).
+
+    Anything else is refused with ``version.invalid`` before it reaches storage. The
+    service calls it for ``expected_version``; every store calls it in ``save`` and, for
+    the entry's ``version``, in ``record``.
+    """
+    if type(version) is not int or not 0 <= version <= MAX_INTEGER:
         msg = (
-            f"{field} must be the version the edit was built from (a whole number, 0 for "
-            f"a customer with nothing saved), got {version!r}."
+            f"{field} must be a version, a whole number from 0 (nothing saved yet) to "
+            f"2**63 - 1 (for an update: the version the edit was built from); got "
+            f"{_shown(version)}."
         )
         raise ContactValidationError(msg, code="version.invalid", field=field)
     return version
+
+
+def check_time(at: dt.datetime, /) -> dt.datetime:
+    """Return the clock's time ``at`` in UTC, or refuse one no activity entry can hold.
+
+    An aware time of any offset is turned into UTC (the same instant); a naive time
+    (no offset: UTC or local?), one whose UTC falls outside the years 1-9999, or
+    anything but a :class:`~datetime.datetime` is refused with ``clock.invalid``. The
+    service calls it before the unit of work opens, so nothing is written.
+    """
+    try:
+        if isinstance(at, dt.datetime) and at.utcoffset() is not None:
+            return at.astimezone(dt.timezone.utc)
+    except OverflowError:  # the UTC time is in year 0 or 10000
+        pass
+    shown = repr(at) if isinstance(at, dt.datetime) else reprlib.repr(at)
+    msg = (
+        "The clock gave a time no activity entry can hold: it must be a timezone-aware "
+        f"datetime of the years 1-9999 in UTC, got {shown}. Fix the host's Clock."
+    )
+    raise ContactValidationError(msg, code="clock.invalid", field="at")
+
+
+def _shown(number: object) -> str:
+    """Show a refused number; one past 4300 digits has no repr (int_max_str_digits)."""
+    if type(number) is int and number.bit_length() > 64:
+        return "a number past 64 bits"
+    return reprlib.repr(number)
 
 
 class Permission(str, enum.Enum):
@@ -139,8 +185,9 @@ class AuditSink(Protocol):
 
         ``before`` is the ``next`` cursor of the previous page (``None``: the newest
         page). A cursor the log does not know raises
-        :class:`~contactbook.errors.EntryNotFoundError`; a ``limit`` below 1 raises
-        :class:`~contactbook.errors.ContactValidationError` (``limit.invalid``).
+        :class:`~contactbook.errors.EntryNotFoundError`; a ``limit`` that is no page size
+        (:func:`check_page_size`) raises
+        :class:`~contactbook.errors.ContactValidationError` (``page.invalid``).
         """
         ...
 
@@ -191,6 +238,10 @@ class Transaction(Protocol):
       write its own rows, and call the service inside it: everything commits together.
     - The version check of :meth:`ContactRepository.save` happens inside the unit, so
       no other writer can save between the check and the write.
+
+    A service may be given a second factory, ``read_transaction``, for the use cases
+    that only read: the same rules, but it may take no write lock, and nothing is
+    written inside it.
     """
 
     def __call__(self) -> AbstractContextManager[object]:
@@ -202,7 +253,9 @@ class ContactStore(ContactRepository, AuditSink, BillingCountries, Protocol):
     """A store that is every storage port at once, with its own unit of work.
 
     The shipped stores are (``InMemoryStore``, ``SQLiteStore``, ``PostgresStore``);
-    :meth:`contactbook.service.ContactService.on` builds a service over one.
+    :meth:`contactbook.service.ContactService.on` builds a service over one. A store may
+    also offer ``read_transaction()``, a unit for use cases that only read, which takes
+    no write lock (``SQLiteStore`` does); ``on`` hands it to the service when it is there.
     """
 
     def transaction(self) -> AbstractContextManager[object]:

@@ -1,9 +1,11 @@
 """The use cases a host offers: read a customer's contact details, check and save an edit.
 
 :class:`ContactService` is built from the ports. Every use case runs in the same
-order: authorise (before any other work), then one unit of work (``transaction()``)
-holding everything else: load, operate, save and record. The unit is open before
-the first read and closed after the last write, so:
+order: authorise (before any other work), check the numbers it was given (a page size,
+a version: ``page.invalid``, ``version.invalid``), then one unit of work
+(``transaction()``; for a use case that only reads, ``read_transaction()`` if the
+service has one) holding everything else: load, operate, save and record. The unit is
+open before the first read and closed after the last write, so:
 
 - A save and its activity entry commit together or not at all (the
   :class:`~contactbook.ports.Transaction` rules).
@@ -30,6 +32,7 @@ from __future__ import annotations
 import uuid
 import warnings
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 import attrs
@@ -51,6 +54,8 @@ from contactbook.ports import (
     Stored,
     SystemClock,
     Transaction,
+    check_page_size,
+    check_time,
     check_version,
 )
 from contactbook.validation import normalize_region
@@ -92,6 +97,10 @@ class ContactService:
 
     ``transaction`` opens the unit of work each use case runs in (see the module docs);
     it is required, because a service without one could save without its entry.
+    ``read_transaction``, if given, opens the unit of the use cases that only read
+    (:meth:`read`, :meth:`history`, :meth:`billing_country`, :meth:`country_change`,
+    :meth:`preview`): one that takes no write lock, so that readers need not wait for a
+    writer (SQLite's ``BEGIN DEFERRED``). Without it they read in a ``transaction()``.
     ``new_entry_id`` makes the activity entry ids (random UUIDs by default). A store
     that is every storage port at once (the shipped ones are) builds a service with
     :meth:`on`.
@@ -102,6 +111,7 @@ class ContactService:
     authorizer: Authorizer
     countries: BillingCountries
     transaction: Transaction = attrs.field(kw_only=True)
+    read_transaction: Transaction | None = attrs.field(default=None, kw_only=True)
     clock: Clock = attrs.field(factory=SystemClock, kw_only=True)
     new_entry_id: Callable[[], str] = attrs.field(default=_new_entry_id, kw_only=True)
 
@@ -117,6 +127,9 @@ class ContactService:
     ) -> ContactService:
         """Return the service over ``store``, which is every storage port at once.
 
+        A store with a ``read_transaction()`` (the SQLite store) runs the use cases that
+        only read in it; any other reads in its ``transaction()``.
+
         >>> from contactbook.adapters.memory import AllowAll, InMemoryStore
         >>> service = ContactService.on(InMemoryStore(), AllowAll())
         >>> service.read("ann", "C1").version
@@ -128,6 +141,8 @@ class ContactService:
             authorizer,
             store,
             transaction=store.transaction,
+            # Optional: a unit that only reads is a store's own refinement (ContactStore).
+            read_transaction=getattr(store, "read_transaction", None),
             clock=SystemClock() if clock is None else clock,
             new_entry_id=new_entry_id,
         )
@@ -143,12 +158,16 @@ class ContactService:
         """Whether ``actor`` may do ``permission`` (for example, to show "Change")."""
         return self.authorizer.is_allowed(actor, permission, customer_id)
 
+    def _reading(self) -> AbstractContextManager[object]:
+        """Open the unit of a use case that only reads."""
+        return (self.read_transaction or self.transaction)()
+
     # ----------------------------------------------------------------- reading
 
     def read(self, actor: str, customer_id: str) -> Stored:
         """Return the customer's contact set and version (needs the read permission)."""
         self.authorize(actor, Permission.READ_CONTACT_DETAILS, customer_id)
-        with self.transaction():
+        with self._reading():
             return self.repository.load(customer_id)
 
     def card(
@@ -183,16 +202,18 @@ class ContactService:
     ) -> ActivityPage:
         """Return a page of the customer's activity log, newest first (read permission).
 
-        Pass the page's ``next`` as ``before`` for the next, older page.
+        Pass the page's ``next`` as ``before`` for the next, older page. A ``limit`` that
+        is no page size (below 1, past 64 bits, not an int) raises ``page.invalid``.
         """
         self.authorize(actor, Permission.READ_CONTACT_DETAILS, customer_id)
-        with self.transaction():
+        check_page_size(limit)
+        with self._reading():
             return self.audit.entries(customer_id, limit=limit, before=before)
 
     def billing_country(self, actor: str, customer_id: str) -> str | None:
         """Return the customer's billing country, as the host knows it (read permission)."""
         self.authorize(actor, Permission.READ_CONTACT_DETAILS, customer_id)
-        with self.transaction():
+        with self._reading():
             return self.countries.billing_country(customer_id)
 
     def country_change(
@@ -208,7 +229,7 @@ class ContactService:
         """
         self.authorize(actor, Permission.READ_CONTACT_DETAILS, customer_id)
         region = normalize_region(country)
-        with self.transaction():
+        with self._reading():
             contacts = self.repository.load(customer_id).contacts
         phones = [point for point in contacts if point.kind in _PHONES]
         return revalidate(ContactSet(phones, contacts.next_id), region=region)
@@ -231,8 +252,9 @@ class ContactService:
         or :class:`ConflictError` when the version moved on.
         """
         self.authorize(actor, Permission.UPDATE_CONTACT_DETAILS, customer_id)
+        check_version(expected_version)
         batch = tuple(changes)
-        with self.transaction():
+        with self._reading():
             _, outcome = self._outcome(customer_id, batch, expected_version)
         return outcome
 
@@ -256,6 +278,7 @@ class ContactService:
         nothing.
         """
         self.authorize(actor, Permission.UPDATE_CONTACT_DETAILS, customer_id)
+        check_version(expected_version)
         batch = tuple(changes)
         with self.transaction():
             current, outcome = self._outcome(customer_id, batch, expected_version)
@@ -294,6 +317,7 @@ class ContactService:
         """Save the outcome on the loaded version and record its entry (inside the unit)."""
         if not outcome.changes:
             return Saved(current.contacts, current.version, None, outcome.warnings)
+        at = check_time(self.clock.now())  # refused before anything is written
         version = self.repository.save(
             customer_id, outcome.contacts, expected_version=current.version
         )
@@ -301,7 +325,7 @@ class ContactService:
             id=self.new_entry_id(),
             customer_id=customer_id,
             actor=actor,
-            at=self.clock.now(),
+            at=at,
             version=version,
             changes=outcome.changes,
         )
@@ -312,7 +336,6 @@ class ContactService:
         self, customer_id: str, batch: tuple[Command, ...], expected_version: int
     ) -> tuple[Stored, Outcome]:
         """Load the set, refuse a stale edit, and apply the batch (inside the unit)."""
-        check_version(expected_version)
         current = self.repository.load(customer_id)
         if expected_version != current.version:
             raise ConflictError(customer_id, expected_version, current.version)

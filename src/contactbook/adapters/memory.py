@@ -17,7 +17,14 @@ import attrs
 from contactbook.audit import ActivityEntry
 from contactbook.errors import ConflictError, EntryNotFoundError
 from contactbook.model import ContactSet
-from contactbook.ports import DEFAULT_PAGE_SIZE, ActivityPage, Permission, Stored, check_page_size
+from contactbook.ports import (
+    DEFAULT_PAGE_SIZE,
+    ActivityPage,
+    Permission,
+    Stored,
+    check_page_size,
+    check_version,
+)
 from contactbook.validation import normalize_region
 
 __all__ = ["AllowAll", "FixedClock", "GrantTable", "InMemoryStore"]
@@ -40,6 +47,7 @@ class InMemoryStore:
 
     def save(self, customer_id: str, contacts: ContactSet, /, *, expected_version: int) -> int:
         """Store ``contacts`` as version ``expected_version + 1``, or raise a conflict."""
+        check_version(expected_version)
         with self._lock:
             current = self.load(customer_id).version
             if current != expected_version:
@@ -49,6 +57,7 @@ class InMemoryStore:
 
     def record(self, entry: ActivityEntry, /) -> None:
         """Append ``entry`` to the activity log."""
+        check_version(entry.version, field="entry.version")
         with self._lock:
             self._entries.append(entry)
 

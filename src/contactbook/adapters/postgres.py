@@ -665,6 +665,7 @@ class PostgresStore:
         entry_id = _key(entry.id, "entry.id")
         customer_id = _key(entry.customer_id, "entry.customer_id")
         _key(entry.actor, "entry.actor")
+        check_version(entry.version, field="entry.version")
         body = _document(dump_entry(entry), "entry")
         self._all(self._sql_record, (entry_id, customer_id, entry.version, entry.at, body))
 

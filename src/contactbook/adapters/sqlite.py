@@ -9,18 +9,28 @@ one SQL transaction::
     store = SQLiteStore("contacts.db")
     service = ContactService.on(store, authorizer)
 
+A host that has a :mod:`sqlite3` connection of its own (a Django or SQLAlchemy
+application on SQLite) hands it in instead, and contactbook's reads and writes run in
+the host's transaction: ``SQLiteStore.over(connection)``.
+
 What it guarantees (``docs/how-to/sqlite-store.md`` has the long form):
 
 - *Atomicity.* A unit of work is one ``BEGIN IMMEDIATE`` ... ``COMMIT``: a crash at any
-  point leaves the save and its entry both or neither. A unit inside a unit is a
-  ``SAVEPOINT`` (the :class:`~contactbook.ports.Transaction` rules).
+  point leaves the save and its entry both or neither. A unit inside a unit, or inside
+  a transaction the host opened on its connection, is a ``SAVEPOINT`` (the
+  :class:`~contactbook.ports.Transaction` rules): the store never commits a transaction
+  it did not begin.
+- *Readers do not wait for the writer.* A unit that only reads
+  (:meth:`~SQLiteStore.read_transaction`, which the service uses for its reads) is a
+  ``BEGIN DEFERRED`` read transaction: under WAL it takes no write lock and sees the
+  last commit, however long another process holds the write lock.
 - *No lost update, across threads and processes.* ``BEGIN IMMEDIATE`` takes the file's
   write lock before the version is checked, so the check and the write cannot
   interleave with another writer; a stale save raises ``contact.conflict``.
-- *Locks are waited for, then reported.* WAL mode lets readers run beside the writer;
-  a writer waits up to ``timeout`` seconds for the lock, then gets
-  :class:`~contactbook.errors.StorageError` ``storage.locked``. No :mod:`sqlite3`
-  exception escapes: every failure is a ``StorageError`` with a ``storage.*`` code.
+- *Locks are waited for, then reported.* A writer waits up to ``timeout`` seconds for
+  the lock, then gets :class:`~contactbook.errors.StorageError` ``storage.locked``. No
+  :mod:`sqlite3` exception escapes: every failure is a ``StorageError`` with a
+  ``storage.*`` code.
 - *Foreign files are left alone.* A file is recognised by its SQLite header's
   application id before anything is written; anything else is refused with
   ``storage.corrupt`` and not touched. A file of a newer schema is refused with
@@ -36,11 +46,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import threading
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from types import TracebackType
@@ -63,7 +74,14 @@ from contactbook.interchange.jsonform import (
     set_to_data,
 )
 from contactbook.model import ContactSet
-from contactbook.ports import DEFAULT_PAGE_SIZE, ActivityPage, Stored, check_page_size
+from contactbook.ports import (
+    DEFAULT_PAGE_SIZE,
+    MAX_INTEGER,
+    ActivityPage,
+    Stored,
+    check_page_size,
+    check_version,
+)
 from contactbook.validation import normalize_region
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "SQLiteStore"]
@@ -105,10 +123,19 @@ _MIGRATIONS: Sequence[Sequence[str]] = (
 )
 
 #: A position past every activity entry (SQLite's largest integer): "from the newest".
-_NEWEST = 2**63 - 1
+_NEWEST = MAX_INTEGER
+
+#: A high surrogate followed by a low one: two code points that JSON's ``\u`` escapes
+#: (RFC 8259 §7) read back as the one character the pair encodes.
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
 #: The schema this release writes, and the newest it opens.
 SCHEMA_VERSION = len(_MIGRATIONS)
+
+#: In a host's database (``SQLiteStore.over``), whose header is the host's, this table
+#: holds the schema version; and the store's tables, which it never touches unmarked.
+_MARKER = "contactbook_schema"
+_TABLES = ("contact_sets", "activity", "billing_countries", _MARKER)
 
 
 #: Connections inherited through ``fork()`` belong to the parent: closing them in the
@@ -118,9 +145,9 @@ _INHERITED: list[sqlite3.Connection] = []
 
 
 class _Connection:
-    """One thread's connection and the depth of its open unit of work."""
+    """One thread's connection (or the host's) and the depth of its open unit of work."""
 
-    def __init__(self, connection: sqlite3.Connection, owner: threading.Thread) -> None:
+    def __init__(self, connection: sqlite3.Connection, owner: threading.Thread | None) -> None:
         self.connection = connection
         self.owner = owner
         self.pid = os.getpid()
@@ -150,12 +177,8 @@ class SQLiteStore:
                 "use contactbook.adapters.memory.InMemoryStore for a store in memory."
             )
             raise StorageError(msg, code="storage.unavailable", field="path")
-        self._timeout = timeout
+        self._setup(timeout)
         self._synchronous = "FULL" if durable else "NORMAL"
-        self._lock = threading.Lock()
-        self._local = threading.local()
-        self._connections: list[_Connection] = []
-        self._closed = False
         made = [Path(self._path + suffix) for suffix in ("-wal", "-shm")]
         made = [side for side in made if not side.exists()]
         try:
@@ -165,6 +188,44 @@ class SQLiteStore:
             if isinstance(error, StorageError) and error.code != "storage.locked":
                 _remove_empty(made)
             raise
+
+    def _setup(self, timeout: float | None) -> None:
+        self._timeout = timeout
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._connections: list[_Connection] = []
+        self._host: _Connection | None = None
+        self._closed = False
+
+    @classmethod
+    def over(cls, connection: sqlite3.Connection, /) -> SQLiteStore:
+        """Return a store that works on the host's own ``connection``, in its transactions.
+
+        For a host that has an :mod:`sqlite3` connection already (Django's
+        ``django.db.connection.connection``, a SQLAlchemy session's DBAPI connection):
+        while the connection is inside a transaction, every unit of work is a
+        ``SAVEPOINT`` in it and the store never commits: the host's commit makes the
+        save, its entry and the host's own writes durable together, and its rollback
+        undoes them all. On a connection with no transaction open, a unit of work is a
+        transaction of its own (``BEGIN IMMEDIATE``, or ``BEGIN DEFERRED`` to read),
+        committed at its end, as in a store that owns its connections.
+
+        The tables are recognised, and made or migrated, at once (in the host's
+        transaction, if one is open). The host keeps everything else: the connection
+        is never closed (:meth:`close` only stops the store), and its journal mode,
+        ``synchronous`` setting and busy timeout stay as the host set them (WAL, so
+        that readers run beside the writer, is the host's choice to make). Use the
+        store from one thread at a time, as the connection itself.
+        """
+        store = cls.__new__(cls)
+        store._setup(None)
+        rows = store._run(connection, "SELECT file FROM pragma_database_list WHERE name = 'main'")
+        store._path = str(rows[0][0]) if rows and rows[0][0] else ":memory:"
+        store._host = _Connection(connection, None)
+        store._synchronous = ""
+        if store._identify() < SCHEMA_VERSION:
+            store._migrate()
+        return store
 
     # ----------------------------------------------------------------- the file
 
@@ -176,14 +237,7 @@ class SQLiteStore:
     def _prepare(self) -> None:
         """Recognise the file, migrate it forward, and switch it to WAL mode."""
         if self._identify() < SCHEMA_VERSION:  # refuses a foreign or newer file first
-            with self.transaction():  # the write lock: one process migrates, others wait
-                current = self._identify()  # another process may have migrated meanwhile
-                connection = self._connection()
-                for step in _MIGRATIONS[current:]:
-                    for statement in step:
-                        self._run(connection, statement)
-                self._run(connection, f"PRAGMA application_id = {APPLICATION_ID}")
-                self._run(connection, f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self._migrate()
         (mode,) = self._one("PRAGMA journal_mode")
         if mode != "wal":
             mode = self._switch_to_wal()
@@ -195,6 +249,24 @@ class SQLiteStore:
                 )
                 raise StorageError(msg, code="storage.unavailable")
 
+    def _migrate(self) -> None:
+        """Bring the tables to this release's schema, under the write lock."""
+        with self.transaction():  # the write lock: one process migrates, others wait
+            current = self._identify()  # another process may have migrated meanwhile
+            connection = self._connection()
+            for step in _MIGRATIONS[current:]:
+                for statement in step:
+                    self._run(connection, statement)
+            if self._in_header:
+                self._run(connection, f"PRAGMA application_id = {APPLICATION_ID}")
+                self._run(connection, f"PRAGMA user_version = {SCHEMA_VERSION}")
+            else:  # the host's database: its header is the host's to set
+                marker = "CREATE TABLE IF NOT EXISTS contactbook_schema (version INTEGER)"
+                self._run(connection, marker)
+                self._run(connection, "DELETE FROM contactbook_schema")
+                version = (SCHEMA_VERSION,)
+                self._run(connection, "INSERT INTO contactbook_schema VALUES (?)", version)
+
     def _switch_to_wal(self) -> str:
         """Set WAL mode, retrying while other openers of a new file hold it.
 
@@ -203,7 +275,7 @@ class SQLiteStore:
         reading it; so several processes opening one new file together would refuse
         each other. Retry until the timeout instead.
         """
-        deadline = time.monotonic() + self._timeout
+        deadline = time.monotonic() + (self._timeout or 0.0)
         while True:
             try:
                 (mode,) = self._one("PRAGMA journal_mode = WAL")
@@ -218,18 +290,34 @@ class SQLiteStore:
         """Return the file's schema version, or refuse a file that is not ours.
 
         Only reads: a blank file (new, empty, or an SQLite database with nothing in it)
-        is schema 0; a contactbook file is its ``user_version``.
+        is schema 0; a contactbook file is its ``user_version``. In a host's database
+        (:meth:`over`), whose header is the host's, the store's tables are marked by a
+        ``contactbook_schema`` table instead; none of them there is schema 0.
         """
         # One statement, so one snapshot: read separately, another process creating the
         # same new file could commit between the reads, and its half-seen schema would
         # look like a foreign database.
-        application_id, version, objects = self._one(
+        application_id, version, objects, ours = self._one(
             "SELECT (SELECT application_id FROM pragma_application_id),"
             " (SELECT user_version FROM pragma_user_version),"
-            " (SELECT count(*) FROM sqlite_master)"
+            " (SELECT count(*) FROM sqlite_master),"
+            " (SELECT group_concat(name, ', ') FROM sqlite_master WHERE type = 'table'"
+            " AND name IN (?, ?, ?, ?))",
+            _TABLES,
         )
+        self._in_header = application_id == APPLICATION_ID or self._host is None
+        if application_id != APPLICATION_ID and self._host is not None and ours:
+            if _MARKER not in ours.split(", "):
+                msg = (
+                    f"The database {self._path} holds tables named as contactbook's ({ours}) "
+                    "that contactbook did not make; they were left untouched. Rename them, "
+                    "or give the store a database of its own."
+                )
+                raise StorageError(msg, code="storage.corrupt")
+            (version,) = self._one("SELECT max(version) FROM contactbook_schema")
+            application_id = APPLICATION_ID  # checked below as the header would be
         if application_id == APPLICATION_ID:
-            if version > SCHEMA_VERSION:
+            if not isinstance(version, int) or version > SCHEMA_VERSION:
                 msg = (
                     f"The contact store {self._path} has schema version {version}, written "
                     f"by a newer contactbook; this release reads up to version "
@@ -237,7 +325,7 @@ class SQLiteStore:
                 )
                 raise StorageError(msg, code="storage.version")
             return int(version)
-        if application_id == 0 and version == 0 and objects == 0:
+        if (application_id == 0 and version == 0 and objects == 0) or self._host is not None:
             return 0
         msg = (
             f"{self._path} is an SQLite database of another application, not a contact "
@@ -278,11 +366,22 @@ class SQLiteStore:
         """
         if self._closed:
             self._connection()  # raises: the store is closed
-        try:
-            # A connection of its own, so that no thread's open unit of work is copied.
-            source = sqlite3.connect(self._path, timeout=self._timeout)
+        if self._host is not None and self._path == ":memory:":
+            source = self._host.connection  # nothing else can reach an in-memory database
             try:
-                copy = sqlite3.connect(os.fspath(target), timeout=self._timeout)
+                copy = sqlite3.connect(os.fspath(target))
+                try:
+                    source.backup(copy)
+                finally:
+                    copy.close()
+            except sqlite3.Error as error:
+                raise self._error(error) from error
+            return
+        try:
+            # A connection of its own, so that no open unit of work is copied.
+            source = sqlite3.connect(self._path, timeout=self._timeout or 5.0)
+            try:
+                copy = sqlite3.connect(os.fspath(target), timeout=self._timeout or 5.0)
                 try:
                     source.backup(copy)
                 finally:
@@ -295,7 +394,9 @@ class SQLiteStore:
     # ----------------------------------------------------------------- connections
 
     def _connection(self) -> sqlite3.Connection:
-        """Return this thread's connection, making it on first use."""
+        """Return this thread's connection, making it on first use (or the host's)."""
+        if self._host is not None and not self._closed:
+            return self._host.connection
         current: _Connection | None = getattr(self._local, "current", None)
         if current is not None and current.pid == os.getpid() and not self._closed:
             return current.connection
@@ -306,12 +407,13 @@ class SQLiteStore:
             if self._closed:
                 msg = f"The contact store {self._path} is closed; open a new SQLiteStore."
                 raise StorageError(msg, code="storage.unavailable")
+            assert self._timeout is not None  # noqa: S101 -- a store over a host's has no _open
             pid = os.getpid()
             kept: list[_Connection] = []
             for other in self._connections:
                 if other.pid != pid:
                     _INHERITED.append(other.connection)
-                elif other.owner.is_alive():
+                elif other.owner is not None and other.owner.is_alive():
                     kept.append(other)
                 else:  # its thread ended: it can hold no unit of work
                     other.connection.close()
@@ -332,14 +434,15 @@ class SQLiteStore:
 
     def _current(self) -> _Connection:
         self._connection()
-        current: _Connection = self._local.current
+        current: _Connection = self._host or self._local.current
         return current
 
     def close(self) -> None:
         """Close every connection; later use raises ``storage.unavailable``.
 
         Call it when no thread is inside a unit of work: an open one is rolled back.
-        Closing twice is harmless.
+        Closing twice is harmless. A store :meth:`over` a host's connection leaves that
+        connection open.
         """
         with self._lock:
             self._closed = True
@@ -363,6 +466,8 @@ class SQLiteStore:
         self.close()
 
     def __repr__(self) -> str:
+        if self._host is not None:
+            return f"SQLiteStore.over(<connection to {self._path!r}>)"
         return f"SQLiteStore({self._path!r})"
 
     # ----------------------------------------------------------------- SQL, translated
@@ -372,10 +477,15 @@ class SQLiteStore:
         name = str(getattr(error, "sqlite_errorname", ""))
         text = str(error)
         if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+            waited = (
+                "the connection's busy timeout"
+                if self._timeout is None
+                else f"up to {self._timeout} seconds"
+            )
             msg = (
                 f"The contact store {self._path} stayed locked by another writer (waited "
-                f"up to {self._timeout} seconds). Try again; if it keeps happening, look for "
-                "a process that holds a transaction open, or raise the timeout."
+                f"{waited}). Try again; if it keeps happening, look for a process that holds "
+                "a transaction open, or raise the timeout."
             )
             return StorageError(msg, code="storage.locked")
         if name in {"SQLITE_NOTADB", "SQLITE_CORRUPT"} or (
@@ -416,21 +526,38 @@ class SQLiteStore:
 
     # ----------------------------------------------------------------- units of work
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> AbstractContextManager[None]:
         """One unit of work: everything inside commits together, or not at all.
 
         It starts with ``BEGIN IMMEDIATE`` (waiting up to ``timeout`` for the write
         lock, so that a load, its version check and the save see one state), commits
         when the block ends and rolls back when it raises. A unit opened inside another
-        on the same thread is a ``SAVEPOINT``: if it raises, only its own work is undone
-        and the outer unit goes on. Saves and records made outside any unit are each
-        their own.
+        on the same thread, or inside the host's transaction on its connection
+        (:meth:`over`), is a ``SAVEPOINT``: if it raises, only its own work is undone
+        and the outer unit goes on; the store commits nothing it did not begin. Saves
+        and records made outside any unit are each their own.
         """
+        return self._unit("BEGIN IMMEDIATE")
+
+    def read_transaction(self) -> AbstractContextManager[None]:
+        """Open a unit of work that only reads: ``BEGIN DEFERRED``, which takes no write lock.
+
+        Its reads see one state, the last commit when it began, while other processes
+        go on writing: readers never wait for a writer (WAL mode). The service runs its
+        reads in it. Do not write inside it: the first write would have to take the
+        write lock, and fails with ``storage.locked`` when another process committed
+        since the unit began. Inside another unit it is a ``SAVEPOINT``, as
+        :meth:`transaction`.
+        """
+        return self._unit("BEGIN DEFERRED")
+
+    @contextmanager
+    def _unit(self, begin: str) -> Iterator[None]:
         current = self._current()
         connection = current.connection
-        if current.depth:
-            savepoint = f"unit{current.depth}"
+        if current.depth or connection.in_transaction:
+            # Inside our own unit or the host's transaction: a savepoint, never a commit.
+            savepoint = f"contactbook{current.depth}"
             self._run(connection, f"SAVEPOINT {savepoint}")
             current.depth += 1
             try:
@@ -442,7 +569,7 @@ class SQLiteStore:
                 current.depth -= 1
             self._run(connection, f"RELEASE {savepoint}")
             return
-        self._run(connection, "BEGIN IMMEDIATE")
+        self._run(connection, begin)
         current.depth = 1
         try:
             yield
@@ -457,12 +584,16 @@ class SQLiteStore:
             self._rollback(connection)
             raise
 
-    def _unit(self) -> AbstractContextManager[object]:
+    def _writing(self) -> AbstractContextManager[object]:
         """Return the open unit of work, or a new one (a single write is atomic alone).
 
-        Inside a unit no savepoint is needed: a failing statement changes nothing.
+        Inside a unit, or the host's transaction, no savepoint is needed: a failing
+        statement changes nothing.
         """
-        return nullcontext() if self._current().depth else self.transaction()
+        current = self._current()
+        if current.depth or current.connection.in_transaction:
+            return nullcontext()
+        return self.transaction()
 
     def _undo_savepoint(self, connection: sqlite3.Connection, savepoint: str) -> None:
         try:
@@ -499,12 +630,9 @@ class SQLiteStore:
         save always raises :class:`~contactbook.errors.ConflictError` and stores nothing.
         """
         key = _key(customer_id, "customer_id")
-        body = dump_set(contacts)
-        if not _encodable(body):
-            # A lone surrogate (in a description from load_set, say) cannot be UTF-8; the
-            # same JSON form, ASCII-escaped, keeps it exactly.
-            body = json.dumps(set_to_data(contacts), separators=(",", ":"))
-        with self._unit():
+        check_version(expected_version)
+        body = _document(dump_set(contacts), "contacts", lambda: set_to_data(contacts))
+        with self._writing():
             connection = self._connection()
             rows = self._run(
                 connection, "SELECT version FROM contact_sets WHERE customer_id = ?", (key,)
@@ -532,12 +660,9 @@ class SQLiteStore:
         """Append ``entry`` to the activity log (inside the open unit of work, if any)."""
         entry_id = _key(entry.id, "entry.id")
         customer_id = _key(entry.customer_id, "entry.customer_id")
-        body = dump_entry(entry)
-        if not _encodable(body):
-            # A lone surrogate (in the actor, say) cannot be UTF-8; the same JSON form,
-            # ASCII-escaped, keeps it exactly.
-            body = json.dumps(entry_to_data(entry), separators=(",", ":"))
-        with self._unit():
+        check_version(entry.version, field="entry.version")
+        body = _document(dump_entry(entry), "entry", lambda: entry_to_data(entry))
+        with self._writing():
             self._run(
                 self._connection(),
                 "INSERT INTO activity (entry_id, customer_id, version, body) VALUES (?, ?, ?, ?)",
@@ -580,7 +705,7 @@ class SQLiteStore:
         """
         key = _key(customer_id, "customer_id")
         region = normalize_region(country)
-        with self._unit():
+        with self._writing():
             connection = self._connection()
             if region is None:
                 self._run(connection, "DELETE FROM billing_countries WHERE customer_id = ?", (key,))
@@ -651,8 +776,29 @@ def _encodable(text: str) -> bool:
 
 
 def _key(text: str, field: str) -> str:
-    """Refuse an id SQLite cannot store as text (a lone surrogate is not UTF-8)."""
+    """Refuse an id SQLite cannot store as text (a surrogate is not UTF-8)."""
     if not _encodable(text):
         msg = f"The {field} holds a lone surrogate, which is not text; pass a valid string."
         raise ContactValidationError(msg, code="text.character", field=field)
     return text
+
+
+def _document(body: str, field: str, data: Callable[[], object]) -> str:
+    r"""Return a JSON document as SQLite keeps it exactly, or refuse one it would change.
+
+    A surrogate cannot be UTF-8, so a document holding one (a lone surrogate in a
+    description from ``load_set``, say) is stored as the same JSON form, ASCII-escaped
+    (``\udc80``), which reads back exactly. Except a high surrogate followed by a low
+    one: escaped, the pair reads back as the one character it encodes, so it is refused
+    (``text.character``, as the core refuses surrogates) rather than changed.
+    """
+    if _encodable(body):
+        return body
+    if _SURROGATE_PAIR.search(body):
+        msg = (
+            f"The {field} holds a surrogate pair written as two code points (such as "
+            "'\\ud83d\\ude00'), which would be read back as the one character it encodes; "
+            "pass that character itself."
+        )
+        raise ContactValidationError(msg, code="text.character", field=field)
+    return json.dumps(data(), separators=(",", ":"))

@@ -124,10 +124,19 @@ def entry_to_data(entry: ActivityEntry, /) -> dict[str, Any]:
         "id": entry.id,
         "customer_id": entry.customer_id,
         "actor": entry.actor,
-        "at": entry.at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "at": _utc_text(entry.at),
         "version": entry.version,
         "changes": [_change(change) for change in entry.changes],
     }
+
+
+def _utc_text(at: dt.datetime) -> str:
+    """Write a UTC time as ``0001-01-01T00:00:00.000000Z``: always four digits of year.
+
+    Not ``strftime("%Y")``, which writes year 1 as ``1`` on glibc, a time no reader
+    (``strptime``'s ``%Y`` takes four digits) reads back.
+    """
+    return at.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def dump_set(contacts: ContactSet, /) -> str:

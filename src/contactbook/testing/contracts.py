@@ -63,7 +63,12 @@ from contactbook.audit import (
     ValueChanged,
     diff,
 )
-from contactbook.errors import ConflictError, ContactValidationError, EntryNotFoundError
+from contactbook.errors import (
+    ConflictError,
+    ContactError,
+    ContactValidationError,
+    EntryNotFoundError,
+)
 from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, ContactSet
 from contactbook.operations import AddPoint, apply
 from contactbook.ports import (
@@ -108,6 +113,15 @@ _ANY_SET = contact_sets(max_size=12) | regions().flatmap(
     lambda region: contact_sets(region=region, max_size=12)
 )
 _UTC = dt.timezone.utc
+
+#: Numbers no store may pass to its database: past 64 bits, negative, or not an int.
+_NOT_VERSIONS = (2**63, 2**64 + 1, 10**5000, -1, True, 1.0, "1", None)
+_NOT_PAGE_SIZES = (0, -1, 2**63 - 1, 2**63, 2**64 + 1, 10**5000, True, 1.5, "3", None)
+
+#: Any text at all, the surrogates (lone or in pairs) and NUL included.
+_ANY_TEXT = st.text(st.characters(codec=None, categories=None), max_size=30) | st.sampled_from(
+    ["x\udbff\udc00", "\ud83d\ude00", "\udc00\ud800", "a\x00b", "\ud800", ""]
+)
 
 
 def new_customer_id(label: str = "customer") -> str:
@@ -247,6 +261,18 @@ class RepositoryContract:
         stored = repository.load(customer)
         assert (contacts, 1) == (stored.contacts, stored.version)
 
+    def test_a_version_no_database_holds_is_refused_before_the_write(
+        self, repository: ContactRepository
+    ) -> None:
+        """``expected_version`` past 64 bits, negative or not an int: ``version.invalid``."""
+        customer = new_customer_id()
+        contacts = apply(ContactSet(), [_add_email(1)]).contacts
+        for wrong in _NOT_VERSIONS:
+            with pytest.raises(ContactValidationError) as refused:
+                repository.save(customer, contacts, expected_version=wrong)  # type: ignore[arg-type]  # the point
+            assert "version.invalid" == refused.value.code, wrong
+        assert 0 == repository.load(customer).version
+
     # ----------------------------------------------------------------- round trips
 
     def test_a_set_round_trips_exactly(self, repository: ContactRepository) -> None:
@@ -284,6 +310,28 @@ class RepositoryContract:
         repository.save(customer, contacts, expected_version=0)
         stored = repository.load(customer)
         assert (contacts, 1) == (stored.contacts, stored.version)
+
+    @_WITH_A_FIXTURE
+    @given(customer=_ANY_TEXT, texts=st.lists(_ANY_TEXT, min_size=3, max_size=3))
+    def test_every_string_it_accepts_comes_back_identical(
+        self, repository: ContactRepository, customer: str, texts: list[str]
+    ) -> None:
+        """Any text in an id, value, entered text or description: kept exactly, or refused.
+
+        A store that cannot hold a string exactly (a surrogate, a NUL) refuses it with
+        ``text.character``; it never hands back another string.
+        """
+        value, entered, description = texts
+        customer = f"{new_customer_id()}{customer}"
+        contacts = ContactSet([ContactPoint(1, EMAIL, value, description, entered, None)])
+        refused = _refusal(lambda: repository.save(customer, contacts, expected_version=0))
+        if refused is not None:
+            assert "text.character" == refused.code
+            return
+        stored = repository.load(customer)
+        assert (contacts, 1) == (stored.contacts, stored.version)
+        (point,) = stored.contacts.points
+        assert [value, entered, description] == [point.value, point.entered, point.description]
 
     # ----------------------------------------------------------------- customers
 
@@ -433,12 +481,27 @@ class AuditSinkContract:
             audit_sink.entries(customer, before=uuid.uuid4().hex)
         assert "activity.not_found" == refused.value.code
 
-    def test_a_page_of_no_entries_is_refused(self, audit_sink: AuditSink) -> None:
-        """A ``limit`` below 1 raises ``limit.invalid``."""
-        for limit in (0, -1):
+    def test_a_page_size_no_database_holds_is_refused(self, audit_sink: AuditSink) -> None:
+        """A ``limit`` below 1, past 64 bits (one more row included) or no int: ``page.invalid``."""
+        customer = new_customer_id()
+        audit_sink.record(_history(customer, 1)[0])
+        for limit in _NOT_PAGE_SIZES:
             with pytest.raises(ContactValidationError) as refused:
-                audit_sink.entries(new_customer_id(), limit=limit)
-            assert "limit.invalid" == refused.value.code
+                audit_sink.entries(customer, limit=limit)  # type: ignore[arg-type]  # the point
+            assert "page.invalid" == refused.value.code, limit
+        assert 1 == len(audit_sink.entries(customer, limit=2**63 - 2).entries)
+
+    def test_an_entry_version_no_database_holds_is_refused(self, audit_sink: AuditSink) -> None:
+        """An entry whose ``version`` is past 64 bits is refused (``version.invalid``), not kept."""
+        customer = new_customer_id()
+        for wrong in (2**63, 2**64 + 1, -1):
+            with pytest.raises(ContactValidationError) as refused:
+                audit_sink.record(_entry(customer, wrong, diff(ContactSet(), tricky_set())))
+            assert "version.invalid" == refused.value.code, wrong
+        assert ActivityPage((), None) == audit_sink.entries(customer)
+        largest = _entry(customer, 2**63 - 1, diff(ContactSet(), tricky_set()))
+        audit_sink.record(largest)
+        self._assert_kept(audit_sink, [largest])
 
     def test_an_entry_is_kept_exactly(self, audit_sink: AuditSink) -> None:
         """One recorded entry reads back equal: id, customer, actor, time, version, changes."""
@@ -487,6 +550,9 @@ class AuditSinkContract:
             dt.datetime(2026, 3, 29, 1, 59, 59, 999_999, tzinfo=_UTC),  # a DST night in Europe
             dt.datetime(1999, 12, 31, 23, 59, 59, tzinfo=_UTC),
             dt.datetime(2038, 1, 19, 3, 14, 8, 1, tzinfo=_UTC),  # past 32-bit Unix time
+            dt.datetime(1, 1, 1, tzinfo=_UTC),  # the first moment a datetime holds
+            dt.datetime(999, 12, 31, 23, 59, 59, 999_999, tzinfo=_UTC),  # three digits
+            dt.datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=_UTC),  # the last
         ]
         entries = [
             _entry(customer, version, diff(ContactSet(), tricky_set()), at=at)
@@ -498,6 +564,40 @@ class AuditSinkContract:
         self._assert_kept(audit_sink, entries)
         for entry in kept:
             assert dt.timedelta(0) == entry.at.utcoffset()
+
+    @_WITH_A_FIXTURE
+    @given(at=st.datetimes(timezones=st.just(_UTC)))
+    def test_any_time_of_the_years_1_to_9999_is_kept_exactly(
+        self, audit_sink: AuditSink, at: dt.datetime
+    ) -> None:
+        """Any UTC time a clock can give, to the microsecond, reads back equal (property)."""
+        entry = _entry(new_customer_id(), 1, diff(ContactSet(), tricky_set()), at=at)
+        audit_sink.record(entry)
+        self._assert_kept(audit_sink, [entry])
+
+    @_WITH_A_FIXTURE
+    @given(texts=st.lists(_ANY_TEXT, min_size=4, max_size=4))
+    def test_every_string_it_accepts_comes_back_identical(
+        self, audit_sink: AuditSink, texts: list[str]
+    ) -> None:
+        """Any text in an entry's id, customer, actor or a description: kept exactly, or refused.
+
+        A log that cannot hold a string exactly refuses the entry with ``text.character``;
+        it never hands back another string.
+        """
+        entry_id, customer, actor, description = texts
+        customer = f"{new_customer_id()}{customer}"
+        point = _point(1, EMAIL, "ann@example.com", description=description)
+        entry = attrs.evolve(
+            _entry(customer, 1, [PointAdded(point)], actor=actor), id=entry_id + uuid.uuid4().hex
+        )
+        refused = _refusal(lambda: audit_sink.record(entry))
+        if refused is not None:
+            assert "text.character" == refused.code
+            return
+        (kept,) = self.recorded(audit_sink, customer)
+        assert entry == kept
+        assert [entry.id, customer, actor] == [kept.id, kept.customer_id, kept.actor]
 
     def test_every_entry_is_kept(self, audit_sink: AuditSink) -> None:
         """Many entries of one customer are all kept, none merged or overwritten."""
@@ -590,11 +690,16 @@ class BillingCountriesContract:
 
 @attrs.frozen
 class UnitPorts:
-    """The ports a unit of work spans, for :class:`UnitOfWorkContract`."""
+    """The ports a unit of work spans, for :class:`UnitOfWorkContract`.
+
+    ``read_transaction`` is the unit the service reads in, if the host gives it one
+    (``ContactService(..., read_transaction=...)``).
+    """
 
     repository: ContactRepository
     audit: AuditSink
     transaction: Transaction
+    read_transaction: Transaction | None = None
 
 
 class UnitOfWorkContract:
@@ -619,6 +724,7 @@ class UnitOfWorkContract:
             _ALLOW_ALL,
             _NO_COUNTRIES,
             transaction=ports.transaction,
+            read_transaction=ports.read_transaction,
         )
 
     def _state(self, ports: UnitPorts, customer: str) -> tuple[int, int]:
@@ -633,6 +739,21 @@ class UnitOfWorkContract:
         saved = self._service(ports).update("ann", customer, [_add_email(1)], expected_version=0)
         assert (1, 1) == self._state(ports, customer)
         assert [saved.entry] == list(ports.audit.entries(customer).entries)
+
+    def test_reads_see_the_last_commit_and_the_open_units_own_writes(
+        self, ports: UnitPorts
+    ) -> None:
+        """The service's reads (in the read unit, if any) see what is saved, inside a unit too."""
+        customer = new_customer_id()
+        service = self._service(ports)
+        service.update("ann", customer, [_add_email(1)], expected_version=0)
+        assert 1 == service.read("ann", customer).version
+        with ports.transaction():
+            service.update("ann", customer, [_add_email(2)], expected_version=1)
+            assert 2 == service.read("ann", customer).version
+            assert 2 == len(service.history("ann", customer).entries)
+            service.update("ann", customer, [_add_email(3)], expected_version=2)
+        assert (3, 3) == self._state(ports, customer)
 
     def test_a_failing_record_leaves_no_save(self, ports: UnitPorts) -> None:
         """When the entry cannot be written, the save is undone with it."""
@@ -746,6 +867,15 @@ _NO_COUNTRIES = _NoCountries()
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _refusal(call: Callable[[], object]) -> ContactError | None:
+    """Run ``call``; return the ContactError it raised, or ``None`` if it raised none."""
+    try:
+        call()
+    except ContactError as error:
+        return error
+    return None
 
 
 def _all_pages(audit_sink: AuditSink, customer_id: str, *, limit: int) -> list[ActivityEntry]:

@@ -13,6 +13,7 @@ browser's language (its ``Accept-Language``) and, other than ``en``, the files' 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -139,6 +140,23 @@ def axe_violations(page):
         f"{v['id']}: {v['help']} at {[node['target'] for node in v['nodes']]}"
         for v in results.response["violations"]
     ]
+
+
+def focused(page, expected):
+    """Return the focused element's id once it is ``expected`` (autofocus runs after load)."""
+    # A timeout is no error here: the caller's assertion says what is focused instead.
+    with contextlib.suppress(Exception):
+        page.wait_for_function(f"document.activeElement.id === {expected!r}", timeout=3000)
+    return page.evaluate("document.activeElement.id")
+
+
+def tab_to(page, condition, limit=80):
+    """Press Tab until ``condition`` (JavaScript) holds for the focused element."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(condition):
+            return
+    raise AssertionError(f"Tab never reached {condition}")
 
 
 def card_text(page):
@@ -457,12 +475,12 @@ class TestAccessibility:
         page.get_by_label("Email Address", exact=True).fill("info(at)bakkerijdevries.nl")
         page.get_by_label("Contact detail 2", exact=True).fill("12")
         save(page)
-        assert "error-summary" == page.evaluate("document.activeElement.id")
+        assert "error-summary" == focused(page, "error-summary")
         assert [] == axe_violations(page)
         links = page.locator("#error-summary a")
         assert 2 == links.count()
         links.nth(1).click()
-        assert "f-group-0-row-1-value" == page.evaluate("document.activeElement.id")
+        assert "f-group-0-row-1-value" == focused(page, "f-group-0-row-1-value")
         field = page.locator("#f-group-0-row-1-value")
         assert "true" == field.get_attribute("aria-invalid")
         assert "f-group-0-row-1-value-problems" == field.get_attribute("aria-describedby")
@@ -470,9 +488,9 @@ class TestAccessibility:
     def test_after_add_the_focus_is_on_the_new_group_and_the_new_row(self, page, host):
         open_window(page, host)
         page.locator(".additional > button", has_text="Add").click()
-        assert "f-group-1-description" == page.evaluate("document.activeElement.id")
+        assert "f-group-1-description" == focused(page, "f-group-1-description")
         page.get_by_role("button", name="Add another detail: Billing Contact").click()
-        assert "f-group-0-row-2-kind" == page.evaluate("document.activeElement.id")
+        assert "f-group-0-row-2-kind" == focused(page, "f-group-0-row-2-kind")
 
     def test_text_contrast_is_at_least_4_5_to_1_the_header_buttons_included(self, page, host):
         visit(page, f"{host}/customers/c1")
@@ -525,6 +543,60 @@ class TestKeyboard:
         page.keyboard.press("Enter")
         assert "Saved." == page.get_by_role("status").inner_text()
         assert "keys@bakkerijdevries.nl" in page.locator("dl.primary").inner_text()
+
+    def test_the_help_pages_flows_with_tab_enter_and_space_only(self, page, host):
+        """Add a group, fix a refused save, remove a detail, cancel: keys only."""
+        visit(page, f"{host}/customers/c1")
+        tab_to(page, "document.activeElement.textContent.trim().endsWith('Change')")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".edit-window")
+        # Add additional contact details: Add, a description, the detail, Save.
+        tab_to(page, "document.activeElement.id === 'f-add-group'")
+        page.keyboard.press("Space")
+        page.wait_for_selector("#f-group-1-description")
+        # The focus is on the new group: no Tab needed to reach it.
+        assert "f-group-1-description" == focused(page, "f-group-1-description")
+        page.keyboard.type("Emergency Contact")
+        page.keyboard.press("Tab")  # the kind: Email Address
+        page.keyboard.press("Tab")
+        page.keyboard.type("nood(at)bakkerijdevries.nl")
+        page.keyboard.press("Enter")  # Save; refused: the summary has the focus
+        assert "error-summary" == focused(page, "error-summary")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")  # the summary's link to the field
+        assert "f-group-1-row-0-value" == focused(page, "f-group-1-row-0-value")
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.type("nood@bakkerijdevries.nl")
+        page.keyboard.press("Enter")
+        assert "Saved." == page.get_by_role("status").inner_text()
+        assert (
+            "nood@bakkerijdevries.nl"
+            in page.get_by_role("region", name="Emergency Contact").inner_text()
+        )
+        # Remove a detail: its Remove button, then Save.
+        tab_to(page, "document.activeElement.textContent.trim().endsWith('Change')")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".edit-window")
+        tab_to(page, "document.activeElement.id === 'f-remove-primary-website'")
+        page.keyboard.press("Space")
+        page.wait_for_selector("#f-restore-primary-website")
+        # Undo is at hand.
+        assert "f-restore-primary-website" == focused(page, "f-restore-primary-website")
+        tab_to(page, "document.activeElement.matches('.buttons .primary-action')")
+        page.keyboard.press("Enter")
+        assert "Saved." == page.get_by_role("status").inner_text()
+        assert "bakkerijdevries.nl/" not in page.locator("dl.primary").inner_text()
+        # Cancel discards.
+        tab_to(page, "document.activeElement.textContent.trim().endsWith('Change')")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".edit-window")
+        tab_to(page, "document.activeElement.name === 'primary.email.value'")
+        page.keyboard.type("gone")
+        tab_to(page, "document.activeElement.textContent.trim() === 'Cancel'")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".contact-card")
+        assert "gone" not in card_text(page)
+        assert 3 == log_items(page).count()
 
     def test_the_info_icon_shows_its_description_on_focus(self, page, host):
         visit(page, f"{host}/customers/c1")

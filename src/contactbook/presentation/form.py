@@ -504,7 +504,8 @@ class ContactForm:
                 )
         # Nothing is deleted by omission (SPEC "Editing"): a post that leaves a stored
         # row out, an empty or forged one say, is refused whole.
-        if known - seen:
+        unreadable = any(p.code == "form.invalid" for p in (*found, *problems))
+        if known - seen and not unreadable:  # one unreadable post, one message
             problems.append(_MISSING_ROWS)
         return _unique(problems)
 

@@ -84,7 +84,8 @@ ERROR_CODES: Mapping[str, str] = MappingProxyType(
         "storage.locked": "The store stayed locked by another writer for too long.",
         "activity.not_found": "No activity entry has that id (a paging or relay cursor).",
         "form.invalid": "A posted edit window could not be read (a field missing, repeated, "
-        "malformed, or naming a contact point that is not there).",
+        "malformed, or naming a contact point that is not there), or it left a stored "
+        "row out (nothing is removed by omission).",
         "form.group_empty": "A new group of additional details has a description but no details.",
         "limit.invalid": "A page size below 1 was asked for.",
         "version.invalid": "An update named no version (or not a whole number >= 0).",

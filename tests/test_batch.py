@@ -129,6 +129,17 @@ class TestJudgedByTheResult:
         assert "The mobile number +31 6 87654321 is already" in problem.message  # as on the card
         assert "id" not in problem.message.split()
 
+    @given(st.permutations(range(5)))
+    def test_any_permutation_of_a_kinds_values_saves_in_one_batch(self, order):
+        values = [f"user{n}@example.com" for n in range(5)]
+        contacts = ContactSet()
+        for value in values:
+            contacts = add(contacts, EMAIL, value)
+        ids = [point.id for point in contacts]
+        outcome = apply(contacts, [EditPoint(i, values[n]) for i, n in zip(ids, order)])
+        assert [values[n] for n in order] == [p.value for p in outcome.contacts]
+        assert ids == [p.id for p in outcome.contacts]
+
     def test_every_problem_is_reported_with_the_duplicates(self, contacts):
         with pytest.raises(BatchValidationError) as info:
             apply(contacts, [AddPoint(EMAIL, "ann@example.com"), AddPoint(WEBSITE, "x y")])

@@ -478,12 +478,30 @@ class TestErrorSummary:
                             "group.0.row.0.id",
                             "group.0.row.1.kind",
                             "group.1.row.0.value",
+                            "primary.email.remove",
+                            "group.0.row.0.remove",
                         ]
                     ),
                     st.text(max_size=30),
                 ),
                 st.one_of(
-                    st.lists(st.one_of(st.text(max_size=20), st.sampled_from(["1", "3", "7"]))),
+                    st.lists(
+                        st.one_of(
+                            st.text(max_size=20),
+                            st.sampled_from(
+                                [
+                                    "1",
+                                    "3",
+                                    "7",
+                                    "remove.primary.email",
+                                    "restore.group.0.row.0",
+                                    "remove-group.0",
+                                    "restore-group.9",
+                                    "remove.group.5.row.0",
+                                ]
+                            ),
+                        )
+                    ),
                     st.text(max_size=20),
                     st.integers(),
                     st.none(),
@@ -496,6 +514,11 @@ class TestErrorSummary:
         contacts = add(add(ContactSet(), EMAIL, "a@example.com"), EMAIL, "b@example.com", "X")
         form = ContactForm.from_post(Stored(contacts, 7), pairs)
         form.view()
+        named = {f.point_id for f in form.primary} | {
+            r.point_id for g in form.groups for r in g.rows
+        }
+        if not form.errors:  # nothing is removed by omission
+            assert {1, 2} <= named
         try:
             outcome = apply(contacts, form.changes(), region="NL")
         except ContactError as error:

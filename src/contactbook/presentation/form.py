@@ -484,8 +484,7 @@ class ContactForm:
             for row in group.rows:
                 check(row.point_id, row.point_id in additional)
             # A new group (no detail from the set) with a description and only blank
-            # details: the person meant to add something. Blanking every detail of an
-            # existing group removes them, as blanking any row does.
+            # details: the person meant to add something.
             if (
                 group.description.strip()
                 and group.rows

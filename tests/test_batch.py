@@ -136,7 +136,9 @@ class TestJudgedByTheResult:
         for value in values:
             contacts = add(contacts, EMAIL, value)
         ids = [point.id for point in contacts]
-        outcome = apply(contacts, [EditPoint(i, values[n]) for i, n in zip(ids, order)])
+        outcome = apply(
+            contacts, [EditPoint(i, values[n]) for i, n in zip(ids, order, strict=True)]
+        )
         assert [values[n] for n in order] == [p.value for p in outcome.contacts]
         assert ids == [p.id for p in outcome.contacts]
 

@@ -14,6 +14,11 @@ browser posts back. Anything tampered, unknown or stale in a post becomes a prob
 the form, never another exception. Every problem names where it belongs
 (:class:`Location`): a row's value, a row's description, a group, or the form.
 
+Nothing is deleted by omission: a post names every stored row, with its value or an
+explicit remove (the window's Remove button, :meth:`ContactForm.remove`); a post that
+leaves a stored row out, an empty or forged one say, is ``form.invalid`` and saves
+nothing.
+
 Fields hold text as the user sees it: values as the card shows them (``+31 6
 12345678``), descriptions as ``""`` when there is none. The batch names existing points
 by id, so it means the same whatever order the edits were made in.

@@ -479,7 +479,7 @@ class ContactForm:
             if point_id is None:
                 return
             if point_id in seen or not allowed:
-                problems.append(_unreadable(f"contact point {point_id}"))
+                problems.append(_unreadable("a contact detail"))  # never an internal id
             seen.add(point_id)
 
         for slot, field in zip(_SLOTS, self.primary, strict=True):

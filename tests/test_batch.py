@@ -90,6 +90,66 @@ class TestApply:
             apply(contacts, [], region="Netherlands")
 
 
+class TestJudgedByTheResult:
+    """Duplicates are judged on the batch's result, never step by step."""
+
+    def test_swapping_the_primary_with_another_point_is_allowed(self, contacts):
+        outcome = apply(
+            contacts,
+            [EditPoint(1, "billing@example.com"), EditPoint(2, "ann@example.com")],
+        )
+        assert ["billing@example.com", "ann@example.com"] == [
+            p.value for p in outcome.contacts.of_kind(EMAIL)
+        ]
+        assert [1, 2] == [p.id for p in outcome.contacts.of_kind(EMAIL)]
+
+    def test_a_value_held_twice_in_the_result_is_refused_at_the_change_that_made_it(self, contacts):
+        with pytest.raises(BatchValidationError) as info:
+            apply(
+                contacts,
+                [EditPoint(3, "06 87654321"), EditPoint(2, "ANN@example.com")],
+                region="NL",
+            )
+        [problem] = info.value.errors
+        assert ("contact.duplicate", 1) == (problem.code, problem.index)
+        assert (
+            "The email address ANN@example.com is already in this customer's contact "
+            "details; each value can be added once."
+        ) == problem.message
+
+    def test_two_new_points_with_one_value_refuse_the_second(self, contacts):
+        with pytest.raises(BatchValidationError) as info:
+            apply(
+                contacts,
+                [AddPoint(MOBILE, "0687654321"), AddPoint(MOBILE, "+31 6 87654321")],
+                region="NL",
+            )
+        [problem] = info.value.errors
+        assert 1 == problem.index
+        assert "The mobile number +31 6 87654321 is already" in problem.message  # as on the card
+        assert "id" not in problem.message.split()
+
+    @given(st.permutations(range(5)))
+    def test_any_permutation_of_a_kinds_values_saves_in_one_batch(self, order):
+        values = [f"user{n}@example.com" for n in range(5)]
+        contacts = ContactSet()
+        for value in values:
+            contacts = add(contacts, EMAIL, value)
+        ids = [point.id for point in contacts]
+        outcome = apply(
+            contacts, [EditPoint(i, values[n]) for i, n in zip(ids, order, strict=True)]
+        )
+        assert [values[n] for n in order] == [p.value for p in outcome.contacts]
+        assert ids == [p.id for p in outcome.contacts]
+
+    def test_every_problem_is_reported_with_the_duplicates(self, contacts):
+        with pytest.raises(BatchValidationError) as info:
+            apply(contacts, [AddPoint(EMAIL, "ann@example.com"), AddPoint(WEBSITE, "x y")])
+        assert [(0, "contact.duplicate"), (1, "website.character")] == [
+            (p.index, p.code) for p in info.value.errors
+        ]
+
+
 class TestPrimaryFields:
     """The form's four primary fields: set edits or adds the primary; clear removes it."""
 

@@ -126,9 +126,31 @@ class TestBatch:
         assert (RemovePoint(1),) == changes
         assert 3 == apply(contacts, changes).contacts.primary(EMAIL).id
 
-    def test_blanking_any_row_removes_its_point(self, form):
-        assert (RemovePoint(1),) == form.edit(EMAIL, value="   ").changes()
-        assert (RemovePoint(3),) == form.edit((0, 0), value="").changes()
+    def test_blanking_a_stored_row_is_not_a_removal_but_an_error_at_the_row(self, form, contacts):
+        blanked = form.edit(EMAIL, value="   ").edit((0, 0), value="")
+        with pytest.raises(BatchValidationError) as info:
+            apply(contacts, blanked.changes())
+        located = blanked.with_error(info.value)
+        assert [Location("value", EMAIL), Location("value", (0, 0))] == [
+            p.location for p in located.errors
+        ]
+
+    def test_remove_marks_a_stored_row_and_the_batch_removes_its_point(self, form):
+        removed = form.remove((0, 0)).remove(EMAIL)
+        assert (True, True) == (removed.row((0, 0)).removed, removed.field(EMAIL).removed)
+        assert (RemovePoint(1), RemovePoint(3)) == removed.changes()
+        assert () == removed.restore(EMAIL).restore((0, 0)).changes()
+
+    def test_remove_drops_a_new_row_and_clears_a_new_field(self, form):
+        added = form.add(0, EMAIL, "new@example.com").edit(WEBSITE, value="x.example")
+        assert form.groups == added.remove((0, 1)).groups
+        assert FormField(WEBSITE) == added.remove(WEBSITE).field(WEBSITE)
+
+    def test_remove_group_removes_every_stored_detail_and_drops_new_ones(self, form):
+        removed = form.add(0, EMAIL, "new@example.com").remove_group(0)
+        assert 1 == len(removed.groups[0].rows)
+        assert (RemovePoint(3),) == removed.changes()
+        assert form.groups == form.add_group("New").remove_group(2).groups  # nothing stored
 
     def test_filling_an_empty_primary_field_adds_the_primary(self, form, contacts):
         changes = form.edit(WEBSITE, value="example.com", description="Shop").changes()
@@ -339,6 +361,92 @@ class TestPost:
         )
         assert 2 == len(one_more.groups[0].rows)
 
+    def test_add_buttons_put_the_focus_on_the_new_group_or_row(self, form, contacts):
+        group = ContactForm.from_post(
+            Stored(contacts, 7), [*posted(form), ("action", ["add-group"])]
+        )
+        assert ("group.2.description", "f-group-2-description") == (
+            group.focus,
+            group.view().focus,
+        )
+        row = ContactForm.from_post(Stored(contacts, 7), [*posted(form), ("action", ["add-row.1"])])
+        assert "group.1.row.1.kind" == row.focus
+
+
+class TestNothingIsDeletedByOmission:
+    """A post names every stored row, with a value or an explicit remove; else it is refused."""
+
+    def test_a_post_that_leaves_a_stored_row_out_is_invalid_and_removes_nothing(
+        self, form, contacts
+    ):
+        pairs = [(n, v) for n, v in posted(form) if not n.startswith("group.1.")]
+        back = ContactForm.from_post(Stored(contacts, 7), pairs)
+        assert [(Location("form"), "form.invalid")] == [(p.location, p.code) for p in back.errors]
+        assert "Remove button" in back.errors[0].message
+        with pytest.raises(BatchValidationError):
+            back.changes()
+
+    @pytest.mark.parametrize(
+        "pairs", [[], [("version", "7"), ("action", "save")]], ids=["empty", "forged"]
+    )
+    def test_an_empty_or_forged_post_is_invalid(self, contacts, pairs):
+        back = ContactForm.from_post(Stored(contacts, 7), pairs)
+        assert {"form.invalid"} == {p.code for p in back.errors}
+
+    def test_an_empty_post_for_an_empty_set_changes_nothing(self):
+        back = ContactForm.from_post(Stored(ContactSet(), 0), [("version", "0")])
+        assert () == back.changes()
+
+    def test_the_remove_button_marks_the_row_and_save_removes_it(self, form, contacts):
+        removing = ContactForm.from_post(
+            Stored(contacts, 7), [*posted(form), ("action", ["remove.group.0.row.0"])]
+        )
+        assert ("edit", True, "restore.group.0.row.0") == (
+            removing.intent,
+            removing.row((0, 0)).removed,
+            removing.focus,
+        )
+        view = removing.view()
+        assert ("group.0.row.0.remove", "1") in [(i.name, i.value) for i in view.hidden]
+        assert view.groups[0].rows[0].removed
+        saving = ContactForm.from_post(Stored(contacts, 7), posted(removing))
+        assert (RemovePoint(3),) == saving.changes()
+
+    def test_remove_and_undo_of_a_primary_field_and_a_group(self, form, contacts):
+        def pressed(current, action):
+            return ContactForm.from_post(
+                Stored(contacts, 7), [*posted(current), ("action", [action])]
+            )
+
+        removed = pressed(form, "remove.primary.email")
+        assert (RemovePoint(1),) == ContactForm.from_post(
+            Stored(contacts, 7), posted(removed)
+        ).changes()
+        assert () == pressed(removed, "restore.primary.email").changes()
+        group = pressed(form, "remove-group.1")
+        assert (RemovePoint(4),) == group.changes()
+        assert group.view().groups[1].removed
+        assert () == pressed(group, "restore-group.1").changes()
+
+    @pytest.mark.parametrize("value", ["0", "yes", ""])
+    def test_a_remove_field_other_than_1_is_invalid(self, form, contacts, value):
+        back = ContactForm.from_post(
+            Stored(contacts, 7), [*posted(form), ("primary.email.remove", [value])]
+        )
+        assert "form.invalid" in [p.code for p in back.errors]
+
+
+class TestErrorSummary:
+    """A refused save's view lists every error with the id of its field, for a summary."""
+
+    def test_the_summary_links_each_error_to_its_field(self, form, contacts):
+        typed = form.edit(EMAIL, value="info(at)example.com").edit((0, 0), value="x@")
+        with pytest.raises(BatchValidationError) as info:
+            apply(contacts, typed.changes())
+        view = typed.with_error(info.value).view()
+        assert ["f-primary-email-value", "f-group-0-row-0-value"] == [i for i, _ in view.summary]
+        assert view.primary[0].value.invalid
+
     def test_check_is_the_intent_of_the_check_button(self, form, contacts):
         back = ContactForm.from_post(Stored(contacts, 7), [*posted(form), ("action", ["check"])])
         assert "check" == back.intent
@@ -370,12 +478,30 @@ class TestPost:
                             "group.0.row.0.id",
                             "group.0.row.1.kind",
                             "group.1.row.0.value",
+                            "primary.email.remove",
+                            "group.0.row.0.remove",
                         ]
                     ),
                     st.text(max_size=30),
                 ),
                 st.one_of(
-                    st.lists(st.one_of(st.text(max_size=20), st.sampled_from(["1", "3", "7"]))),
+                    st.lists(
+                        st.one_of(
+                            st.text(max_size=20),
+                            st.sampled_from(
+                                [
+                                    "1",
+                                    "3",
+                                    "7",
+                                    "remove.primary.email",
+                                    "restore.group.0.row.0",
+                                    "remove-group.0",
+                                    "restore-group.9",
+                                    "remove.group.5.row.0",
+                                ]
+                            ),
+                        )
+                    ),
                     st.text(max_size=20),
                     st.integers(),
                     st.none(),
@@ -388,6 +514,11 @@ class TestPost:
         contacts = add(add(ContactSet(), EMAIL, "a@example.com"), EMAIL, "b@example.com", "X")
         form = ContactForm.from_post(Stored(contacts, 7), pairs)
         form.view()
+        named = {f.point_id for f in form.primary} | {
+            r.point_id for g in form.groups for r in g.rows
+        }
+        if not form.errors:  # nothing is removed by omission
+            assert {1, 2} <= named
         try:
             outcome = apply(contacts, form.changes(), region="NL")
         except ContactError as error:
@@ -496,10 +627,12 @@ class TestFormProperties:
             located = form.with_error(error)
             assert all(p.location.part == "value" for p in located.errors)
             return
-        shown = [(f.kind, f.value, f.description, f.point_id) for f in form.primary]
+        shown = [(f.kind, f.value, f.description, f.point_id, f.removed) for f in form.primary]
         for group in form.groups:
-            shown += [(r.kind, r.value, group.description, r.point_id) for r in group.rows]
-        kept = [row for row in shown if row[1].strip()]
+            shown += [
+                (r.kind, r.value, group.description, r.point_id, r.removed) for r in group.rows
+            ]
+        kept = [row[:4] for row in shown if row[1].strip() and not row[4]]
         assert len(kept) == len(saved)
         for kind, value, description, point_id in kept:
             if point_id is not None:
@@ -513,7 +646,7 @@ class TestFormProperties:
             if point_id is None:
                 assert normalize_description(description) == point.description
         for field in form.primary:
-            if not field.is_blank:
+            if not field.is_blank and not field.removed:
                 assert normalize(field.kind, field.value) == saved.primary(field.kind).value
         assert () == ContactForm.from_set(saved, version=2).changes()
 

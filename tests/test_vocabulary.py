@@ -74,6 +74,13 @@ class TestShown:
     def test_short_text_is_quoted_as_is(self):
         assert "'ann@example.com'" == shown("ann@example.com")
 
+    def test_what_was_typed_is_quoted_as_typed(self):
+        assert "'https://good.com\\@evil.com'" == shown("https://good.com\\@evil.com")
+        assert "'it's'" == shown("it's")
+
+    def test_only_what_cannot_be_seen_is_escaped(self):
+        assert "'a\\x00b\\u200bc'" == shown("a\x00b\u200bc")
+
     def test_long_text_keeps_limit_characters_the_last_an_ellipsis(self):
         assert "'" + "x" * 39 + "…'" == shown("x" * 41)
 

@@ -4,6 +4,11 @@ A thin shell over the service: every rule (reading the posted window, versions, 
 names, where an error shows, the words) is contactbook's; this module only turns a
 request into one service call and a template. Start it with ``python -m
 examples.webhost`` (see docs/how-to/edit-window.md).
+
+Safe to copy (docs/how-to/edit-window.md, "A host safe to copy"): every state-changing
+form carries Flask-WTF's anti-forgery token; the session cookie is HttpOnly,
+SameSite=Lax and Secure over HTTPS; nobody is anyone until signed in; ``next`` leads to
+this site only; and the headers forbid framing and inline script and style.
 """
 
 from __future__ import annotations
@@ -12,8 +17,11 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, flash, redirect, render_template, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.wrappers import Response
 
 from contactbook import (
@@ -86,6 +94,106 @@ def open_store(database: str | Path) -> tuple[Store, Callable[[], None]]:
     return store, store.close
 
 
+#: What a person may see without signing in.
+PUBLIC = frozenset({"index", "login", "static"})
+#: The headers of every answer: no framing, no inline script or style, no sniffing.
+HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, its cookie Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return request.is_secure or super().get_cookie_secure(app)
+
+
+def local_path(target: str | None) -> str | None:
+    """Return ``target`` if it is a path on this site (``/customers/c1``), else ``None``.
+
+    A scheme, a host, ``//`` or a backslash (browsers read ``/\\`` as ``//``) would
+    lead elsewhere: an open redirect.
+    """
+    if not target or not target.startswith("/") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//") or not target.isprintable():
+        return None
+    return target
+
+
+def protect(app: Flask) -> None:
+    """Give ``app`` the anti-forgery tokens, the session cookie's flags and the headers."""
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    app.session_interface = _SessionInterface()
+    CSRFProtect(app)  # every POST needs the token the templates put in each form
+
+    @app.errorhandler(CSRFError)
+    def forged(error: CSRFError) -> tuple[str, int]:
+        message = "This form has expired or did not come from this site. Nothing was changed."
+        return render_template("refused.html", labels=LABELS, message=message), 400
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        response.headers.update(HEADERS)
+        return response
+
+
+def current_user() -> str | None:
+    """Return the user signed in to this session, or ``None``."""
+    user = session.get("user")
+    return user if user in USERS else None
+
+
+def signed_in() -> str:
+    """Return who is signed in (:func:`add_sign_in` sent anyone else to sign in)."""
+    who = current_user()
+    if who is None:
+        abort(403)
+    return who
+
+
+def add_sign_in(app: Flask) -> None:
+    """Give ``app`` its sign-in page; a request without a user is sent there.
+
+    The reference host has no passwords (pick a user); a real host signs people in
+    its own way. What to copy: no identity without signing in, a new session on
+    sign-in, and ``next`` accepted only as a path on this site.
+    """
+
+    @app.route("/login", methods=["GET", "POST"])
+    def login() -> Response | str:
+        if request.method == "GET":
+            return render_template(
+                "login.html", next=local_path(request.args.get("next")) or "", labels=LABELS
+            )
+        chosen = request.form.get("user")
+        if chosen not in USERS:
+            abort(400)
+        session.clear()  # a new sign-in starts a new session (and a new token)
+        session["user"] = chosen
+        return redirect(local_path(request.form.get("next")) or url_for("index"), 303)
+
+    @app.before_request
+    def sign_in_first() -> Response | None:
+        # Before the anti-forgery check (protect() comes after): an anonymous request,
+        # a forged POST included, is sent to sign in (303: the browser follows with GET).
+        if request.endpoint in PUBLIC or current_user() is not None:
+            return None
+        return redirect(url_for("login", next=request.path), 303)
+
+    @app.context_processor
+    def who() -> dict[str, object]:
+        return {"users": USERS, "user": current_user()}
+
+
 def create_app(database: str | Path, *, secret_key: str | None = None) -> Flask:
     """Return the host over ``database`` (see :func:`open_store`), seeded on first use."""
     store, close = open_store(database)
@@ -95,8 +203,8 @@ def create_app(database: str | Path, *, secret_key: str | None = None) -> Flask:
     app.extensions["contactbook.close"] = close  # for whoever stops the host
     app.secret_key = secret_key or secrets.token_hex(16)
 
-    def user() -> str:
-        return str(session.get("user", "ann"))
+    add_sign_in(app)
+    protect(app)  # after add_sign_in: an anonymous request is sent to sign in first
 
     def customer(customer_id: str) -> str:
         if customer_id not in CUSTOMERS:
@@ -121,21 +229,17 @@ def create_app(database: str | Path, *, secret_key: str | None = None) -> Flask:
     def index() -> str:
         return render_template("index.html", customers=CUSTOMERS, labels=LABELS)
 
-    @app.post("/login")
-    def login() -> Response:
-        session["user"] = request.form.get("user") if request.form.get("user") in USERS else "ann"
-        return redirect(request.form.get("next") or url_for("index"))
-
     @app.get("/customers/<cid>")
     def card(cid: str) -> str:
         name = customer(cid)
-        page = service.history(user(), cid, before=request.args.get("before"))
+        actor = signed_in()
+        page = service.history(actor, cid, before=request.args.get("before"))
         log = ActivityLog.build(page.entries, next=page.next, labels=LABELS)
         return render_template(
             "card.html",
             cid=cid,
             name=name,
-            card=ContactCard.for_actor(service, user(), cid, labels=LABELS),
+            card=ContactCard.for_actor(service, actor, cid, labels=LABELS),
             log=log,
             labels=LABELS,
         )
@@ -143,9 +247,10 @@ def create_app(database: str | Path, *, secret_key: str | None = None) -> Flask:
     @app.route("/customers/<cid>/edit", methods=["GET", "POST"])
     def edit(cid: str) -> Response | tuple[str, int]:
         customer(cid)
-        if not service.may(user(), Permission.UPDATE_CONTACT_DETAILS, cid):
+        actor = signed_in()
+        if not service.may(actor, Permission.UPDATE_CONTACT_DETAILS, cid):
             return render_template("refused.html", labels=LABELS), 403
-        stored = service.read(user(), cid)
+        stored = service.read(actor, cid)
         if request.method == "GET":
             return window(cid, ContactForm.open(stored))
         form = ContactForm.from_post(stored, request.form.lists())
@@ -153,11 +258,11 @@ def create_app(database: str | Path, *, secret_key: str | None = None) -> Flask:
             return window(cid, form)
         try:
             if form.intent == "check":
-                outcome = service.preview(
-                    user(), cid, form.changes(), expected_version=form.version
-                )
-                return window(cid, form.with_outcome(outcome), LABELS.checked)
-            saved = service.update(user(), cid, form.changes(), expected_version=form.version)
+                outcome = service.preview(actor, cid, form.changes(), expected_version=form.version)
+                # The notice never contradicts the warnings below it.
+                notice = LABELS.checked_warnings if outcome.warnings else LABELS.checked
+                return window(cid, form.with_outcome(outcome), notice)
+            saved = service.update(actor, cid, form.changes(), expected_version=form.version)
         except ContactError as error:
             return window(cid, form.with_error(error))
         flash(LABELS.saved if saved.entry else LABELS.nothing_changed)
@@ -168,9 +273,5 @@ def create_app(database: str | Path, *, secret_key: str | None = None) -> Flask:
     @app.errorhandler(PermissionDeniedError)
     def refused(error: PermissionDeniedError) -> tuple[str, int]:
         return render_template("refused.html", labels=LABELS), 403
-
-    @app.context_processor
-    def who() -> dict[str, object]:
-        return {"users": USERS, "user": user()}
 
     return app

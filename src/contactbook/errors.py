@@ -85,7 +85,8 @@ ERROR_CODES: Mapping[str, str] = MappingProxyType(
         "storage.encoding": "The database or the connection does not use UTF8 (PostgreSQL).",
         "activity.not_found": "No activity entry has that id (a paging or relay cursor).",
         "form.invalid": "A posted edit window could not be read (a field missing, repeated, "
-        "malformed, or naming a contact point that is not there).",
+        "malformed, or naming a contact point that is not there), or it left a stored "
+        "row out (nothing is removed by omission).",
         "form.group_empty": "A new group of additional details has a description but no details.",
         "page.invalid": "A page size that is not a whole number from 1 to 2**63 - 2 was asked for.",
         "version.invalid": "A version that is not a whole number from 0 to 2**63 - 1 was named.",

@@ -12,7 +12,7 @@ or fails as a whole.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final, Literal, Protocol
 
 import attrs
@@ -22,6 +22,7 @@ from contactbook.audit import Event, diff
 from contactbook.errors import (
     BatchValidationError,
     ContactError,
+    ContactNotFoundError,
     ContactValidationError,
     Problem,
 )
@@ -33,7 +34,13 @@ from contactbook.model import (
     ContactSet,
     match_key,
 )
-from contactbook.validation import normalize_description, normalize_region, validate_value
+from contactbook.validation import (
+    format_phone,
+    normalize_description,
+    normalize_region,
+    validate_value,
+)
+from contactbook.vocabulary import NOUNS
 
 __all__ = [
     "UNCHANGED",
@@ -159,7 +166,7 @@ def add(
     >>> add(ContactSet(), ContactKind.MOBILE, "06 12345678", region="NL").points[0].value
     '+31612345678'
     """
-    return _step(contacts, AddPoint(kind, value, description), normalize_region(region))[0]
+    return _single(contacts, AddPoint(kind, value, description), normalize_region(region))
 
 
 def edit(
@@ -176,12 +183,12 @@ def edit(
     point keeps its id and its place, so a primary stays primary.
     """
     change = EditPoint(point_id, value, description)
-    return _step(contacts, change, normalize_region(region))[0]
+    return _single(contacts, change, normalize_region(region))
 
 
 def remove(contacts: ContactSet, point_id: int) -> ContactSet:
     """Return ``contacts`` without the point ``point_id``; the next of its kind moves up."""
-    return _step(contacts, RemovePoint(point_id), None)[0]
+    return _single(contacts, RemovePoint(point_id), None)
 
 
 # --------------------------------------------------------------------------- batches
@@ -199,27 +206,112 @@ def apply(
     an outcome with no changes.
     """
     billing_country = normalize_region(region)
-    working = contacts
+    working = _Draft.of(contacts)
     problems: list[Problem] = []
     warnings: list[Problem] = []
+    valued: dict[int, int] = {}  # point id -> the change that last gave it its value
     for index, change in enumerate(changes):
         try:
-            working, warning = _step(working, change, billing_country)
+            after, warning = _step(working, change, billing_country)
         except ContactValidationError as error:
             problems.extend(problem.at(index) for problem in error.errors)
+            continue
         except ContactError as error:
             problems.append(Problem(error.code, error.field, error.message, index))
-        else:
-            if warning is not None:
-                warnings.append(warning.at(index))
+            continue
+        valued.update(dict.fromkeys(_revalued(working, after), index))
+        working = after
+        if warning is not None:
+            warnings.append(warning.at(index))
+    # A batch is judged by its result (SPEC "Editing"): swapping two values in one
+    # save holds no duplicate, though one of its steps alone would.
+    problems.extend(
+        problem.at(valued[point_id]) for point_id, problem in _duplicates(working, valued)
+    )
     if problems:
+        problems.sort(key=lambda problem: problem.index or 0)
         raise BatchValidationError.from_problems(problems)
-    return Outcome(working, diff(contacts, working), tuple(warnings))
+    result = working.contacts()
+    return Outcome(result, diff(contacts, result), tuple(warnings))
+
+
+def _single(contacts: ContactSet, change: Command, region: str | None) -> ContactSet:
+    """Apply one change on its own: :func:`_step`, then the duplicate rule on the result."""
+    before = _Draft.of(contacts)
+    after, _ = _step(before, change, region)
+    valued = dict.fromkeys(_revalued(before, after), 0)
+    problems = [problem for _, problem in _duplicates(after, valued)]
+    if problems:
+        raise ContactValidationError.from_problems(problems)
+    return after.contacts()
+
+
+@attrs.frozen
+class _Draft:
+    """A set being edited by a batch: its points may repeat a value until the end.
+
+    :class:`~contactbook.model.ContactSet` refuses a repeated value when built; a batch
+    is judged by its result, so its steps work on drafts and only the result becomes a
+    set again (after :func:`_duplicates`).
+    """
+
+    points: tuple[ContactPoint, ...]
+    next_id: int
+
+    @classmethod
+    def of(cls, contacts: ContactSet) -> _Draft:
+        return cls(contacts.points, contacts.next_id)
+
+    def contacts(self) -> ContactSet:
+        return ContactSet(self.points, self.next_id)
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    def primary(self, kind: ContactKind) -> ContactPoint | None:
+        return next((point for point in self.points if point.kind is kind), None)
+
+    def get(self, point_id: int) -> ContactPoint:
+        for point in self.points:
+            if point.id == point_id:
+                return point
+        raise ContactNotFoundError(point_id)
+
+
+def _revalued(before: _Draft, after: _Draft) -> list[int]:
+    """Return the ids of the points of ``after`` that are new or hold another value."""
+    old = {point.id: point for point in before.points}
+    return [
+        point.id
+        for point in after.points
+        if (was := old.get(point.id)) is None or (was.kind, was.value) != (point.kind, point.value)
+    ]
+
+
+def _duplicates(contacts: _Draft, valued: Mapping[int, int]) -> list[tuple[int, Problem]]:
+    """Return each point of the result that repeats a value, with its problem.
+
+    Of the points holding one value, those this batch gave it (``valued``) are
+    refused; when the batch gave it to all of them, the first keeps it (as if the
+    others had been added after it).
+    """
+    holders: dict[tuple[ContactKind, str], list[ContactPoint]] = {}
+    for point in contacts.points:
+        holders.setdefault((point.kind, point.match_key), []).append(point)
+    found: list[tuple[int, Problem]] = []
+    for same in holders.values():
+        if len(same) < 2:
+            continue
+        refused = [point for point in same if point.id in valued]
+        if len(refused) == len(same):
+            refused = refused[1:]
+        found.extend((p.id, _duplicate_problem(p.kind, p.value)) for p in refused)
+    return found
 
 
 def _step(  # noqa: PLR0911 -- one return per kind of change reads best
-    contacts: ContactSet, change: Command, region: str | None
-) -> tuple[ContactSet, Problem | None]:
+    contacts: _Draft, change: Command, region: str | None
+) -> tuple[_Draft, Problem | None]:
     """Apply one change; raise the change's problems as one ContactValidationError."""
     if isinstance(change, SetPrimary):
         primary = contacts.primary(change.kind)
@@ -234,7 +326,9 @@ def _step(  # noqa: PLR0911 -- one return per kind of change reads best
         return _step(contacts, RemovePoint(primary.id), region)
     if isinstance(change, RemovePoint):
         gone = contacts.get(change.point_id)
-        return attrs.evolve(contacts, points=[p for p in contacts.points if p is not gone]), None
+        return attrs.evolve(
+            contacts, points=tuple(p for p in contacts.points if p is not gone)
+        ), None
     if isinstance(change, AddPoint):
         return _added(contacts, change, region)
     if isinstance(change, RereadPoint):
@@ -244,18 +338,15 @@ def _step(  # noqa: PLR0911 -- one return per kind of change reads best
     return _edited(contacts, change, region)
 
 
-def _added(
-    contacts: ContactSet, change: AddPoint, region: str | None
-) -> tuple[ContactSet, Problem | None]:
-    def taken(key: tuple[ContactKind, str]) -> int | None:
-        kind, value_key = key
-        for other in contacts.points:
-            if other.kind is kind and other.match_key == value_key:
-                return other.id
-        return None
+def _added(contacts: _Draft, change: AddPoint, region: str | None) -> tuple[_Draft, Problem | None]:
+    # Duplicates are judged on the batch's result (_duplicates), not step by step.
+    point, _, warning = _new_point(change, region, len(contacts), contacts.next_id, _untaken)
+    return _Draft((*contacts.points, point), contacts.next_id + 1), warning
 
-    point, _, warning = _new_point(change, region, len(contacts), contacts.next_id, taken)
-    return ContactSet((*contacts.points, point), contacts.next_id + 1), warning
+
+def _untaken(key: tuple[ContactKind, str]) -> int | None:
+    del key
+    return None
 
 
 class _Addition(Protocol):
@@ -293,7 +384,7 @@ def _new_point(
         key = (kind, match_key(kind, value))
         other = taken(key)
         if other is not None:
-            problems.append(_duplicate_problem(kind, value, other))
+            problems.append(_duplicate_problem(kind, value))
     if problems:
         raise ContactValidationError.from_problems(problems)
     assert value is not None  # noqa: S101 -- no problems means the value was accepted
@@ -312,18 +403,20 @@ def _limit_problem(kind: ContactKind) -> Problem:
     return Problem("contact.limit", kind.value, LIMIT_MESSAGE)
 
 
-def _duplicate_problem(kind: ContactKind, value: str, other_id: int) -> Problem:
+def _duplicate_problem(kind: ContactKind, value: str) -> Problem:
+    # The value as the card shows it; never an internal id (SPEC "Words a person reads").
+    shown = format_phone(value) if kind in (ContactKind.PHONE, ContactKind.MOBILE) else value
     return Problem(
         "contact.duplicate",
         kind.value,
-        f"{value} is already one of this customer's {kind.value} contacts "
-        f"(id {other_id}); each value can be added once.",
+        f"The {NOUNS[kind]} {shown} is already in this customer's contact details; "
+        "each value can be added once.",
     )
 
 
 def _edited(
-    contacts: ContactSet, change: EditPoint, region: str | None
-) -> tuple[ContactSet, Problem | None]:
+    contacts: _Draft, change: EditPoint, region: str | None
+) -> tuple[_Draft, Problem | None]:
     point = contacts.get(change.point_id)
     problems: list[Problem] = []
     updated, warning = point, None
@@ -335,7 +428,6 @@ def _edited(
             region = point.region
         value, warning = _value(kind, raw, region, problems)
         if value is not None and (value != point.value or kind is not point.kind):
-            _check_unique(contacts, kind, value, point.id, problems)
             updated = attrs.evolve(
                 updated,
                 kind=kind,
@@ -349,7 +441,7 @@ def _edited(
         raise ContactValidationError.from_problems(problems)
     if updated == point:
         return contacts, None
-    points = [updated if p is point else p for p in contacts.points]
+    points = tuple(updated if p is point else p for p in contacts.points)
     return attrs.evolve(contacts, points=points), warning
 
 
@@ -370,20 +462,6 @@ def _description(raw: str | None, problems: list[Problem]) -> str | None:
     except ContactValidationError as error:
         problems.extend(error.errors)
         return None
-
-
-def _check_unique(
-    contacts: ContactSet,
-    kind: ContactKind,
-    value: str,
-    own_id: int | None,
-    problems: list[Problem],
-) -> None:
-    key = match_key(kind, value)
-    for other in contacts.points:
-        if other.kind is kind and other.id != own_id and other.match_key == key:
-            problems.append(_duplicate_problem(kind, value, other.id))
-            return
 
 
 def _region_of(kind: ContactKind, region: str | None) -> str | None:

@@ -583,11 +583,12 @@ def validate_value(kind: ContactKind, raw: str, /, region: str | None = None) ->
         e164, line_type = parsed.e164, parsed.line_type.value
     else:
         e164, line_type = fast.e164, fast.line_type
+    # A warning writes the number as the card shows it (format_phone), not as stored.
     if kind is ContactKind.MOBILE and line_type == _FIXED_LINE:
         warning = Problem(
             "mobile.fixed_line",
             field,
-            f"{e164} is a fixed-line number, but it was entered as a mobile number; "
+            f"{format_phone(e164)} is a fixed-line number, but it was entered as a mobile number; "
             "text messages will not reach it.",
         )
         return Normalized(e164, warning)
@@ -595,7 +596,7 @@ def validate_value(kind: ContactKind, raw: str, /, region: str | None = None) ->
         warning = Problem(
             "phone.mobile",
             field,
-            f"{e164} is a mobile number, but it was entered as a telephone "
+            f"{format_phone(e164)} is a mobile number, but it was entered as a telephone "
             "(landline) number; consider entering it as Mobile.",
         )
         return Normalized(e164, warning)

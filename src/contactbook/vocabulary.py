@@ -105,9 +105,10 @@ def shown(text: str, /, limit: int = 40, *, quoted: bool = True, masked: bool = 
     r"""Return what a person typed as a message shows it: short, and quoted.
 
     At most ``limit`` characters (the last an ellipsis when ``text`` is longer), in
-    ``repr`` quotes unless ``quoted`` is false; with ``masked``, each character of
-    :data:`REFUSED` first becomes U+FFFD, so that a report file holds no control
-    character.
+    single quotes unless ``quoted`` is false: what was typed as typed, a backslash
+    once, and only a character that cannot be seen (a control character) as its escape
+    (``\x00``). With ``masked``, each character of :data:`REFUSED` first becomes
+    U+FFFD, so that a report file holds no control character.
 
     >>> shown("ann@example.com"), shown("x" * 50, 10), shown("a\x00b", quoted=False, masked=True)
     ("'ann@example.com'", "'xxxxxxxxx…'", 'a�b')
@@ -116,4 +117,8 @@ def shown(text: str, /, limit: int = 40, *, quoted: bool = True, masked: bool = 
         text = REFUSED.sub("\ufffd", text)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return repr(text) if quoted else text
+    if not quoted:
+        return text
+    # As typed: a backslash or a quote stays one character (repr would double it);
+    # only what cannot be seen is written as an escape (the way repr writes it).
+    return "'" + "".join(c if c.isprintable() else repr(c)[1:-1] for c in text) + "'"

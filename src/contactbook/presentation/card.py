@@ -75,10 +75,17 @@ class CardLabels:
     check: str = "Check"
     reload: str = "Reload"
     info: str = "Description"
+    remove_group: str = "Remove group"
+    restore: str = "Undo"
+    to_be_removed: str = "{label} {value} will be removed when you save."
+    problems: str = "There is a problem"
     # Around a save: what the host says after Save, Check, a refusal or a conflict
     saved: str = "Saved."
     nothing_changed: str = "Nothing changed."
     checked: str = "No problems found. Nothing has been saved yet: click Save to save."
+    checked_warnings: str = (
+        "Nothing has been saved yet. Look at the warnings below, then click Save to save."
+    )
     not_saved: str = "Nothing was saved. Correct what is marked below and click Save again."
     conflict: str = (
         "Someone else changed these contact details while this window was open, so "

@@ -14,6 +14,11 @@ browser posts back. Anything tampered, unknown or stale in a post becomes a prob
 the form, never another exception. Every problem names where it belongs
 (:class:`Location`): a row's value, a row's description, a group, or the form.
 
+Nothing is deleted by omission: a post names every stored row, with its value or an
+explicit remove (the window's Remove button, :meth:`ContactForm.remove`); a post that
+leaves a stored row out, an empty or forged one say, is ``form.invalid`` and saves
+nothing.
+
 Fields hold text as the user sees it: values as the card shows them (``+31 6
 12345678``), descriptions as ``""`` when there is none. The batch names existing points
 by id, so it means the same whatever order the edits were made in.
@@ -80,13 +85,15 @@ class FormField:
 
     ``point_id`` is the point the field was filled from, or ``None`` for an empty
     field. ``kind`` is the field's own kind unless the user moved the value to another
-    kind (a landline typed into Mobile); the point keeps its id when saved.
+    kind (a landline typed into Mobile); the point keeps its id when saved. ``removed``:
+    the Remove button was pressed; Save removes the point.
     """
 
     kind: ContactKind
     value: str = ""
     description: str = ""
     point_id: int | None = None
+    removed: bool = False
 
     @classmethod
     def of(cls, point: ContactPoint, /) -> FormField:
@@ -104,12 +111,14 @@ class FormRow:
     """One detail of a group in the additional section: a kind and a value as typed.
 
     The detail takes its group's description. ``point_id`` is the point it was filled
-    from, or ``None`` for a detail added in this window.
+    from, or ``None`` for a detail added in this window. ``removed``: the Remove button
+    was pressed; Save removes the point.
     """
 
     kind: ContactKind
     value: str = ""
     point_id: int | None = None
+    removed: bool = False
 
     @classmethod
     def of(cls, point: ContactPoint, /) -> FormRow:
@@ -207,8 +216,13 @@ class ContactForm:
     ``primary`` holds one field per kind, in the card's order; ``groups`` the
     additional section. ``problems`` are those found so far: in reading a post, in a
     refused save or a preview (:meth:`with_error`, :meth:`with_outcome`). ``intent``
-    is what the posted button asked for. Build one with :meth:`from_set`,
-    :meth:`open` or :meth:`from_post`.
+    is what the posted button asked for; ``focus`` the name of the input a host puts
+    the focus on (the row or group an Add or Remove button just made). Build one with
+    :meth:`from_set`, :meth:`open` or :meth:`from_post`.
+
+    Every stored point stays named by its row until Save: a row is removed only by
+    :meth:`remove` (the window's Remove button), never by leaving it out or blanking
+    it (a blank value of a stored point is refused like any invalid value).
     """
 
     contacts: ContactSet
@@ -217,6 +231,7 @@ class ContactForm:
     groups: tuple[FormGroup, ...] = ()
     problems: tuple[FormProblem, ...] = ()
     intent: Intent = "edit"
+    focus: str = ""
 
     @classmethod
     def from_set(cls, contacts: ContactSet, /, *, version: int) -> ContactForm:
@@ -299,7 +314,8 @@ class ContactForm:
         """Return the form with a row's value, kind and/or (primary) description typed anew.
 
         A row in a group has no description of its own: rename the group
-        (:meth:`rename`). Typing a blank value removes the row's point on save.
+        (:meth:`rename`). Typing into a removed row brings it back. A blank value is
+        not a removal: use :meth:`remove`.
         """
         if isinstance(ref, ContactKind):
             old = self.field(ref)
@@ -308,6 +324,7 @@ class ContactForm:
                 value=old.value if value is UNCHANGED else value,
                 description=old.description if description is UNCHANGED else description,
                 kind=old.kind if kind is UNCHANGED else kind,
+                removed=False,
             )
             slot = _SLOTS.index(ref)
             return self._edited(primary=(*self.primary[:slot], new, *self.primary[slot + 1 :]))
@@ -320,6 +337,7 @@ class ContactForm:
             old_row,
             value=old_row.value if value is UNCHANGED else value,
             kind=old_row.kind if kind is UNCHANGED else kind,
+            removed=False,
         )
         rows = self.groups[group].rows
         return self._with_group(
@@ -353,13 +371,50 @@ class ContactForm:
         return self._with_group(group, attrs.evolve(old, rows=(*old.rows, FormRow(kind, value))))
 
     def remove(self, ref: RowRef, /) -> ContactForm:
-        """Return the form without a row: a primary field is cleared, a detail dropped."""
+        """Return the form with a row removed ("Remove"): its point goes on Save.
+
+        A stored row stays in the form, marked ``removed`` (the post names it with an
+        explicit remove); a row added in this window is dropped, a new primary field
+        cleared.
+        """
         if isinstance(ref, ContactKind):
-            return self.edit(ref, value="", description="")
+            field = self.field(ref)
+            if field.point_id is None:
+                return self.edit(ref, value="", description="")
+            slot = _SLOTS.index(ref)
+            new = attrs.evolve(field, removed=True)
+            return self._edited(primary=(*self.primary[:slot], new, *self.primary[slot + 1 :]))
         group, index = ref
         rows = self.groups[group].rows
+        kept = rows[index]
+        after = (attrs.evolve(kept, removed=True),) if kept.point_id is not None else ()
         return self._with_group(
-            group, attrs.evolve(self.groups[group], rows=(*rows[:index], *rows[index + 1 :]))
+            group,
+            attrs.evolve(self.groups[group], rows=(*rows[:index], *after, *rows[index + 1 :])),
+        )
+
+    def remove_group(self, group: int, /) -> ContactForm:
+        """Return the form with every row of group number ``group`` removed ("Remove group")."""
+        rows = tuple(
+            attrs.evolve(row, removed=True)
+            for row in self.groups[group].rows
+            if row.point_id is not None
+        )
+        if not rows:  # nothing stored: the group goes
+            return self._edited(groups=(*self.groups[:group], *self.groups[group + 1 :]))
+        return self._with_group(group, attrs.evolve(self.groups[group], rows=rows))
+
+    def restore(self, ref: RowRef, /) -> ContactForm:
+        """Return the form with a removed row back as it was ("Undo")."""
+        if isinstance(ref, ContactKind):
+            slot = _SLOTS.index(ref)
+            new = attrs.evolve(self.field(ref), removed=False)
+            return self._edited(primary=(*self.primary[:slot], new, *self.primary[slot + 1 :]))
+        group, index = ref
+        rows = self.groups[group].rows
+        row = attrs.evolve(rows[index], removed=False)
+        return self._with_group(
+            group, attrs.evolve(self.groups[group], rows=(*rows[:index], row, *rows[index + 1 :]))
         )
 
     def _with_group(self, index: int, group: FormGroup) -> ContactForm:
@@ -411,7 +466,7 @@ class ContactForm:
         return attrs.evolve(self, problems=(*self.problems, *added))
 
     def _own_problems(self, found: Sequence[FormProblem]) -> list[FormProblem]:
-        """Problems of the form's shape: unknown or repeated ids, groups without details."""
+        """Problems of the form's shape: unknown, repeated or missing ids, empty groups."""
         if any(problem.code == ConflictError.code for problem in found):
             return []  # a stale window's ids name points of another version
         problems: list[FormProblem] = []
@@ -424,7 +479,7 @@ class ContactForm:
             if point_id is None:
                 return
             if point_id in seen or not allowed:
-                problems.append(_unreadable(f"contact point {point_id}"))
+                problems.append(_unreadable("a contact detail"))  # never an internal id
             seen.add(point_id)
 
         for slot, field in zip(_SLOTS, self.primary, strict=True):
@@ -434,8 +489,7 @@ class ContactForm:
             for row in group.rows:
                 check(row.point_id, row.point_id in additional)
             # A new group (no detail from the set) with a description and only blank
-            # details: the person meant to add something. Blanking every detail of an
-            # existing group removes them, as blanking any row does.
+            # details: the person meant to add something.
             if (
                 group.description.strip()
                 and group.rows
@@ -452,6 +506,11 @@ class ContactForm:
                         ),
                     )
                 )
+        # Nothing is deleted by omission (SPEC "Editing"): a post that leaves a stored
+        # row out, an empty or forged one say, is refused whole.
+        unreadable = any(p.code == "form.invalid" for p in (*found, *problems))
+        if known - seen and not unreadable:  # one unreadable post, one message
+            problems.append(_MISSING_ROWS)
         return _unique(problems)
 
     # ----------------------------------------------------------------------- the batch
@@ -472,7 +531,6 @@ class ContactForm:
 
     def _plan(self) -> list[tuple[_Source, Command]]:
         points = {point.id: point for point in self.contacts}
-        kept: set[int] = set()
         removals: list[tuple[_Source, Command]] = []
         edits: list[tuple[_Source, Command]] = []
         primaries: list[tuple[_Source, Command]] = []
@@ -481,8 +539,7 @@ class ContactForm:
             source = _Source(slot)
             point = points.get(field.point_id) if field.point_id is not None else None
             if point is not None:
-                kept.add(point.id)
-                if field.is_blank:
+                if field.removed:
                     removals.append((source, RemovePoint(point.id)))
                 elif (
                     change := _edit(point, field.kind, field.value, field.description)
@@ -494,21 +551,19 @@ class ContactForm:
         for number, group in enumerate(self.groups):
             existing = [points[r.point_id] for r in group.rows if r.point_id in points]
             was = (existing[0].description or "") if existing else group.description
-            renamed = group.description != was
+            renamed = group.description != was and not all(row.removed for row in group.rows)
             for index, row in enumerate(group.rows):
                 source = _Source((number, index), number)
                 point = points.get(row.point_id) if row.point_id is not None else None
                 if point is not None:
-                    kept.add(point.id)
                     description = group.description if renamed else UNCHANGED
-                    if row.is_blank:
+                    if row.removed:
                         removals.append((source, RemovePoint(point.id)))
                     elif (change := _edit(point, row.kind, row.value, description)) is not None:
                         edits.append((source, change))
                 elif not row.is_blank:
                     additions.append((source, AddPoint(row.kind, row.value, group.description)))
-        dropped = [(_Source(), RemovePoint(p.id)) for p in self.contacts if p.id not in kept]
-        return [*dropped, *removals, *edits, *primaries, *additions]
+        return [*removals, *edits, *primaries, *additions]
 
     # ----------------------------------------------------------------------- the browser
 
@@ -558,40 +613,49 @@ class ContactForm:
             tuple(_unique(problems)),
             reader.intent,
         )
-        if reader.add_group:
-            form = form.add_group()
-        if reader.add_to is not None and reader.add_to in reader.numbers:
-            form = form.add(reader.numbers.index(reader.add_to))
-        return form
+        return _carried_out(form, reader)
 
     def view(self, labels: CardLabels | None = None, /) -> FormView:
         """Return every input to render, named, labelled and with its problems.
 
         Put each :class:`FormInput` in the page under its ``name``; the hidden ones (the
-        version, each row's point id) must travel too. :meth:`from_post` reads them back.
+        version, each row's point id, a removed row's explicit remove) must travel too.
+        :meth:`from_post` reads them back. A removed row's inputs are hidden ones.
         """
         labels = CardLabels() if labels is None else labels
         placed: dict[errors.Location | None, list[FormProblem]] = {}
         for problem in (*self.errors, *self.warnings):
             placed.setdefault(problem.location, []).append(problem)
 
-        def text(location: Location, value: str, label: str) -> FormInput:
+        def text(location: Location, value: str, label: str, removed: bool) -> FormInput:
             problems = tuple(placed.get(location, ()))
-            return FormInput(location.name, value, label, "text", (), problems)
+            return FormInput(
+                location.name, value, label, "hidden" if removed else "text", (), problems
+            )
+
+        def button(action: str, label: str) -> FormInput:
+            return FormInput("action", action, label, "submit")
 
         kinds = tuple((kind.value, labels.kind(kind)) for kind in ContactKind)
         # Telephone and Mobile may trade kinds; Email and Website keep theirs.
         phones = tuple(option for option in kinds if option[0] in ("phone", "mobile"))
         hidden = [FormInput("version", str(self.version), "", "hidden")]
+
+        def carried(name: str, point_id: int | None, removed: bool) -> None:
+            hidden.append(FormInput(f"{name}.id", _id_text(point_id), "", "hidden"))
+            if removed:
+                hidden.append(FormInput(f"{name}.remove", "1", "", "hidden"))
+
         primary: list[RowView] = []
         for slot, field in zip(_SLOTS, self.primary, strict=True):
             name = _row_name(slot)
-            hidden.append(FormInput(f"{name}.id", _id_text(field.point_id), "", "hidden"))
-            movable = slot in (ContactKind.PHONE, ContactKind.MOBILE)
+            carried(name, field.point_id, field.removed)
+            movable = slot in (ContactKind.PHONE, ContactKind.MOBILE) and not field.removed
+            value = Location("value", slot)
             primary.append(
                 RowView(
                     labels.kind(slot),
-                    text(Location("value", slot), field.value, labels.kind(slot)),
+                    text(value, field.value, labels.kind(slot), field.removed),
                     FormInput(
                         f"{name}.kind",
                         field.kind.value,
@@ -599,7 +663,16 @@ class ContactForm:
                         "select" if movable else "hidden",
                         phones if movable else (),
                     ),
-                    text(Location("description", slot), field.description, labels.description),
+                    text(
+                        Location("description", slot),
+                        field.description,
+                        labels.description,
+                        field.removed,
+                    ),
+                    button(f"remove.{name}", labels.remove)
+                    if field.point_id is not None or not field.is_blank
+                    else None,
+                    button(f"restore.{name}", labels.restore) if field.removed else None,
                 )
             )
         groups: list[GroupView] = []
@@ -607,32 +680,61 @@ class ContactForm:
             rows: list[RowView] = []
             for index, row in enumerate(group.rows):
                 name = _row_name((number, index))
-                hidden.append(FormInput(f"{name}.id", _id_text(row.point_id), "", "hidden"))
+                carried(name, row.point_id, row.removed)
                 rows.append(
                     RowView(
                         labels.kind(row.kind),
-                        text(Location("value", (number, index)), row.value, labels.detail),
+                        text(
+                            Location("value", (number, index)),
+                            row.value,
+                            labels.detail,
+                            row.removed,
+                        ),
                         FormInput(
-                            f"{name}.kind", row.kind.value, labels.kind_label, "select", kinds
+                            f"{name}.kind",
+                            row.kind.value,
+                            labels.kind_label,
+                            "hidden" if row.removed else "select",
+                            () if row.removed else kinds,
                         ),
                         None,
+                        button(f"remove.{name}", labels.remove),
+                        button(f"restore.{name}", labels.restore) if row.removed else None,
                     )
                 )
+            removed = bool(group.rows) and all(row.removed for row in group.rows)
             groups.append(
                 GroupView(
-                    text(Location("group", group=number), group.description, labels.description),
+                    text(
+                        Location("group", group=number),
+                        group.description,
+                        labels.description,
+                        removed,
+                    ),
                     tuple(rows),
-                    FormInput("action", f"add-row.{number}", labels.add_detail, "submit"),
+                    button(f"add-row.{number}", labels.add_detail),
+                    button(f"remove-group.{number}", labels.remove_group),
+                    button(f"restore-group.{number}", labels.restore) if removed else None,
                 )
             )
+        summary = tuple(
+            (
+                _input_id(problem.location.name) if isinstance(problem.location, Location) else "",
+                problem,
+            )
+            for problem in self.errors
+            if problem.code != ConflictError.code
+        )
         return FormView(
             tuple(hidden),
             tuple(primary),
             tuple(groups),
-            FormInput("action", "add-group", labels.add, "submit"),
+            button("add-group", labels.add),
             tuple(placed.get(_FORM, ())),
             self.conflict,
             labels,
+            summary,
+            _input_id(self.focus) if self.focus else "",
         )
 
 
@@ -657,8 +759,8 @@ class FormInput:
 
     @property
     def id(self) -> str:
-        """An HTML id for the input, made from its name."""
-        return "f-" + self.name.replace(".", "-")
+        """An HTML id for the input, made from its name (a button's from its value)."""
+        return _input_id(self.value if self.type == "submit" else self.name)
 
     @property
     def invalid(self) -> bool:
@@ -668,21 +770,44 @@ class FormInput:
 
 @attrs.frozen
 class RowView:
-    """A row to render: its heading, value input, kind input and description (primary only)."""
+    """A row to render: its heading, value input, kind input and description (primary only).
+
+    ``remove`` is the row's Remove button (``None`` for an empty primary field). A
+    removed row (``restore`` is its Undo button) renders its inputs hidden, with a note
+    (``CardLabels.to_be_removed``) and the Undo button instead.
+    """
 
     label: str
     value: FormInput
     kind: FormInput
     description: FormInput | None
+    remove: FormInput | None = None
+    restore: FormInput | None = None
+
+    @property
+    def removed(self) -> bool:
+        """Whether the row was removed (Save removes its point)."""
+        return self.restore is not None
 
 
 @attrs.frozen
 class GroupView:
-    """A group to render: its description input, its rows and its "add a detail" button."""
+    """A group to render: its description input, rows and buttons (add, remove, undo).
+
+    ``restore`` is set when every row of the group was removed: render the group as a
+    note with that Undo button.
+    """
 
     description: FormInput
     rows: tuple[RowView, ...]
     add: FormInput
+    remove: FormInput
+    restore: FormInput | None = None
+
+    @property
+    def removed(self) -> bool:
+        """Whether every row of the group was removed."""
+        return self.restore is not None
 
 
 @attrs.frozen
@@ -691,6 +816,10 @@ class FormView:
 
     ``problems`` are those that belong to the window as a whole (a conflict, a post
     that could not be read); ``conflict`` says whether to show the conflict notice.
+    ``summary`` lists every error that blocks Save with the HTML id of the input it
+    belongs to (``""``: the window), for an error summary whose links lead to each
+    field; put the focus on that summary. ``focus`` is the id of the element to focus
+    otherwise (the row or group an Add or Remove button just made; ``""``: none).
     The Save and Check buttons post ``action=save`` and ``action=check``.
     """
 
@@ -701,6 +830,8 @@ class FormView:
     problems: tuple[FormProblem, ...]
     conflict: bool
     labels: CardLabels
+    summary: tuple[tuple[str, FormProblem], ...] = ()
+    focus: str = ""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -710,6 +841,11 @@ def _row_name(ref: RowRef) -> str:
     if isinstance(ref, ContactKind):
         return f"primary.{ref.value}"
     return f"group.{ref[0]}.row.{ref[1]}"
+
+
+def _input_id(name: str) -> str:
+    """Return the HTML id of an input's name or a button's value (``f-primary-email-value``)."""
+    return "f-" + name.replace(".", "-")
 
 
 def _id_text(point_id: int | None) -> str:
@@ -770,6 +906,18 @@ def _unreadable(what: str) -> FormProblem:
     )
 
 
+_MISSING_ROWS = FormProblem(
+    _FORM,
+    Problem(
+        "form.invalid",
+        None,
+        "This window does not hold every stored contact detail, so nothing was saved (a "
+        "detail is removed only with its Remove button). Reload the contact details and "
+        "make your change again.",
+    ),
+)
+
+
 def _pairs(
     posted: Mapping[str, str | Sequence[str]] | Iterable[tuple[str, str | Sequence[str]]],
 ) -> Iterable[tuple[object, object]]:
@@ -788,10 +936,16 @@ def _pairs(
 # number that could not be a position (a sign, white space, other scripts' digits,
 # leading zeros) is not one.
 _POSITION = r"(0|[1-9][0-9]{0,2})"
-_PRIMARY_NAME = re.compile(r"primary\.(email|phone|mobile|website)\.(id|kind|value|description)")
+_PRIMARY_NAME = re.compile(
+    r"primary\.(email|phone|mobile|website)\.(id|kind|value|description|remove)"
+)
 _GROUP_NAME = re.compile(rf"group\.{_POSITION}\.description")
-_ROW_NAME = re.compile(rf"group\.{_POSITION}\.row\.{_POSITION}\.(id|kind|value)")
+_ROW_NAME = re.compile(rf"group\.{_POSITION}\.row\.{_POSITION}\.(id|kind|value|remove)")
 _ADD_ROW = re.compile(rf"add-row\.{_POSITION}")
+_ROW_ACTION = re.compile(
+    rf"(remove|restore)\.(primary\.(email|phone|mobile|website)|group\.{_POSITION}\.row\.{_POSITION})"
+)
+_GROUP_ACTION = re.compile(rf"(remove|restore)-group\.{_POSITION}")
 _ID = re.compile(r"[1-9][0-9]{0,17}")
 _MAX_POSITION = 2 * MAX_POINTS
 
@@ -805,7 +959,10 @@ class _PostReader:
         self.intent: Intent = "save"
         self.add_group = False
         self.add_to: int | None = None
+        self.row_action: tuple[str, str] | None = None  # ("remove" or "restore", row name)
+        self.group_action: tuple[str, int] | None = None
         self.numbers: list[int] = []  # the posted group numbers, in order
+        self.rows_of: dict[int, list[int]] = {}  # each group's posted row numbers, in order
 
     def take(self, name: object, values: object) -> None:
         if not isinstance(name, str):
@@ -842,6 +999,10 @@ class _PostReader:
             self.add_group = True
         elif match := _ADD_ROW.fullmatch(action):
             self.add_to = int(match[1])
+        elif match := _ROW_ACTION.fullmatch(action):
+            self.row_action = (match[1], match[2])
+        elif match := _GROUP_ACTION.fullmatch(action):
+            self.group_action = (match[1], int(match[2]))
         else:
             self.problems.append(_unreadable("the button pressed"))
 
@@ -870,6 +1031,12 @@ class _PostReader:
             return default
         return kind
 
+    def _removed(self, name: str) -> bool:
+        text = self.values.get(f"{name}.remove")
+        if text is not None and text != "1":
+            self.problems.append(_unreadable(f"the removal of {name}"))
+        return text == "1"
+
     def field(self, slot: ContactKind) -> FormField:
         name = _row_name(slot)
         return FormField(
@@ -877,7 +1044,18 @@ class _PostReader:
             self.values.get(f"{name}.value", ""),
             self.values.get(f"{name}.description", ""),
             self._id(name),
+            self._removed(name),
         )
+
+    def ref(self, name: str) -> RowRef | None:
+        """Return the form's row of a posted row name, or None if the post has no such row."""
+        if name.startswith("primary."):
+            return KIND_NAMES[name.removeprefix("primary.")]
+        _, group, _, row = name.split(".")
+        number, index = int(group), int(row)
+        if index not in self.rows_of.get(number, ()):
+            return None
+        return self.numbers.index(number), self.rows_of[number].index(index)
 
     def groups(self) -> tuple[FormGroup, ...]:
         numbers: dict[int, set[int]] = {}
@@ -893,18 +1071,56 @@ class _PostReader:
         self.numbers = sorted(numbers)
         for number in self.numbers:
             rows = []
-            for index in sorted(numbers[number]):
+            self.rows_of[number] = sorted(numbers[number])
+            for index in self.rows_of[number]:
                 name = _row_name((number, index))
                 rows.append(
                     FormRow(
                         self._kind(name, ContactKind.EMAIL),
                         self.values.get(f"{name}.value", ""),
                         self._id(name),
+                        self._removed(name),
                     )
                 )
             description = self.values.get(f"group.{number}.description", "")
             groups.append(FormGroup(description, tuple(rows)))
         return tuple(groups)
+
+
+def _carried_out(form: ContactForm, reader: _PostReader) -> ContactForm:  # noqa: PLR0911 -- one return per button
+    """Return the form after the button pressed (Add, Remove, Undo), focused on its row."""
+    if reader.add_group:
+        form = form.add_group()
+        return attrs.evolve(form, focus=f"group.{len(form.groups) - 1}.description")
+    if reader.add_to is not None and reader.add_to in reader.numbers:
+        group = reader.numbers.index(reader.add_to)
+        form = form.add(group)
+        return attrs.evolve(
+            form, focus=f"{_row_name((group, len(form.groups[group].rows) - 1))}.kind"
+        )
+    if reader.row_action is not None and (ref := reader.ref(reader.row_action[1])) is not None:
+        verb = reader.row_action[0]
+        if verb == "restore":
+            return attrs.evolve(form.restore(ref), focus=f"{_row_name(ref)}.value")
+        removed = form.remove(ref)
+        if isinstance(ref, ContactKind) and not removed.field(ref).removed:
+            return attrs.evolve(removed, focus=f"{_row_name(ref)}.value")
+        if isinstance(ref, tuple) and len(removed.groups[ref[0]].rows) < len(
+            form.groups[ref[0]].rows
+        ):
+            return attrs.evolve(removed, focus=f"group.{ref[0]}.description")
+        return attrs.evolve(removed, focus=f"restore.{_row_name(ref)}")
+    if reader.group_action is not None and reader.group_action[1] in reader.numbers:
+        verb, number = reader.group_action
+        group = reader.numbers.index(number)
+        if verb == "restore":
+            for index in range(len(form.groups[group].rows)):
+                form = form.restore((group, index))
+            return attrs.evolve(form, focus=f"group.{group}.description")
+        removed = form.remove_group(group)
+        focus = f"restore-group.{group}" if len(removed.groups) == len(form.groups) else "add-group"
+        return attrs.evolve(removed, focus=focus)
+    return form
 
 
 def _texts(values: object) -> list[str] | None:

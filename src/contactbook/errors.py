@@ -83,6 +83,7 @@ ERROR_CODES: Mapping[str, str] = MappingProxyType(
         "storage.version": "The store was written by a newer contactbook.",
         "storage.locked": "The store stayed locked by another writer for too long.",
         "activity.not_found": "No activity entry has that id (a paging or relay cursor).",
+        "customer.not_found": "Nothing is stored for that customer (show, log, export).",
         "form.invalid": "A posted edit window could not be read (a field missing, repeated, "
         "malformed, or naming a contact point that is not there).",
         "form.group_empty": "A new group of additional details has a description but no details.",

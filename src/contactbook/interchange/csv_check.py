@@ -301,23 +301,20 @@ def check_blocks(
 
 
 def _counted(
-    blocks: Iterator[CustomerBlock],
+    checked: Iterator[list[CustomerBlock]],
     export: Export,
     tally: Tally,
     progress: Callable[[Tally], None] | None,
 ) -> Iterator[CustomerBlock]:
-    """Count each block in ``tally`` as it passes; call ``progress`` every chunk of rows."""
-    due = _CHUNK_ROWS
-    for block in blocks:
-        tally.rows += block.rows
-        tally.customers += bool(block.customer_id)
-        yield block
-        if progress is not None and tally.rows >= due:
-            tally.read = export.position()
+    """Count each chunk in ``tally`` as it is checked, call ``progress``; yield its blocks."""
+    for blocks in checked:
+        tally.rows += sum(block.rows for block in blocks)
+        tally.customers += sum(bool(block.customer_id) for block in blocks)
+        tally.read = export.position()
+        if progress is not None:
             progress(tally)
-            due = tally.rows + _CHUNK_ROWS
+        yield from blocks
     tally.finished = True
-    tally.read = export.position()
     if progress is not None:
         progress(tally)
 
@@ -358,7 +355,9 @@ def _chunks(groups: Iterable[list[_Row]], tally: Tally) -> Iterator[list[list[_R
         yield chunk
 
 
-def _checked(plan: _Plan, chunks: Iterator[list[list[_Row]]], jobs: int) -> Iterator[CustomerBlock]:
+def _checked(
+    plan: _Plan, chunks: Iterator[list[list[_Row]]], jobs: int
+) -> Iterator[list[CustomerBlock]]:
     """Check chunks in order, in this process or (for long files) in a process pool."""
     first = next(chunks, None)
     if first is None:
@@ -366,7 +365,7 @@ def _checked(plan: _Plan, chunks: Iterator[list[list[_Row]]], jobs: int) -> Iter
     second = next(chunks, None) if jobs > 1 else None
     if second is None:
         for chunk in _chained(first, chunks):
-            yield from _check_chunk(plan, chunk)
+            yield _check_chunk(plan, chunk)
         return
     # "spawn" starts clean workers: no inherited threads or locks, the same on every OS.
     context = multiprocessing.get_context("spawn")
@@ -375,9 +374,9 @@ def _checked(plan: _Plan, chunks: Iterator[list[list[_Row]]], jobs: int) -> Iter
         for chunk in _chained(first, iter([second]), chunks):
             pending.append(pool.submit(_check_chunk, plan, chunk))
             if len(pending) >= 2 * jobs:  # keep memory flat: a few chunks in flight
-                yield from pending.popleft().result()
+                yield pending.popleft().result()
         while pending:
-            yield from pending.popleft().result()
+            yield pending.popleft().result()
 
 
 def _chained(

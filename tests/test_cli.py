@@ -232,14 +232,24 @@ class TestOneCustomer:
             (["--db", "{tmp}/not-a-db.txt", "show", "1"], 4, "[storage.corrupt]"),
             (["edit", "1", "1"], 2, "say what to change"),
             (["add", "1", "fax", "123"], 2, "fax"),
-            (["check", "{tmp}/missing.csv"], 2, "does not exist"),
-            (["check", "{tmp}"], 2, "is a directory"),
+            (["check", "{tmp}/missing.csv"], 3, "missing.csv: No such file or directory"),
+            (["check", "{tmp}"], 3, ": Is a directory"),
+            (["check", "{tmp}/in.csv", "-o", "{tmp}/no/such/n.csv"], 3, "n.csv: No such file"),
             (["export", "1", "-f", "xml"], 2, "xml"),
         ],
-        ids=["foreign database", "edit nothing", "unknown kind", "no file", "dir", "format"],
+        ids=[
+            "foreign database",
+            "edit nothing",
+            "unknown kind",
+            "no file",
+            "dir",
+            "no folder",
+            "format",
+        ],
     )
     def test_bad_input_is_one_line_and_a_non_zero_status(self, tmp_path, args, status, text):
         (tmp_path / "not-a-db.txt").write_text("hello, not a database\n" * 100)
+        (tmp_path / "in.csv").write_text(many(2))
         done = run(*[a.replace("{tmp}", str(tmp_path)) for a in args], cwd=tmp_path, ok=(status,))
         assert text in done.stderr
 
@@ -389,6 +399,18 @@ class TestExitStatus:
         done = run("--db", "book.db", "show", "1", cwd=tmp_path, ok=(4,))
         assert done.stderr.startswith("contactbook: error [storage.version]: ")
 
+    def test_a_locked_database_is_storage(self, tmp_path):
+        run("--db", "book.db", "add", "1", "email", "a@example.com", cwd=tmp_path)
+        holder = sqlite3.connect(tmp_path / "book.db", isolation_level=None)
+        try:
+            holder.execute("BEGIN IMMEDIATE")  # another writer holds the write lock
+            done = run(
+                "--db", "book.db", "add", "1", "email", "b@example.com", cwd=tmp_path, ok=(4,)
+            )
+        finally:
+            holder.close()
+        assert done.stderr.startswith("contactbook: error [storage.locked]: ")
+
     @pytest.mark.parametrize("command", ["show", "log", "export"])
     def test_a_customer_with_nothing_stored_is_refused(self, tmp_path, command):
         run("add", "C01048", "email", "a@example.com", cwd=tmp_path)
@@ -462,6 +484,7 @@ class TestNothingLost:
     def test_a_failed_import_leaves_no_new_database(self, tmp_path):
         (tmp_path / "bad.csv").write_text("id;email\n1;a@example.com\n")
         run("import", "bad.csv", cwd=tmp_path, ok=(3,))
+        run("import", "missing.csv", cwd=tmp_path, ok=(3,))
         (tmp_path / "in.csv").write_text(many(3_000))
         done = stopped(signal.SIGINT, 1_200, "import", "in.csv", cwd=tmp_path)
         assert 130 == done.returncode

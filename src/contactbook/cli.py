@@ -223,7 +223,8 @@ def cli(ctx: click.Context, db: str, actor: str | None) -> None:
 
 def _csv_options(function: _F) -> _F:
     options = [
-        click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+        # Not checked by click: a missing or unreadable file is refused input (status 3).
+        click.argument("file", type=click.Path(path_type=Path)),
         click.option(
             "--output",
             "-o",

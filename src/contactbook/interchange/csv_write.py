@@ -152,7 +152,10 @@ def _create_partial(target: Path) -> tuple[Path, int]:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     while True:
         partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}{PARTIAL_SUFFIX}")
-        descriptor = os.open(partial, flags, 0o666)  # the umask applies, as to any new file
+        try:
+            descriptor = os.open(partial, flags, 0o666)  # the umask applies, as to any file
+        except OSError as error:  # name the file asked for, not the partial one
+            raise OSError(error.errno, error.strerror, os.fspath(target)) from error
         _lock(descriptor, wait=True)
         try:
             # Between its creation and the lock, another run may have taken it for

@@ -508,6 +508,11 @@ class TestNothingLost:
             (saved.version, len(saved.contacts)) for saved in versions
         ]
 
+    def test_a_device_is_written_to_directly(self, tmp_path):
+        run("add", "1", "email", "a@example.com", cwd=tmp_path)
+        done = run("export", "1", "-o", "/dev/stdout", cwd=tmp_path)
+        assert ["a@example.com"] == [p.value for p in load_set(done.stdout)]
+
     def test_a_refused_export_keeps_the_earlier_file(self, tmp_path):
         run("add", "1", "email", "a@example.com", cwd=tmp_path)
         run("export", "1", "-o", "card.json", cwd=tmp_path)

@@ -402,3 +402,12 @@ class TestAtomicOutput:
         with csv_write.atomic_output(tmp_path / "out.csv") as stream:
             stream.write("x")
         assert [other.name, "out.csv"] == names(tmp_path)
+
+    def test_through_a_link_the_file_it_leads_to_is_replaced(self, tmp_path):
+        (tmp_path / "real.csv").write_text("earlier")
+        (tmp_path / "link.csv").symlink_to("real.csv")
+        with csv_write.atomic_output(tmp_path / "link.csv") as stream:
+            stream.write("new")
+        assert (tmp_path / "link.csv").is_symlink()
+        assert "new" == (tmp_path / "real.csv").read_text()
+        assert ["link.csv", "real.csv"] == names(tmp_path)

@@ -128,9 +128,15 @@ def atomic_output(path: str | os.PathLike[str], /, *, encoding: str = "utf-8") -
     byte as it was. A process killed outright (SIGKILL, power loss) leaves its partial
     file: the next :func:`atomic_output` of the same ``path`` removes those that no
     running writer holds (each writer holds a lock on its own, on POSIX). Lines are
-    written as given (``newline=""``).
+    written as given (``newline=""``). Through a symbolic link the file it leads to is
+    replaced. A ``path`` that is no regular file (``/dev/stdout``, a pipe) is written to
+    directly.
     """
-    target = Path(path)
+    if Path(path).exists() and not Path(path).is_file():
+        with Path(path).open("w", encoding=encoding, newline="") as direct:
+            yield direct
+        return
+    target = Path(os.path.realpath(path))
     _remove_abandoned(target)
     partial, descriptor = _create_partial(target)
     try:

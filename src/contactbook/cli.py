@@ -96,13 +96,12 @@ class Exit(enum.IntEnum):
 #: of :data:`~contactbook.errors.ERROR_CODES` is here (tests/test_cli.py checks), so a
 #: new family gets a status on purpose; a code in :data:`_EXIT_BY_CODE` overrides it.
 _EXIT_BY_FAMILY: dict[str, Exit] = {
-    # Input refused or unreadable: a file, or a value or id given on the command line.
+    # Input refused or unreadable: a file (its header, encoding, layout, version) ...
     **dict.fromkeys(["format", "csv", "vcard"], Exit.INPUT),
-    **dict.fromkeys(
-        ["email", "phone", "region", "website", "description", "text", "contact", "customer"],
-        Exit.INPUT,
-    ),
-    **dict.fromkeys(["form", "limit", "version", "activity", "routing"], Exit.INPUT),
+    # ... or a value, id or option given on the command line.
+    **dict.fromkeys(["email", "phone", "region", "website", "description", "text"], Exit.INPUT),
+    **dict.fromkeys(["contact", "customer", "activity", "form", "limit", "version"], Exit.INPUT),
+    **dict.fromkeys(["routing"], Exit.INPUT),
     # The store cannot be used, or would not act.
     **dict.fromkeys(["storage", "permission"], Exit.STORAGE),
 }
@@ -408,7 +407,7 @@ def check(
     )
     _print_summary(summary, output, report)
     if not summary.clean and not ignore_errors:
-        sys.exit(1)
+        sys.exit(Exit.PROBLEMS)
 
 
 @cli.command(name="import")
@@ -461,7 +460,7 @@ def import_(
         f"(database {ctx.db})",
     )
     if not summary.clean and not ignore_errors:
-        sys.exit(1)
+        sys.exit(Exit.PROBLEMS)
 
 
 # --------------------------------------------------------------------------- one customer

@@ -17,7 +17,7 @@ permissions uses the library, not this command.
 
 Install it with the ``cli`` extra (``pip install 'contactbook-billing[cli]'``; the import
 name is ``contactbook``): click for the commands, rich for tables and, on a terminal,
-progress bars. Without them the console script (:mod:`contactbook._command`) says which
+progress bars. Without them the console script (``contactbook._command``) says which
 extra to install.
 """
 
@@ -73,7 +73,7 @@ class Exit(enum.IntEnum):
     """The exit statuses of the ``contactbook`` command: each means one thing.
 
     (Without the ``cli`` extra the console script exits with
-    :data:`contactbook._command.EXIT_NO_EXTRA`, 5.)
+    ``contactbook._command.EXIT_NO_EXTRA``, 5.)
     """
 
     #: Done, and nothing had a problem (warnings do not count).

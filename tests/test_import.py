@@ -411,3 +411,15 @@ class TestAtomicOutput:
         assert (tmp_path / "link.csv").is_symlink()
         assert "new" == (tmp_path / "real.csv").read_text()
         assert ["link.csv", "real.csv"] == names(tmp_path)
+
+    @pytest.mark.parametrize(
+        "name", ["a[1].csv", "*.csv", "?", "ü ñ 客户.csv", ".hidden", "x.partial"]
+    )
+    def test_any_file_name(self, tmp_path, name):
+        other = tmp_path / f".b.csv.0123abcd{csv_write.PARTIAL_SUFFIX}"  # another file's
+        other.write_text("")
+        for text in ("one", "two"):
+            with csv_write.atomic_output(tmp_path / name) as stream:
+                stream.write(text)
+        assert "two" == (tmp_path / name).read_text()
+        assert sorted([name, other.name]) == names(tmp_path)

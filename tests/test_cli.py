@@ -315,7 +315,8 @@ class TestHostileFiles:
 
 
 # The command, stopped by a signal to itself as it writes the normalized rows of the
-# customer number AFTER: an interrupt (SIGINT, Ctrl-C) or a kill (SIGKILL) mid-run.
+# customer number AFTER: an interrupt (SIGINT, Ctrl-C) or a kill (SIGKILL) mid-run. A
+# negative number goes to its whole process group, workers included, as Ctrl-C does.
 STOPPED = textwrap.dedent(
     """
     import os, sys
@@ -327,7 +328,9 @@ STOPPED = textwrap.dedent(
 
     def write_then_stop(self, block):
         seen.append(block)
-        if len(seen) == after:
+        if len(seen) == after and signal_number < 0:
+            os.killpg(0, -signal_number)
+        elif len(seen) == after:
             os.kill(os.getpid(), signal_number)
         write(self, block)
 
@@ -348,6 +351,7 @@ def stopped(signal_number, after, *args, cwd):
         text=True,
         timeout=300,
         check=False,
+        start_new_session=True,  # a process group of its own
     )
 
 
@@ -452,6 +456,14 @@ class TestNothingLost:
         before = self.first_run(tmp_path)
         args = ("check", "in.csv", "-o", "n.csv", "-r", "r.csv", "-j", "1")
         done = stopped(signal.SIGINT, 1_500, *args, cwd=tmp_path)
+        assert (130, "contactbook: interrupted\n") == (done.returncode, done.stderr)
+        assert before == self.outputs(tmp_path)
+        assert [] == partials(tmp_path)
+
+    def test_ctrl_c_with_workers_keeps_the_earlier_outputs(self, tmp_path):
+        before = self.first_run(tmp_path)
+        args = ("check", "in.csv", "-o", "n.csv", "-r", "r.csv", "-j", "2")
+        done = stopped(-signal.SIGINT, 1_500, *args, cwd=tmp_path)
         assert (130, "contactbook: interrupted\n") == (done.returncode, done.stderr)
         assert before == self.outputs(tmp_path)
         assert [] == partials(tmp_path)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import concurrent.futures
 import multiprocessing
 import os
+import signal
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, BinaryIO, NamedTuple, TextIO, cast
@@ -369,7 +370,9 @@ def _checked(
         return
     # "spawn" starts clean workers: no inherited threads or locks, the same on every OS.
     context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+    with concurrent.futures.ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_leave_interrupts_to_the_caller
+    ) as pool:
         pending: deque[concurrent.futures.Future[list[CustomerBlock]]] = deque()
         for chunk in _chained(first, iter([second]), chunks):
             pending.append(pool.submit(_check_chunk, plan, chunk))
@@ -377,6 +380,11 @@ def _checked(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+def _leave_interrupts_to_the_caller() -> None:
+    """Ignore Ctrl-C in a worker: the caller stops the pool (no traceback per worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _chained(

@@ -399,9 +399,11 @@ class TestAtomicOutput:
         abandoned.write_text("left by a killed run")
         other = tmp_path / f".other.csv.0123abcd{csv_write.PARTIAL_SUFFIX}"
         other.write_text("another file's")
+        longer = tmp_path / f".out.csv.x.0123abcd{csv_write.PARTIAL_SUFFIX}"  # out.csv.x's
+        longer.write_text("another file's")
         with csv_write.atomic_output(tmp_path / "out.csv") as stream:
             stream.write("x")
-        assert [other.name, "out.csv"] == names(tmp_path)
+        assert sorted([other.name, longer.name, "out.csv"]) == names(tmp_path)
 
     def test_through_a_link_the_file_it_leads_to_is_replaced(self, tmp_path):
         (tmp_path / "real.csv").write_text("earlier")

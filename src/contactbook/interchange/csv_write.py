@@ -175,7 +175,7 @@ def _create_partial(target: Path) -> tuple[Path, int]:
 
 def _remove_abandoned(target: Path) -> None:
     """Remove the partial files of ``target`` that no running writer holds."""
-    pattern = f".{glob.escape(target.name)}.*{PARTIAL_SUFFIX}"
+    pattern = f".{glob.escape(target.name)}.{'[0-9a-f]' * 8}{PARTIAL_SUFFIX}"
     for partial in target.parent.glob(pattern):
         try:
             descriptor = os.open(partial, os.O_RDONLY)

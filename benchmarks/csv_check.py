@@ -20,6 +20,12 @@ written), and of ``import`` into a new SQLite file (``contactbook.bulk.import_fi
 as the command runs it). It prints check / normalize (goal: at least 0.8) and import /
 check (goal: at least 0.5). Only ratios of one run mean anything on a shared machine.
 
+With ``--pairs N`` it then runs the command itself, ``contactbook check -j 1`` and
+``-j 2`` back to back on each size's export, N times with the order swapped every time,
+and prints the ratio of each pair: how the default job count
+(``csv_check.default_jobs()``, docs/explanation/performance.md) was chosen. On a shared
+machine read the ratios, not the times.
+
 Not a timed test: nothing here passes or fails on a figure.
 """
 
@@ -31,6 +37,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 SEED = 7
@@ -182,12 +189,33 @@ def print_targets(rows: int, repeat: int) -> None:
     )
 
 
+def command_pairs(source: Path, rows: int, pairs: int, folder: Path) -> None:
+    """Time ``contactbook check -j 1`` against ``-j 2``, order swapped every pair."""
+    ratios = []
+    for pair in range(pairs):
+        seconds = {}
+        for jobs in (1, 2) if pair % 2 == 0 else (2, 1):
+            started = time.perf_counter()
+            subprocess.run(
+                [
+                    *(sys.executable, "-m", "contactbook", "check", str(source)),
+                    *("-j", str(jobs), "-o", str(folder / "n.csv"), "-r", str(folder / "r.csv")),
+                ],
+                check=False,  # 1: the export has rows with mistakes
+                capture_output=True,
+            )
+            seconds[jobs] = time.perf_counter() - started
+        ratios.append(f"{seconds[2] / seconds[1]:.2f}")
+    print(f"| {rows:,} | {', '.join(ratios)} |", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--target-rows", type=int, default=20_000, help="0: no targets")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pairs", type=int, default=0, help="contactbook check -j 1 vs -j 2")
     options = parser.parse_args(argv)
     print(
         "| rows | jobs | seconds | rows/s | CPU s main | CPU s workers | errors "
@@ -215,6 +243,19 @@ def main(argv: list[str] | None = None) -> int:
                     flush=True,
                 )
             source.unlink()
+        if options.pairs:
+            from contactbook.interchange.csv_check import default_jobs
+
+            print()
+            print(f"`contactbook check`, -j 2 / -j 1 wall time (default here: {default_jobs()}):")
+            print()
+            print("| rows | each pair |")
+            print("|---:|---|")
+            for rows in options.rows:
+                source = work / f"export-{rows}.csv"
+                write_export(source, rows)
+                command_pairs(source, rows, options.pairs, work)
+                source.unlink()
     if options.target_rows:
         print_targets(options.target_rows, options.repeat)
     return 0

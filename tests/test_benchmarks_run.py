@@ -38,9 +38,13 @@ def test_peer_benchmark_runs() -> None:
 
 
 def test_csv_benchmark_runs() -> None:
-    # A few hundred rows with 1 and 2 jobs: the benchmark's machinery works end to end.
+    # A few hundred rows with 1 and 2 jobs, and the command's pairs: the benchmark's
+    # machinery works end to end.
     subprocess.run(
-        [sys.executable, "-m", "benchmarks.csv_check", "--rows", "300", "--jobs", "1", "2"],
+        [
+            *(sys.executable, "-m", "benchmarks.csv_check", "--rows", "300"),
+            *("--jobs", "1", "2", "--pairs", "1"),
+        ],
         cwd=ROOT,
         check=True,
         capture_output=True,

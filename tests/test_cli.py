@@ -3,15 +3,21 @@
 import csv
 import importlib.util
 import os
+import pty
+import re
+import signal
+import sqlite3
 import subprocess
 import sys
+import textwrap
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from contactbook import ContactKind
+from contactbook import ERROR_CODES, ConflictError, ContactError, ContactKind, StorageError
 from contactbook.adapters.sqlite import SQLiteStore
+from contactbook.cli import Exit, exit_status
 from contactbook.interchange.jsonform import load_set
 from contactbook.interchange.vcard import load_vcard
 
@@ -140,9 +146,10 @@ class TestOneCustomer:
 
     def test_edit_a_customer_from_the_shell(self, tmp_path):
         db = ["--db", tmp_path / "book.db", "--actor", "ann"]
-        empty = run(*db, "show", "42", cwd=tmp_path).stdout
-        assert "no contact details" in empty
-        refused = run(*db, "add", "42", "mobile", "06 12345678", cwd=tmp_path, ok=(1,))
+        unknown = run(*db, "show", "42", cwd=tmp_path, ok=(3,))
+        assert unknown.stderr.startswith("contactbook: error [customer.not_found]: ")
+        assert "" == unknown.stdout
+        refused = run(*db, "add", "42", "mobile", "06 12345678", cwd=tmp_path, ok=(3,))
         assert "[phone.region_required]" in refused.stderr
         assert (
             "Billing country of customer 42: none" in run(*db, "country", "42", cwd=tmp_path).stdout
@@ -151,7 +158,7 @@ class TestOneCustomer:
         run(*db, "add", "42", "mobile", "06 12345678", cwd=tmp_path)
         run(*db, "add", "42", "email", "facturen@example.nl", "-d", "Billing Contact", cwd=tmp_path)
         run(*db, "add", "42", "EMAIL", "ann@example.nl", "-d", "billing contact", cwd=tmp_path)
-        refused = run(*db, "add", "42", "website", "javascript:alert(1)", cwd=tmp_path, ok=(1,))
+        refused = run(*db, "add", "42", "website", "javascript:alert(1)", cwd=tmp_path, ok=(3,))
         assert refused.stderr.startswith("contactbook: error [website.scheme]: ")
         assert 1 == len(refused.stderr.splitlines())
         run(*db, "edit", "42", "1", "--description", "Emergency Contact", cwd=tmp_path)
@@ -159,7 +166,7 @@ class TestOneCustomer:
         warned = run(*db, "add", "42", "mobile", "020 1234567", cwd=tmp_path)
         assert "mobile.fixed_line" in warned.stdout
         run(*db, "remove", "42", "1", cwd=tmp_path)
-        missing = run(*db, "remove", "42", "1", cwd=tmp_path, ok=(1,))
+        missing = run(*db, "remove", "42", "1", cwd=tmp_path, ok=(3,))
         assert "[contact.not_found]" in missing.stderr
         card = run(*db, "show", "42", cwd=tmp_path).stdout
         assert "facturen@example.nl" in card
@@ -222,17 +229,27 @@ class TestOneCustomer:
     @pytest.mark.parametrize(
         ("args", "status", "text"),
         [
-            (["--db", "{tmp}/not-a-db.txt", "show", "1"], 1, "[storage.corrupt]"),
+            (["--db", "{tmp}/not-a-db.txt", "show", "1"], 4, "[storage.corrupt]"),
             (["edit", "1", "1"], 2, "say what to change"),
             (["add", "1", "fax", "123"], 2, "fax"),
-            (["check", "{tmp}/missing.csv"], 2, "does not exist"),
-            (["check", "{tmp}"], 2, "is a directory"),
+            (["check", "{tmp}/missing.csv"], 3, "missing.csv: No such file or directory"),
+            (["check", "{tmp}"], 3, ": Is a directory"),
+            (["check", "{tmp}/in.csv", "-o", "{tmp}/no/such/n.csv"], 3, "n.csv: No such file"),
             (["export", "1", "-f", "xml"], 2, "xml"),
         ],
-        ids=["foreign database", "edit nothing", "unknown kind", "no file", "dir", "format"],
+        ids=[
+            "foreign database",
+            "edit nothing",
+            "unknown kind",
+            "no file",
+            "dir",
+            "no folder",
+            "format",
+        ],
     )
     def test_bad_input_is_one_line_and_a_non_zero_status(self, tmp_path, args, status, text):
         (tmp_path / "not-a-db.txt").write_text("hello, not a database\n" * 100)
+        (tmp_path / "in.csv").write_text(many(2))
         done = run(*[a.replace("{tmp}", str(tmp_path)) for a in args], cwd=tmp_path, ok=(status,))
         assert text in done.stderr
 
@@ -252,7 +269,7 @@ class TestHostileFiles:
     )
     def test_unreadable_files(self, tmp_path, data, code):
         (tmp_path / "in.csv").write_bytes(data)
-        done = run("check", "in.csv", cwd=tmp_path, ok=(1,))
+        done = run("check", "in.csv", cwd=tmp_path, ok=(3,))
         assert done.stderr.startswith(f"contactbook: error [{code}]: ")
 
     def test_row_level_trouble(self, tmp_path):
@@ -295,3 +312,270 @@ class TestHostileFiles:
         bad = len(range(0, 3000, 13))
         assert bad == len(report_rows(tmp_path / "r1.csv"))
         assert 2 * (3000 - bad) == len(points_in(tmp_path / "n1.csv"))
+
+
+# The command, stopped by a signal to itself as it writes the normalized rows of the
+# customer number AFTER: an interrupt (SIGINT, Ctrl-C) or a kill (SIGKILL) mid-run. A
+# negative number goes to its whole process group, workers included, as Ctrl-C does.
+STOPPED = textwrap.dedent(
+    """
+    import os, sys
+    from contactbook import cli
+    from contactbook.interchange import csv_write
+
+    signal_number, after = int(sys.argv[1]), int(sys.argv[2])
+    write, seen = csv_write.NormalizedWriter.write, []
+
+    def write_then_stop(self, block):
+        seen.append(block)
+        if len(seen) == after and signal_number < 0:
+            os.killpg(0, -signal_number)
+        elif len(seen) == after:
+            os.kill(os.getpid(), signal_number)
+        write(self, block)
+
+    csv_write.NormalizedWriter.write = write_then_stop
+    sys.argv = ["contactbook", *sys.argv[3:]]
+    cli.main()
+    """
+)
+
+
+def stopped(signal_number, after, *args, cwd):
+    environment = {k: v for k, v in os.environ.items() if k != "CONTACTBOOK_DB"}
+    return subprocess.run(
+        [sys.executable, "-c", STOPPED, str(int(signal_number)), str(after), *map(str, args)],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        start_new_session=True,  # a process group of its own
+    )
+
+
+def many(customers):
+    """A customer-shape export: each customer an email and a mobile number."""
+    rows = "".join(f"C{n:05d},NL,user{n}@example.nl,06 {10000000 + n}\n" for n in range(customers))
+    return "customer_id,country,email,mobile\n" + rows
+
+
+def partials(folder):
+    return sorted(path.name for path in folder.iterdir() if path.name.endswith(".partial"))
+
+
+class TestExitStatus:
+    """Each exit status means one thing; one mapping from error-code families decides."""
+
+    def test_every_error_family_has_its_status(self):
+        assert {Exit.INPUT, Exit.STORAGE} == {
+            exit_status(ContactError("x", code=code)) for code in ERROR_CODES
+        }
+        for code in ERROR_CODES:
+            family = code.partition(".")[0]
+            if family in {"format", "csv", "vcard", "email", "phone", "website", "customer"}:
+                assert Exit.INPUT == exit_status(ContactError("x", code=code)), code
+            if family == "storage":
+                assert Exit.STORAGE == exit_status(ContactError("x", code=code)), code
+        assert Exit.STORAGE == exit_status(ConflictError("C1", 1, 2))
+        assert Exit.STORAGE == exit_status(StorageError("locked", code="storage.locked"))
+
+    def test_every_family_is_placed_on_purpose(self):
+        from contactbook import cli
+
+        families = {code.partition(".")[0] for code in ERROR_CODES}
+        assert families <= set(cli._EXIT_BY_FAMILY)
+
+    def test_clean_is_0_and_rows_with_problems_1(self, tmp_path):
+        (tmp_path / "in.csv").write_text(many(3))
+        run("check", "in.csv", cwd=tmp_path)  # 0
+        (tmp_path / "in.csv").write_text(many(3) + "C9,NL,not-an-email,\n")
+        done = run("import", "in.csv", cwd=tmp_path, ok=(1,))
+        assert "stored: 3 customer(s) changed" in done.stdout  # done, with a problem
+        run("import", "in.csv", "--ignore-errors", cwd=tmp_path)  # 0
+
+    def test_a_newer_database_is_storage(self, tmp_path):
+        run("--db", "book.db", "add", "1", "email", "a@example.com", cwd=tmp_path)
+        with sqlite3.connect(tmp_path / "book.db") as connection:
+            connection.execute("PRAGMA user_version = 99")
+        connection.close()
+        done = run("--db", "book.db", "show", "1", cwd=tmp_path, ok=(4,))
+        assert done.stderr.startswith("contactbook: error [storage.version]: ")
+
+    def test_a_locked_database_is_storage(self, tmp_path):
+        run("--db", "book.db", "add", "1", "email", "a@example.com", cwd=tmp_path)
+        holder = sqlite3.connect(tmp_path / "book.db", isolation_level=None)
+        try:
+            holder.execute("BEGIN IMMEDIATE")  # another writer holds the write lock
+            done = run(
+                "--db", "book.db", "add", "1", "email", "b@example.com", cwd=tmp_path, ok=(4,)
+            )
+        finally:
+            holder.close()
+        assert done.stderr.startswith("contactbook: error [storage.locked]: ")
+
+    @pytest.mark.parametrize("command", ["show", "log", "export"])
+    def test_a_customer_with_nothing_stored_is_refused(self, tmp_path, command):
+        run("add", "C01048", "email", "a@example.com", cwd=tmp_path)
+        done = run(command, "C1048", cwd=tmp_path, ok=(3,))
+        assert ("", 1) == (done.stdout, len(done.stderr.splitlines()))
+        assert "contactbook: error [customer.not_found]: Nothing is stored for customer " in (
+            done.stderr
+        )
+        run(command, "C01048", cwd=tmp_path)  # 0
+
+    def test_a_customer_with_a_billing_country_only_is_known(self, tmp_path):
+        run("country", "7", "NL", cwd=tmp_path)
+        assert "no contact details" in run("show", "7", cwd=tmp_path).stdout
+        assert "No activity" in run("log", "7", cwd=tmp_path).stdout
+
+
+class TestNothingLost:
+    """A refused, interrupted or killed run leaves the earlier outputs and database as they were."""
+
+    def first_run(self, folder):
+        (folder / "in.csv").write_text(many(3_000))
+        run("check", "in.csv", "-o", "n.csv", "-r", "r.csv", cwd=folder)
+        (folder / "r.csv").write_text("an earlier report\n")  # told apart from a new one
+        return {name: (folder / name).read_bytes() for name in ("n.csv", "r.csv")}
+
+    def outputs(self, folder):
+        return {name: (folder / name).read_bytes() for name in ("n.csv", "r.csv")}
+
+    def test_a_refused_check_keeps_the_earlier_outputs(self, tmp_path):
+        before = self.first_run(tmp_path)
+        assert 34_000 < len(before["n.csv"])
+        (tmp_path / "bad.csv").write_text("id;email\n1;a@example.com\n")
+        done = run("check", "bad.csv", "-o", "n.csv", "-r", "r.csv", cwd=tmp_path, ok=(3,))
+        assert "[csv.columns]" in done.stderr
+        assert before == self.outputs(tmp_path)
+        assert [] == partials(tmp_path)
+
+    def test_an_interrupted_check_keeps_the_earlier_outputs(self, tmp_path):
+        before = self.first_run(tmp_path)
+        args = ("check", "in.csv", "-o", "n.csv", "-r", "r.csv", "-j", "1")
+        done = stopped(signal.SIGINT, 1_500, *args, cwd=tmp_path)
+        assert (130, "contactbook: interrupted\n") == (done.returncode, done.stderr)
+        assert before == self.outputs(tmp_path)
+        assert [] == partials(tmp_path)
+
+    def test_ctrl_c_with_workers_keeps_the_earlier_outputs(self, tmp_path):
+        before = self.first_run(tmp_path)
+        args = ("check", "in.csv", "-o", "n.csv", "-r", "r.csv", "-j", "2")
+        done = stopped(-signal.SIGINT, 1_500, *args, cwd=tmp_path)
+        assert (130, "contactbook: interrupted\n") == (done.returncode, done.stderr)
+        assert before == self.outputs(tmp_path)
+        assert [] == partials(tmp_path)
+
+    def test_a_killed_check_keeps_the_earlier_outputs_and_the_next_run_cleans_up(self, tmp_path):
+        before = self.first_run(tmp_path)
+        args = ("check", "in.csv", "-o", "n.csv", "-r", "r.csv", "-j", "1")
+        done = stopped(signal.SIGKILL, 1_500, *args, cwd=tmp_path)
+        assert -signal.SIGKILL == done.returncode
+        assert before == self.outputs(tmp_path)
+        left = partials(tmp_path)
+        assert 2 == len(left)
+        assert all(name.startswith((".n.csv.", ".r.csv.")) for name in left)
+        run("check", "in.csv", "-o", "n.csv", "-r", "r.csv", cwd=tmp_path)
+        assert [] == partials(tmp_path)
+        assert before["n.csv"] == (tmp_path / "n.csv").read_bytes()
+        assert before["r.csv"] != (tmp_path / "r.csv").read_bytes()  # the new, empty report
+
+    def test_a_running_writer_keeps_its_partial_file(self, tmp_path):
+        from contactbook.interchange.csv_write import atomic_output
+
+        with atomic_output(tmp_path / "n.csv") as first:
+            first.write("first")
+            with atomic_output(tmp_path / "n.csv") as second:  # another run, meanwhile
+                second.write("second")
+            assert 1 == len(partials(tmp_path))  # the first run's, still being written
+        assert "first" == (tmp_path / "n.csv").read_text()
+        assert [] == partials(tmp_path)
+
+    def test_a_failed_import_leaves_no_new_database(self, tmp_path):
+        (tmp_path / "bad.csv").write_text("id;email\n1;a@example.com\n")
+        run("import", "bad.csv", cwd=tmp_path, ok=(3,))
+        run("import", "missing.csv", cwd=tmp_path, ok=(3,))
+        (tmp_path / "in.csv").write_text(many(3_000))
+        done = stopped(signal.SIGINT, 1_200, "import", "in.csv", cwd=tmp_path)
+        assert 130 == done.returncode
+        assert ["bad.csv", "in.csv"] == sorted(path.name for path in tmp_path.iterdir())
+
+    def test_an_interrupted_import_keeps_whole_customers_of_an_existing_database(self, tmp_path):
+        run("add", "X", "email", "x@example.com", cwd=tmp_path)
+        db = tmp_path / "contactbook.sqlite3"
+        x_before = stored(db, "X")
+        (tmp_path / "in.csv").write_text(many(3_000))
+        done = stopped(signal.SIGINT, 1_200, "import", "in.csv", cwd=tmp_path)
+        assert 130 == done.returncode
+        assert not (tmp_path / "in.normalised.csv").exists()
+        assert not (tmp_path / "in.report.csv").exists()
+        assert x_before[0] == stored(db, "X")[0]
+        with SQLiteStore(db) as store:
+            versions = [store.load(f"C{n:05d}") for n in range(3_000)]
+        # Two units of 500 customers were committed, each customer whole; the open one
+        # (from customer 1,000 on) was rolled back.
+        assert [(1, 2)] * 1_000 + [(0, 0)] * 2_000 == [
+            (saved.version, len(saved.contacts)) for saved in versions
+        ]
+
+    def test_a_device_is_written_to_directly(self, tmp_path):
+        run("add", "1", "email", "a@example.com", cwd=tmp_path)
+        done = run("export", "1", "-o", "/dev/stdout", cwd=tmp_path)
+        assert ["a@example.com"] == [p.value for p in load_set(done.stdout)]
+
+    def test_a_refused_export_keeps_the_earlier_file(self, tmp_path):
+        run("add", "1", "email", "a@example.com", cwd=tmp_path)
+        run("export", "1", "-o", "card.json", cwd=tmp_path)
+        before = (tmp_path / "card.json").read_bytes()
+        run("export", "2", "-o", "card.json", cwd=tmp_path, ok=(3,))
+        assert before == (tmp_path / "card.json").read_bytes()
+        assert [] == partials(tmp_path)
+
+
+def on_a_terminal(*args, cwd):
+    """Run the command with standard error on a pseudo-terminal; return what it showed."""
+    main, terminal = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k != "CONTACTBOOK_DB"}
+    process = subprocess.Popen(
+        [str(COMMAND), *map(str, args)],
+        cwd=cwd,
+        env={**environment, "COLUMNS": "120"},
+        stdout=subprocess.DEVNULL,
+        stderr=terminal,
+    )
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal closed with the command
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    assert process.wait(timeout=300) in (0, 1)
+    return shown.decode("utf-8", "replace")
+
+
+class TestProgress:
+    """On a terminal the bar counts rows checked, then customers imported; never bytes."""
+
+    def test_check_counts_rows(self, tmp_path):
+        (tmp_path / "in.csv").write_text(many(3_000))
+        shown = on_a_terminal("check", "in.csv", "-j", "1", cwd=tmp_path)
+        assert "checked 3,000 of 3,000 rows" in shown
+        assert "imported" not in shown
+        assert "checking" not in shown
+        assert "kB" not in shown
+
+    def test_import_counts_rows_then_customers(self, tmp_path):
+        (tmp_path / "in.csv").write_text(many(3_000))
+        shown = on_a_terminal("import", "in.csv", "-j", "1", cwd=tmp_path)
+        assert "checked 3,000 of 3,000 rows" in shown
+        assert "imported 3,000 of 3,000 customers" in shown
+        assert "checking" not in shown
+        imported = [int(n.replace(",", "")) for n in re.findall(r"imported ([\d,]+) of", shown)]
+        assert imported == sorted(imported)

@@ -152,7 +152,7 @@ EXAMPLES: dict[str, Callable[[], str]] = {
 #: network (deliverability), or is the root code no contactbook error carries.
 NO_EXAMPLE = {
     "email.undeliverable", "storage.unavailable", "storage.corrupt", "storage.version",
-    "storage.locked", "storage.encoding", "contact.error",
+    "storage.locked", "storage.encoding", "contact.error", "customer.not_found",
 }  # fmt: skip
 
 

@@ -1,12 +1,14 @@
 """Import as a use case: one merge rule, one load and one validation per value, units of 500."""
 
 import io
+import os
 import signal
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import attrs
 import pytest
 
 from contactbook import BatchValidationError, ContactKind, ContactSet, PermissionDeniedError, add
@@ -15,6 +17,7 @@ from contactbook.adapters.memory import AllowAll, InMemoryStore
 from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.bulk import import_file, import_vcard
 from contactbook.interchange import csv_check, csv_read, csv_write
+from contactbook.interchange.csv_check import Sinks
 from contactbook.model import MAX_POINTS, ContactPoint
 from contactbook.operations import AddPoint, Intake, apply, merge
 from contactbook.ports import Permission
@@ -295,3 +298,130 @@ class TestDeprecatedCsvio:
         assert 1 == summary.points
         stored = add(ContactSet(), EMAIL, "a@example.com")
         assert [ops.EditPoint(1, description="Billing")] == changes_for(stored, seen[0])
+
+
+class TestProgress:
+    """The tally counts rows checked and customers imported; totals exact at the end."""
+
+    def snapshots(self, run):
+        seen = []
+        run(Sinks(progress=lambda tally: seen.append(attrs.evolve(tally))))
+        return seen
+
+    def test_an_import_counts_rows_then_customers(self, tmp_path):
+        data = export(2_500)
+        with SQLiteStore(tmp_path / "p.db") as store:
+            service = ContactService.on(store, AllowAll())
+            seen = self.snapshots(
+                lambda sinks: import_file(service, "import", io.BytesIO(data), sinks)
+            )
+        assert len(data) == seen[0].size
+        assert [1_000, 2_000, 2_500] == sorted({t.rows for t in seen})
+        assert all(t.imported <= t.rows for t in seen)
+        imported = [t.imported for t in seen]
+        assert imported == sorted(imported)
+        assert {100, 1_000, 2_500} <= set(imported)
+        early = seen[0]
+        assert not early.finished
+        assert 2_000 <= early.expected_rows() <= 3_000  # an estimate from the bytes read
+        last = seen[-1]
+        assert (True, 2_500, 2_500, 2_500) == (
+            last.finished,
+            last.expected_rows(),
+            last.expected_customers(),
+            last.imported,
+        )
+
+    @pytest.mark.parametrize("jobs", [1, 2])
+    def test_a_check_counts_rows(self, jobs):
+        data = export(2_500)
+        seen = self.snapshots(
+            lambda sinks: csv_check.check_file(
+                io.BytesIO(data), sinks, csv_check.CheckOptions(jobs=jobs)
+            )
+        )
+        assert [1_000, 2_000, 2_500, 2_500] == [t.rows for t in seen]
+        assert [False, False, False, True] == [t.finished for t in seen]
+        assert 0 == max(t.imported for t in seen)
+
+    def test_an_unsized_source_is_counted_without_an_estimate(self):
+        class Stream(io.BytesIO):
+            def seekable(self):
+                return False
+
+        seen = self.snapshots(lambda sinks: csv_check.check_file(Stream(export(1_500)), sinks))
+        assert (None, 1_000) == (seen[0].size, seen[0].expected_rows())
+        assert 1_500 == seen[-1].expected_rows()
+
+
+class TestDefaultJobs:
+    """One job on two usable cores or fewer (measured faster there); else one per core but one."""
+
+    @pytest.mark.parametrize(("cores", "jobs"), [(1, 1), (2, 1), (3, 2), (8, 7)])
+    def test_by_core_count(self, monkeypatch, cores, jobs):
+        monkeypatch.setattr(csv_check.os, "sched_getaffinity", lambda _: set(range(cores)))
+        assert jobs == csv_check.default_jobs()
+
+
+def names(folder):
+    return sorted(path.name for path in folder.iterdir())
+
+
+class TestAtomicOutput:
+    """An output file is replaced whole on success and left as it was on failure."""
+
+    def test_replaced_on_success_kept_on_failure(self, tmp_path):
+        target = tmp_path / "out.csv"
+        target.write_text("earlier")
+
+        def interrupted():
+            with csv_write.atomic_output(target) as stream:
+                stream.write("half")
+                raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            interrupted()
+        assert ("earlier", ["out.csv"]) == (target.read_text(), names(tmp_path))
+        with csv_write.atomic_output(target, encoding="utf-8-sig") as stream:
+            stream.write("new\r\n")
+        assert b"\xef\xbb\xbfnew\r\n" == target.read_bytes()
+        assert ["out.csv"] == names(tmp_path)
+
+    def test_a_new_file_gets_the_usual_permissions(self, tmp_path):
+        with csv_write.atomic_output(tmp_path / "out.csv") as stream:
+            stream.write("x")
+        umask = os.umask(0)
+        os.umask(umask)
+        assert 0o666 & ~umask == (tmp_path / "out.csv").stat().st_mode & 0o777
+
+    def test_an_abandoned_partial_file_is_removed(self, tmp_path):
+        abandoned = tmp_path / f".out.csv.0123abcd{csv_write.PARTIAL_SUFFIX}"
+        abandoned.write_text("left by a killed run")
+        other = tmp_path / f".other.csv.0123abcd{csv_write.PARTIAL_SUFFIX}"
+        other.write_text("another file's")
+        longer = tmp_path / f".out.csv.x.0123abcd{csv_write.PARTIAL_SUFFIX}"  # out.csv.x's
+        longer.write_text("another file's")
+        with csv_write.atomic_output(tmp_path / "out.csv") as stream:
+            stream.write("x")
+        assert sorted([other.name, longer.name, "out.csv"]) == names(tmp_path)
+
+    def test_through_a_link_the_file_it_leads_to_is_replaced(self, tmp_path):
+        (tmp_path / "real.csv").write_text("earlier")
+        (tmp_path / "link.csv").symlink_to("real.csv")
+        with csv_write.atomic_output(tmp_path / "link.csv") as stream:
+            stream.write("new")
+        assert (tmp_path / "link.csv").is_symlink()
+        assert "new" == (tmp_path / "real.csv").read_text()
+        assert ["link.csv", "real.csv"] == names(tmp_path)
+
+    @pytest.mark.parametrize(
+        "name", ["a[1].csv", "*.csv", "?", "ü ñ 客户.csv", ".hidden", "x.partial"]
+    )
+    def test_any_file_name(self, tmp_path, name):
+        other = tmp_path / f".b.csv.0123abcd{csv_write.PARTIAL_SUFFIX}"  # another file's
+        other.write_text("")
+        for text in ("one", "two"):
+            with csv_write.atomic_output(tmp_path / name) as stream:
+                stream.write(text)
+        assert "two" == (tmp_path / name).read_text()
+        assert sorted([name, other.name]) == names(tmp_path)

@@ -152,7 +152,7 @@ class TestTheCommand:
             f"import sys; sys.modules[{missing!r}] = None\n"
             "from contactbook._command import main; main(['show', 'C1'])",
         )
-        assert (3, "") == (done.returncode, done.stdout)
+        assert (5, "") == (done.returncode, done.stdout)
         assert [
             f"contactbook: this command needs the [cli] extra ({missing} is not installed): "
             "pip install 'contactbook-billing[cli]'"

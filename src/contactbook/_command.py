@@ -2,7 +2,7 @@
 
 ``version``, ``doctor`` and ``selfcheck`` need nothing but contactbook itself; every
 other command is :mod:`contactbook.cli`, which needs the ``cli`` extra (click and rich).
-Without it, the command says in one line which extra to install and exits with 3,
+Without it, the command says in one line which extra to install and exits with 5,
 instead of a traceback.
 """
 
@@ -13,8 +13,9 @@ from collections.abc import Sequence
 
 __all__ = ["EXIT_NO_EXTRA", "main"]
 
-#: The exit status when the ``cli`` extra is missing (1 and 2 are the CLI's own).
-EXIT_NO_EXTRA = 3
+#: The exit status when the ``cli`` extra is missing (0 to 4 are the CLI's own:
+#: contactbook.cli.Exit).
+EXIT_NO_EXTRA = 5
 _OWN = {"version", "--version", "doctor", "selfcheck"}
 
 

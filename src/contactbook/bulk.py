@@ -33,6 +33,8 @@ from contactbook.interchange.csv_check import (
     CustomerBlock,
     Sinks,
     Summary,
+    Tally,
+    _source_size,
     check_blocks,
     write_results,
 )
@@ -51,6 +53,8 @@ __all__ = [
 
 #: How many customers one unit of work holds in a bulk import.
 DEFAULT_PER_UNIT = 500
+# How often (in customers merged) an import reports its progress.
+_PROGRESS_EVERY = 100
 
 
 @attrs.define
@@ -83,13 +87,21 @@ def import_file(
     """
     options = options or CheckOptions()
     sinks = sinks or Sinks()
+    tally = Tally(size=_source_size(source))
     export = open_export(
         source, columns=options.columns, shape=options.shape, encoding=options.encoding
     )
     imported = Imported()
-    blocks = check_blocks(export, jobs=options.jobs, progress=sinks.progress)
+    blocks = check_blocks(export, jobs=options.jobs, progress=sinks.progress, tally=tally)
     stored = import_blocks(
-        service, actor, blocks, imported, set_country=set_country, per_unit=per_unit
+        service,
+        actor,
+        blocks,
+        imported,
+        set_country=set_country,
+        per_unit=per_unit,
+        progress=sinks.progress,
+        tally=tally,
     )
     try:
         imported.summary = write_results(stored, sinks)
@@ -138,23 +150,33 @@ def import_blocks(
     *,
     set_country: Callable[[str, str], None] | None = None,
     per_unit: int = DEFAULT_PER_UNIT,
+    progress: Callable[[Tally], None] | None = None,
+    tally: Tally | None = None,
 ) -> Generator[CustomerBlock, None, None]:
     """Merge each checked block into the store, ``per_unit`` customers per unit of work.
 
     Yields each block as stored: a refused customer comes back with its problem added
-    and no points. Counts the customers changed and unchanged in ``imported``. Leaving
-    the iteration early (an exception in the caller) rolls the open unit back.
+    and no points. Counts the customers changed and unchanged in ``imported``, and
+    those merged in ``tally.imported`` (calling ``progress`` every hundred and at the
+    end). Leaving the iteration early (an exception in the caller) rolls the open unit
+    back.
     """
+    tally = tally or Tally()
     pending = iter(blocks)
     while True:
         done = 0
         with service.transaction():
             for block in pending:
                 yield _merged(service, actor, block, imported, set_country)
+                tally.imported += bool(block.customer_id)
+                if progress is not None and tally.imported % _PROGRESS_EVERY == 0:
+                    progress(tally)
                 done += 1
                 if done >= per_unit:
                     break
             else:
+                if progress is not None:
+                    progress(tally)
                 return
 
 

@@ -3,8 +3,12 @@
 A thin shell over :class:`~contactbook.service.ContactService`, the SQLite store and the
 interchange modules: it parses arguments, calls them, and prints what they return. Every
 rule lives in the library. A :class:`~contactbook.errors.ContactError` becomes one line
-on standard error (``contactbook: error [code]: message``) and exit status 1; a usage
-error exits with 2 (click's convention).
+on standard error (``contactbook: error [code]: message``) and the exit status of its
+code's family (:func:`exit_status`); each status means one thing (:class:`Exit`).
+
+Every file it writes (the normalized rows, the error report, an export) is written
+whole or not at all (:func:`~contactbook.interchange.csv_write.atomic_output`), and an
+import into a database that did not exist leaves none behind when it fails.
 
 It is a local, single-user tool: the authorizer allows everything
 (:class:`~contactbook.adapters.memory.AllowAll`) and the actor written to the activity
@@ -19,6 +23,7 @@ extra to install.
 
 from __future__ import annotations
 
+import enum
 import functools
 import getpass
 import os
@@ -31,7 +36,7 @@ from typing import Any, BinaryIO, TypeVar
 import attrs
 import click
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -41,8 +46,16 @@ from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.audit import ActivityEntry
 from contactbook.bulk import Imported, import_file, import_vcard_file
 from contactbook.errors import ContactError
-from contactbook.interchange.csv_check import CheckOptions, Sinks, Summary, check_file
+from contactbook.interchange.csv_check import (
+    CheckOptions,
+    Sinks,
+    Summary,
+    Tally,
+    check_file,
+    default_jobs,
+)
 from contactbook.interchange.csv_read import Columns, Shape, text_codec
+from contactbook.interchange.csv_write import atomic_output
 from contactbook.interchange.jsonform import dump_set
 from contactbook.interchange.vcard import (
     Identity,
@@ -56,27 +69,79 @@ from contactbook.service import ContactService, Saved
 from contactbook.validation import normalize_region
 from contactbook.vocabulary import KIND_NAMES
 
-__all__ = ["main"]
+__all__ = ["Exit", "exit_status", "main"]
 
 DEFAULT_DB = "contactbook.sqlite3"
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
+class Exit(enum.IntEnum):
+    """The exit statuses of the ``contactbook`` command: each means one thing.
+
+    (Without the ``cli`` extra the console script exits with
+    ``contactbook._command.EXIT_NO_EXTRA``, 5.)
+    """
+
+    #: Done, and nothing had a problem (warnings do not count).
+    CLEAN = 0
+    #: Done, but some rows or records had problems: they are in the error report.
+    PROBLEMS = 1
+    #: The command line is wrong (click's own status).
+    USAGE = 2
+    #: The input was refused or cannot be read: a file, its header, encoding or layout,
+    #: a value given on the command line, a customer with nothing stored.
+    INPUT = 3
+    #: The database cannot be used: unreadable, locked, unavailable, too new, or changed
+    #: by someone else meanwhile.
+    STORAGE = 4
+    #: Interrupted (Ctrl-C): 128 + SIGINT, as shells do.
+    INTERRUPTED = 130
+
+
+#: The exit status of each family of error codes (the part before the dot). Every family
+#: of :data:`~contactbook.errors.ERROR_CODES` is here (tests/test_cli.py checks), so a
+#: new family gets a status on purpose; a code in :data:`_EXIT_BY_CODE` overrides it.
+_EXIT_BY_FAMILY: dict[str, Exit] = {
+    # Input refused or unreadable: a file (its header, encoding, layout, version) ...
+    **dict.fromkeys(["format", "csv", "vcard"], Exit.INPUT),
+    # ... or a value, id or option given on the command line.
+    **dict.fromkeys(["email", "phone", "region", "website", "description", "text"], Exit.INPUT),
+    **dict.fromkeys(["contact", "customer", "activity", "form", "limit", "version"], Exit.INPUT),
+    **dict.fromkeys(["routing"], Exit.INPUT),
+    # The store cannot be used, or would not act.
+    **dict.fromkeys(["storage", "permission"], Exit.STORAGE),
+}
+_EXIT_BY_CODE: dict[str, Exit] = {"contact.conflict": Exit.STORAGE}
+
+
+def exit_status(error: ContactError) -> Exit:
+    """Return the exit status of a refusal: by its code, else by its code's family.
+
+    >>> exit_status(ContactError("x", code="csv.columns")), exit_status(ContactError(
+    ...     "x", code="storage.locked")), exit_status(ContactError("x", code="contact.conflict"))
+    (<Exit.INPUT: 3>, <Exit.STORAGE: 4>, <Exit.STORAGE: 4>)
+    """
+    family = error.code.partition(".")[0]
+    return _EXIT_BY_CODE.get(error.code, _EXIT_BY_FAMILY.get(family, Exit.INPUT))
+
+
 @contextmanager
 def _failures() -> Iterator[None]:
-    """Turn refusals and file errors into one line on stderr and exit status 1."""
+    """Turn refusals and file errors into one line on stderr and their exit status."""
     try:
         yield
     except ContactError as error:
         click.echo(f"contactbook: error [{error.code}]: {error.message}", err=True)
-        sys.exit(1)
+        sys.exit(exit_status(error))
     except OSError as error:
+        # A file named on the command line cannot be read or written (the store words
+        # its own troubles as StorageError).
         where = f" {error.filename}" if error.filename else ""
         click.echo(f"contactbook: error: cannot use{where}: {error.strerror or error}", err=True)
-        sys.exit(1)
+        sys.exit(Exit.INPUT)
     except KeyboardInterrupt:
         click.echo("contactbook: interrupted", err=True)
-        sys.exit(130)
+        sys.exit(Exit.INTERRUPTED)
 
 
 def _console() -> Console:
@@ -94,9 +159,34 @@ class _Context:
         self.actor = actor
 
     @contextmanager
-    def service(self) -> Iterator[tuple[ContactService, SQLiteStore]]:
-        with SQLiteStore(self.db) as store:
-            yield ContactService.on(store, AllowAll()), store
+    def service(self, *, all_or_none: bool = False) -> Iterator[tuple[ContactService, SQLiteStore]]:
+        """Open the store and the service on it.
+
+        With ``all_or_none``, a database this opening makes is removed again when the
+        block fails (Ctrl-C included): a failed import leaves no new database behind.
+        """
+        new = all_or_none and not os.path.lexists(self.db)
+        try:
+            with SQLiteStore(self.db) as store:
+                yield ContactService.on(store, AllowAll()), store
+        except BaseException:
+            if new:
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    Path(self.db + suffix).unlink(missing_ok=True)
+            raise
+
+    def known(self, service: ContactService, customer: str, version: int) -> None:
+        """Refuse a customer with nothing stored: most often a mistyped id.
+
+        Nothing stored: never saved (``version`` 0) and no billing country.
+        """
+        if version == 0 and service.billing_country(self.actor, customer) is None:
+            msg = (
+                f"Nothing is stored for customer {customer!r} in {self.db}: no contact "
+                "details, billing country or activity. Check the id (it is matched exactly) "
+                "and the database (--db)."
+            )
+            raise ContactError(msg, code="customer.not_found")
 
 
 def _os_user() -> str:
@@ -138,7 +228,8 @@ def cli(ctx: click.Context, db: str, actor: str | None) -> None:
 
 def _csv_options(function: _F) -> _F:
     options = [
-        click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+        # Not checked by click: a missing or unreadable file is refused input (status 3).
+        click.argument("file", type=click.Path(path_type=Path)),
         click.option(
             "--output",
             "-o",
@@ -155,8 +246,8 @@ def _csv_options(function: _F) -> _F:
             "--jobs",
             "-j",
             type=click.IntRange(min=1),
-            default=os.cpu_count() or 1,
-            show_default="all cores",
+            default=None,
+            show_default="1 on 2 cores or fewer, else one per core but one",
             help="Worker processes for large files.",
         ),
         click.option("--encoding", default="utf-8", show_default=True, help="The file's encoding."),
@@ -246,7 +337,7 @@ def _run_check(
     output: Path | None,
     report: Path | None,
     *,
-    jobs: int,
+    jobs: int | None,
     encoding: str,
     shape: str | None,
     renames: tuple[str, ...],
@@ -257,39 +348,58 @@ def _run_check(
         columns=_columns(renames),
         shape=Shape(shape) if shape else None,
         encoding=text_codec(encoding),  # refused before any file is made
-        jobs=jobs,
+        jobs=jobs or default_jobs(),
     )
     output = output or Path(f"{file.stem}.normalised.csv")
     report = report or Path(f"{file.stem}.report.csv")
-    size = file.stat().st_size
-    # utf-8-sig: a byte-order mark tells spreadsheets the file is UTF-8.
+    # utf-8-sig: a byte-order mark tells spreadsheets the file is UTF-8. Both outputs
+    # replace the earlier ones only when the whole run succeeded.
     with (
         file.open("rb") as source,
-        output.open("w", encoding="utf-8-sig", newline="") as out,
-        report.open("w", encoding="utf-8-sig", newline="") as problems,
-        _progress(size) as progress,
+        atomic_output(output, encoding="utf-8-sig") as out,
+        atomic_output(report, encoding="utf-8-sig") as problems,
+        _progress(importing=then is not check_file) as progress,
     ):
         summary = then(source, Sinks(out, problems, progress), options)
     return summary, output, report
 
 
 @contextmanager
-def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
-    """Show a progress bar on standard error, on a terminal only."""
+def _progress(*, importing: bool) -> Iterator[Callable[[Tally], None] | None]:
+    """Show the rows checked (and customers imported) on standard error, on a terminal."""
     if not sys.stderr.isatty():
         yield None
         return
     bar = Progress(
-        "{task.description}",
+        TextColumn("{task.description}"),
         BarColumn(),
-        DownloadColumn(),
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,
     )
     with bar:
-        task = bar.add_task("checking", total=total)
-        yield lambda done: bar.update(task, completed=done)
+        checked = bar.add_task("reading", total=None)
+        imported = bar.add_task("importing", total=None) if importing else None
+
+        def show(tally: Tally) -> None:
+            about = "" if tally.finished else "~"
+            rows = tally.expected_rows()
+            bar.update(
+                checked,
+                completed=tally.rows,
+                total=rows,
+                description=f"checked {tally.rows:,} of {about}{rows:,} rows",
+            )
+            if imported is not None:
+                customers = tally.expected_customers()
+                bar.update(
+                    imported,
+                    completed=tally.imported,
+                    total=customers,
+                    description=f"imported {tally.imported:,} of {about}{customers:,} customers",
+                )
+
+        yield show
 
 
 def _print_summary(summary: Summary, output: Path, report: Path, *, extra: str = "") -> None:
@@ -330,7 +440,7 @@ def check(
     file: Path,
     output: Path | None,
     report: Path | None,
-    jobs: int,
+    jobs: int | None,
     encoding: str,
     shape: str | None,
     renames: tuple[str, ...],
@@ -363,7 +473,7 @@ def check(
     )
     _print_summary(summary, output, report, extra=vcard.identity.describe() if vcard else "")
     if not summary.clean and not ignore_errors:
-        sys.exit(1)
+        sys.exit(Exit.PROBLEMS)
 
 
 @cli.command(name="import")
@@ -377,7 +487,7 @@ def import_(
     file: Path,
     output: Path | None,
     report: Path | None,
-    jobs: int,
+    jobs: int | None,
     encoding: str,
     shape: str | None,
     renames: tuple[str, ...],
@@ -392,7 +502,7 @@ def import_(
     """
     counts = Imported()
     vcard = _vcard_run(file, identity, country)
-    with ctx.service() as (service, store):
+    with ctx.service(all_or_none=True) as (service, store):
 
         def merge_all(source: BinaryIO, sinks: Sinks, options: CheckOptions) -> Summary:
             if vcard is not None:
@@ -437,7 +547,7 @@ def import_(
         f"(database {ctx.db})",
     )
     if not summary.clean and not ignore_errors:
-        sys.exit(1)
+        sys.exit(Exit.PROBLEMS)
 
 
 # --------------------------------------------------------------------------- one customer
@@ -493,6 +603,7 @@ def show(ctx: _Context, /, *, customer: str) -> None:
     """
     with ctx.service() as (service, _store):
         card = ContactCard.for_actor(service, ctx.actor, customer, labels=_CARD_LABELS)
+        ctx.known(service, customer, card.version or 0)
     _print_card(customer, card)
 
 
@@ -634,6 +745,8 @@ def log(ctx: _Context, /, *, customer: str, limit: int) -> None:
     """Show a customer's activity log, newest first."""
     with ctx.service() as (service, _store):
         entries = service.history(ctx.actor, customer, limit=limit).entries
+        if not entries:
+            ctx.known(service, customer, service.read(ctx.actor, customer).version)
     console = _console()
     if not entries:
         console.print(f"No activity for customer {customer}.")
@@ -665,7 +778,9 @@ def export(ctx: _Context, /, *, customer: str, form: str, output: Path | None) -
     contactbook.interchange.jsonform describes it.
     """
     with ctx.service() as (service, _store):
-        contacts = service.read(ctx.actor, customer).contacts
+        stored = service.read(ctx.actor, customer)
+        ctx.known(service, customer, stored.version)
+    contacts = stored.contacts
     if form == "json":
         text = dump_set(contacts) + "\n"
     else:
@@ -676,7 +791,8 @@ def export(ctx: _Context, /, *, customer: str, form: str, output: Path | None) -
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.flush()
     else:
-        output.write_bytes(text.encode("utf-8"))
+        with atomic_output(output) as stream:
+            stream.write(text)
 
 
 def main() -> None:

@@ -84,6 +84,7 @@ ERROR_CODES: Mapping[str, str] = MappingProxyType(
         "storage.locked": "The store stayed locked by another writer for too long.",
         "storage.encoding": "The database or the connection does not use UTF8 (PostgreSQL).",
         "activity.not_found": "No activity entry has that id (a paging or relay cursor).",
+        "customer.not_found": "Nothing is stored for that customer (show, log, export).",
         "form.invalid": "A posted edit window could not be read (a field missing, repeated, "
         "malformed, or naming a contact point that is not there), or it left a stored "
         "row out (nothing is removed by omission).",

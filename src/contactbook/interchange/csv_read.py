@@ -35,7 +35,7 @@ from contactbook.model import ContactKind
 from contactbook.vocabulary import KIND_SPELLINGS, shown
 
 if TYPE_CHECKING:
-    from contactbook.interchange.csv_check import CustomerBlock
+    from contactbook.interchange.csv_check import CustomerBlock, Tally
 
 __all__ = [
     "MAX_LINE_BYTES",
@@ -400,7 +400,7 @@ class Export:
         return name
 
     def blocks(
-        self, *, jobs: int = 1, progress: Callable[[int], None] | None = None
+        self, *, jobs: int = 1, progress: Callable[[Tally], None] | None = None
     ) -> Iterator[CustomerBlock]:
         """Check the rows and yield one block per customer (kept for compatibility).
 

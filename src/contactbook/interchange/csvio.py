@@ -110,7 +110,7 @@ def _check_file(
     shape: Shape | None = None,
     encoding: str = "utf-8",
     jobs: int = 1,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[csv_check.Tally], None] | None = None,
     on_block: Callable[[CustomerBlock], Iterable[RowProblem]] | None = None,
 ) -> Summary:
     """Check a file with the old keyword options (``on_block`` run on each block)."""

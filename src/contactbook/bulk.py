@@ -130,9 +130,19 @@ def import_vcard_file(
     """
     sinks = sinks or Sinks()
     imported = Imported()
-    blocks = check_cards(source, identity=identity, country=country, progress=sinks.progress)
+    tally = Tally(size=_source_size(source))
+    blocks = check_cards(
+        source, identity=identity, country=country, progress=sinks.progress, tally=tally
+    )
     stored = import_blocks(
-        service, actor, blocks, imported, set_country=set_country, per_unit=per_unit
+        service,
+        actor,
+        blocks,
+        imported,
+        set_country=set_country,
+        per_unit=per_unit,
+        progress=sinks.progress,
+        tally=tally,
     )
     try:
         imported.summary = write_results(stored, sinks)

@@ -106,10 +106,10 @@ _EXIT_BY_FAMILY: dict[str, Exit] = {
     **dict.fromkeys(["format", "csv", "vcard"], Exit.INPUT),
     # ... or a value, id or option given on the command line.
     **dict.fromkeys(["email", "phone", "region", "website", "description", "text"], Exit.INPUT),
-    **dict.fromkeys(["contact", "customer", "activity", "form", "limit", "version"], Exit.INPUT),
+    **dict.fromkeys(["contact", "customer", "activity", "form", "page", "version"], Exit.INPUT),
     **dict.fromkeys(["routing"], Exit.INPUT),
-    # The store cannot be used, or would not act.
-    **dict.fromkeys(["storage", "permission"], Exit.STORAGE),
+    # The store cannot be used, or would not act (nor with a clock time it cannot keep).
+    **dict.fromkeys(["storage", "permission", "clock"], Exit.STORAGE),
 }
 _EXIT_BY_CODE: dict[str, Exit] = {"contact.conflict": Exit.STORAGE}
 
@@ -342,6 +342,7 @@ def _run_check(
     shape: str | None,
     renames: tuple[str, ...],
     then: Callable[[BinaryIO, Sinks, CheckOptions], Summary] = check_file,
+    importing: bool = False,
 ) -> tuple[Summary, Path, Path]:
     """Open the files, then check (or, with ``then``, import) ``file`` into them."""
     options = CheckOptions(
@@ -358,7 +359,7 @@ def _run_check(
         file.open("rb") as source,
         atomic_output(output, encoding="utf-8-sig") as out,
         atomic_output(report, encoding="utf-8-sig") as problems,
-        _progress(importing=then is not check_file) as progress,
+        _progress(importing=importing) as progress,
     ):
         summary = then(source, Sinks(out, problems, progress), options)
     return summary, output, report
@@ -536,6 +537,7 @@ def import_(
             shape=shape,
             renames=renames,
             then=merge_all,
+            importing=True,
         )
     _print_summary(
         summary,

@@ -56,6 +56,8 @@ from contactbook.interchange.csv_check import (
     CustomerBlock,
     Sinks,
     Summary,
+    Tally,
+    _source_size,
     write_results,
 )
 from contactbook.interchange.csv_read import RowProblem, _customer_id_problem
@@ -908,7 +910,8 @@ def check_cards(
     *,
     identity: Identity | None = None,
     country: str | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[Tally], None] | None = None,
+    tally: Tally | None = None,
 ) -> Iterator[CustomerBlock]:
     """Check every card of a vCard file; yield one customer block per card, streaming.
 
@@ -919,9 +922,11 @@ def check_cards(
     its column the property and the card's number (``TEL (card 3)``). Properties that
     hold no contact value (``N``, ``ADR``, ``PHOTO``, ...) are not reported. A card cut
     short or of another version is refused with its reason, the others are read.
-    ``progress`` is called with the bytes read so far after each card.
+    ``progress`` is called with ``tally`` (a new one if not given) after each card and
+    at the end: its rows are the cards' lines, its customers the cards.
     """
     identity = identity or Identity()
+    tally = tally or Tally(size=_source_size(source))
     default = normalize_region(country)
     for card in read_cards(source):
         customer_id = identity.of(card)
@@ -956,8 +961,15 @@ def check_cards(
             problems=problems,
             describes=True,
         )
+        tally.rows_read += card.rows
+        tally.rows += card.rows
+        tally.customers += 1
+        tally.read = source.tell()
         if progress is not None:
-            progress(source.tell())
+            progress(tally)
+    tally.finished = True
+    if progress is not None:
+        progress(tally)
 
 
 def check_vcard_file(

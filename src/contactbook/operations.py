@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Final, Literal, Protocol
 import attrs
 
 from contactbook._deprecated import renamed
+from contactbook._message import N_, Message
 from contactbook.audit import Event, diff
 from contactbook.errors import (
     BatchValidationError,
@@ -312,12 +313,35 @@ def _limit_problem(kind: ContactKind) -> Problem:
     return Problem("contact.limit", kind.value, LIMIT_MESSAGE)
 
 
+_DUPLICATE = {
+    ContactKind.EMAIL: N_(
+        "{value} is already one of this customer's email contacts (id {other_id}); each "
+        "value can be added once."
+    ),
+    ContactKind.PHONE: N_(
+        "{value} is already one of this customer's phone contacts (id {other_id}); each "
+        "value can be added once."
+    ),
+    ContactKind.MOBILE: N_(
+        "{value} is already one of this customer's mobile contacts (id {other_id}); each "
+        "value can be added once."
+    ),
+    ContactKind.WEBSITE: N_(
+        "{value} is already one of this customer's website contacts (id {other_id}); each "
+        "value can be added once."
+    ),
+}
+
+
 def _duplicate_problem(kind: ContactKind, value: str, other_id: int) -> Problem:
     return Problem(
         "contact.duplicate",
         kind.value,
-        f"{value} is already one of this customer's {kind.value} contacts "
-        f"(id {other_id}); each value can be added once.",
+        Message(
+            _DUPLICATE[kind],
+            value=value,
+            other_id=other_id,
+        ),
     )
 
 

@@ -28,6 +28,7 @@ from typing import Literal
 import attrs
 
 from contactbook import errors
+from contactbook._message import Message
 from contactbook.errors import (
     BatchValidationError,
     ConflictError,
@@ -424,7 +425,7 @@ class ContactForm:
             if point_id is None:
                 return
             if point_id in seen or not allowed:
-                problems.append(_unreadable(f"contact point {point_id}"))
+                problems.append(_unreadable(Message("contact point {id}", id=point_id)))
             seen.add(point_id)
 
         for slot, field in zip(_SLOTS, self.primary, strict=True):
@@ -447,8 +448,10 @@ class ContactForm:
                         Problem(
                             "form.group_empty",
                             "description",
-                            "This group has a description but no details. Add at least "
-                            "one detail, or clear the description.",
+                            Message(
+                                "This group has a description but no details. Add at least "
+                                "one detail, or clear the description."
+                            ),
                         ),
                     )
                 )
@@ -541,9 +544,11 @@ class ContactForm:
                     Problem(
                         ConflictError.code,
                         None,
-                        "These contact details were changed by someone else after this "
-                        "window was opened, so nothing was saved. Reload them and make your "
-                        "change again.",
+                        Message(
+                            "These contact details were changed by someone else after this "
+                            "window was opened, so nothing was saved. Reload them and make "
+                            "your change again."
+                        ),
                     ),
                 )
             )
@@ -764,8 +769,11 @@ def _unreadable(what: str) -> FormProblem:
         Problem(
             "form.invalid",
             None,
-            f"This window could not be read ({what} was changed outside it). Nothing was "
-            "saved; reload the contact details and make your change again.",
+            Message(
+                "This window could not be read ({what} was changed outside it). Nothing was "
+                "saved; reload the contact details and make your change again.",
+                what=what,
+            ),
         ),
     )
 
@@ -816,7 +824,7 @@ class _PostReader:
             return  # the host's own fields (a CSRF token, say)
         texts = [values] if isinstance(values, str) else _texts(values)
         if texts is None or len(texts) != 1 or name in self.values:
-            self.problems.append(_unreadable(f"the field {name[:40]!r}"))
+            self.problems.append(_unreadable(Message("the field {name}", name=repr(name[:40]))))
             return
         if not (
             name in ("version", "action")
@@ -824,10 +832,10 @@ class _PostReader:
             or _GROUP_NAME.fullmatch(name)
             or _ROW_NAME.fullmatch(name)
         ):
-            self.problems.append(_unreadable(f"the field {name[:40]!r}"))
+            self.problems.append(_unreadable(Message("the field {name}", name=repr(name[:40]))))
             return
         if any(int(n) >= _MAX_POSITION for n in re.findall(r"[0-9]+", name)):
-            self.problems.append(_unreadable(f"the field {name[:40]!r}"))
+            self.problems.append(_unreadable(Message("the field {name}", name=repr(name[:40]))))
             return
         self.values[name] = texts[0]
         if name == "action":
@@ -856,7 +864,7 @@ class _PostReader:
         if not text:
             return None
         if not _ID.fullmatch(text):
-            self.problems.append(_unreadable(f"the id of {name}"))
+            self.problems.append(_unreadable(Message("the id of {name}", name=name)))
             return None
         return int(text)
 
@@ -866,7 +874,7 @@ class _PostReader:
             return default
         kind = KIND_NAMES.get(text)
         if kind is None:
-            self.problems.append(_unreadable(f"the kind of {name}"))
+            self.problems.append(_unreadable(Message("the kind of {name}", name=name)))
             return default
         return kind
 

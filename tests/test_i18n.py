@@ -1,0 +1,365 @@
+"""Translations: the catalogs are complete and current, and every text renders in Dutch."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import re
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from hypothesis import given
+from hypothesis import strategies as st
+
+from contactbook import (
+    ActivityEntry,
+    ContactKind,
+    ContactSet,
+    ContactValidationError,
+    add,
+    diff,
+)
+from contactbook._fastpath import emails
+from contactbook._message import Message
+from contactbook.presentation.activity import ActivityLog
+from contactbook.presentation.i18n import (
+    LOCALE_DIRECTORY,
+    Translator,
+    negotiate,
+    translate,
+)
+from contactbook.validation import (
+    _email_reference,
+    normalize_email,
+    normalize_phone,
+    validate_value,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+POT = LOCALE_DIRECTORY / "contactbook.pot"
+LANGUAGES = ("en", "nl")
+
+
+def catalog(path: Path, locale: str | None = None) -> Catalog:
+    with path.open("rb") as file:
+        return read_po(file, locale=locale)
+
+
+def po_path(language: str) -> Path:
+    return LOCALE_DIRECTORY / language / "LC_MESSAGES" / "contactbook.po"
+
+
+def placeholders(template: str) -> list[tuple[str, str]]:
+    """The named placeholders of a str.format template, with their format specs, sorted."""
+    return sorted(
+        (name, spec or "")
+        for _, name, spec, _ in string.Formatter().parse(template)
+        if name is not None
+    )
+
+
+class TestTheCatalogs:
+    """The shipped catalogs: complete, placeholder-true, current with the code."""
+
+    @pytest.mark.parametrize("language", LANGUAGES)
+    def test_every_message_is_translated(self, language):
+        missing = [
+            message.id
+            for message in catalog(po_path(language), language)
+            if message.id and (not message.string or message.fuzzy)
+        ]
+        assert [] == missing, (
+            f"{len(missing)} message(s) lack a translation in {po_path(language)} "
+            "(translate them there, then run scripts/messages):\n" + "\n".join(missing)
+        )
+
+    @pytest.mark.parametrize("language", LANGUAGES)
+    def test_every_translation_keeps_the_placeholders(self, language):
+        wrong = [
+            (message.id, message.string)
+            for message in catalog(po_path(language), language)
+            if message.id and placeholders(message.id) != placeholders(message.string)
+        ]
+        assert [] == wrong, "translations that drop or add a placeholder:\n" + "\n".join(
+            f"{msgid!r}\n  -> {msgstr!r}" for msgid, msgstr in wrong
+        )
+
+    def test_the_template_is_what_the_code_marks(self, tmp_path):
+        extracted = tmp_path / "contactbook.pot"
+        subprocess.run(
+            [
+                Path(sys.executable).parent / "pybabel",
+                "extract",
+                "-F",
+                "babel.cfg",
+                "--no-default-keywords",
+                "-k",
+                "Message",
+                "-k",
+                "N_",
+                "--ignore-dirs=.* __pycache__",
+                "-o",
+                extracted,
+                "src/contactbook",
+            ],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        in_code = sorted(message.id for message in catalog(extracted) if message.id)
+        committed = sorted(message.id for message in catalog(POT) if message.id)
+        assert in_code == committed, "run scripts/messages: the catalog template is out of date"
+
+    @pytest.mark.parametrize("language", LANGUAGES)
+    def test_each_language_has_exactly_the_template_messages(self, language):
+        template = sorted(message.id for message in catalog(POT) if message.id)
+        translated = sorted(message.id for message in catalog(po_path(language)) if message.id)
+        assert template == translated, "run scripts/messages: a .po is not updated"
+
+    @pytest.mark.parametrize("language", LANGUAGES)
+    def test_the_compiled_catalog_is_the_po(self, language):
+        compiled = io.BytesIO()
+        write_mo(compiled, catalog(po_path(language), language))
+        shipped = po_path(language).with_suffix(".mo").read_bytes()
+        assert compiled.getvalue() == shipped, "run scripts/messages: a .mo is not compiled"
+
+
+class TestMessages:
+    """A Message is the English text, exactly as before, that keeps its template."""
+
+    def test_a_message_is_its_english_text(self):
+        message = Message("{value} is not valid ({count:,}).", value="'x'", count=1234)
+        assert "'x' is not valid (1,234)." == message
+        assert "'x' is not valid (1,234)." == str(message)
+        assert "{value} is not valid ({count:,})." == message.template
+
+    def test_pickle_keeps_template_and_params(self):
+        message = Message("{value} is odd.", value=Message("nested"))
+        again = pickle.loads(pickle.dumps(message))  # noqa: S301 -- our own bytes
+        assert (message, message.template, "nested") == (
+            again,
+            again.template,
+            again.params["value"],
+        )
+        assert isinstance(again.params["value"], Message)
+
+    def test_a_refusal_reads_as_it_did(self):
+        with pytest.raises(ContactValidationError) as caught:
+            normalize_phone("06 1234", "NL")
+        assert (
+            "'06 1234' is not a valid telephone number in NL; check the digits and the "
+            "country code."
+        ) == str(caught.value)
+
+
+# Inputs that reach email-validator's reasons through the reference path.
+BAD_EMAILS = [
+    "ann",
+    "@example.com",
+    "ann@",
+    ".ann@example.com",
+    "ann.@example.com",
+    "a..b@example.com",
+    "ann@-example.com",
+    "ann@example-.com",
+    "ann@example",
+    "ann@example.123",
+    "ann@example.test",
+    "a b@example.com",
+    "ann@exa mple.com",
+    "ann@ab--cd.com",
+    "ann@.example.com",
+    "ann@example..com",
+    "ann@example.com.",
+    '"ann"@example.com',
+    "Ann <ann@example.com>",
+    "<ann@example.com",
+    "ann@[127.0.0.1]",
+    "ann\uff20example.com",
+    "ann\ufe6bexample.com",
+    "x" * 250 + "@example.com",
+    "\u00e9" * 130 + "@example.com",
+    "ann@" + "x" * 64 + ".com",
+    "ann@" + ("x" * 60 + ".") * 5 + "com",
+    "ann\u200e@example.com",
+    "ann@xn--zz.com",
+]
+
+
+class TestTheValidatorsReasons:
+    """email-validator's own reasons are msgids too: each is read back into its template."""
+
+    @pytest.mark.parametrize("raw", BAD_EMAILS)
+    def test_each_reason_is_a_message_of_the_catalog(self, raw):
+        with pytest.raises(ContactValidationError) as caught:
+            _email_reference(raw)
+        message = caught.value.message
+        assert isinstance(message, Message), message
+        reason = message.params.get("reason")
+        if reason is not None:
+            assert isinstance(reason, Message), f"not in emails._REASONS: {reason!r}"
+        assert "{" not in Translator.for_language("nl").text(message)
+
+    @pytest.mark.parametrize("raw", BAD_EMAILS)
+    def test_the_fast_path_words_it_with_the_same_template(self, raw):
+        with pytest.raises(ContactValidationError) as reference:
+            _email_reference(raw)
+        with pytest.raises(ContactValidationError) as fast:
+            normalize_email(raw)
+        assert (reference.value.message, reference.value.message.template) == (
+            fast.value.message,
+            fast.value.message.template,
+        )
+
+    def test_an_unknown_reason_stays_as_it_is(self):
+        assert "Something new from a later release." == emails.reason(
+            "Something new from a later release."
+        )
+        assert not isinstance(emails.reason("Something new."), Message)
+
+    @given(st.text(max_size=60).map(lambda s: s + "@" if "@" not in s else s))
+    def test_any_refusal_renders_in_dutch_without_a_placeholder(self, raw):
+        try:
+            normalize_email(raw)
+        except ContactValidationError as error:
+            shown = Translator.for_language("nl").text(error.message)
+            assert isinstance(shown, str)
+            assert not re.search(r"\{\w+\}", shown)
+
+
+class TestTranslator:
+    """A host renders problems, labels and the log in the language of each request."""
+
+    nl = Translator.for_language("nl")
+
+    def test_a_phone_refusal_in_dutch(self):
+        with pytest.raises(ContactValidationError) as caught:
+            normalize_phone("06 1234", "NL")
+        assert (
+            "'06 1234' is geen geldig telefoonnummer in NL; controleer de cijfers en de landcode."
+        ) == self.nl.text(caught.value.message)
+
+    def test_a_problem_keeps_its_code_and_place(self):
+        with pytest.raises(ContactValidationError) as caught:
+            normalize_email("")
+        problem = caught.value.errors[0]
+        dutch = self.nl.problem(problem)
+        assert (problem.code, problem.field, "Vul het e-mailadres in; het is leeg.") == (
+            dutch.code,
+            dutch.field,
+            dutch.message,
+        )
+
+    def test_a_warning_in_dutch(self):
+        warning = validate_value(ContactKind.MOBILE, "020 123 4567", "NL").warning
+        assert warning is not None
+        assert self.nl.text(warning.message).startswith("+31201234567 is een vast nummer")
+
+    def test_the_labels_in_dutch(self):
+        labels = self.nl.labels
+        assert ("E-mailadres", "Telefoonnummer", "Mobiel nummer", "Website", "Opslaan") == (
+            labels.email,
+            labels.phone,
+            labels.mobile,
+            labels.website,
+            labels.save,
+        )
+
+    def test_the_activity_log_in_dutch(self):
+        import datetime as dt
+
+        after = add(ContactSet(), ContactKind.MOBILE, "+31612345678")
+        at = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+        entry = ActivityEntry("e1", "c1", "ann", at, 1, diff(ContactSet(), after))
+        log = ActivityLog.build([entry], labels=self.nl.labels)
+        assert (
+            "Activiteitenlogboek",
+            (
+                "Toegevoegd: mobiel nummer +31 6 12345678",
+                "Primaire keuze voor mobiel nummer is nu +31 6 12345678 (was geen)",
+            ),
+        ) == (log.heading, log.items[0].lines)
+
+    def test_english_is_the_english_text(self):
+        with pytest.raises(ContactValidationError) as caught:
+            normalize_phone("06 1234", "NL")
+        assert str(caught.value.message) == Translator.for_language("en").text(caught.value.message)
+
+    def test_a_language_without_a_catalog_is_english(self):
+        assert "Save" == translate(Translator.for_language("en").labels.save, "fy")
+
+    def test_a_plain_string_is_left_alone(self):
+        assert "Opslaan" != self.nl.text("Save")
+        assert "Save" == self.nl.text("Save")
+
+
+def write_catalog(directory: Path, language: str, texts: dict[str, str]) -> None:
+    folder = directory / language / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    own = Catalog(locale=language, domain="contactbook")
+    for msgid, msgstr in texts.items():
+        own.add(msgid, msgstr)
+    with (folder / "contactbook.mo").open("wb") as file:
+        write_mo(file, own)
+
+
+class TestAHostsOwnCatalog:
+    """A host adds a language, or rewords one, with a catalog directory of its own."""
+
+    def test_a_new_language_falls_back_to_english(self, tmp_path):
+        write_catalog(
+            tmp_path,
+            "de",
+            {"Save": "Speichern", "Enter the telephone number; it is empty.": "Leer."},
+        )
+        german = Translator.for_language("de", directory=tmp_path)
+        assert ("Speichern", "Cancel") == (german.labels.save, german.labels.cancel)
+        with pytest.raises(ContactValidationError) as caught:
+            normalize_phone(" ")
+        assert "Leer." == german.text(caught.value.message)
+
+    def test_a_host_rewords_dutch_and_keeps_the_rest(self, tmp_path):
+        write_catalog(tmp_path, "nl", {"Save": "Bewaren"})
+        dutch = Translator.for_language("nl", directory=tmp_path)
+        assert ("Bewaren", "Annuleren") == (dutch.labels.save, dutch.labels.cancel)
+
+    def test_a_translation_with_a_wrong_placeholder_shows_english(self, tmp_path):
+        template = "{value} is not a valid telephone number: {reason}."
+        write_catalog(tmp_path, "xx", {template: "{waarde} klopt niet."})
+        broken = Translator.for_language("xx", directory=tmp_path)
+        with pytest.raises(ContactValidationError) as caught:
+            normalize_phone("+31 abc")
+        assert str(caught.value.message) == broken.text(caught.value.message)
+
+
+class TestNegotiate:
+    """The reference host follows the browser's Accept-Language (RFC 9110 §12.5.4)."""
+
+    @pytest.mark.parametrize(
+        ("header", "expected"),
+        [
+            (None, "en"),
+            ("", "en"),
+            ("nl", "nl"),
+            ("nl-NL,nl;q=0.9,en-US;q=0.8,en;q=0.7", "nl"),
+            ("en-GB,en;q=0.9,nl;q=0.8", "en"),
+            ("de-DE,de;q=0.9,nl;q=0.5", "nl"),
+            ("de, fr", "en"),
+            ("nl;q=0, en", "en"),
+            ("*", "en"),
+            ("nl;q=abc", "en"),
+            (";;;,,,", "en"),
+        ],
+    )
+    def test_the_preferred_available_language(self, header, expected):
+        assert expected == negotiate(header)
+
+    @given(st.text(max_size=200))
+    def test_any_header_gives_a_shipped_language(self, header):
+        assert negotiate(header) in ("en", "nl")

@@ -13,6 +13,7 @@ selfcheck`` checks them against the installed validators.
 import importlib as _importlib
 import typing as _typing
 
+from contactbook._message import Message
 from contactbook._version import __version__ as __version__
 from contactbook.audit import (
     ActivityEntry,
@@ -125,6 +126,7 @@ __all__ = [
     "FormProblem",
     "FormRow",
     "FormatError",
+    "Message",
     "NoRecipientError",
     "Outcome",
     "Permission",
@@ -145,6 +147,7 @@ __all__ = [
     "Stored",
     "SystemClock",
     "Transaction",
+    "Translator",
     "ValueChanged",
     "add",
     "apply",
@@ -189,6 +192,7 @@ _LAZY = {
     "ContactService": "contactbook.service",
     "Saved": "contactbook.service",
     "fastpaths": "contactbook.selfcheck",
+    "Translator": "contactbook.presentation.i18n",
 }
 
 # Renamed in this release; the old names work, with a DeprecationWarning, for one release.
@@ -204,6 +208,7 @@ if _typing.TYPE_CHECKING:
         FormProblem,
         FormRow,
     )
+    from contactbook.presentation.i18n import Translator
     from contactbook.routing import (
         Channel,
         Purpose,

@@ -47,9 +47,11 @@ class CardLabels:
 
     The defaults are the product's English texts. The activity log's lines are
     templates: ``{kind}``, ``{value}``, ``{before}``, ``{after}``, ``{description}`` and
-    ``{before_kind}`` are filled in (see :mod:`contactbook.presentation.activity`). To translate,
-    build one with your own: ``CardLabels(email="E-mailadres", phone="Telefoon", ...)``;
-    a field left out keeps its English text.
+    ``{before_kind}`` are filled in (see :mod:`contactbook.presentation.activity`). Each
+    default is a :class:`~contactbook.Message`, so the catalogs translate it:
+    ``Translator.for_language("nl").labels`` is the Dutch card
+    (:mod:`contactbook.presentation.i18n`). One field can still be replaced by hand:
+    ``CardLabels(phone="Telefoon")``; a field left out keeps its English text.
     """
 
     title: str = Message("Contact")

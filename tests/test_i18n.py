@@ -363,3 +363,33 @@ class TestNegotiate:
     @given(st.text(max_size=200))
     def test_any_header_gives_a_shipped_language(self, header):
         assert negotiate(header) in ("en", "nl")
+
+
+class TestABrokenTranslation:
+    """A host's translation that cannot be filled in never breaks a page: English shows."""
+
+    @pytest.mark.parametrize(
+        "broken",
+        ["{0} fout", "{} fout", "{value[0]} {reason[x]}", "{value!z}", "{reason:d}", "{value", "}"],
+    )
+    def test_english_instead(self, tmp_path, broken):
+        template = "{value} is not a valid telephone number: {reason}."
+        write_catalog(tmp_path, "xx", {template: broken})
+        with pytest.raises(ContactValidationError) as caught:
+            normalize_phone("+31 abc")
+        shown = Translator.for_language("xx", directory=tmp_path).text(caught.value.message)
+        assert str(caught.value.message) == shown
+
+    @given(st.text(max_size=80))
+    def test_any_translation_renders_a_string(self, translated):
+        import gettext
+
+        class One(gettext.NullTranslations):
+            def gettext(self, message):
+                return translated
+
+        message = Message("{value} has {count:,} parts.", value="'x'", count=12345)
+        shown = Translator("zz", One()).text(message)
+        assert isinstance(shown, str)
+        if "{" not in translated and "}" not in translated:
+            assert translated == shown

@@ -639,6 +639,7 @@ def _reason_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple((pattern(template), template) for template in ordered)
 
 
+@functools.lru_cache(maxsize=1024)  # a file's refusals repeat a few reasons many times
 def reason(text: str, /) -> str:
     """Return email-validator's reason ``text`` as a :class:`Message`, when the table has it.
 

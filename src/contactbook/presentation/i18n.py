@@ -20,6 +20,7 @@ import functools
 import gettext
 import os
 import re
+import string
 from pathlib import Path
 
 import attrs
@@ -74,8 +75,8 @@ class Translator:
         """Return ``text`` in this language: a :class:`~contactbook.Message` is translated.
 
         Any other string (a value, a description, a text of a host's own) is returned as
-        it is. A translation that names a placeholder the message does not have is not
-        used: the English text is shown instead.
+        it is. A translation that names a placeholder the message does not have, or that
+        cannot be filled in, is not used: the English text is shown instead.
         """
         if not isinstance(text, Message):
             return text
@@ -86,10 +87,12 @@ class Translator:
             name: self.text(value) if isinstance(value, Message) else value
             for name, value in text.params.items()
         }
-        try:
-            return translated.format_map(params)
-        except (KeyError, ValueError, IndexError, AttributeError):
-            return text.template.format_map(params)
+        if _fields(translated) <= _fields(text.template):
+            try:
+                return translated.format_map(params)
+            except (ValueError, TypeError, LookupError, AttributeError):
+                pass  # "{count:x}" of a text, "{value[0]}" of a number: the English is shown
+        return text.template.format_map(params)
 
     def problem(self, problem: Problem, /) -> Problem:
         """Return ``problem`` with its message in this language (everything else kept)."""
@@ -111,6 +114,19 @@ class Translator:
                 for field in attrs.fields(CardLabels)
             }
         )
+
+
+@functools.lru_cache(maxsize=4096)
+def _fields(template: str) -> frozenset[str]:
+    """Return the names of ``template``'s placeholders (``{""}`` if it is malformed)."""
+    try:
+        return frozenset(
+            field.partition(".")[0].partition("[")[0]
+            for _, field, _, _ in string.Formatter().parse(template)
+            if field is not None
+        )
+    except ValueError:
+        return frozenset({""})  # an unmatched brace: "" is no field of any message
 
 
 @functools.lru_cache(maxsize=64)

@@ -14,7 +14,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from contactbook import (
@@ -225,12 +225,21 @@ class TestTheValidatorsReasons:
 
     @given(st.text(max_size=60).map(lambda s: s + "@" if "@" not in s else s))
     def test_any_refusal_renders_in_dutch_without_a_placeholder(self, raw):
+        assume("{" not in raw)  # braces typed are shown as typed: the next test
         try:
             normalize_email(raw)
         except ContactValidationError as error:
             shown = Translator.for_language("nl").text(error.message)
             assert isinstance(shown, str)
             assert not re.search(r"\{\w+\}", shown)
+
+    def test_braces_typed_are_shown_as_typed(self):
+        with pytest.raises(ContactValidationError) as caught:
+            normalize_email("{reason}{0}@")
+        assert (
+            "'{reason}{0}@' is geen geldig e-mailadres: Na het @-teken moet iets staan."
+            == Translator.for_language("nl").text(caught.value.message)
+        )
 
 
 class TestTranslator:
@@ -393,3 +402,125 @@ class TestABrokenTranslation:
         assert isinstance(shown, str)
         if "{" not in translated and "}" not in translated:
             assert translated == shown
+
+
+def templates(text):
+    """Every template a message is made of: its own and its nested params'."""
+    if not isinstance(text, Message):
+        return []
+    nested = [t for value in text.params.values() for t in templates(value)]
+    return [text.template, *nested]
+
+
+DUTCH = {message.id for message in catalog(po_path("nl"), "nl") if message.id and message.string}
+
+
+def assert_dutch(text):
+    assert isinstance(text, Message), f"not a Message, so not translatable: {text!r}"
+    missing = [template for template in templates(text) if template not in DUTCH]
+    assert [] == missing
+
+
+WEBSITES = r"(https?|ftp|javascript|data)?:?/{0,2}[a-z0-9.\-:@\[\]\\]{0,20}"
+
+
+class TestEveryMessageShownIsInTheCatalog:
+    """Whatever a clerk types, the message it gets (and every part of it) has Dutch."""
+
+    @given(
+        st.sampled_from(list(ContactKind)),
+        st.one_of(
+            st.text(max_size=40),
+            st.from_regex(r"\+?[0-9 ()\-.]{0,20}(ext\. ?[0-9]{1,4})?", fullmatch=True),
+            st.from_regex(r"[a-z.@\-]{0,12}@[a-z0-9.\-]{0,12}", fullmatch=True),
+            st.from_regex(WEBSITES, fullmatch=True),
+        ),
+        st.sampled_from([None, "NL", "GB", "US"]),
+    )
+    def test_any_refusal_or_warning(self, kind, raw, region):
+        try:
+            outcome = validate_value(kind, raw, region)
+        except ContactValidationError as error:
+            for problem in error.errors:
+                assert_dutch(problem.message)
+        else:
+            if outcome.warning is not None:
+                assert_dutch(outcome.warning.message)
+
+    @pytest.mark.parametrize("raw", BAD_EMAILS)
+    def test_the_email_reasons(self, raw):
+        with pytest.raises(ContactValidationError) as caught:
+            normalize_email(raw)
+        assert_dutch(caught.value.message)
+
+    def test_the_errors_of_the_error_tree(self):
+        from contactbook import (
+            ConflictError,
+            ContactNotFoundError,
+            EntryNotFoundError,
+            FormatError,
+            NoRecipientError,
+            PermissionDeniedError,
+            StorageError,
+        )
+
+        for error in [
+            ConflictError("c1", 3),
+            ConflictError("c1", 3, 4),
+            ContactNotFoundError(7),
+            EntryNotFoundError("e9"),
+            PermissionDeniedError("bob", "Update Customer Contact Details", "c1"),
+            NoRecipientError("invoice", "email", "the customer has no email address."),
+        ]:
+            assert_dutch(error.message)
+        stored = StorageError.unreadable(FormatError("x"), what="customer 'c1'", where="x.db")
+        assert isinstance(stored.message, Message)
+        assert "{what}" not in Translator.for_language("nl").text(stored.message)
+
+    def test_a_batch_of_problems(self):
+        from contactbook import AddPoint, apply
+
+        with pytest.raises(ContactValidationError) as caught:
+            apply(
+                ContactSet(),
+                [AddPoint(ContactKind.EMAIL, "x"), AddPoint(ContactKind.EMAIL, "y")],
+            )
+        assert_dutch(caught.value.message)
+        with pytest.raises(ContactValidationError) as caught:
+            apply(
+                add(ContactSet(), ContactKind.EMAIL, "a@example.com"),
+                [AddPoint(ContactKind.EMAIL, "a@example.com")],
+            )
+        assert_dutch(caught.value.message)
+
+    def test_the_labels_and_nouns(self):
+        from contactbook import CardLabels
+        from contactbook.vocabulary import LABELS, NOUNS
+
+        for name in CardLabels.__attrs_attrs__:
+            assert_dutch(getattr(CardLabels(), name.name))
+        for text in [*LABELS.values(), *NOUNS.values()]:
+            assert_dutch(text)
+
+    def test_the_edit_windows_own_refusals(self):
+        from contactbook import ContactForm, ContactService
+        from contactbook.adapters.memory import AllowAll, InMemoryStore
+
+        service = ContactService.on(InMemoryStore(), AllowAll())
+        stored = service.read("ann", "c1")
+        for posted in [
+            {"version": "0", "primary.surprise": "x"},
+            {"version": "0", "primary.email.value": ["a", "b"]},
+            {"version": "0", "action": "press"},
+            {"version": "x"},
+            {"version": "5", "action": "save"},
+            {"version": "0", "primary.email.kind": "fax", "primary.email.value": "a@b.nl"},
+            {"version": "0", "group.0.row.0.id": "x1", "group.0.row.0.value": "x"},
+            {"version": "0", "group.0.description": "Billing", "group.0.row.0.value": ""},
+            {"version": "0", "group.0.row.0.id": "99", "group.0.row.0.value": "x"},
+        ]:
+            form = ContactForm.from_post(stored, posted)
+            found = {*form.problems, *form.errors}
+            assert found, posted
+            for problem in found:
+                assert_dutch(problem.message)

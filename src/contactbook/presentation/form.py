@@ -817,7 +817,7 @@ class _PostReader:
 
     def take(self, name: object, values: object) -> None:
         if not isinstance(name, str):
-            self.problems.append(_unreadable("a field name"))
+            self.problems.append(_unreadable(Message("a field name")))
             return
         ours = name in ("version", "action") or name.startswith(("primary.", "group."))
         if not ours:
@@ -851,12 +851,12 @@ class _PostReader:
         elif match := _ADD_ROW.fullmatch(action):
             self.add_to = int(match[1])
         else:
-            self.problems.append(_unreadable("the button pressed"))
+            self.problems.append(_unreadable(Message("the button pressed")))
 
     def version(self) -> tuple[int | None, list[FormProblem]]:
         text = self.values.get("version")
         if text is None or not re.fullmatch(r"0|[1-9][0-9]{0,17}", text):
-            return None, [_unreadable("its version")]
+            return None, [_unreadable(Message("its version"))]
         return int(text), []
 
     def _id(self, name: str) -> int | None:
@@ -895,7 +895,7 @@ class _PostReader:
             elif match := _ROW_NAME.fullmatch(name):
                 numbers.setdefault(int(match[1]), set()).add(int(match[2]))
         if sum(len(rows) for rows in numbers.values()) > _MAX_POSITION:
-            self.problems.append(_unreadable("the number of details"))
+            self.problems.append(_unreadable(Message("the number of details")))
             return ()
         groups = []
         self.numbers = sorted(numbers)

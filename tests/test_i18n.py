@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import pickle
 import re
 import string
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -124,10 +123,11 @@ class TestTheCatalogs:
 
     @pytest.mark.parametrize("language", LANGUAGES)
     def test_the_compiled_catalog_is_the_po(self, language):
-        compiled = io.BytesIO()
-        write_mo(compiled, catalog(po_path(language), language))
-        shipped = po_path(language).with_suffix(".mo").read_bytes()
-        assert compiled.getvalue() == shipped, "run scripts/messages: a .mo is not compiled"
+        # Compared message by message: the bytes name the Babel release that wrote them.
+        written = {m.id: m.string for m in catalog(po_path(language), language) if m.id}
+        with po_path(language).with_suffix(".mo").open("rb") as file:
+            compiled = {m.id: m.string for m in read_mo(file) if m.id}
+        assert written == compiled, "run scripts/messages: a .mo is not the compiled .po"
 
 
 class TestMessages:

@@ -350,6 +350,7 @@ class TestInDutch:
             log_items(page).first.locator("ul li").first.inner_text()
         )
         assert "Activiteitenlogboek" == page.locator("#log-title").inner_text()
+        page.locator(".contact-card").screenshot(path=str(SHOTS / "card-nl.png"))
 
     def test_the_switch_changes_the_language_and_keeps_it(self, dutch, host):
         page = dutch

@@ -25,7 +25,7 @@ from contactbook import (
     diff,
 )
 from contactbook._fastpath import emails
-from contactbook._message import Message
+from contactbook.messages import Message
 from contactbook.presentation.activity import ActivityLog
 from contactbook.presentation.i18n import (
     LOCALE_DIRECTORY,

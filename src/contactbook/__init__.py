@@ -13,7 +13,6 @@ selfcheck`` checks them against the installed validators.
 import importlib as _importlib
 import typing as _typing
 
-from contactbook._message import Message
 from contactbook._version import __version__ as __version__
 from contactbook.audit import (
     ActivityEntry,
@@ -42,6 +41,7 @@ from contactbook.errors import (
     Problem,
     StorageError,
 )
+from contactbook.messages import Message
 from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, ContactSet
 from contactbook.operations import (
     UNCHANGED,

@@ -25,7 +25,7 @@ from types import MappingProxyType
 
 import attrs
 
-from contactbook._message import Message
+from contactbook.messages import Message
 
 __all__ = [
     "ERROR_CODES",

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator
 
 import attrs
 
-from contactbook._message import Message
 from contactbook.errors import ContactNotFoundError, ContactValidationError
+from contactbook.messages import Message
 
 __all__ = ["LIMIT_MESSAGE", "MAX_POINTS", "ContactKind", "ContactPoint", "ContactSet"]
 

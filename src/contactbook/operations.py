@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Final, Literal, Protocol
 import attrs
 
 from contactbook._deprecated import renamed
-from contactbook._message import N_, Message
 from contactbook.audit import Event, diff
 from contactbook.errors import (
     BatchValidationError,
@@ -26,6 +25,7 @@ from contactbook.errors import (
     ContactValidationError,
     Problem,
 )
+from contactbook.messages import N_, Message
 from contactbook.model import (
     LIMIT_MESSAGE,
     MAX_POINTS,

@@ -25,8 +25,8 @@ import attrs
 
 from contactbook._deprecated import renamed
 from contactbook._fastpath import Refused, emails, gate, phones, websites
-from contactbook._message import N_, Message
 from contactbook.errors import ContactValidationError, Problem
+from contactbook.messages import N_, Message
 from contactbook.model import ContactKind
 from contactbook.vocabulary import REFUSED, REFUSED_IN_DESCRIPTION
 from contactbook.vocabulary import shown as _shown

@@ -24,7 +24,7 @@ import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from contactbook._message import Message
+from contactbook.messages import Message
 from contactbook.model import ContactKind
 
 __all__ = [

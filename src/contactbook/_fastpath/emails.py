@@ -31,7 +31,7 @@ import re
 import unicodedata
 
 from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, idna_label
-from contactbook._message import N_, Message
+from contactbook.messages import N_, Message
 from contactbook.vocabulary import shown
 
 __all__ = ["CASE_INSENSITIVE_MAILBOXES", "RESERVED_TLDS", "email", "several"]

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from contactbook._fastpath import Refused
-from contactbook._message import Message
+from contactbook.messages import Message
 from contactbook.vocabulary import shown
 
 if TYPE_CHECKING:

@@ -30,7 +30,7 @@ import re
 
 from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, idna_label
 from contactbook._fastpath.emails import RESERVED_TLDS
-from contactbook._message import N_, Message
+from contactbook.messages import N_, Message
 from contactbook.vocabulary import shown
 
 __all__ = [

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from contactbook._message import Message
 from contactbook.errors import ContactValidationError
+from contactbook.messages import Message
 from contactbook.model import ContactKind, ContactPoint, ContactSet, description_key
 from contactbook.ports import Permission
 from contactbook.validation import format_phone, normalize_website, phone_uri

@@ -28,7 +28,6 @@ from typing import Literal
 import attrs
 
 from contactbook import errors
-from contactbook._message import Message
 from contactbook.errors import (
     BatchValidationError,
     ConflictError,
@@ -36,6 +35,7 @@ from contactbook.errors import (
     ContactValidationError,
     Problem,
 )
+from contactbook.messages import Message
 from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, ContactSet, description_key
 from contactbook.operations import (
     UNCHANGED,

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import attrs
 
-from contactbook._message import Message
 from contactbook.errors import Problem
+from contactbook.messages import Message
 from contactbook.presentation.card import CardLabels
 
 __all__ = ["DOMAIN", "LANGUAGES", "LOCALE_DIRECTORY", "Translator", "negotiate", "translate"]

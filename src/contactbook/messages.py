@@ -38,6 +38,7 @@ class Message(str):
     params: Mapping[str, object]
 
     def __new__(cls, template: str, /, **params: object) -> Message:
+        """Fill ``params`` into ``template`` (``str.format`` fields); keep both."""
         text = template.format_map(params) if params else template
         self = super().__new__(cls, text)
         self.template = template
@@ -45,7 +46,7 @@ class Message(str):
         return self
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Pickle and copy rebuild the message from its template and params, not its text.
+        """Pickle and copy rebuild the message from its template and params."""
         return (_rebuilt, (self.template, dict(self.params)))
 
 

@@ -21,6 +21,7 @@ from typing import Any
 __all__ = ["N_", "Message"]
 
 _NO_PARAMS: Mapping[str, object] = MappingProxyType({})
+_STR_NEW = str.__new__
 
 
 class Message(str):
@@ -39,10 +40,12 @@ class Message(str):
 
     def __new__(cls, template: str, /, **params: object) -> Message:
         """Fill ``params`` into ``template`` (``str.format`` fields); keep both."""
-        text = template.format_map(params) if params else template
-        self = super().__new__(cls, text)
+        # str.__new__ named directly and the keywords' own dict kept (a new one per call,
+        # read through the Mapping type only): a refusal is built on hot paths (a bulk
+        # check refuses thousands of values), and each saves a few hundred nanoseconds.
+        self = _STR_NEW(cls, template.format_map(params) if params else template)
         self.template = template
-        self.params = MappingProxyType(params) if params else _NO_PARAMS
+        self.params = params if params else _NO_PARAMS
         return self
 
     def __reduce__(self) -> tuple[Any, ...]:

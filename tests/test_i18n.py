@@ -524,3 +524,33 @@ class TestEveryMessageShownIsInTheCatalog:
             assert found, posted
             for problem in found:
                 assert_dutch(problem.message)
+
+
+class TestLanguageTags:
+    """A language tag is read as gettext reads it; any other value gives English."""
+
+    @pytest.mark.parametrize(
+        ("language", "expected"),
+        [
+            ("nl", "Opslaan"),
+            ("nl-BE", "Opslaan"),
+            ("nl_NL", "Opslaan"),
+            (" nl ", "Opslaan"),
+            ("en", "Save"),
+            ("../nl", "Save"),
+            ("nl/../../x", "Save"),
+            ("", "Save"),
+            ("x" * 10_000, "Save"),
+            ("nl\x00", "Save"),
+        ],
+    )
+    def test_the_language_a_value_names(self, language, expected):
+        assert expected == Translator.for_language(language).labels.save
+
+    @given(st.text(max_size=30))
+    def test_any_text_gives_a_translator(self, language):
+        assert Translator.for_language(language).labels.save in {"Save", "Opslaan"}
+
+    def test_a_language_is_a_string(self):
+        with pytest.raises(TypeError):
+            Translator.for_language(None)

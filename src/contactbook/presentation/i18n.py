@@ -67,9 +67,12 @@ class Translator:
 
         ``directory`` is a host's own catalog directory (``<directory>/<language>/
         LC_MESSAGES/contactbook.mo``): its texts come first, then the package's catalog
-        of that language, then English. A language without any catalog is English.
+        of that language, then English. A language without any catalog is English, and
+        so is anything that is not a language tag (``"nl-BE"`` and ``"nl_BE"`` are read
+        as gettext reads ``nl_BE``: Belgian Dutch if there is a catalog, else Dutch), so
+        that a value from a cookie or a header can be passed as it is.
         """
-        return _translator(language, None if directory is None else str(directory))
+        return _translator(_tag(language), None if directory is None else str(directory))
 
     def text(self, text: str, /) -> str:
         """Return ``text`` in this language: a :class:`~contactbook.Message` is translated.
@@ -116,6 +119,15 @@ class Translator:
         )
 
 
+def _tag(language: object) -> str:
+    """Return ``language`` as a catalog directory names it, or English's if it is no tag."""
+    if not isinstance(language, str):
+        msg = f"language must be a str, not {type(language).__name__}"
+        raise TypeError(msg)
+    tag = language.strip().replace("-", "_")
+    return tag if _TAG.fullmatch(tag) else LANGUAGES[0]
+
+
 @functools.lru_cache(maxsize=4096)
 def _fields(template: str) -> frozenset[str]:
     """Return the names of ``template``'s placeholders (``{""}`` if it is malformed)."""
@@ -140,6 +152,8 @@ def _translator(language: str, directory: str | None) -> Translator:
     return Translator(language, catalog)
 
 
+# A language tag as gettext's catalog directories name it: "nl", "nl_BE", "zh_Hant_TW".
+_TAG = re.compile(r"[A-Za-z]{2,8}(?:_[A-Za-z0-9]{1,8}){0,3}")
 _LANGUAGE_RANGE = re.compile(
     r"\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*"
 )

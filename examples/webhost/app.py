@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flask import Flask, abort, flash, g, redirect, render_template, request, session, url_for
+from werkzeug.local import LocalProxy
 from werkzeug.wrappers import Response
 
 from contactbook import (
     ActivityLog,
     AddPoint,
+    CardLabels,
     ContactCard,
     ContactError,
     ContactForm,
@@ -38,6 +40,27 @@ if TYPE_CHECKING:
 
 #: The language switch: each shipped language by its own name.
 LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands"}
+
+
+def translator() -> Translator:
+    """The request's translator: the switch's choice (?lang=, kept), else Accept-Language."""
+    if "translator" not in g:
+        chosen = request.args.get("lang")
+        if chosen in LANGUAGES:
+            session["lang"] = chosen
+        remembered = session.get("lang")
+        language = (
+            remembered
+            if remembered in LANGUAGES
+            else negotiate(request.headers.get("Accept-Language"))
+        )
+        g.translator = Translator.for_language(language)
+    current: Translator = g.translator
+    return current
+
+
+#: Every text of the card, the window and the log, in the language of the request.
+LABELS: CardLabels = LocalProxy(lambda: translator().labels)  # type: ignore[assignment]
 #: The host's own customer records: a name and the billing address's country.
 CUSTOMERS = {
     "c1": ("Bakkerij de Vries", "NL"),
@@ -96,22 +119,6 @@ def create_app(database: str | Path, *, secret_key: str | None = None) -> Flask:
     app.extensions["contactbook.close"] = close  # for whoever stops the host
     app.secret_key = secret_key or secrets.token_hex(16)
 
-    def language() -> str:
-        """The request's language: the switch's choice (?lang=), else Accept-Language."""
-        chosen = request.args.get("lang")
-        if chosen in LANGUAGES:
-            session["lang"] = chosen
-        remembered = session.get("lang")
-        if remembered in LANGUAGES:
-            return str(remembered)
-        return negotiate(request.headers.get("Accept-Language"))
-
-    def tr() -> Translator:
-        if "translator" not in g:
-            g.translator = Translator.for_language(language())
-        translator: Translator = g.translator
-        return translator
-
     def user() -> str:
         return str(session.get("user", "ann"))
 
@@ -123,20 +130,20 @@ def create_app(database: str | Path, *, secret_key: str | None = None) -> Flask:
     def window(customer_id: str, form: ContactForm, notice: str | None = None) -> tuple[str, int]:
         status = 409 if form.conflict else 422 if form.errors else 200
         if notice is None and form.errors and not form.conflict:
-            notice = tr().labels.not_saved
+            notice = LABELS.not_saved
         page = render_template(
             "edit.html",
             cid=customer_id,
             name=customer(customer_id),
-            view=form.view(tr().labels),
+            view=form.view(LABELS),
             notice=notice,
-            labels=tr().labels,
+            labels=LABELS,
         )
         return page, status
 
     @app.get("/")
     def index() -> str:
-        return render_template("index.html", customers=CUSTOMERS, labels=tr().labels)
+        return render_template("index.html", customers=CUSTOMERS, labels=LABELS)
 
     @app.post("/login")
     def login() -> Response:
@@ -147,21 +154,21 @@ def create_app(database: str | Path, *, secret_key: str | None = None) -> Flask:
     def card(cid: str) -> str:
         name = customer(cid)
         page = service.history(user(), cid, before=request.args.get("before"))
-        log = ActivityLog.build(page.entries, next=page.next, labels=tr().labels)
+        log = ActivityLog.build(page.entries, next=page.next, labels=LABELS)
         return render_template(
             "card.html",
             cid=cid,
             name=name,
-            card=ContactCard.for_actor(service, user(), cid, labels=tr().labels),
+            card=ContactCard.for_actor(service, user(), cid, labels=LABELS),
             log=log,
-            labels=tr().labels,
+            labels=LABELS,
         )
 
     @app.route("/customers/<cid>/edit", methods=["GET", "POST"])
     def edit(cid: str) -> Response | tuple[str, int]:
         customer(cid)
         if not service.may(user(), Permission.UPDATE_CONTACT_DETAILS, cid):
-            return render_template("refused.html", labels=tr().labels), 403
+            return render_template("refused.html", labels=LABELS), 403
         stored = service.read(user(), cid)
         if request.method == "GET":
             return window(cid, ContactForm.open(stored))
@@ -173,27 +180,27 @@ def create_app(database: str | Path, *, secret_key: str | None = None) -> Flask:
                 outcome = service.preview(
                     user(), cid, form.changes(), expected_version=form.version
                 )
-                return window(cid, form.with_outcome(outcome), tr().labels.checked)
+                return window(cid, form.with_outcome(outcome), LABELS.checked)
             saved = service.update(user(), cid, form.changes(), expected_version=form.version)
         except ContactError as error:
             return window(cid, form.with_error(error))
-        flash(tr().labels.saved if saved.entry else tr().labels.nothing_changed)
+        flash(LABELS.saved if saved.entry else LABELS.nothing_changed)
         for warning in saved.warnings:
-            flash(f"{tr().labels.warning}: {tr().text(warning.message)}")
+            flash(f"{LABELS.warning}: {translator().text(warning.message)}")
         return redirect(url_for("card", cid=cid))
 
     @app.errorhandler(PermissionDeniedError)
     def refused(error: PermissionDeniedError) -> tuple[str, int]:
-        return render_template("refused.html", labels=tr().labels), 403
+        return render_template("refused.html", labels=LABELS), 403
 
     @app.context_processor
     def who() -> dict[str, object]:
         return {
             "users": USERS,
             "user": user(),
-            "lang": tr().language,
+            "lang": translator().language,
             "languages": LANGUAGE_NAMES,
-            "t": tr().text,  # a problem's message in the request's language
+            "t": translator().text,  # a problem's message in the request's language
         }
 
     return app

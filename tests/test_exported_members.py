@@ -31,6 +31,7 @@ def test_all_is_sorted_and_complete():
         "cli",
         "selfcheck",
         "vocabulary",
+        "messages",
     }
     assert set(contactbook.__all__) == public - modules
 

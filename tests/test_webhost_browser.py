@@ -642,3 +642,60 @@ class TestOnPostgreSQL:
         assert "Someone else changed" in second.get_by_role("alert").inner_text()
         first.reload()
         assert 2 == log_items(first).count()
+
+
+@pytest.fixture
+def dutch(browser):
+    """A browser whose Accept-Language asks for Dutch (nl-NL), as a Dutch clerk's does."""
+    made = browser.new_context(viewport={"width": 900, "height": 900}, locale="nl-NL")
+    made.set_default_timeout(10_000)
+    yield made.new_page()
+    made.close()
+
+
+class TestInDutch:
+    """The host follows Accept-Language, and its switch; the edit flow reads Dutch throughout."""
+
+    def test_the_edit_flow_in_dutch(self, dutch, host):
+        page = dutch
+        page.goto(f"{host}/customers/c1")
+        assert "nl" == page.locator("html").get_attribute("lang")
+        assert ["E-mailadres", "Telefoonnummer", "Mobiel nummer", "Website"] == (
+            page.locator("dl.primary dt").all_inner_texts()
+        )
+        page.get_by_role("link", name="Wijzigen").click()
+        page.wait_for_selector(".edit-window")
+        mobile = page.get_by_label("Mobiel nummer", exact=True)
+        mobile.fill("06 1234")
+        page.locator(".buttons").get_by_role("button", name="Opslaan").click()
+        assert (
+            "'06 1234' is geen geldig telefoonnummer in NL; controleer de cijfers en de landcode."
+            == page.locator("#f-primary-mobile-value-problems").inner_text()
+        )
+        assert "true" == mobile.get_attribute("aria-invalid")
+        assert "Er is niets opgeslagen." in page.get_by_role("alert").first.inner_text()
+        page.locator(".edit-window").screenshot(path=str(SHOTS / "edit-window-error-nl.png"))
+        mobile.fill("06 87654321")
+        page.locator(".buttons").get_by_role("button", name="Opslaan").click()
+        assert "Opgeslagen." == page.get_by_role("status").inner_text()
+        assert "+31 6 87654321" in page.locator("dl.primary").inner_text()
+        assert "Gewijzigd: mobiel nummer van +31 6 12345678 in +31 6 87654321" == (
+            log_items(page).first.locator("ul li").first.inner_text()
+        )
+        assert "Activiteitenlogboek" == page.locator("#log-title").inner_text()
+        page.locator(".contact-card").screenshot(path=str(SHOTS / "card-nl.png"))
+
+    def test_the_switch_changes_the_language_and_keeps_it(self, dutch, host):
+        page = dutch
+        page.goto(f"{host}/customers/c1")
+        page.get_by_role("link", name="English").click()
+        assert "Email Address" == page.locator("dl.primary dt").first.inner_text()
+        page.get_by_role("link", name="Change").click()  # the choice holds on the next page
+        assert "Save" in page.locator(".buttons").inner_text()
+        page.get_by_role("link", name="Nederlands").click()
+        assert "Opslaan" in page.locator(".buttons").inner_text()
+
+    def test_an_english_browser_gets_english(self, page, host):
+        page.goto(f"{host}/customers/c1")
+        assert "en" == page.locator("html").get_attribute("lang")
+        assert "Email Address" == page.locator("dl.primary dt").first.inner_text()

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, flash, redirect, render_template, request, session, url_for
+from flask import Flask, abort, flash, g, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.local import LocalProxy
 from werkzeug.wrappers import Response
 
 from contactbook import (
@@ -37,6 +38,7 @@ from contactbook import (
 from contactbook.adapters.memory import GrantTable
 from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.ports import Permission
+from contactbook.presentation.i18n import LANGUAGES, Translator, negotiate
 from contactbook.service import ContactService
 
 if TYPE_CHECKING:
@@ -44,7 +46,29 @@ if TYPE_CHECKING:
 
     Store = SQLiteStore | PostgresStore
 
-LABELS = CardLabels()
+#: The language switch: each shipped language by its own name.
+LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands"}
+
+
+def translator() -> Translator:
+    """The request's translator: the switch's choice (?lang=, kept), else Accept-Language."""
+    if "translator" not in g:
+        chosen = request.args.get("lang")
+        if chosen in LANGUAGES:
+            session["lang"] = chosen
+        remembered = session.get("lang")
+        language = (
+            remembered
+            if remembered in LANGUAGES
+            else negotiate(request.headers.get("Accept-Language"))
+        )
+        g.translator = Translator.for_language(language)
+    current: Translator = g.translator
+    return current
+
+
+#: Every text of the card, the window and the log, in the language of the request.
+LABELS: CardLabels = LocalProxy(lambda: translator().labels)  # type: ignore[assignment]
 #: The host's own customer records: a name and the billing address's country.
 CUSTOMERS = {
     "c1": ("Bakkerij de Vries", "NL"),
@@ -191,7 +215,13 @@ def add_sign_in(app: Flask) -> None:
 
     @app.context_processor
     def who() -> dict[str, object]:
-        return {"users": USERS, "user": current_user()}
+        return {
+            "users": USERS,
+            "user": current_user(),
+            "lang": translator().language,
+            "languages": LANGUAGE_NAMES,
+            "t": translator().text,  # a problem's message in the request's language
+        }
 
 
 def create_app(database: str | Path, *, secret_key: str | None = None) -> Flask:
@@ -267,7 +297,7 @@ def create_app(database: str | Path, *, secret_key: str | None = None) -> Flask:
             return window(cid, form.with_error(error))
         flash(LABELS.saved if saved.entry else LABELS.nothing_changed)
         for warning in saved.warnings:
-            flash(f"{LABELS.warning}: {warning.message}")
+            flash(f"{LABELS.warning}: {translator().text(warning.message)}")
         return redirect(url_for("card", cid=cid))
 
     @app.errorhandler(PermissionDeniedError)

@@ -41,6 +41,7 @@ from contactbook.errors import (
     Problem,
     StorageError,
 )
+from contactbook.messages import Message
 from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, ContactSet
 from contactbook.operations import (
     UNCHANGED,
@@ -125,6 +126,7 @@ __all__ = [
     "FormProblem",
     "FormRow",
     "FormatError",
+    "Message",
     "NoRecipientError",
     "Outcome",
     "Permission",
@@ -145,6 +147,7 @@ __all__ = [
     "Stored",
     "SystemClock",
     "Transaction",
+    "Translator",
     "ValueChanged",
     "add",
     "apply",
@@ -189,6 +192,7 @@ _LAZY = {
     "ContactService": "contactbook.service",
     "Saved": "contactbook.service",
     "fastpaths": "contactbook.selfcheck",
+    "Translator": "contactbook.presentation.i18n",
 }
 
 # Renamed in this release; the old names work, with a DeprecationWarning, for one release.
@@ -204,6 +208,7 @@ if _typing.TYPE_CHECKING:
         FormProblem,
         FormRow,
     )
+    from contactbook.presentation.i18n import Translator
     from contactbook.routing import (
         Channel,
         Purpose,

@@ -25,6 +25,8 @@ from types import MappingProxyType
 
 import attrs
 
+from contactbook.messages import Message
+
 __all__ = [
     "ERROR_CODES",
     "WARNING_CODES",
@@ -261,7 +263,9 @@ class ContactValidationError(ContactError, ValueError):
         first = found[0]
         message = first.message
         if len(found) > 1:
-            message = f"{message} (and {len(found) - 1} more problem(s))"
+            message = Message(
+                "{message} (and {count} more problem(s))", message=message, count=len(found) - 1
+            )
         return cls(message, code=first.code, field=first.field, errors=found)
 
 
@@ -280,8 +284,11 @@ class ContactNotFoundError(ContactError, LookupError):
 
     def __init__(self, point_id: int):
         super().__init__(
-            f"There is no contact point with id {point_id}; it may have been removed. "
-            "Reload the contact details and try again.",
+            Message(
+                "There is no contact point with id {point_id}; it may have been removed. "
+                "Reload the contact details and try again.",
+                point_id=point_id,
+            ),
             field="id",
         )
         self.point_id = point_id
@@ -297,8 +304,13 @@ class NoRecipientError(ContactError, LookupError):
 
     def __init__(self, purpose: str, channel: str, reason: str, *, field: str | None = None):
         super().__init__(
-            f"There is no recipient for {purpose!r} by {channel}: {reason} Add one on the "
-            "customer's contact card, or change the routing policy.",
+            Message(
+                "There is no recipient for {purpose} by {channel}: {reason} Add one on the "
+                "customer's contact card, or change the routing policy.",
+                purpose=repr(purpose),
+                channel=channel,
+                reason=reason,
+            ),
             field=field,
         )
         self.purpose = purpose
@@ -313,8 +325,11 @@ class EntryNotFoundError(ContactError, LookupError):
 
     def __init__(self, entry_id: str):
         super().__init__(
-            f"There is no activity entry with id {entry_id!r} in this log. Pass the id of an "
-            "entry this store returned, or None to start from the beginning.",
+            Message(
+                "There is no activity entry with id {entry_id} in this log. Pass the id of an "
+                "entry this store returned, or None to start from the beginning.",
+                entry_id=repr(entry_id),
+            ),
             field="entry_id",
         )
         self.entry_id = entry_id
@@ -331,11 +346,23 @@ class ConflictError(ContactError):
     code = "contact.conflict"
 
     def __init__(self, customer_id: str, expected: int, actual: int | None = None):
-        now = "" if actual is None else f"version {actual}, "
-        super().__init__(
-            f"The contact details of customer {customer_id!r} were changed by someone else "
-            f"({now}you read version {expected}). Reload them and make your change again.",
-        )
+        if actual is None:
+            message = Message(
+                "The contact details of customer {customer_id} were changed by someone else "
+                "(you read version {expected}). Reload them and make your change again.",
+                customer_id=repr(customer_id),
+                expected=expected,
+            )
+        else:
+            message = Message(
+                "The contact details of customer {customer_id} were changed by someone else "
+                "(version {actual}, you read version {expected}). Reload them and make your "
+                "change again.",
+                customer_id=repr(customer_id),
+                expected=expected,
+                actual=actual,
+            )
+        super().__init__(message)
         self.customer_id = customer_id
         self.expected = expected
         self.actual = actual
@@ -348,8 +375,13 @@ class PermissionDeniedError(ContactError, PermissionError):
 
     def __init__(self, actor: str, permission: str, customer_id: str):
         super().__init__(
-            f"{actor!r} may not do this for customer {customer_id!r}: it needs the "
-            f"permission {permission!r}. Ask your system administrator to grant it.",
+            Message(
+                "{actor} may not do this for customer {customer_id}: it needs the "
+                "permission {permission}. Ask your system administrator to grant it.",
+                actor=repr(actor),
+                customer_id=repr(customer_id),
+                permission=repr(permission),
+            )
         )
         self.actor = actor
         self.permission = permission
@@ -375,5 +407,10 @@ class StorageError(ContactError):
         anything else; every store words it the same way.
         """
         code = "storage.version" if error.code == "format.version" else "storage.corrupt"
-        msg = f"The stored data of {what} in {where} cannot be read: {error.message}"
+        msg = Message(
+            "The stored data of {what} in {where} cannot be read: {reason}",
+            what=what,
+            where=where,
+            reason=error.message,
+        )
         return cls(msg, code=code)

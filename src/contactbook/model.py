@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 import attrs
 
 from contactbook.errors import ContactNotFoundError, ContactValidationError
+from contactbook.messages import Message
 
 __all__ = ["LIMIT_MESSAGE", "MAX_POINTS", "ContactKind", "ContactPoint", "ContactSet"]
 
@@ -21,8 +22,9 @@ __all__ = ["LIMIT_MESSAGE", "MAX_POINTS", "ContactKind", "ContactPoint", "Contac
 MAX_POINTS = 100
 #: The one wording of the refusal ``contact.limit``, wherever a set would outgrow
 #: :data:`MAX_POINTS` (a batch, an import, a set built directly).
-LIMIT_MESSAGE = (
-    f"A customer can have at most {MAX_POINTS} contact points; remove one before adding another."
+LIMIT_MESSAGE = Message(
+    "A customer can have at most {max_points} contact points; remove one before adding another.",
+    max_points=MAX_POINTS,
 )
 
 

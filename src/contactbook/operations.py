@@ -26,6 +26,7 @@ from contactbook.errors import (
     ContactValidationError,
     Problem,
 )
+from contactbook.messages import N_, Message
 from contactbook.model import (
     LIMIT_MESSAGE,
     MAX_POINTS,
@@ -40,7 +41,6 @@ from contactbook.validation import (
     normalize_region,
     validate_value,
 )
-from contactbook.vocabulary import NOUNS
 
 __all__ = [
     "UNCHANGED",
@@ -403,14 +403,34 @@ def _limit_problem(kind: ContactKind) -> Problem:
     return Problem("contact.limit", kind.value, LIMIT_MESSAGE)
 
 
+# One template per kind: another language may word each noun's sentence differently.
+_DUPLICATE = {
+    ContactKind.EMAIL: N_(
+        "The email address {value} is already in this customer's contact details; each "
+        "value can be added once."
+    ),
+    ContactKind.PHONE: N_(
+        "The telephone number {value} is already in this customer's contact details; each "
+        "value can be added once."
+    ),
+    ContactKind.MOBILE: N_(
+        "The mobile number {value} is already in this customer's contact details; each "
+        "value can be added once."
+    ),
+    ContactKind.WEBSITE: N_(
+        "The website {value} is already in this customer's contact details; each "
+        "value can be added once."
+    ),
+}
+
+
 def _duplicate_problem(kind: ContactKind, value: str) -> Problem:
     # The value as the card shows it; never an internal id (SPEC "Words a person reads").
     shown = format_phone(value) if kind in (ContactKind.PHONE, ContactKind.MOBILE) else value
     return Problem(
         "contact.duplicate",
         kind.value,
-        f"The {NOUNS[kind]} {shown} is already in this customer's contact details; "
-        "each value can be added once.",
+        Message(_DUPLICATE[kind], value=shown),
     )
 
 

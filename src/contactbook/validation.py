@@ -26,6 +26,7 @@ import attrs
 from contactbook._deprecated import renamed
 from contactbook._fastpath import Refused, emails, gate, phones, websites
 from contactbook.errors import ContactValidationError, Problem
+from contactbook.messages import N_, Message
 from contactbook.model import ContactKind
 from contactbook.vocabulary import REFUSED, REFUSED_IN_DESCRIPTION
 from contactbook.vocabulary import shown as _shown
@@ -112,6 +113,19 @@ def _require_str(raw: object, what: str) -> str:
     return raw
 
 
+# The refusals of empty and oversized input, for each kind of value (by code prefix).
+_TOO_LONG = {
+    "email": N_("The email address is {length:,} characters long; at most {limit} are allowed."),
+    "phone": N_("The telephone number is {length:,} characters long; at most {limit} are allowed."),
+    "website": N_("The website is {length:,} characters long; at most {limit} are allowed."),
+}
+_EMPTY = {
+    "email": N_("Enter the email address; it is empty."),
+    "phone": N_("Enter the telephone number; it is empty."),
+    "website": N_("Enter the website; it is empty."),
+}
+
+
 def _trimmed(raw: object, *, field: str, code_prefix: str, limit: int, what: str) -> str:
     """Check the type, refuse empty and oversized input, trim white space and invisibles."""
     text = _require_str(raw, what)
@@ -120,10 +134,10 @@ def _trimmed(raw: object, *, field: str, code_prefix: str, limit: int, what: str
         raise _refuse(
             f"{code_prefix}.too_long",
             field,
-            f"The {what} is {len(text):,} characters long; at most {limit} are allowed.",
+            Message(_TOO_LONG[code_prefix], length=len(text), limit=limit),
         )
     if not text:
-        raise _refuse(f"{code_prefix}.empty", field, f"Enter the {what}; it is empty.")
+        raise _refuse(f"{code_prefix}.empty", field, Message(_EMPTY[code_prefix]))
     return text
 
 
@@ -171,7 +185,9 @@ def _email_reference(
 def _email_checked(text: str, *, field: str, check_deliverability: bool) -> str:
     if REFUSED.search(text):
         raise _refuse(
-            "email.invalid", field, "The email address holds control characters; retype it."
+            "email.invalid",
+            field,
+            Message("The email address holds control characters; retype it."),
         )
     several = emails.several(text)
     if several is not None:
@@ -181,16 +197,15 @@ def _email_checked(text: str, *, field: str, check_deliverability: bool) -> str:
     try:
         result = email_validator.validate_email(text, check_deliverability=check_deliverability)
     except email_validator.EmailUndeliverableError as error:
-        raise _refuse(
-            "email.undeliverable", field, f"{_shown(text)} cannot receive email: {error}"
-        ) from None
+        message = Message(
+            "{value} cannot receive email: {reason}",
+            value=_shown(text),
+            reason=emails.reason(str(error)),
+        )
+        raise _refuse("email.undeliverable", field, message) from None
     except (ValueError, UnicodeError) as error:
         # EmailSyntaxError is a ValueError; idna raises UnicodeError subclasses.
-        raise _refuse(
-            "email.invalid",
-            field,
-            f"{_shown(text)} is not a valid email address: {error}",
-        ) from None
+        raise _refuse("email.invalid", field, emails.invalid(text, str(error))) from None
     return result.normalized
 
 
@@ -215,12 +230,13 @@ class ParsedPhone:
 
 # NumberParseException.error_type values (stable since libphonenumber's first release).
 _PARSE_FAILURES = {
-    0: "the country code is not valid",  # INVALID_COUNTRY_CODE
-    1: "it does not look like a telephone number",  # NOT_A_NUMBER
-    2: "it is too short after the international prefix",  # TOO_SHORT_AFTER_IDD
-    3: "it is too short",  # TOO_SHORT_NSN
-    4: "it is too long",  # TOO_LONG
+    0: N_("the country code is not valid"),  # INVALID_COUNTRY_CODE
+    1: N_("it does not look like a telephone number"),  # NOT_A_NUMBER
+    2: N_("it is too short after the international prefix"),  # TOO_SHORT_AFTER_IDD
+    3: N_("it is too short"),  # TOO_SHORT_NSN
+    4: N_("it is too long"),  # TOO_LONG
 }
+_NOT_A_NUMBER = N_("it is not a telephone number")
 
 
 @functools.cache
@@ -249,8 +265,11 @@ def normalize_region(region: str | None, /) -> str | None:
         raise _refuse(
             "region.invalid",
             "region",
-            f"{_shown(region)} is not a country code; give the billing country as two "
-            "letters (ISO 3166-1 alpha-2), for example 'NL' or 'GB'.",
+            Message(
+                "{value} is not a country code; give the billing country as two letters "
+                "(ISO 3166-1 alpha-2), for example 'NL' or 'GB'.",
+                value=_shown(region),
+            ),
         )
     return code
 
@@ -386,7 +405,9 @@ def _phone_input(raw: object, region: str | None, field: str) -> tuple[str, str 
     )
     if REFUSED.search(text):
         raise _refuse(
-            "phone.invalid", field, "The telephone number holds control characters; retype it."
+            "phone.invalid",
+            field,
+            Message("The telephone number holds control characters; retype it."),
         )
     if billing_country is None and text.startswith("00"):
         # "00" is the international call prefix of most of the world (ITU-T E.164 Annex
@@ -408,17 +429,21 @@ def _phone_checked(text: str, billing_country: str | None, field: str) -> phonen
             and not text.startswith("+")  # "+999 ...": a country code, just not a real one
         ):
             raise _refusal(phones.region_required(text), field) from None
-        reason = _PARSE_FAILURES.get(error.error_type, "it is not a telephone number")
-        raise _refuse(
-            "phone.invalid", field, f"{_shown(text)} is not a valid telephone number: {reason}."
-        ) from None
+        reason = Message(_PARSE_FAILURES.get(error.error_type, _NOT_A_NUMBER))
+        message = Message(
+            "{value} is not a valid telephone number: {reason}.", value=_shown(text), reason=reason
+        )
+        raise _refuse("phone.invalid", field, message) from None
     if number.extension:
         raise _refuse(
             "phone.extension",
             field,
-            f"{_shown(text)} has an extension ({number.extension}), which an E.164 number "
-            "cannot hold; enter the number without it and put the extension in the "
-            "description.",
+            Message(
+                "{value} has an extension ({extension}), which an E.164 number cannot hold; "
+                "enter the number without it and put the extension in the description.",
+                value=_shown(text),
+                extension=number.extension,
+            ),
         )
     if not phonenumbers.is_valid_number(number):
         raise _refusal(phones.invalid(text, billing_country), field)
@@ -520,9 +545,8 @@ def _website_checked(text: str, field: str) -> str:
             reference = rfc3986.iri_reference(url).encode()
         reference = reference.normalize()
     except (ValueError, UnicodeError, rfc3986.exceptions.RFC3986Exception):
-        raise _refuse(
-            "website.host", field, f"{_shown(text)} does not have a valid host name."
-        ) from None
+        message = Message("{value} does not have a valid host name.", value=_shown(text))
+        raise _refuse("website.host", field, message) from None
     if reference.userinfo is not None:
         raise _refusal(websites.refused("website.userinfo", text), field)
     try:
@@ -588,16 +612,22 @@ def validate_value(kind: ContactKind, raw: str, /, region: str | None = None) ->
         warning = Problem(
             "mobile.fixed_line",
             field,
-            f"{format_phone(e164)} is a fixed-line number, but it was entered as a mobile number; "
-            "text messages will not reach it.",
+            Message(
+                "{number} is a fixed-line number, but it was entered as a mobile number; "
+                "text messages will not reach it.",
+                number=format_phone(e164),
+            ),
         )
         return Normalized(e164, warning)
     if kind is ContactKind.PHONE and line_type == _MOBILE:
         warning = Problem(
             "phone.mobile",
             field,
-            f"{format_phone(e164)} is a mobile number, but it was entered as a telephone "
-            "(landline) number; consider entering it as Mobile.",
+            Message(
+                "{number} is a mobile number, but it was entered as a telephone (landline) "
+                "number; consider entering it as Mobile.",
+                number=format_phone(e164),
+            ),
         )
         return Normalized(e164, warning)
     return Normalized(e164)
@@ -627,14 +657,17 @@ def normalize_description(raw: str | None, /) -> str | None:
         raise _refuse(
             "description.too_long",
             "description",
-            f"The description is {len(text)} characters long; at most "
-            f"{MAX_DESCRIPTION_LENGTH} are allowed.",
+            Message(
+                "The description is {length} characters long; at most {limit} are allowed.",
+                length=len(text),
+                limit=MAX_DESCRIPTION_LENGTH,
+            ),
         )
     if REFUSED_IN_DESCRIPTION.search(text):
         raise _refuse(
             "description.character",
             "description",
-            "The description holds control or text-direction characters; retype it.",
+            Message("The description holds control or text-direction characters; retype it."),
         )
     tidy = " ".join(unicodedata.normalize("NFC", text).split())
     if not tidy:
@@ -643,8 +676,12 @@ def normalize_description(raw: str | None, /) -> str | None:
         raise _refuse(
             "description.too_long",
             "description",
-            f"The description is {len(tidy)} characters long; at most "
-            f"{MAX_DESCRIPTION_LENGTH} are allowed. Shorten it.",
+            Message(
+                "The description is {length} characters long; at most {limit} are allowed. "
+                "Shorten it.",
+                length=len(tidy),
+                limit=MAX_DESCRIPTION_LENGTH,
+            ),
         )
     return tidy
 

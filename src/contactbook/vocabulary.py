@@ -24,6 +24,7 @@ import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from contactbook.messages import Message
 from contactbook.model import ContactKind
 
 __all__ = [
@@ -60,20 +61,20 @@ KIND_SPELLINGS: Mapping[str, ContactKind] = MappingProxyType(
 #: Each kind as an English sentence names it ("Added mobile number ...").
 NOUNS: Mapping[ContactKind, str] = MappingProxyType(
     {
-        ContactKind.EMAIL: "email address",
-        ContactKind.PHONE: "telephone number",
-        ContactKind.MOBILE: "mobile number",
-        ContactKind.WEBSITE: "website",
+        ContactKind.EMAIL: Message("email address"),
+        ContactKind.PHONE: Message("telephone number"),
+        ContactKind.MOBILE: Message("mobile number"),
+        ContactKind.WEBSITE: Message("website"),
     }
 )
 
 #: Each kind as an English heading names it (the card's primary section, the edit window).
 LABELS: Mapping[ContactKind, str] = MappingProxyType(
     {
-        ContactKind.EMAIL: "Email Address",
-        ContactKind.PHONE: "Telephone",
-        ContactKind.MOBILE: "Mobile Phone",
-        ContactKind.WEBSITE: "Website",
+        ContactKind.EMAIL: Message("Email Address"),
+        ContactKind.PHONE: Message("Telephone"),
+        ContactKind.MOBILE: Message("Mobile Phone"),
+        ContactKind.WEBSITE: Message("Website"),
     }
 )
 

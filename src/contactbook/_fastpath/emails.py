@@ -26,10 +26,12 @@ rules are copied, each citing the function it comes from.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, idna_label
+from contactbook.messages import N_, Message
 from contactbook.vocabulary import shown
 
 __all__ = ["CASE_INSENSITIVE_MAILBOXES", "RESERVED_TLDS", "email", "several"]
@@ -136,7 +138,14 @@ def _read(text: str) -> str | Refused | None:
     try:
         return _validated(text)
     except _EmailSyntaxError as error:
-        return Refused("email.invalid", f"{shown(text)} is not a valid email address: {error}")
+        return Refused("email.invalid", invalid(text, str(error)))
+
+
+def invalid(text: str, why: str, /) -> Message:
+    """Word the refusal ``email.invalid`` of ``text`` for email-validator's reason ``why``."""
+    return Message(
+        "{value} is not a valid email address: {reason}", value=shown(text), reason=reason(why)
+    )
 
 
 def several(text: str) -> Refused | None:
@@ -151,8 +160,12 @@ def several(text: str) -> Refused | None:
     if sum("@" in part for part in parts) > 1:
         return Refused(
             "email.multiple",
-            f"{shown(text)} holds {len(parts)} addresses; enter one address per contact "
-            "point and add the others as additional contacts.",
+            Message(
+                "{value} holds {count} addresses; enter one address per contact point and add "
+                "the others as additional contacts.",
+                value=shown(text),
+                count=len(parts),
+            ),
         )
     return None
 
@@ -519,3 +532,133 @@ def _character(char: str) -> str:
         return repr(char)
     code = f"U+{ord(char):04x}" if ord(char) < 0xFFFF else f"U+{ord(char):08x}"
     return unicodedata.name(char, code.upper())
+
+
+# --------------------------------------------------------------------------- reasons
+
+# email-validator's reasons (its EmailSyntaxError and EmailUndeliverableError texts, which
+# this module copies), as templates a catalog translates: reason() reads one back into
+# its template and params. "{reason}" is a nested reason of this table; an idna error
+# ("{detail}") stays as idna words it.
+_REASONS = (
+    N_(
+        'The email address has the "full-width" at-sign (@) character instead of a regular at-sign.'
+    ),
+    N_('The email address has the "small commercial at" character instead of a regular at-sign.'),
+    N_("An email address must have an @-sign."),
+    N_("Extra character(s) found after close quote: {chars}"),
+    N_("The display name contains invalid characters when not quoted: {chars}."),
+    N_(
+        "An open angle bracket at the start of the email address has to be followed by a close "
+        "angle bracket at the end."
+    ),
+    N_("There can't be anything after the email address."),
+    N_("There must be something before the @-sign."),
+    N_("There must be something after the @-sign."),
+    N_("The email address is too long before the @-sign {reason}."),
+    N_("The email address is too long after the @-sign {reason}."),
+    N_("The email address is too long {reason}."),
+    N_("After the @-sign, periods cannot be separated by so many characters {reason}."),
+    N_("({count} character too many)"),
+    N_("({count} characters too many)"),
+    N_("({least}-{count} characters too many)"),
+    N_("({count} byte too many after IDNA encoding)"),
+    N_("({count} bytes too many after IDNA encoding)"),
+    N_("after normalization ({count} byte too many)"),
+    N_("after normalization ({count} bytes too many)"),
+    N_("when the part after the @-sign is converted to IDNA ASCII ({count} byte too many)"),
+    N_("when the part after the @-sign is converted to IDNA ASCII ({count} bytes too many)"),
+    N_("Internationalized characters before the @-sign are not supported: {chars}."),
+    N_("Internationalized characters before the @-sign are not supported."),
+    N_("The email address contains invalid characters in quotes before the @-sign: {chars}."),
+    N_("The email address contains an invalid character."),
+    N_("The email address contains invalid characters before the @-sign: {chars}."),
+    N_("The email address contains invalid characters before the @-sign."),
+    N_("The email address contains unsafe characters: {chars}."),
+    N_("An email address cannot start with a period."),
+    N_("An email address cannot have a period immediately before the @-sign."),
+    N_("An email address cannot have a period immediately after the @-sign."),
+    N_("An email address cannot have a hyphen immediately after the @-sign."),
+    N_("An email address cannot end with a period."),
+    N_("An email address cannot end with a hyphen."),
+    N_("An email address cannot have two periods in a row."),
+    N_("An email address cannot have a period and a hyphen next to each other."),
+    N_(
+        "An email address cannot have two letters followed by two dashes immediately after the "
+        "@-sign or after a period, except Punycode."
+    ),
+    N_("The part after the @-sign contains invalid characters: {chars}."),
+    N_("The part after the @-sign contains invalid characters ({detail})."),
+    N_(
+        "The part after the @-sign contains invalid characters after Unicode normalization: "
+        "{chars}."
+    ),
+    N_("The part after the @-sign is invalid ({detail})."),
+    N_("The email address contains invalid characters after the @-sign after IDNA encoding."),
+    N_("The part after the @-sign is not valid. It should have a period."),
+    N_("The part after the @-sign is not valid. It is not within a valid top-level domain."),
+    N_(
+        "The part after the @-sign is a special-use or reserved name that cannot be used with "
+        "email."
+    ),
+    N_("The part after the @-sign is not valid IDNA ({detail})."),
+    N_(
+        "The part after the @-sign became invalid after normalizing to international "
+        "characters ({detail})."
+    ),
+    N_("A bracketed IP address after the @-sign is not allowed here."),
+    N_("After Unicode normalization: {reason}"),
+    N_("Quoting the part before the @-sign is not allowed here."),
+    N_("A display name and angle brackets around the email address are not permitted here."),
+    N_("The domain name {domain} does not accept email."),
+    N_("The domain name {domain} does not send email."),
+    N_("The domain name {domain} does not exist."),
+    N_(
+        "There was an error while checking if the domain name in the email address is "
+        "deliverable: {detail}"
+    ),
+)
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@functools.cache
+def _reason_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each reason template as a pattern that reads its params back; most words first."""
+
+    def pattern(template: str) -> re.Pattern[str]:
+        parts = _PLACEHOLDER.split(template)
+        return re.compile(
+            "".join(
+                re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)"
+                for i, part in enumerate(parts)
+            ),
+            re.DOTALL,
+        )
+
+    ordered = sorted(_REASONS, key=lambda t: len(_PLACEHOLDER.sub("", t)), reverse=True)
+    return tuple((pattern(template), template) for template in ordered)
+
+
+@functools.lru_cache(maxsize=1024)  # a file's refusals repeat a few reasons many times
+def reason(text: str, /) -> str:
+    """Return email-validator's reason ``text`` as a :class:`Message`, when the table has it.
+
+    A reason this table does not know (a newer email-validator's) is returned as it is:
+    it is shown in English in every language.
+
+    >>> r = reason("An email address cannot have two periods in a row.")
+    >>> r.template == "An email address cannot have two periods in a row."
+    True
+    """
+    for pattern, template in _reason_patterns():
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        params: dict[str, object] = dict(match.groupdict())
+        if "reason" in params:
+            nested = reason(str(params["reason"]))
+            if not isinstance(nested, Message):
+                continue
+            params["reason"] = nested
+        return Message(template, **params)
+    return text

@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from contactbook._fastpath import Refused
+from contactbook.messages import Message
 from contactbook.vocabulary import shown
 
 if TYPE_CHECKING:
@@ -69,9 +70,12 @@ def region_required(text: str) -> Refused:
     """Refuse a number without a country code when no region is known."""
     return Refused(
         "phone.region_required",
-        f"{shown(text)} has no country code and the customer has no billing country; "
-        "write the number with its country code (for example +31 6 12345678) or set the "
-        "billing country first.",
+        Message(
+            "{value} has no country code and the customer has no billing country; "
+            "write the number with its country code (for example +31 6 12345678) or set the "
+            "billing country first.",
+            value=shown(text),
+        ),
     )
 
 
@@ -79,9 +83,17 @@ def invalid(text: str, region: str | None) -> Refused:
     """Refuse a number that parses but that ``is_valid_number`` rejects."""
     return Refused(
         "phone.invalid",
-        f"{shown(text)} is not a valid telephone number"
-        + (f" in {region}" if region and not text.startswith("+") else "")
-        + "; check the digits and the country code.",
+        Message(
+            "{value} is not a valid telephone number in {region}; check the digits and the "
+            "country code.",
+            value=shown(text),
+            region=region,
+        )
+        if region and not text.startswith("+")
+        else Message(
+            "{value} is not a valid telephone number; check the digits and the country code.",
+            value=shown(text),
+        ),
     )
 
 

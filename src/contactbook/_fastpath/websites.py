@@ -30,6 +30,7 @@ import re
 
 from contactbook._fastpath import DOMAIN_MAX, HOST, Refused, idna_label
 from contactbook._fastpath.emails import RESERVED_TLDS
+from contactbook.messages import N_, Message
 from contactbook.vocabulary import shown
 
 __all__ = [
@@ -48,25 +49,27 @@ __all__ = [
 MAX_LENGTH = 2000
 
 _MESSAGES = {
-    "website.character": (
-        "{} holds white space or control characters; a web address cannot contain them."
+    "website.character": N_(
+        "{value} holds white space or control characters; a web address cannot contain them."
     ),
-    "website.userinfo": "{} holds a user name or password; enter the address without them.",
-    "website.invalid": "{} is not a valid web address; enter it like https://example.com.",
-    "website.host": (
-        "{} does not have a valid host name; enter a full domain name such as example.com."
+    "website.userinfo": N_(
+        "{value} holds a user name or password; enter the address without them."
     ),
-    "website.backslash": (
-        "{} holds a backslash (\\), which browsers read as a slash (/), so the link would "
+    "website.invalid": N_("{value} is not a valid web address; enter it like https://example.com."),
+    "website.host": N_(
+        "{value} does not have a valid host name; enter a full domain name such as example.com."
+    ),
+    "website.backslash": N_(
+        "{value} holds a backslash (\\), which browsers read as a slash (/), so the link would "
         "lead somewhere else than the address checked; write / instead."
     ),
-    "website.ip_form": (
-        "{} has a host that browsers read as an IP address, but not in the usual form; "
+    "website.ip_form": N_(
+        "{value} has a host that browsers read as an IP address, but not in the usual form; "
         "write an IPv4 address as four numbers from 0 to 255 without leading zeros "
         "(such as 93.184.215.14), or enter the domain name."
     ),
-    "website.unreachable": (
-        "{} names a loopback, private, link-local, reserved or special-use host, which "
+    "website.unreachable": N_(
+        "{value} names a loopback, private, link-local, reserved or special-use host, which "
         "cannot be reached from the internet; enter the website's public address."
     ),
 }
@@ -163,22 +166,27 @@ def _iri_authority_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 def refused(code: str, text: str) -> Refused:
     """Return the refusal ``code`` for the web address ``text``, with its message."""
-    return Refused(code, _MESSAGES[code].format(shown(text)))
+    return Refused(code, Message(_MESSAGES[code], value=shown(text)))
 
 
 def too_long(result: str) -> Refused:
     """Refuse a web address whose normalized form is over :data:`MAX_LENGTH`."""
     return Refused(
         "website.too_long",
-        f"The website is {len(result)} characters long once encoded; at most "
-        f"{MAX_LENGTH} are allowed.",
+        Message(
+            "The website is {length} characters long once encoded; at most {limit} are allowed.",
+            length=len(result),
+            limit=MAX_LENGTH,
+        ),
     )
 
 
 def _scheme_refused(scheme: str) -> Refused:
     return Refused(
         "website.scheme",
-        f"{scheme}: addresses are not websites; only http and https are allowed.",
+        Message(
+            "{scheme}: addresses are not websites; only http and https are allowed.", scheme=scheme
+        ),
     )
 
 
@@ -207,8 +215,12 @@ def scheme_and_rest(text: str) -> tuple[str, str] | Refused:  # noqa: PLR0911 on
         if scheme in DEFAULT_PORTS:  # "http:x.nl", "https:/x.nl": a web scheme, no "//"
             return Refused(
                 "website.invalid",
-                f"{shown(text)} is missing the // after {scheme}:; enter it like "
-                f"{scheme}://example.com.",
+                Message(
+                    "{value} is missing the // after {scheme}:; enter it like "
+                    "{scheme}://example.com.",
+                    value=shown(text),
+                    scheme=scheme,
+                ),
             )
         # "example.com:8080/x" or "localhost:80": the colon starts a port, not a scheme.
         if not (_PORT_THEN_PATH.match(rest) or "." in scheme):

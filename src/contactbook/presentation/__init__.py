@@ -9,6 +9,9 @@
   browser.
 - :mod:`contactbook.presentation.activity`: the activity log as lines a person reads
   (:class:`~contactbook.presentation.activity.ActivityLog`).
+- :mod:`contactbook.presentation.i18n`: every text in the language of a request
+  (:class:`~contactbook.presentation.i18n.Translator`, English and Dutch catalogs, a
+  host's own).
 
 This package sits above the service (:mod:`contactbook.service`): it may call the
 service (:meth:`~contactbook.presentation.card.ContactCard.for_actor`), and the service

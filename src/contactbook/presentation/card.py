@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from contactbook.errors import ContactValidationError
+from contactbook.messages import Message
 from contactbook.model import ContactKind, ContactPoint, ContactSet, description_key
 from contactbook.ports import Permission
 from contactbook.validation import format_phone, normalize_website, phone_uri
@@ -46,71 +47,77 @@ class CardLabels:
 
     The defaults are the product's English texts. The activity log's lines are
     templates: ``{kind}``, ``{value}``, ``{before}``, ``{after}``, ``{description}`` and
-    ``{before_kind}`` are filled in (see :mod:`contactbook.presentation.activity`). To translate,
-    build one with your own: ``CardLabels(email="E-mailadres", phone="Telefoon", ...)``;
-    a field left out keeps its English text.
+    ``{before_kind}`` are filled in (see :mod:`contactbook.presentation.activity`). Each
+    default is a :class:`~contactbook.Message`, so the catalogs translate it:
+    ``Translator.for_language("nl").labels`` is the Dutch card
+    (:mod:`contactbook.presentation.i18n`). One field can still be replaced by hand:
+    ``CardLabels(phone="Telefoon")``; a field left out keeps its English text.
     """
 
-    title: str = "Contact"
-    primary: str = "Primary contact details"
-    additional: str = "Additional contact details"
+    title: str = Message("Contact")
+    primary: str = Message("Primary contact details")
+    additional: str = Message("Additional contact details")
     email: str = LABELS[ContactKind.EMAIL]
     phone: str = LABELS[ContactKind.PHONE]
     mobile: str = LABELS[ContactKind.MOBILE]
     website: str = LABELS[ContactKind.WEBSITE]
-    no_description: str = "Other"
-    description: str = "Description"
-    change: str = "Change"
-    empty: str = "This customer has no contact details."
-    empty_editable: str = "This customer has no contact details. Click Change to add them."
-    add: str = "Add"
-    remove: str = "Remove"
-    save: str = "Save"
-    cancel: str = "Cancel"
+    no_description: str = Message("Other")
+    description: str = Message("Description")
+    change: str = Message("Change")
+    empty: str = Message("This customer has no contact details.")
+    empty_editable: str = Message("This customer has no contact details. Click Change to add them.")
+    add: str = Message("Add")
+    remove: str = Message("Remove")
+    save: str = Message("Save")
+    cancel: str = Message("Cancel")
     # The edit window (contactbook.presentation.form)
-    edit_title: str = "Change contact details"
-    kind_label: str = "Kind"
-    detail: str = "Contact detail"
-    add_detail: str = "Add another detail"
-    check: str = "Check"
-    reload: str = "Reload"
-    info: str = "Description"
-    remove_group: str = "Remove group"
-    restore: str = "Undo"
-    to_be_removed: str = "{label} {value} will be removed when you save."
-    problems: str = "There is a problem"
+    edit_title: str = Message("Change contact details")
+    kind_label: str = Message("Kind")
+    detail: str = Message("Contact detail")
+    add_detail: str = Message("Add another detail")
+    check: str = Message("Check")
+    reload: str = Message("Reload")
+    info: str = Message("Description")
+    remove_group: str = Message("Remove group")
+    restore: str = Message("Undo")
+    to_be_removed: str = Message("{label} {value} will be removed when you save.")
+    problems: str = Message("There is a problem")
     # Around a save: what the host says after Save, Check, a refusal or a conflict
-    saved: str = "Saved."
-    nothing_changed: str = "Nothing changed."
-    checked: str = "No problems found. Nothing has been saved yet: click Save to save."
-    checked_warnings: str = (
+    saved: str = Message("Saved.")
+    nothing_changed: str = Message("Nothing changed.")
+    checked: str = Message("No problems found. Nothing has been saved yet: click Save to save.")
+    checked_warnings: str = Message(
         "Nothing has been saved yet. Look at the warnings below, then click Save to save."
     )
-    not_saved: str = "Nothing was saved. Correct what is marked below and click Save again."
-    conflict: str = (
+    not_saved: str = Message(
+        "Nothing was saved. Correct what is marked below and click Save again."
+    )
+    conflict: str = Message(
         "Someone else changed these contact details while this window was open, so "
         "nothing was saved. Reload the window to see their changes, then make yours again."
     )
-    refused: str = (
+    refused: str = Message(
         "You cannot change these contact details: it needs the permission Update Customer "
         "Contact Details. Ask your system administrator."
     )
-    warning: str = "Please check"
+    warning: str = Message("Please check")
     # The activity log (contactbook.presentation.activity); {placeholders} are filled in
-    activity: str = "Activity log"
-    activity_empty: str = "No changes have been made yet."
-    activity_more: str = "Older changes"
-    added: str = "Added {kind} {value}"
-    added_described: str = "Added {kind} {value} ({description})"
-    removed: str = "Removed {kind} {value}"
-    removed_described: str = "Removed {kind} {value} ({description})"
-    value_changed: str = "Changed {kind} from {before} to {after}"
-    kind_changed: str = "Moved {before_kind} {before} to {kind} {after}"
-    description_changed: str = "Changed the description of {kind} {value} from {before} to {after}"
-    quoted: str = "'{description}'"
-    no_description_given: str = "no description"
-    primary_changed: str = "Primary {kind} is now {after} (was {before})"
-    none: str = "none"
+    activity: str = Message("Activity log")
+    activity_empty: str = Message("No changes have been made yet.")
+    activity_more: str = Message("Older changes")
+    added: str = Message("Added {kind} {value}")
+    added_described: str = Message("Added {kind} {value} ({description})")
+    removed: str = Message("Removed {kind} {value}")
+    removed_described: str = Message("Removed {kind} {value} ({description})")
+    value_changed: str = Message("Changed {kind} from {before} to {after}")
+    kind_changed: str = Message("Moved {before_kind} {before} to {kind} {after}")
+    description_changed: str = Message(
+        "Changed the description of {kind} {value} from {before} to {after}"
+    )
+    quoted: str = Message("'{description}'")
+    no_description_given: str = Message("no description")
+    primary_changed: str = Message("Primary {kind} is now {after} (was {before})")
+    none: str = Message("none")
     email_noun: str = NOUNS[ContactKind.EMAIL]
     phone_noun: str = NOUNS[ContactKind.PHONE]
     mobile_noun: str = NOUNS[ContactKind.MOBILE]

@@ -40,6 +40,7 @@ from contactbook.errors import (
     ContactValidationError,
     Problem,
 )
+from contactbook.messages import Message
 from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, ContactSet, description_key
 from contactbook.operations import (
     UNCHANGED,
@@ -479,7 +480,7 @@ class ContactForm:
             if point_id is None:
                 return
             if point_id in seen or not allowed:
-                problems.append(_unreadable("a contact detail"))  # never an internal id
+                problems.append(_unreadable(Message("a contact detail")))  # never an internal id
             seen.add(point_id)
 
         for slot, field in zip(_SLOTS, self.primary, strict=True):
@@ -501,8 +502,10 @@ class ContactForm:
                         Problem(
                             "form.group_empty",
                             "description",
-                            "This group has a description but no details. Add at least "
-                            "one detail, or clear the description.",
+                            Message(
+                                "This group has a description but no details. Add at least "
+                                "one detail, or clear the description."
+                            ),
                         ),
                     )
                 )
@@ -596,9 +599,11 @@ class ContactForm:
                     Problem(
                         ConflictError.code,
                         None,
-                        "These contact details were changed by someone else after this "
-                        "window was opened, so nothing was saved. Reload them and make your "
-                        "change again.",
+                        Message(
+                            "These contact details were changed by someone else after this "
+                            "window was opened, so nothing was saved. Reload them and make "
+                            "your change again."
+                        ),
                     ),
                 )
             )
@@ -900,8 +905,11 @@ def _unreadable(what: str) -> FormProblem:
         Problem(
             "form.invalid",
             None,
-            f"This window could not be read ({what} was changed outside it). Nothing was "
-            "saved; reload the contact details and make your change again.",
+            Message(
+                "This window could not be read ({what} was changed outside it). Nothing was "
+                "saved; reload the contact details and make your change again.",
+                what=what,
+            ),
         ),
     )
 
@@ -966,14 +974,14 @@ class _PostReader:
 
     def take(self, name: object, values: object) -> None:
         if not isinstance(name, str):
-            self.problems.append(_unreadable("a field name"))
+            self.problems.append(_unreadable(Message("a field name")))
             return
         ours = name in ("version", "action") or name.startswith(("primary.", "group."))
         if not ours:
             return  # the host's own fields (a CSRF token, say)
         texts = [values] if isinstance(values, str) else _texts(values)
         if texts is None or len(texts) != 1 or name in self.values:
-            self.problems.append(_unreadable(f"the field {name[:40]!r}"))
+            self.problems.append(_unreadable(Message("the field {name}", name=repr(name[:40]))))
             return
         if not (
             name in ("version", "action")
@@ -981,10 +989,10 @@ class _PostReader:
             or _GROUP_NAME.fullmatch(name)
             or _ROW_NAME.fullmatch(name)
         ):
-            self.problems.append(_unreadable(f"the field {name[:40]!r}"))
+            self.problems.append(_unreadable(Message("the field {name}", name=repr(name[:40]))))
             return
         if any(int(n) >= _MAX_POSITION for n in re.findall(r"[0-9]+", name)):
-            self.problems.append(_unreadable(f"the field {name[:40]!r}"))
+            self.problems.append(_unreadable(Message("the field {name}", name=repr(name[:40]))))
             return
         self.values[name] = texts[0]
         if name == "action":
@@ -1004,12 +1012,12 @@ class _PostReader:
         elif match := _GROUP_ACTION.fullmatch(action):
             self.group_action = (match[1], int(match[2]))
         else:
-            self.problems.append(_unreadable("the button pressed"))
+            self.problems.append(_unreadable(Message("the button pressed")))
 
     def version(self) -> tuple[int | None, list[FormProblem]]:
         text = self.values.get("version")
         if text is None or not re.fullmatch(r"0|[1-9][0-9]{0,17}", text):
-            return None, [_unreadable("its version")]
+            return None, [_unreadable(Message("its version"))]
         return int(text), []
 
     def _id(self, name: str) -> int | None:
@@ -1017,7 +1025,7 @@ class _PostReader:
         if not text:
             return None
         if not _ID.fullmatch(text):
-            self.problems.append(_unreadable(f"the id of {name}"))
+            self.problems.append(_unreadable(Message("the id of {name}", name=name)))
             return None
         return int(text)
 
@@ -1027,7 +1035,7 @@ class _PostReader:
             return default
         kind = KIND_NAMES.get(text)
         if kind is None:
-            self.problems.append(_unreadable(f"the kind of {name}"))
+            self.problems.append(_unreadable(Message("the kind of {name}", name=name)))
             return default
         return kind
 
@@ -1065,7 +1073,7 @@ class _PostReader:
             elif match := _ROW_NAME.fullmatch(name):
                 numbers.setdefault(int(match[1]), set()).add(int(match[2]))
         if sum(len(rows) for rows in numbers.values()) > _MAX_POSITION:
-            self.problems.append(_unreadable("the number of details"))
+            self.problems.append(_unreadable(Message("the number of details")))
             return ()
         groups = []
         self.numbers = sorted(numbers)

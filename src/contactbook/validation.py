@@ -458,6 +458,10 @@ def _website_checked(text: str, field: str) -> str:
     if isinstance(front, Refused):
         raise _refusal(front, field)
     scheme, rest = front
+    idn = websites.idn_host(rest)
+    if idn is not None:
+        before, name, after = idn
+        rest = f"{before}{_ascii_host(name, text, field)}{after}"
     url = f"{scheme}://{rest}"
     import rfc3986
     import rfc3986.exceptions
@@ -487,9 +491,22 @@ def _website_checked(text: str, field: str) -> str:
         path = None  # RFC 3986 §6.2.3: an empty path and "/" are equivalent for http(s)
     authority = host if port is None else f"{host}:{port}"
     result: str = reference.copy_with(authority=authority, path=path).unsplit()
-    if len(result) > _MAX_WEBSITE_LENGTH:
-        raise _refusal(websites.too_long(result), field)
-    return result
+    return _decided(websites.stored(result), field)
+
+
+def _ascii_host(host: str, text: str, field: str) -> str:
+    """Map a non-ASCII host as a browser does: WHATWG URL's "domain to ASCII".
+
+    UTS #46 mapping (non-transitional, without the STD3 rules, as WHATWG URL) of the
+    whole host, then each label to its IDNA 2008 A-label; idna refuses what IDNA 2008
+    does not allow, where a browser may be more lenient: then the address is refused.
+    """
+    import idna
+
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except UnicodeError:  # idna.IDNAError
+        raise _refusal(websites.refused("website.host", text), field) from None
 
 
 # --------------------------------------------------------------------------- any kind

@@ -16,11 +16,17 @@ written as customers are checked, so after a crash they may name customers the o
 unit had not committed yet; run the import again.
 
 :func:`import_vcard` merges one customer's vCard the same way.
+
+Permission comes first, as in every use case: the actor is checked before anything
+is read, and each customer's update permission before a unit of work is opened for
+it, so an actor who may not import never opens one (never takes a store's write lock,
+never waits on another writer's). A customer refused is reported on its first row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable
+import contextlib
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import BinaryIO
 
 import attrs
@@ -36,7 +42,8 @@ from contactbook.interchange.csv_check import (
 )
 from contactbook.interchange.csv_read import RowProblem, open_export
 from contactbook.interchange.vcard import VCardImport, load_vcard
-from contactbook.service import ContactService, Saved
+from contactbook.ports import Permission
+from contactbook.service import ContactService, Saved, check_request
 
 __all__ = ["DEFAULT_PER_UNIT", "Imported", "import_blocks", "import_file", "import_vcard"]
 
@@ -72,6 +79,7 @@ def import_file(
     is reported on its first row and nothing of it is stored. Returns what was done;
     raises :class:`~contactbook.errors.FormatError` for a file that cannot be read.
     """
+    check_request(actor, "")
     options = options or CheckOptions()
     sinks = sinks or Sinks()
     export = open_export(
@@ -102,20 +110,50 @@ def import_blocks(
     """Merge each checked block into the store, ``per_unit`` customers per unit of work.
 
     Yields each block as stored: a refused customer comes back with its problem added
-    and no points. Counts the customers changed and unchanged in ``imported``. Leaving
-    the iteration early (an exception in the caller) rolls the open unit back.
+    and no points. Counts the customers changed and unchanged in ``imported``. Each
+    customer's permission is asked before its points enter a unit, and a unit opens
+    only for a customer the actor may update. Leaving the iteration early (an exception
+    in the caller) rolls the open unit back.
     """
-    pending = iter(blocks)
-    while True:
+    check_request(actor, "")
+    with contextlib.ExitStack() as unit:
         done = 0
-        with service.transaction():
-            for block in pending:
-                yield _merged(service, actor, block, imported, set_country)
-                done += 1
-                if done >= per_unit:
-                    break
-            else:
-                return
+        for block, permitted in _permitted(service, actor, blocks):
+            if not permitted:
+                yield block
+                continue
+            if done == 0:
+                unit.enter_context(service.transaction())
+            yield _merged(service, actor, block, imported, set_country)
+            done += 1
+            if done >= per_unit:
+                unit.close()  # commit these customers; the next permitted one opens a unit
+                done = 0
+
+
+def _permitted(
+    service: ContactService, actor: str, blocks: Iterable[CustomerBlock]
+) -> Iterator[tuple[CustomerBlock, bool]]:
+    """Each block, and whether it is merged: it has points and the actor may update it.
+
+    A customer the actor may not update (or whose id no use case takes) comes back
+    refused, with the problem on its first row, without a unit of work.
+    """
+    for block in blocks:
+        if not block.customer_id or not block.points:
+            yield block, False
+            continue
+        try:
+            service.authorize(actor, Permission.UPDATE_CONTACT_DETAILS, block.customer_id)
+        except ContactError as error:
+            yield _refused(block, error), False
+        else:
+            yield block, True
+
+
+def _refused(block: CustomerBlock, error: ContactError) -> CustomerBlock:
+    problem = RowProblem(block.first_row, block.customer_id, "", error.code, error.message)
+    return attrs.evolve(block, points=(), problems=(*block.problems, problem))
 
 
 def _merged(
@@ -125,8 +163,6 @@ def _merged(
     imported: Imported,
     set_country: Callable[[str, str], None] | None,
 ) -> CustomerBlock:
-    if not block.customer_id or not block.points:
-        return block
     points = [point.point() for point in block.points]
     try:
         # The export is the billing system's: its country is the customer's. One nested
@@ -136,8 +172,7 @@ def _merged(
                 set_country(block.customer_id, block.country)
             saved = service.merge(actor, block.customer_id, points, describes=block.describes)
     except ContactError as error:
-        problem = RowProblem(block.first_row, block.customer_id, "", error.code, error.message)
-        return attrs.evolve(block, points=(), problems=(*block.problems, problem))
+        return _refused(block, error)
     if saved.entry is None:
         imported.unchanged += 1
     else:
@@ -156,8 +191,10 @@ def import_vcard(
     as they are, labels (``X-ABLabel``) replace descriptions, nothing is removed. The
     lines that could not be used are in the returned
     :attr:`~contactbook.interchange.vcard.VCardImport.skipped`. Needs the read and
-    update permissions; one unit of work.
+    update permissions, both asked before the one unit of work opens.
     """
+    service.authorize(actor, Permission.READ_CONTACT_DETAILS, customer_id)
+    service.authorize(actor, Permission.UPDATE_CONTACT_DETAILS, customer_id)
     with service.transaction():
         region = service.billing_country(actor, customer_id)
         card = load_vcard(text, region=region)

@@ -27,7 +27,7 @@ from contactbook._deprecated import renamed
 from contactbook._fastpath import Refused, emails, gate, phones, websites
 from contactbook.errors import ContactValidationError, Problem
 from contactbook.model import ContactKind
-from contactbook.vocabulary import REFUSED, REFUSED_IN_DESCRIPTION
+from contactbook.vocabulary import REFUSED, REFUSED_IN_DESCRIPTION, check_text
 from contactbook.vocabulary import shown as _shown
 
 if TYPE_CHECKING:
@@ -123,6 +123,7 @@ def _trimmed(raw: object, *, field: str, code_prefix: str, limit: int, what: str
         )
     if not text:
         raise _refuse(f"{code_prefix}.empty", field, f"Enter the {what}; it is empty.")
+    check_text(text, field=field, what=what)
     return text
 
 
@@ -595,6 +596,7 @@ def normalize_description(raw: str | None, /) -> str | None:
             f"The description is {len(text)} characters long; at most "
             f"{MAX_DESCRIPTION_LENGTH} are allowed.",
         )
+    check_text(text, field="description", what="description")
     if REFUSED_IN_DESCRIPTION.search(text):
         raise _refuse(
             "description.character",

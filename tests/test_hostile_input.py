@@ -36,6 +36,7 @@ from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.cli import cli
 from contactbook.interchange import csv_check, csv_read, csv_write, jsonform, vcard
 from contactbook.operations import merge
+from contactbook.presentation.form import ContactForm
 from contactbook.service import ContactService
 from contactbook.testing import strategies as cs
 
@@ -310,6 +311,12 @@ def service_on(store):
 PAIR = "x\udbff\udc00"  # a surrogate pair given as two code points (issue 20)
 
 
+def group_named(description):
+    """An edit window with a new group of additional details named ``description``."""
+    form = ContactForm.from_set(ContactSet(), version=0)
+    return form.add_group(description, (EMAIL, "b@example.com"))
+
+
 def text_code(call, *args, **kwargs):
     """The code ``call`` raises (a ContactError), or None when it returns."""
     try:
@@ -332,6 +339,7 @@ class TestSurrogatesAreRefusedAtEveryEntryPoint:
             text_code(normalize_description, f"Work {text}"),
             text_code(apply, start, [AddPoint(WEBSITE, f"{text}.com")]),
             text_code(apply, start, [EditPoint(1, description=text)]),
+            text_code(apply, start, group_named(text).changes()),
         }
 
     def test_a_lone_surrogate_escaped_in_json(self):

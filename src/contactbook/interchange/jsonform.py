@@ -136,8 +136,15 @@ def dump_set(contacts: ContactSet, /) -> str:
 
 
 def dump_entry(entry: ActivityEntry, /) -> str:
-    """Return an activity entry as a compact JSON document."""
-    return json.dumps(entry_to_data(entry), ensure_ascii=False, separators=(",", ":"))
+    """Return an activity entry as a compact JSON document.
+
+    Refuses an entry whose text holds a surrogate code point (``text.character``), as
+    :func:`load_entry` does: a store that writes entries with it never holds one it
+    cannot read back.
+    """
+    data = entry_to_data(entry)
+    _check_texts(data, "entry")
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 # --------------------------------------------------------------------------- reading

@@ -52,6 +52,7 @@ from contactbook.validation import (
     _email_reference,
     _phone_input,
     _phone_reference,
+    _trimmed,
     _website_reference,
     parse_phone,
 )
@@ -101,8 +102,11 @@ def decided(fast: object, field: str) -> Outcome:
 
 def fast_email_outcome(raw: str) -> Outcome | None:
     """What the email fast path decides for ``raw`` (trimmed as validation.py trims it)."""
-    text = raw.strip(_TRIMMED)
-    if not text or len(text) > _MAX_EMAIL_INPUT:
+    try:
+        text = _trimmed(
+            raw, field="email", code_prefix="email", limit=_MAX_EMAIL_INPUT, what="email"
+        )
+    except ContactValidationError:
         return None  # refused before any fast path runs
     fast = emails.email(text)
     return None if fast is None else decided(fast, "email")

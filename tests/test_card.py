@@ -14,6 +14,7 @@ from contactbook import (
     ContactSet,
     PermissionDeniedError,
     add,
+    normalize_website,
 )
 from contactbook.adapters.memory import GrantTable, InMemoryStore
 from contactbook.model import description_key
@@ -208,8 +209,10 @@ class TestValuesAndLinks:
         assert None is safe_link(ContactPoint(1, WEBSITE, value))
 
     def test_a_single_quote_cannot_end_a_single_quoted_attribute(self):
-        point = ContactPoint(1, WEBSITE, "https://example.com/'onmouseover='alert(1)")
+        typed = "https://example.com/'onmouseover='alert(1)"
+        point = ContactPoint(1, WEBSITE, normalize_website(typed))
         assert "https://example.com/%27onmouseover=%27alert(1)" == safe_link(point)
+        assert None is safe_link(ContactPoint(1, WEBSITE, typed))  # not what the rules store
         assert "mailto:o%27brien@x.com" == safe_link(ContactPoint(1, EMAIL, "o'brien@x.com"))
 
     @pytest.mark.parametrize(

@@ -125,6 +125,9 @@ EXAMPLES: dict[str, Callable[[], str]] = {
     "permission.denied": lambda: raised(
         lambda: ContactService.on(InMemoryStore(), GrantTable.of()).read("bob", "cust-42")
     ),
+    "actor.invalid": lambda: raised(
+        lambda: ContactService.on(InMemoryStore(), GrantTable.of()).read("", "cust-42")
+    ),
     "activity.not_found": lambda: raised(sqlite_call(lambda store: store.entries_since("e-9"))),
     "form.invalid": lambda: on_the_form(
         ContactForm.from_post(Stored(ContactSet(), 0), {"version": "0", "primary.email.id": "3"})

@@ -52,6 +52,7 @@ from contactbook.validation import (
     _email_reference,
     _phone_input,
     _phone_reference,
+    _trimmed,
     _website_reference,
     parse_phone,
 )
@@ -101,12 +102,18 @@ def decided(fast: object, field: str) -> Outcome:
 
 def fast_email_outcome(raw: str) -> Outcome | None:
     """What the email fast path decides for ``raw`` (trimmed as validation.py trims it)."""
-    text = raw.strip(_TRIMMED)
-    if not text or len(text) > _MAX_EMAIL_INPUT:
+    try:
+        text = _trimmed(
+            raw, field="email", code_prefix="email", limit=_MAX_EMAIL_INPUT, what="email"
+        )
+    except ContactValidationError:
         return None  # refused before any fast path runs
     fast = emails.email(text)
     return None if fast is None else decided(fast, "email")
 
+
+# ASCII letters, digits and signs to their full-width forms, which UTS #46 maps back.
+FULL_WIDTH = {code: code + 0xFEE0 for code in range(ord("!"), ord("~") + 1)}
 
 # Pieces that sit on the edges of the fast paths' domains, joined at random by Hypothesis.
 EDGE_PIECES = [
@@ -323,6 +330,12 @@ class TestWebsiteFastPathAgrees:
     @example("x.nl:080")
     @example("http.com:80")
     @example("www.example.com/.well-known/x")
+    @example("x.nl/it's?q='#'")
+    @example("x.nl/" + "'" * 700)
+    @example("ΒΌΛΟΣ.COM")
+    @example("EXAMPLE.com".translate(FULL_WIDTH) + "/ü")
+    @example("ü@x.de".translate(FULL_WIDTH))
+    @example("a/b".translate(FULL_WIDTH) + ".ü.de")
     def test_same_outcome_as_the_reference(self, raw: str) -> None:
         assert outcome(_website_reference, raw) == outcome(normalize_website, raw)
 
@@ -361,8 +374,38 @@ class TestWebsiteFastPathAgrees:
         assert refused == {raw: getattr(fast, "code", None) for raw, fast in decided.items()}
 
     def test_what_it_is_unsure_of_it_leaves_to_the_reference(self) -> None:
-        unsure = ["ü%41.de", "[::1%25eth0]", "[v1.x]", "u@[::1]"]
+        unsure = [
+            "ü%41.de",
+            "[::1%25eth0]",
+            "[v1.x]",
+            "u@[::1]",
+            "例\u3002jp",
+            "ü@x.nl",
+            "\u00ad.de",
+        ]
         assert [None] * len(unsure) == [websites.website(raw) for raw in unsure]
+
+    def test_a_non_ascii_host_is_mapped_as_a_browser_maps_it(self) -> None:
+        """UTS #46, not str.lower(): capital sigma is sigma, full-width letters ASCII."""
+        assert [
+            "https://xn--nxasmq6b.com",
+            "https://xn--nxasmm1c.com",
+            "https://example.com/a",
+            "https://xn--zca.de:8080",
+        ] == [
+            websites.website(raw)
+            for raw in (
+                "ΒΌΛΟΣ.COM",
+                "βόλος.com",
+                "EXAMPLE".translate(FULL_WIDTH) + ".com/a",
+                "https://ẞ.DE:8080/",
+            )
+        ]
+
+    def test_a_quote_is_stored_as_percent_27_on_both_lanes(self) -> None:
+        assert ["https://x.nl/it%27s?q=%27#%27", "https://xn--tda.de/%27"] == [
+            websites.website(raw) for raw in ("x.nl/it's?q='#'", "ü.de/'")
+        ]
 
 
 # --------------------------------------------------------------------------- IDNA
@@ -476,6 +519,18 @@ class TestInternationalisedDomainsAgree:
     @example("bücher.de:99999")
     @example("bücher.de:1:2")
     @example("\ue000.de")
+    @example("ΒΌΛΟΣ.COM")
+    @example("ΣΑΣ.ΣΑΣ")
+    @example("STRAẞE.de")
+    @example("ΒΌΛΟΣ\u3002COM")
+    @example("\u2488.com")
+    @example("bü\u00adcher.de")
+    @example("\u00ad.de")
+    @example("a.\u00ad.de")
+    @example("ü.de.")
+    @example("ü.de..")
+    @example("ü" * 60 + "." + "a" * 63 + "." + "b" * 63 + "." + "c" * 63 + ".de")
+    @example("ü." + "a" * 62 + "." + "b" * 63 + "." + "c" * 63 + "." + "d" * 57)
     @cache_states
     def test_websites(self, cache_state: str, raw: str) -> None:
         reference, public = idn_outcomes(raw, cache_state, normalize_website, _website_reference)

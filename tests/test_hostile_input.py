@@ -9,7 +9,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from contactbook import (
@@ -21,18 +21,22 @@ from contactbook import (
     ContactSet,
     EditPoint,
     FormatError,
+    RoutingPolicy,
     apply,
+    bulk,
     normalize_description,
     normalize_email,
     normalize_phone,
     normalize_region,
     normalize_website,
+    route,
 )
 from contactbook.adapters.memory import AllowAll, InMemoryStore
 from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.cli import cli
 from contactbook.interchange import csv_check, csv_read, csv_write, jsonform, vcard
 from contactbook.operations import merge
+from contactbook.presentation.form import ContactForm
 from contactbook.service import ContactService
 from contactbook.testing import strategies as cs
 
@@ -120,14 +124,15 @@ class TestEachCrashOfTheIssueIsGone:
         assert "error [format.encoding]" in output
         assert ["x.csv"] == sorted(path.name for path in tmp_path.iterdir())
 
-    def test_log_shows_an_actor_with_a_lone_surrogate(self, tmp_path):
-        code, _, exception = cli_run(
+    def test_an_actor_with_a_lone_surrogate_is_refused_and_nothing_is_stored(self, tmp_path):
+        code, output, exception = cli_run(
             tmp_path, "--actor", "bob\udc80", "add", "c1", "email", "a@x.nl"
         )
-        assert (0, None) == (code, exception)
-        code, output, exception = cli_run(tmp_path, "log", "c1")
-        assert (0, None) == (code, exception)
-        assert "bob\\udc80" in output
+        assert exception is None
+        assert code != 0
+        assert "text.character" in output
+        with SQLiteStore(tmp_path / "c.sqlite3") as store:
+            assert (0, ()) == (store.load("c1").version, store.entries("c1").entries)
 
 
 class TestOutsideSetsAreChecked:
@@ -246,11 +251,31 @@ hostile_text = (
             "http://[::%31]",
             "http://a.b.c.xn--pokxncvks",
             "x\ud800",
+            "x\udbff\udc00",
+            "\udc80",
             "1" * 4301,
             "@Home",
+            "",
+            " ",
+            "ann\n",
+            "https://\u0392\u038c\u039b\u039f\u03a3.COM/it's",
+            "\uff25\uff38\uff21\uff2d\uff30\uff2c\uff25.com",
+            "STRA\u1e9eE.de",
+            "b\u00fccher.de\u3002",
         ]
     )
 )
+# Websites as people type them (internationalised hosts included), and hosts UTS #46 maps.
+websites = cs.websites() | st.tuples(
+    st.sampled_from(["", "https://", "HTTP://"]),
+    st.lists(
+        st.sampled_from(["ΒΌΛΟΣ", "ς", "ẞ", "Bücher", "\uff25\uff38", "\u3002", "x", ".", "-"]),
+        min_size=1,
+        max_size=5,
+    ).map("".join),
+    st.sampled_from([".com", ".DE", "\uff0e\uff43\uff4f\uff4d", ""]),
+    st.sampled_from(["", "/it's", ":8080/ü?q='"]),
+).map("".join)
 encodings = st.sampled_from(
     ["utf-8", "cp1252", "utf-16", "utf-7", "undefined", "punycode", "idna", "utf-8\x00", "\udc80"]
 ) | st.text(max_size=12)
@@ -281,6 +306,117 @@ def service_on(store):
     if on is not None:
         return on(store, AllowAll())
     return ContactService(store, store, AllowAll(), transaction=store.transaction)
+
+
+PAIR = "x\udbff\udc00"  # a surrogate pair given as two code points (issue 20)
+
+
+def group_named(description):
+    """An edit window with a new group of additional details named ``description``."""
+    form = ContactForm.from_set(ContactSet(), version=0)
+    return form.add_group(description, (EMAIL, "b@example.com"))
+
+
+def text_code(call, *args, **kwargs):
+    """The code ``call`` raises (a ContactError), or None when it returns."""
+    try:
+        call(*args, **kwargs)
+    except ContactError as error:
+        return error.code
+    return None
+
+
+class TestSurrogatesAreRefusedAtEveryEntryPoint:
+    """A surrogate is text.character in every text the library takes (issue 20)."""
+
+    @pytest.mark.parametrize("text", [PAIR, "x\ud800", "\udc80"])
+    def test_values_descriptions_and_batches(self, text):
+        start = apply(ContactSet(), [AddPoint(EMAIL, "a@example.com")]).contacts
+        assert {"text.character"} == {
+            text_code(normalize_email, f"{text}@example.com"),
+            text_code(normalize_phone, f"+31 6 1234 5678{text}"),
+            text_code(normalize_website, f"example.com/{text}"),
+            text_code(normalize_description, f"Work {text}"),
+            text_code(apply, start, [AddPoint(WEBSITE, f"{text}.com")]),
+            text_code(apply, start, [EditPoint(1, description=text)]),
+            text_code(apply, start, group_named(text).changes()),
+        }
+
+    def test_a_lone_surrogate_escaped_in_json(self):
+        # In JSON the escaped pair "\\udbff\\udc00" is one character, U+10FC00; a lone
+        # escape is a surrogate.
+        text = document((EMAIL, "a@example.com", "x\ud800"))
+        assert "text.character" == text_code(jsonform.read_set, text)
+
+    @pytest.mark.parametrize("text", [PAIR, "x\ud800"])
+    def test_the_actor_and_the_customer_id_on_each_store(self, tmp_path, text):
+        with SQLiteStore(tmp_path / "s.sqlite3") as sqlite:
+            for store in (InMemoryStore(), sqlite):
+                service = service_on(store)
+                add = [AddPoint(EMAIL, "a@example.com")]
+                assert {"text.character"} == {
+                    text_code(service.update, text, "c1", add, expected_version=0),
+                    text_code(service.update, "ann", text, add, expected_version=0),
+                    text_code(service.read, "ann", text),
+                    text_code(service.history, text, "c1"),
+                    text_code(ContactCard.for_actor, service, "ann", text),
+                }
+                assert 0 == store.load("c1").version
+
+    @pytest.mark.parametrize("text", [PAIR, "x\ud800"])
+    def test_routing_purposes(self, text):
+        with pytest.raises(ContactError) as declared:
+            RoutingPolicy(purposes=[text])
+        with pytest.raises(ContactError) as asked:
+            route(ContactSet(), text)
+        assert ("text.character", "text.character") == (declared.value.code, asked.value.code)
+
+    @pytest.mark.parametrize("field", ["id", "customer_id", "actor"])
+    def test_the_fields_of_an_entry_read_from_json(self, field):
+        data = {
+            "format": "contactbook/activity-entry", "format_version": 1, "id": "e1",
+            "customer_id": "c1", "actor": "ann", "at": "2026-11-25T09:30:00.000000Z",
+            "version": 1, "changes": [],
+        }  # fmt: skip
+        data[field] = PAIR  # as two code points in the text, not as JSON escapes
+        assert "text.character" == text_code(
+            jsonform.load_entry, json.dumps(data, ensure_ascii=False)
+        )
+        data[field] = "x\ud800"  # a lone escape
+        assert "text.character" == text_code(jsonform.load_entry, json.dumps(data))
+
+    def test_a_value_in_an_entry_read_from_json(self):
+        point = json.loads(document((EMAIL, "x\ud800@example.com", None)))["points"][0]
+        data = {
+            "format": "contactbook/activity-entry", "format_version": 1, "id": "e1",
+            "customer_id": "c1", "actor": "ann", "at": "2026-11-25T09:30:00.000000Z",
+            "version": 1, "changes": [{"type": "point_added", "point": point}],
+        }  # fmt: skip
+        assert "text.character" == text_code(jsonform.load_entry, json.dumps(data))
+
+    def test_a_vcard_line_and_a_csv_cell(self):
+        card = vcard.load_vcard(vcard_with(f"EMAIL:{PAIR}@example.com"))
+        assert ["text.character"] == [line.code for line in card.skipped]
+        data = f"customer_id,kind,value\r\nc1,email,{PAIR}@example.com\r\n"
+        summary = check_csv(data.encode("utf-8", "surrogatepass"), "utf-8")
+        # Bytes never decode to a surrogate: the row is not UTF-8 text.
+        assert {"csv.encoding": 1} == summary.errors
+
+
+class TestWebsitesGoWhereBrowsersGo:
+    """Issue 20: UTS #46 hosts, and one text for a website in the card and every export."""
+
+    def test_a_capital_sigma_is_a_sigma(self):
+        assert "https://xn--nxasmq6b.com" == normalize_website("https://ΒΌΛΟΣ.COM")
+
+    def test_the_vcard_export_writes_the_cards_link(self):
+        contacts = apply(ContactSet(), [AddPoint(WEBSITE, "x.nl/it's?q='#'")]).contacts
+        (point,) = contacts.points
+        link = ContactCard.build(contacts).primary[0].href
+        card = vcard.dump_vcard(contacts, full_name="Customer")
+        assert "https://x.nl/it%27s?q=%27#%27" == link == point.value
+        assert f"URL;PREF=1:{link}\r\n" in card
+        assert shape(contacts) == shape(vcard.load_vcard(card).contacts)
 
 
 class TestNoEntryPointCrashes:
@@ -314,6 +450,73 @@ class TestNoEntryPointCrashes:
                 only_contact_errors(service.update, "ann\ud800", raw, change, expected_version=0)
                 only_contact_errors(ContactCard.for_actor, service, "ann", "c1")
                 only_contact_errors(service.read, "ann", raw)
+
+    @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.tuples(hostile_text, hostile_text), kinds, hostile_text | websites, hostile_text)
+    @example((PAIR, "c1"), EMAIL, "a@example.com", "Work")
+    @example(("ann", PAIR), WEBSITE, "https://ΒΌΛΟΣ.COM/it's", "Work")
+    @example(("ann", "c1"), EMAIL, "a@example.com", PAIR)
+    def test_what_a_store_accepts_comes_back_identical(
+        self, tmp_path_factory, who, kind, raw, description
+    ):
+        """Issue 20: a saved set and its entry read back equal, actor and customer id too."""
+        actor, customer_id = who
+        path = tmp_path_factory.mktemp("same") / "s.sqlite3"
+        with SQLiteStore(path) as sqlite:
+            for store in (InMemoryStore(), sqlite):
+                service = service_on(store)
+                change = [AddPoint(kind, raw, description)]
+                saved = only_contact_errors(
+                    service.update, actor, customer_id, change, expected_version=0
+                )
+                if saved is None:
+                    continue
+                assert saved.contacts == service.read(actor, customer_id).contacts
+                assert (saved.entry,) == service.history(actor, customer_id).entries
+                assert (actor, customer_id) == (saved.entry.actor, saved.entry.customer_id)
+
+    @settings(max_examples=25)
+    @given(hostile_text, hostile_text, hostile_text | websites)
+    def test_every_use_case_with_any_actor_customer_id_and_value(self, actor, customer_id, raw):
+        """Issue 20: the service's and bulk's use cases, the card and the vCard export."""
+        service = service_on(InMemoryStore())
+        add = [AddPoint(WEBSITE, raw)]
+        card = vcard_with(f"URL:{raw}")
+        rows = f"customer_id,kind,value\r\n{customer_id},website,{raw}\r\n"
+        for call, args in (
+            (service.read, (actor, customer_id)),
+            (service.history, (actor, customer_id)),
+            (service.billing_country, (actor, customer_id)),
+            (service.country_change, (actor, customer_id, "NL")),
+            (ContactCard.for_actor, (service, actor, customer_id)),
+            (service.preview, (actor, customer_id, add)),
+            (service.update, (actor, customer_id, add)),
+            (bulk.import_vcard, (service, actor, customer_id, card)),
+            (bulk.import_file, (service, actor, io.BytesIO(rows.encode("utf-8", "surrogatepass")))),
+        ):
+            kwargs = {"expected_version": 0} if call in (service.preview, service.update) else {}
+            only_contact_errors(call, *args, **kwargs)
+        stored = service.read("ann", "c1") if customer_id != "c1" else None
+        assert stored is None or 0 == stored.version
+        contacts = only_contact_errors(apply, ContactSet(), add)
+        if contacts is not None:
+            exported = vcard.dump_vcard(contacts.contacts, full_name=actor)
+            again = vcard.load_vcard(exported)
+            assert (shape(contacts.contacts), ()) == (shape(again.contacts), again.skipped)
+            href = ContactCard.build(contacts.contacts).primary[0].href
+            assert href == contacts.contacts.points[0].value
+
+    @given(hostile_text)
+    def test_routing_purposes_and_entries_from_json(self, raw):
+        only_contact_errors(RoutingPolicy, purposes=[raw])
+        only_contact_errors(route, ContactSet(), raw)
+        data = {
+            "format": "contactbook/activity-entry", "format_version": 1, "id": raw,
+            "customer_id": raw, "actor": raw, "at": "2026-11-25T09:30:00.000000Z",
+            "version": 1, "changes": [],
+        }  # fmt: skip
+        for text in (json.dumps(data), json.dumps(data, ensure_ascii=False)):
+            only_contact_errors(jsonform.load_entry, text)
 
     @given(st.lists(st.tuples(kinds, hostile_text, st.none() | hostile_text), max_size=4))
     def test_json_loads_trusting_and_validating(self, points):

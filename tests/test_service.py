@@ -2,7 +2,9 @@
 
 import contextlib
 import datetime as dt
+import io
 import threading
+from collections import Counter
 
 import pytest
 from hypothesis import given
@@ -21,6 +23,7 @@ from contactbook import (
     RemovePoint,
     SetPrimary,
     apply,
+    bulk,
     replay,
 )
 from contactbook.adapters.memory import AllowAll, FixedClock, GrantTable, InMemoryStore
@@ -443,3 +446,204 @@ class TestServiceAgainstModel:
         for entry in entries:
             old, new = versions[entry.version - 1], versions[entry.version]
             assert new.points == replay(old, entry.changes).points
+
+
+# --------------------------------------------------------------------------- issue 20
+
+
+class Spy(InMemoryStore):
+    """A store and authorizer that log, in order, each question, unit and store call."""
+
+    def __init__(self, *, allowed=True):
+        super().__init__()
+        self.allowed = allowed
+        self.calls = []
+
+    def is_allowed(self, actor, permission, customer_id, /):
+        self.calls.append("ask")
+        return self.allowed
+
+    @contextlib.contextmanager
+    def transaction(self):
+        self.calls.append("unit")
+        with super().transaction():
+            yield
+
+    def load(self, customer_id, /):
+        self.calls.append("load")
+        return super().load(customer_id)
+
+    def save(self, customer_id, contacts, /, *, expected_version):
+        self.calls.append("save")
+        return super().save(customer_id, contacts, expected_version=expected_version)
+
+    def record(self, entry, /):
+        self.calls.append("record")
+        super().record(entry)
+
+    def billing_country(self, customer_id, /):
+        self.calls.append("country")
+        return super().billing_country(customer_id)
+
+    def entries(self, customer_id, /, *, limit=50, before=None):
+        self.calls.append("entries")
+        return super().entries(customer_id, limit=limit, before=before)
+
+
+def spied_service(spy):
+    return ContactService(spy, spy, spy, spy, transaction=spy.transaction, clock=FixedClock(T0))
+
+
+CARD = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:x\r\nEMAIL:b@example.com\r\nEND:VCARD\r\n"
+CSV = b"customer_id,kind,value\r\nc1,email,b@example.com\r\nc2,email,c@example.com\r\n"
+ADD = [AddPoint(EMAIL, "b@example.com")]
+
+
+def _import_blocks(service, actor):
+    from contactbook.interchange.csv_check import check_blocks
+    from contactbook.interchange.csv_read import open_export
+
+    blocks = check_blocks(open_export(io.BytesIO(CSV)))
+    return list(bulk.import_blocks(service, actor, blocks, bulk.Imported()))
+
+
+def _card(service, actor):
+    with pytest.warns(DeprecationWarning, match="for_actor"):
+        return service.card(actor, "c1")
+
+
+#: Every use case of ContactService and contactbook.bulk, as a call of (service, actor).
+USE_CASES = {
+    "read": lambda service, actor: service.read(actor, "c1"),
+    "card": _card,
+    "for_actor": lambda service, actor: ContactCard.for_actor(service, actor, "c1"),
+    "history": lambda service, actor: service.history(actor, "c1"),
+    "billing_country": lambda service, actor: service.billing_country(actor, "c1"),
+    "country_change": lambda service, actor: service.country_change(actor, "c1", "BE"),
+    "preview": lambda service, actor: service.preview(actor, "c1", ADD, expected_version=0),
+    "update": lambda service, actor: service.update(actor, "c1", ADD, expected_version=0),
+    "merge": lambda service, actor: service.merge(actor, "c1", apply(ContactSet(), ADD).contacts),
+    "import_file": lambda service, actor: bulk.import_file(service, actor, io.BytesIO(CSV)),
+    "import_blocks": _import_blocks,
+    "import_vcard": lambda service, actor: bulk.import_vcard(service, actor, "c1", CARD),
+}
+
+
+def test_the_spy_lists_every_use_case():
+    """A new use case of the service or of bulk must be added to USE_CASES."""
+    public = {
+        name
+        for name in dir(ContactService)
+        if not name.startswith("_")
+        and name not in {"on", "authorize", "may"}
+        and callable(getattr(ContactService, name))
+    }
+    assert public | {"for_actor", *bulk.__all__} - {"DEFAULT_PER_UNIT", "Imported"} == set(
+        USE_CASES
+    )
+
+
+class TestPermissionBeforeTheUnit:
+    """Every use case asks the authorizer before it opens a unit of work or reads."""
+
+    @pytest.mark.parametrize("name", USE_CASES)
+    def test_the_first_call_is_the_question(self, name):
+        spy = Spy()
+        USE_CASES[name](spied_service(spy), "ann")
+        assert "unit" in spy.calls
+        first_unit = spy.calls.index("unit")
+        assert "ask" == spy.calls[0]
+        assert [] == [call for call in spy.calls[:first_unit] if call != "ask"]
+
+    @pytest.mark.parametrize("name", USE_CASES)
+    def test_a_denied_actor_opens_no_unit_and_reads_nothing(self, name):
+        spy = Spy(allowed=False)
+        try:
+            result = USE_CASES[name](spied_service(spy), "ann")
+        except PermissionDeniedError:
+            pass
+        else:  # a bulk import reports each customer refused on its rows
+            assert name in {"import_file", "import_blocks"}
+            refused = (
+                result.summary.errors
+                if name == "import_file"
+                else Counter(problem.code for block in result for problem in block.problems)
+            )
+            assert {"permission.denied": 2} == refused
+        assert {"ask"} == set(spy.calls)
+
+    def test_a_denied_vcard_import_is_denied_even_while_another_writer_holds_the_lock(
+        self, tmp_path
+    ):
+        from contactbook.adapters.sqlite import SQLiteStore
+
+        path = tmp_path / "s.sqlite3"
+        with SQLiteStore(path) as store, SQLiteStore(path, timeout=0.1) as other:
+            service = ContactService.on(store, GrantTable.of())
+            with other.transaction():
+                other.save("c9", ContactSet(), expected_version=0)  # holds the write lock
+                with pytest.raises(PermissionDeniedError):
+                    bulk.import_vcard(service, "bob", "c1", CARD)
+
+
+class TestTheActor:
+    """An actor no log line can show (blank, not a str, unprintable) is refused first."""
+
+    @pytest.mark.parametrize(
+        "actor", ["", " ", "\t", "\u3000", "ann\n", "ann\x00", "ann\x1b[2J", "ann\u202e", 7, None]
+    )
+    @pytest.mark.parametrize("name", USE_CASES)
+    def test_every_use_case_refuses_it_before_anything_else(self, name, actor):
+        spy = Spy()
+        with pytest.raises(ContactValidationError) as info:
+            USE_CASES[name](spied_service(spy), actor)
+        assert ("actor.invalid", "actor") == (info.value.code, info.value.field)
+        assert [] == spy.calls
+
+    def test_an_empty_actor_records_nothing(self, service, store):
+        with pytest.raises(ContactValidationError):
+            service.update("", "c1", ADD, expected_version=0)
+        assert (0, ()) == (store.load("c1").version, store.entries("c1").entries)
+
+    def test_a_name_with_spaces_and_accents_is_an_actor(self, service, store):
+        saved = service.update("Zoë van Dijk", "c1", ADD, expected_version=0)
+        assert "Zoë van Dijk" == saved.entry.actor
+
+
+class TestSurrogatesInTheRequest:
+    """A surrogate in the actor or the customer id is text.character in every use case."""
+
+    @pytest.mark.parametrize("text", ["x\udbff\udc00", "x\ud800", "\udc80"])
+    @pytest.mark.parametrize("name", USE_CASES)
+    def test_in_the_actor(self, name, text):
+        spy = Spy()
+        with pytest.raises(ContactValidationError) as info:
+            USE_CASES[name](spied_service(spy), text)
+        assert ("text.character", "actor") == (info.value.code, info.value.field)
+        assert [] == spy.calls
+
+    @pytest.mark.parametrize(
+        "call",
+        [
+            lambda service: service.read("ann", "c\udbff\udc00"),
+            lambda service: service.history("ann", "c\ud800"),
+            lambda service: service.update("ann", "c\udc80", ADD, expected_version=0),
+            lambda service: service.merge("ann", "c\udbff\udc00", ()),
+            lambda service: bulk.import_vcard(service, "ann", "c\udbff\udc00", CARD),
+        ],
+    )
+    def test_in_the_customer_id(self, call):
+        spy = Spy()
+        with pytest.raises(ContactValidationError) as info:
+            call(spied_service(spy))
+        assert ("text.character", "customer_id") == (info.value.code, info.value.field)
+        assert [] == spy.calls
+
+    def test_a_csv_customer_id_with_a_surrogate_is_refused_on_its_row(self):
+        spy = Spy()
+        data = "customer_id,kind,value\r\nc\udbff\udc00,email,b@example.com\r\n"
+        imported = bulk.import_file(
+            spied_service(spy), "ann", io.BytesIO(data.encode("utf-8", "surrogatepass"))
+        )
+        assert "unit" not in spy.calls
+        assert 0 == imported.changed

@@ -334,9 +334,35 @@ class TestDescription:
         error = refused(normalize_description, "a" * 101)
         assert ("description.too_long", "description") == (error.code, error.field)
 
-    @pytest.mark.parametrize("raw", ["a\x00b", "a\x7fb", "\u202eevil", "a\ud800"])
+    @pytest.mark.parametrize("raw", ["a\x00b", "a\x7fb", "\u202eevil"])
     def test_control_characters_are_refused(self, raw):
         assert "description.character" == refused(normalize_description, raw).code
+
+
+class TestSurrogatesAreNotText:
+    """A surrogate code point, alone or as a UTF-16 pair, is text.character in any value."""
+
+    @pytest.mark.parametrize("surrogates", ["\ud800", "x\udc80", "\udbff\udc00"])
+    @pytest.mark.parametrize(
+        ("call", "raw", "field"),
+        [
+            (normalize_email, "ann{}@example.com", "email"),
+            (normalize_phone, "+31 6 1234{} 5678", "phone"),
+            (normalize_website, "example.com/{}", "website"),
+            (normalize_website, "ex{}ample.com", "website"),
+            (normalize_description, "Billing{}", "description"),
+        ],
+    )
+    def test_every_value_and_description_refuses_them_with_one_code(
+        self, call, raw, field, surrogates
+    ):
+        error = refused(call, raw.format(surrogates))
+        assert ("text.character", field) == (error.code, error.field)
+        assert "surrogate" in error.message
+
+    def test_a_kind_names_its_field(self):
+        error = refused(lambda raw: normalize(ContactKind.MOBILE, raw, "NL"), "06\udbff\udc00")
+        assert ("text.character", "mobile") == (error.code, error.field)
 
 
 class TestNormalizeByKind:

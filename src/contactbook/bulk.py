@@ -18,11 +18,19 @@ unit had not committed yet; run the import again.
 :func:`import_vcard_file` imports a vCard file the same way, one customer per card
 (:func:`contactbook.interchange.vcard.check_cards`); :func:`import_vcard` merges one
 customer's card.
+
+:func:`import_vcard` merges one customer's vCard the same way.
+
+Permission comes first, as in every use case: the actor is checked before anything
+is read, and each customer's update permission before a unit of work is opened for
+it, so an actor who may not import never opens one (never takes a store's write lock,
+never waits on another writer's). A customer refused is reported on its first row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable
+import contextlib
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import BinaryIO
 
 import attrs
@@ -40,7 +48,8 @@ from contactbook.interchange.csv_check import (
 )
 from contactbook.interchange.csv_read import RowProblem, open_export
 from contactbook.interchange.vcard import Identity, VCardImport, check_cards, load_vcard
-from contactbook.service import ContactService, Saved
+from contactbook.ports import Permission
+from contactbook.service import ContactService, Saved, check_request
 
 __all__ = [
     "DEFAULT_PER_UNIT",
@@ -85,6 +94,7 @@ def import_file(
     is reported on its first row and nothing of it is stored. Returns what was done;
     raises :class:`~contactbook.errors.FormatError` for a file that cannot be read.
     """
+    check_request(actor, "")
     options = options or CheckOptions()
     sinks = sinks or Sinks()
     tally = Tally(size=_source_size(source))
@@ -168,26 +178,55 @@ def import_blocks(
     Yields each block as stored: a refused customer comes back with its problem added
     and no points. Counts the customers changed and unchanged in ``imported``, and
     those merged in ``tally.imported`` (calling ``progress`` every hundred and at the
-    end). Leaving the iteration early (an exception in the caller) rolls the open unit
-    back.
+    end). Each customer's permission is asked before its points enter a unit, and a
+    unit opens only for a customer the actor may update. Leaving the iteration early
+    (an exception in the caller) rolls the open unit back.
     """
+    check_request(actor, "")
     tally = tally or Tally()
-    pending = iter(blocks)
-    while True:
+    with contextlib.ExitStack() as unit:
         done = 0
-        with service.transaction():
-            for block in pending:
+        for block, permitted in _permitted(service, actor, blocks):
+            if permitted:
+                if done == 0:
+                    unit.enter_context(service.transaction())
                 yield _merged(service, actor, block, imported, set_country)
-                tally.imported += bool(block.customer_id)
-                if progress is not None and tally.imported % _PROGRESS_EVERY == 0:
-                    progress(tally)
                 done += 1
-                if done >= per_unit:
-                    break
             else:
-                if progress is not None:
-                    progress(tally)
-                return
+                yield block
+            tally.imported += bool(block.customer_id)
+            if progress is not None and tally.imported % _PROGRESS_EVERY == 0:
+                progress(tally)
+            if done >= per_unit:
+                unit.close()  # commit these customers; the next permitted one opens a unit
+                done = 0
+    if progress is not None:
+        progress(tally)
+
+
+def _permitted(
+    service: ContactService, actor: str, blocks: Iterable[CustomerBlock]
+) -> Iterator[tuple[CustomerBlock, bool]]:
+    """Each block, and whether it is merged: it has points and the actor may update it.
+
+    A customer the actor may not update (or whose id no use case takes) comes back
+    refused, with the problem on its first row, without a unit of work.
+    """
+    for block in blocks:
+        if not block.customer_id or not block.points:
+            yield block, False
+            continue
+        try:
+            service.authorize(actor, Permission.UPDATE_CONTACT_DETAILS, block.customer_id)
+        except ContactError as error:
+            yield _refused(block, error), False
+        else:
+            yield block, True
+
+
+def _refused(block: CustomerBlock, error: ContactError) -> CustomerBlock:
+    problem = RowProblem(block.first_row, block.customer_id, "", error.code, error.message)
+    return attrs.evolve(block, points=(), problems=(*block.problems, problem))
 
 
 def _merged(
@@ -197,8 +236,6 @@ def _merged(
     imported: Imported,
     set_country: Callable[[str, str], None] | None,
 ) -> CustomerBlock:
-    if not block.customer_id or not block.points:
-        return block
     points = [point.point() for point in block.points]
     try:
         # The export is the billing system's: its country is the customer's. One nested
@@ -208,8 +245,7 @@ def _merged(
                 set_country(block.customer_id, block.country)
             saved = service.merge(actor, block.customer_id, points, describes=block.describes)
     except ContactError as error:
-        problem = RowProblem(block.first_row, block.customer_id, "", error.code, error.message)
-        return attrs.evolve(block, points=(), problems=(*block.problems, problem))
+        return _refused(block, error)
     if saved.entry is None:
         imported.unchanged += 1
     else:
@@ -228,8 +264,10 @@ def import_vcard(
     as they are, labels (``X-ABLabel``) replace descriptions, nothing is removed. The
     lines that could not be used are in the returned
     :attr:`~contactbook.interchange.vcard.VCardImport.skipped`. Needs the read and
-    update permissions; one unit of work.
+    update permissions, both asked before the one unit of work opens.
     """
+    service.authorize(actor, Permission.READ_CONTACT_DETAILS, customer_id)
+    service.authorize(actor, Permission.UPDATE_CONTACT_DETAILS, customer_id)
     with service.transaction():
         region = service.billing_country(actor, customer_id)
         card = load_vcard(text, region=region)

@@ -80,6 +80,7 @@ ERROR_CODES: Mapping[str, str] = MappingProxyType(
         "contact.not_found": "No contact point has that id.",
         "contact.conflict": "The contact details changed since they were read.",
         "permission.denied": "The actor lacks the permission for this action.",
+        "actor.invalid": "The actor is not a str, is blank, or holds unprintable characters.",
         "storage.unavailable": "The store cannot be opened or written.",
         "storage.corrupt": "The store's file is not a contactbook database, or is damaged.",
         "storage.version": "The store was written by a newer contactbook.",

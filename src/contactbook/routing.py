@@ -29,7 +29,7 @@ from contactbook.errors import (
 )
 from contactbook.model import ContactKind, ContactPoint, ContactSet, description_key
 from contactbook.validation import normalize_description
-from contactbook.vocabulary import NOUNS, shown
+from contactbook.vocabulary import NOUNS, check_text, shown
 
 __all__ = [
     "Channel",
@@ -141,9 +141,20 @@ def _all_purposes(names: Iterable[str]) -> frozenset[str]:
     return _STANDARD | set(own)
 
 
+def _not_text(name: str, field: str) -> Problem | None:
+    """Return the ``text.character`` problem of a name holding a surrogate, or ``None``."""
+    try:
+        check_text(name, field=field, what="purpose name")
+    except ContactValidationError as error:
+        return error.errors[0]
+    return None
+
+
 def _bad_purpose_name(name: str, field: str) -> Problem | None:
     if _PURPOSE_NAME.fullmatch(name):
         return None
+    if (problem := _not_text(name, field)) is not None:
+        return problem
     quoted = shown(name)
     return Problem(
         "routing.purpose",
@@ -237,6 +248,8 @@ _CHANNELS = {channel.value: channel for channel in Channel}
 
 
 def _unknown_purpose(name: str, known: Iterable[str], field: str = "purpose") -> Problem:
+    if isinstance(name, str) and (problem := _not_text(name, field)) is not None:
+        return problem
     return Problem(
         "routing.purpose",
         field,

@@ -28,10 +28,10 @@ from contactbook.errors import ContactValidationError
 from contactbook.validation import (
     _MAX_EMAIL_INPUT,
     _MAX_WEBSITE_LENGTH,
-    _TRIMMED,
     _email_reference,
     _phone_input,
     _phone_reference,
+    _trimmed,
     _website_reference,
 )
 
@@ -120,8 +120,12 @@ def _compared(
     ``False`` for an input the fast path left to the reference path.
     """
     for raw in raws:
-        text = raw.strip(_TRIMMED)
-        fast = fast_path(text) if text and len(text) <= limit else None
+        try:  # validation's own steps before any fast path: trim, empty, length, text
+            text = _trimmed(raw, field=field, code_prefix=field, limit=limit, what=field)
+        except ContactValidationError:
+            yield False  # refused before any fast path runs
+            continue
+        fast = fast_path(text)
         if fast is None:
             yield False
             continue

@@ -4,8 +4,12 @@
 order: authorise (before any other work), check the numbers it was given (a page size,
 a version: ``page.invalid``, ``version.invalid``), then one unit of work
 (``transaction()``; for a use case that only reads, ``read_transaction()`` if the
-service has one) holding everything else: load, operate, save and record. The unit is
-open before the first read and closed after the last write, so:
+service has one) holding everything else: load, operate, save and record. Authorising
+starts with the request itself: the actor must be printable, non-blank text
+(``actor.invalid``), and neither the actor nor the customer id may hold a surrogate
+code point (``text.character``, :func:`contactbook.vocabulary.check_text`), so what is
+recorded is what a store gives back. The unit is open before the first read and closed
+after the last write, so:
 
 - A save and its activity entry commit together or not at all (the
   :class:`~contactbook.ports.Transaction` rules).
@@ -38,7 +42,12 @@ from typing import TYPE_CHECKING
 import attrs
 
 from contactbook.audit import ActivityEntry, Event
-from contactbook.errors import ConflictError, PermissionDeniedError, Problem
+from contactbook.errors import (
+    ConflictError,
+    ContactValidationError,
+    PermissionDeniedError,
+    Problem,
+)
 from contactbook.model import ContactKind, ContactPoint, ContactSet
 from contactbook.operations import Command, Finding, Outcome, apply, merge, revalidate
 from contactbook.ports import (
@@ -59,12 +68,13 @@ from contactbook.ports import (
     check_version,
 )
 from contactbook.validation import normalize_region
+from contactbook.vocabulary import check_text, shown
 
 if TYPE_CHECKING:
     # For the deprecated card() alone (see pyproject.toml's layers contract).
     from contactbook.presentation.card import CardLabels, ContactCard
 
-__all__ = ["ContactService", "Saved"]
+__all__ = ["ContactService", "Saved", "check_request"]
 
 _PHONES = frozenset({ContactKind.PHONE, ContactKind.MOBILE})
 
@@ -89,6 +99,28 @@ class Saved:
 
 def _new_entry_id() -> str:
     return uuid.uuid4().hex
+
+
+def check_request(actor: object, customer_id: object) -> None:
+    """Refuse an actor or a customer id no use case may take, before anything else.
+
+    The actor names who acts in the activity log, so it is a ``str`` of printable
+    characters (``str.isprintable``: no control, line-break, format or bidi character
+    that could forge or hide a log line), not blank: else ``actor.invalid``. Neither
+    may hold a surrogate code point (``text.character``): no store could give it back.
+    """
+    if not isinstance(actor, str):
+        msg = f"The actor must be a str naming who acts, not {type(actor).__name__}."
+        raise ContactValidationError(msg, code="actor.invalid", field="actor")
+    check_text(actor, field="actor", what="actor")
+    if not actor.strip() or not actor.isprintable():
+        msg = (
+            f"The actor {shown(actor, masked=True)} is blank or holds control or other "
+            "unprintable characters; pass the name or id of the user who acts."
+        )
+        raise ContactValidationError(msg, code="actor.invalid", field="actor")
+    if isinstance(customer_id, str):  # (another type is the store's to refuse)
+        check_text(customer_id, field="customer_id", what="customer id")
 
 
 @attrs.frozen
@@ -150,12 +182,21 @@ class ContactService:
     # ----------------------------------------------------------------- permissions
 
     def authorize(self, actor: str, permission: Permission, customer_id: str) -> None:
-        """Raise :class:`PermissionDeniedError` unless ``actor`` may do ``permission``."""
-        if not self.authorizer.is_allowed(actor, permission, customer_id):
+        """Raise :class:`PermissionDeniedError` unless ``actor`` may do ``permission``.
+
+        Every use case calls it first, before its unit of work opens. An actor or a
+        customer id no use case takes is refused before the authorizer is asked
+        (``actor.invalid``, ``text.character``; see the module docs).
+        """
+        if not self.may(actor, permission, customer_id):
             raise PermissionDeniedError(actor, permission.value, customer_id)
 
     def may(self, actor: str, permission: Permission, customer_id: str) -> bool:
-        """Whether ``actor`` may do ``permission`` (for example, to show "Change")."""
+        """Whether ``actor`` may do ``permission`` (for example, to show "Change").
+
+        Refuses what :meth:`authorize` refuses before asking.
+        """
+        check_request(actor, customer_id)
         return self.authorizer.is_allowed(actor, permission, customer_id)
 
     def _reading(self) -> AbstractContextManager[object]:

@@ -28,7 +28,7 @@ from contactbook._fastpath import Refused, emails, gate, phones, websites
 from contactbook.errors import ContactValidationError, Problem
 from contactbook.messages import N_, Message
 from contactbook.model import ContactKind
-from contactbook.vocabulary import REFUSED, REFUSED_IN_DESCRIPTION
+from contactbook.vocabulary import REFUSED, REFUSED_IN_DESCRIPTION, check_text
 from contactbook.vocabulary import shown as _shown
 
 if TYPE_CHECKING:
@@ -138,6 +138,7 @@ def _trimmed(raw: object, *, field: str, code_prefix: str, limit: int, what: str
         )
     if not text:
         raise _refuse(f"{code_prefix}.empty", field, Message(_EMPTY[code_prefix]))
+    check_text(text, field=field, what=what)
     return text
 
 
@@ -534,6 +535,10 @@ def _website_checked(text: str, field: str) -> str:
     if isinstance(front, Refused):
         raise _refusal(front, field)
     scheme, rest = front
+    idn = websites.idn_host(rest)
+    if idn is not None:
+        before, name, after = idn
+        rest = f"{before}{_ascii_host(name, text, field)}{after}"
     url = f"{scheme}://{rest}"
     import rfc3986
     import rfc3986.exceptions
@@ -562,9 +567,22 @@ def _website_checked(text: str, field: str) -> str:
         path = None  # RFC 3986 §6.2.3: an empty path and "/" are equivalent for http(s)
     authority = host if port is None else f"{host}:{port}"
     result: str = reference.copy_with(authority=authority, path=path).unsplit()
-    if len(result) > _MAX_WEBSITE_LENGTH:
-        raise _refusal(websites.too_long(result), field)
-    return result
+    return _decided(websites.stored(result), field)
+
+
+def _ascii_host(host: str, text: str, field: str) -> str:
+    """Map a non-ASCII host as a browser does: WHATWG URL's "domain to ASCII".
+
+    UTS #46 mapping (non-transitional, without the STD3 rules, as WHATWG URL) of the
+    whole host, then each label to its IDNA 2008 A-label; idna refuses what IDNA 2008
+    does not allow, where a browser may be more lenient: then the address is refused.
+    """
+    import idna
+
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except UnicodeError:  # idna.IDNAError
+        raise _refusal(websites.refused("website.host", text), field) from None
 
 
 # --------------------------------------------------------------------------- any kind
@@ -663,6 +681,7 @@ def normalize_description(raw: str | None, /) -> str | None:
                 limit=MAX_DESCRIPTION_LENGTH,
             ),
         )
+    check_text(text, field="description", what="description")
     if REFUSED_IN_DESCRIPTION.search(text):
         raise _refuse(
             "description.character",

@@ -10,12 +10,17 @@
   bidirectional embedding, override and isolate controls, which can make a label display
   as something other than what it is, "Trojan Source" (:data:`REFUSED_IN_DESCRIPTION`).
 - How a message shows what a person typed: :func:`shown`.
+- The one refusal every text the library takes shares (values, descriptions, customer
+  ids, the actor, routing purposes, the fields of an activity entry read from JSON):
+  a surrogate code point (U+D800 to U+DFFF), alone or two of them that a UTF-16 pair
+  would make, is not a character, so no store could give it back as it was given
+  (:func:`check_text`, code ``text.character``).
 
 The limit of 100 points and its wording live with the set they bound:
 :data:`contactbook.model.MAX_POINTS` and :data:`contactbook.model.LIMIT_MESSAGE`.
 
-This module imports the model and nothing else of contactbook, so every other module
-may use it (``docs/explanation/package-map.md``).
+This module imports the model and the errors and nothing else of contactbook, so every
+other module may use it (``docs/explanation/package-map.md``).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from contactbook.errors import ContactValidationError
 from contactbook.messages import Message
 from contactbook.model import ContactKind
 
@@ -36,6 +42,8 @@ __all__ = [
     "NOUNS",
     "REFUSED",
     "REFUSED_IN_DESCRIPTION",
+    "SURROGATE",
+    "check_text",
     "shown",
 ]
 
@@ -100,6 +108,32 @@ BIDI_CONTROLS = _characters(_BIDI_RANGES)
 REFUSED = _class(_CONTROL_RANGES + _SURROGATES)
 #: Matches a character no description may hold: :data:`REFUSED`, and the bidi controls.
 REFUSED_IN_DESCRIPTION = _class(_CONTROL_RANGES + _SURROGATES + _BIDI_RANGES)
+#: Matches a surrogate code point, which no text the library takes may hold.
+SURROGATE = _class(_SURROGATES)
+
+
+def check_text(text: str, /, *, field: str, what: str) -> None:
+    r"""Refuse ``text`` if it holds a surrogate code point: ``text.character``.
+
+    A Python ``str`` can hold U+D800 to U+DFFF, alone or as two code points that UTF-16
+    would pair (``"x\udbff\udc00"``); none of them is a character. UTF-8 cannot encode
+    them, JSON reads the pair back as the one character it stands for, so a store
+    would give back another text or fail: every entry point refuses them first, with
+    this one code. ``what`` names the text in the message ("actor", "customer id").
+
+    >>> try:
+    ...     check_text("x\udbff\udc00", field="actor", what="actor")
+    ... except ContactValidationError as error:
+    ...     print(error.code)
+    text.character
+    """
+    if not text.isascii() and SURROGATE.search(text):
+        msg = Message(
+            "The {what} holds a surrogate code point (U+D800 to U+DFFF), which is not a "
+            "character but half of a broken UTF-16 pair; retype it, or pass it as valid text.",
+            what=what,
+        )
+        raise ContactValidationError(msg, code="text.character", field=field)
 
 
 def shown(text: str, /, limit: int = 40, *, quoted: bool = True, masked: bool = False) -> str:

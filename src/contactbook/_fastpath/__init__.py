@@ -218,8 +218,8 @@ def idna_label(label: str) -> IdnaLabel:
     Raises idna's ``IDNAError`` (a :class:`UnicodeError`, so a :class:`ValueError`) when
     idna refuses the label at any of the three steps; a refusal is never cached, so the
     cache holds accepted labels only. Both fast paths that meet internationalised domain
-    names ask it, each for the label as its reference library hands it to idna
-    (rfc3986 lower-cases it, email-validator maps it with UTS #46), and each answers
+    names ask it, each for the label as its reference hands it to idna (email-validator
+    and the website rule both map it with UTS #46, as browsers do), and each answers
     "not sure" when it raises: the reference path then words the refusal.
 
     The key is one label, never a whole input, and the cache keeps at most

@@ -7,17 +7,23 @@ names, non-ASCII paths, ...) is read by :func:`_general`, which follows the refe
 path step by step: ``rfc3986.uri_reference(url)`` (or ``iri_reference(url).encode()``),
 ``.normalize()``, the ``userinfo`` check, the ``Validator`` and contactbook's host rule,
 each in the reference's order, so that the first refusal is the reference's first.
-An authority with non-ASCII characters is first encoded as rfc3986's
-``IRIReference.encode()`` encodes it (:func:`_iri_authority`: each host label with a
-non-ASCII character through idna, by way of the label cache
-:func:`contactbook._fastpath.idna_label`), and the encoded authority then takes the same
-steps. Left to rfc3986: a label idna refuses, an IP literal next to non-ASCII
-characters, an IPv6 zone or an IPvFuture literal, and a path that starts with a
-backslash.
+
+A host with non-ASCII characters is mapped to ASCII before either path parses the
+address, as a browser maps it (WHATWG URL "domain to ASCII": UTS #46 mapping,
+non-transitional, then IDNA 2008 per label): ``ΒΌΛΟΣ.COM`` is ``xn--nxasmq6b.com``,
+as for an email domain, where lower-casing each label would give another name.
+:func:`idn_host` finds that host (the one step both paths share); the reference maps it
+with ``idna.encode(host, uts46=True)``, the fast path label by label through the cache
+:func:`contactbook._fastpath.idna_label` (:func:`_ascii_host`), and leaves to the
+reference whatever it is unsure of (a label idna refuses, a character UTS #46 maps to a
+dot). Also left to rfc3986: an authority that stays non-ASCII (a user name), an IP
+literal next to non-ASCII characters, an IPv6 zone or an IPvFuture literal, and a path
+that starts with a backslash.
 
 The rules that are contactbook's own, not rfc3986's (the character check, the scheme
-rule and the host rule), are written once, here, and the reference path calls them too:
-:func:`scheme_and_rest` and :func:`checked_host`.
+rule, the host mapping and the host rule, and the ``'`` that is stored as ``%27``), are
+written once, here, and the reference path calls them too: :func:`scheme_and_rest`,
+:func:`idn_host`, :func:`checked_host` and :func:`stored`.
 
 See :mod:`contactbook._fastpath` for the contract and ``docs/explanation/performance.md``
 for the exact domain.
@@ -38,8 +44,10 @@ __all__ = [
     "MAX_LENGTH",
     "canonical_port",
     "checked_host",
+    "idn_host",
     "refused",
     "scheme_and_rest",
+    "stored",
     "too_long",
     "website",
 ]
@@ -179,6 +187,22 @@ def too_long(result: str) -> Refused:
             limit=MAX_LENGTH,
         ),
     )
+
+
+def stored(result: str) -> str | Refused:
+    """Return a normalized web address as stored, or refuse it as too long.
+
+    A ``'`` becomes ``%27``, the one character a normalized address may hold that could
+    end an HTML attribute: so the value stored, the card's link and every export (vCard,
+    JSON, CSV) are the same text (``docs/explanation/normalization.md``). Browsers
+    request the same resource: they percent-encode ``'`` in the query of an ``http(s)``
+    address themselves, and servers decode it in the path.
+    """
+    if "'" in result:
+        result = result.replace("'", "%27")
+    if len(result) > MAX_LENGTH:
+        return too_long(result)
+    return result
 
 
 def _scheme_refused(scheme: str) -> Refused:
@@ -405,6 +429,66 @@ def _checked_name(host: str, text: str) -> str | Refused:
     return host
 
 
+def idn_host(rest: str) -> tuple[str, str, str] | None:
+    """Split what follows ``//`` around a host that needs UTS #46 mapping, or ``None``.
+
+    Return ``(before, host, after)`` when the authority holds a non-ASCII character and
+    a host can be found in it as rfc3986 finds one in an IRI (ISUBAUTHORITY_MATCHER:
+    ``[iuserinfo "@"] ihost [":" port]``, not an IP literal); ``None`` when there is
+    nothing to map (an ASCII authority, whose mapping is lower case, which rfc3986's
+    normalization does) or no host to find (the parser then refuses the address).
+
+    WHATWG URL maps the whole host, not each label: a character may map to a dot (the
+    ideographic and full-width full stops) or to nothing (a soft hyphen), and a capital
+    sigma maps to the plain small sigma wherever it is, where ``str.lower()`` writes a
+    final sigma at the end of a word.
+    """
+    authority = _AUTHORITY_END.split(rest, maxsplit=1)[0]  # a backslash is refused before
+    if authority.isascii() or "[" in authority or "]" in authority:
+        return None
+    iuserinfo, ihost_port = _iri_authority_patterns()
+    start = 0
+    hostport = authority
+    if "@" in authority:
+        userinfo, _, hostport = authority.partition("@")
+        if not iuserinfo.fullmatch(userinfo):
+            return None
+        start = len(userinfo) + 1
+    parsed = ihost_port.fullmatch(hostport)
+    if parsed is None:
+        return None
+    end = start + parsed.end(1)
+    return rest[:start], rest[start:end], rest[end:]
+
+
+def _ascii_host(host: str) -> str | None:
+    """Return ``idna.encode(host, uts46=True)`` label by label from the cache, or ``None``.
+
+    ``None`` when unsure: a label idna refuses or one that maps to nothing, a character
+    that maps to a dot (the label then holds one, which idna refuses), or a name over
+    idna's length limit; the reference path then decides.
+    """
+    labels = host.split(".")
+    root = len(labels) > 1 and not labels[-1]
+    if root:
+        labels.pop()
+    encoded: list[str] = []
+    mapped = 0
+    for label in labels:
+        try:
+            converted = idna_label(label)
+        except ValueError:  # idna.IDNAError, a UnicodeError
+            return None
+        if not converted.ascii:
+            return None  # idna.encode refuses an empty label
+        mapped += len(converted.mapped) + 1
+        encoded.append(converted.ascii)
+    name = ".".join(encoded)
+    if mapped - 1 > DOMAIN_MAX or len(name) > DOMAIN_MAX:
+        return None  # idna.encode's "Domain too long", before and after encoding
+    return f"{name}." if root else name
+
+
 def website(text: str) -> str | Refused | None:
     """Return the normalized ``http``/``https`` URI for ``text``, its refusal, or ``None``.
 
@@ -431,15 +515,24 @@ def website(text: str) -> str | Refused | None:
             if path is not None and path != "/":  # RFC 3986 §6.2.3: "" and "/" agree
                 result += path
             result += rest  # query and fragment: nothing to normalize
-            if len(result) <= MAX_LENGTH:
-                return result
+            final = stored(result)
+            if isinstance(final, str):
+                return final  # (too long: _general words the refusal)
     front = scheme_and_rest(text)
     if isinstance(front, Refused):
         return front
-    return _general(text, *front)
+    scheme, rest = front
+    idn = idn_host(rest)
+    if idn is not None:
+        before, host, after = idn
+        ascii_host = _ascii_host(host)
+        if ascii_host is None:
+            return None
+        rest = f"{before}{ascii_host}{after}"
+    return _general(text, scheme, rest)
 
 
-def _general(text: str, scheme: str, rest: str) -> str | Refused | None:  # noqa: PLR0911, PLR0912, PLR0915 one step per reference check
+def _general(text: str, scheme: str, rest: str) -> str | Refused | None:  # noqa: PLR0911, PLR0912 one step per reference check
     """Follow ``validation._website_checked`` after the scheme, without rfc3986."""
     split = _SPLIT.match(rest)
     if split is None:
@@ -448,12 +541,7 @@ def _general(text: str, scheme: str, rest: str) -> str | Refused | None:  # noqa
     if path.startswith("\\"):
         return None  # a path without "/"
     if not authority.isascii():
-        # rfc3986 iri_reference(url).encode(): the authority it encodes is read below as
-        # uri_reference(url) reads an ASCII one (so is a second encode() of it).
-        encoded = _iri_authority(authority)
-        if encoded is None:
-            return None
-        authority = encoded
+        return None  # a user name (always refused) or no host: rfc3986 words it
     # URIReference.authority_info: the authority is split by SUBAUTHORITY_MATCHER; one
     # that does not match, or an IPv4-shaped host beyond 255, leaves the reference with
     # no host after normalize(), which the Validator refuses (MissingComponentError).
@@ -518,58 +606,7 @@ def _general(text: str, scheme: str, rest: str) -> str | Refused | None:  # noqa
         result = f"{result}?{query}"
     if fragment is not None:
         result = f"{result}#{fragment}"
-    if len(result) > MAX_LENGTH:
-        return too_long(result)
-    return result
-
-
-def _iri_authority(authority: str) -> str | None:  # noqa: PLR0911 one return per reference step
-    """Return the authority ``IRIReference.encode()`` makes of a non-ASCII one, or ``None``.
-
-    rfc3986/iri.py: ``authority_info()`` splits the authority with
-    ISUBAUTHORITY_MATCHER (no match, or an IPv4-shaped host beyond 255, leaves no
-    userinfo, host or port: an empty authority); the host is split at each "." and every
-    part with a non-ASCII character becomes ``idna.encode(part.lower(), strict=True,
-    std3_rules=True)``; the userinfo is percent-encoded (``encode_component``) in front
-    of "@", and ":" and the port follow. ``None`` when idna refuses a part (the
-    reference path words that refusal) or for an IP literal.
-    """
-    if "[" in authority or "]" in authority:
-        return None  # an IP literal beside non-ASCII characters: rare, left to rfc3986
-    iuserinfo, ihost_port = _iri_authority_patterns()
-    userinfo = None
-    hostport = authority
-    if "@" in authority:
-        userinfo, _, hostport = authority.partition("@")
-        if not iuserinfo.fullmatch(userinfo):
-            return ""  # no match: ISUBAUTHORITY_MATCHER has no other place for an "@"
-    parsed = ihost_port.fullmatch(hostport)
-    if parsed is None:
-        return ""
-    host, port = parsed.groups()
-    if _IPV4_SHAPE.fullmatch(host) and _beyond_255(host):
-        return ""  # authority_info's InvalidAuthority
-    labels = host.split(".")
-    for i, label in enumerate(labels):
-        if label.isascii():
-            continue  # U+0080, the one non-ASCII code point it keeps, is refused earlier
-        key = label.lower()
-        try:
-            converted = idna_label(key)
-        except ValueError:  # idna.IDNAError, a UnicodeError
-            return None
-        if converted.mapped != key:
-            # idna.encode(key) is idna.alabel(key) (one label, strict, no UTS #46); the
-            # cache holds alabel of the mapped label, which is the same only when
-            # mapping changes nothing. (A label it changes is one idna mostly refuses.)
-            return None
-        labels[i] = converted.ascii
-    encoded = ".".join(labels)
-    if userinfo is not None:
-        encoded = f"{_normalized(userinfo)}@{encoded}"  # only its presence matters below
-    if port is not None:
-        encoded = f"{encoded}:{port}"
-    return encoded
+    return stored(result)
 
 
 def _normalized(component: str) -> str:

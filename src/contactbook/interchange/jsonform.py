@@ -55,7 +55,7 @@ from contactbook.interchange.describe import Const, Document, Integer, Ref, Stri
 from contactbook.interchange.formats import ENTRY_FORMAT, FORMAT_VERSION, SET_FORMAT
 from contactbook.model import ContactPoint, ContactSet
 from contactbook.operations import AddPoint, apply
-from contactbook.vocabulary import KIND_NAMES
+from contactbook.vocabulary import KIND_NAMES, check_text
 
 __all__ = [
     "ENTRY_FORMAT",
@@ -145,8 +145,15 @@ def dump_set(contacts: ContactSet, /) -> str:
 
 
 def dump_entry(entry: ActivityEntry, /) -> str:
-    """Return an activity entry as a compact JSON document."""
-    return json.dumps(entry_to_data(entry), ensure_ascii=False, separators=(",", ":"))
+    """Return an activity entry as a compact JSON document.
+
+    Refuses an entry whose text holds a surrogate code point (``text.character``), as
+    :func:`load_entry` does: a store that writes entries with it never holds one it
+    cannot read back.
+    """
+    data = entry_to_data(entry)
+    _check_texts(data, "entry")
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 # --------------------------------------------------------------------------- reading
@@ -341,6 +348,7 @@ def entry_from_data(data: object, /) -> ActivityEntry:
         changes = [_read_change(change) for change in document["changes"]]
     except _Unfit:
         raise _explained(formats.ACTIVITY_ENTRY, data) from None
+    _check_texts(document, "entry")
     at_text = document["at"]
     try:
         at = dt.datetime.strptime(at_text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
@@ -359,6 +367,23 @@ def entry_from_data(data: object, /) -> ActivityEntry:
         )
     )
     return entry
+
+
+def _check_texts(data: object, field: str) -> None:
+    """Refuse an entry whose text holds a surrogate (``text.character``), wherever it is.
+
+    An entry is the record of what happened; one whose actor or value no store could
+    give back as it was is refused, as every entry point refuses such text. ``data``
+    has the entry's structure (checked before), so the walk is bounded by it.
+    """
+    if isinstance(data, str):
+        check_text(data, field=field, what=f"activity entry's {field}")
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            _check_texts(value, key)
+    elif isinstance(data, list):
+        for item in data:
+            _check_texts(item, field)
 
 
 def _parsed(text: str | bytes) -> object:

@@ -198,7 +198,9 @@ def dump_vcard(contacts: ContactSet, /, *, full_name: str, uid: str | None = Non
     r"""Return ``contacts`` as one vCard 4.0 (RFC 6350), with CRLF line ends.
 
     ``full_name`` is the card's ``FN`` (required by the RFC; a set has no name of its
-    own, so pass the customer's name or number). ``uid`` becomes ``UID`` if given.
+    own, so pass the customer's name or number). ``uid`` becomes ``UID`` if given. A
+    website is written as stored, which is the card's link for it too (a ``'`` is
+    stored as ``%27``: ``docs/explanation/normalization.md``).
 
     >>> from contactbook import ContactKind, ContactSet, add
     >>> card = dump_vcard(add(ContactSet(), ContactKind.MOBILE, "+31612345678"),

@@ -311,9 +311,10 @@ def safe_link(point: ContactPoint, /) -> str | None:
     the link can end an attribute in either quote style. A website is not trusted as
     stored: it is read again with :func:`~contactbook.validation.normalize_website`, and
     only a value that is exactly what the rules store today (an ``http``/``https``
-    address without user name or password that goes where a browser goes) gets a link,
-    with ``'`` escaped as ``%27``; any other value, whatever a store or a loaded file
-    holds, gets ``None`` (re-check old data with ``docs/how-to/revalidate.md``).
+    address without user name or password that goes where a browser goes, with ``'``
+    stored as ``%27``) gets a link, the value itself; any other value, whatever a store
+    or a loaded file holds, gets ``None`` (re-check old data with
+    ``docs/how-to/revalidate.md``).
 
     >>> safe_link(ContactPoint(1, ContactKind.EMAIL, "a&b@example.com"))
     'mailto:a%26b@example.com'
@@ -328,7 +329,7 @@ def safe_link(point: ContactPoint, /) -> str | None:
                 return None  # not a value the rules store: a hand-built or older one
         except ContactValidationError:
             return None
-        link = point.value.replace("'", "%27")
+        link = point.value  # as every export writes it (no "'": normalize_website)
     else:
         try:
             link = phone_uri(point.value)

@@ -526,6 +526,9 @@ USE_CASES = {
     "import_file": lambda service, actor: bulk.import_file(service, actor, io.BytesIO(CSV)),
     "import_blocks": _import_blocks,
     "import_vcard": lambda service, actor: bulk.import_vcard(service, actor, "c1", CARD),
+    "import_vcard_file": lambda service, actor: bulk.import_vcard_file(
+        service, actor, io.BytesIO(CARD.encode())
+    ),
 }
 
 
@@ -563,13 +566,14 @@ class TestPermissionBeforeTheUnit:
         except PermissionDeniedError:
             pass
         else:  # a bulk import reports each customer refused on its rows
-            assert name in {"import_file", "import_blocks"}
+            assert name in {"import_file", "import_blocks", "import_vcard_file"}
             refused = (
-                result.summary.errors
-                if name == "import_file"
-                else Counter(problem.code for block in result for problem in block.problems)
+                Counter(problem.code for block in result for problem in block.problems)
+                if name == "import_blocks"
+                else result.summary.errors
             )
-            assert {"permission.denied": 2} == refused
+            customers = 1 if name == "import_vcard_file" else 2  # one card, two CSV customers
+            assert {"permission.denied": customers} == refused
         assert {"ask"} == set(spy.calls)
 
     def test_a_denied_vcard_import_is_denied_even_while_another_writer_holds_the_lock(

@@ -386,16 +386,22 @@ class _Line:
     def value(self) -> str:
         """The value as text: quoted-printable undone, read in its ``CHARSET``.
 
-        Without a ``CHARSET`` (or in a UTF-16 file) it is UTF-8; bytes that are not
-        UTF-8 are read as windows-1252, what Windows address books write.
+        Without a ``CHARSET`` (or in a UTF-16 file, or text given as a ``str``) it is
+        UTF-8; bytes that are not UTF-8 are read as windows-1252, what Windows address
+        books write.
         """
         data = self.raw
         if "QUOTED-PRINTABLE" in self.params.get("ENCODING", ()):
             data = binascii.a2b_qp(data)
-        charsets = () if self.unicode_file else self.params.get("CHARSET", ())
-        for charset in charsets:
-            with contextlib.suppress(LookupError):
-                return data.decode(charset, "replace")
+        if self.unicode_file:
+            # Text already read as Unicode (UTF-16, or a str given): a surrogate in it
+            # comes back as itself, for the value's check to refuse (text.character).
+            with contextlib.suppress(UnicodeDecodeError):
+                return data.decode("utf-8", "surrogatepass")
+        else:
+            for charset in self.params.get("CHARSET", ()):
+                with contextlib.suppress(LookupError):
+                    return data.decode(charset, "replace")
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
@@ -602,10 +608,12 @@ def read_cards(source: BinaryIO | bytes | str, /) -> Iterator[VCard]:
     :data:`MAX_VCARD_SIZE` bytes of them. Raises
     :class:`~contactbook.errors.FormatError` when the file holds no card at all.
     """
+    given_text = isinstance(source, str)
     if isinstance(source, str):
         source = source.encode("utf-8", "surrogatepass")
     stream: BinaryIO = io.BytesIO(source) if isinstance(source, bytes) else source
     physical, unicode_file = _physical_lines(stream)
+    unicode_file = unicode_file or given_text
     card: _CardBuilder | None = None
     count = 0
     seen = False

@@ -546,3 +546,42 @@ class TestDeprecatedCheck:
             pytest.warns(DeprecationWarning, match="check_integrity"),
         ):
             assert None is store.check()
+
+
+class TestChangedTables:
+    """Tables someone changed are storage.corrupt, at open or at the first use, never lost."""
+
+    CHANGES = {  # noqa: RUF012 -- read by the parametrize below, never changed
+        "a column added": "ALTER TABLE activity ADD COLUMN tenant TEXT NOT NULL DEFAULT 't'",
+        "a column dropped": "ALTER TABLE contact_sets DROP COLUMN body",
+        "a column renamed": "ALTER TABLE activity RENAME COLUMN body TO payload",
+        "a table dropped": "DROP TABLE billing_countries",
+    }
+
+    @pytest.mark.parametrize("change", CHANGES)
+    def test_a_changed_table_is_refused_at_open(self, tmp_path, change):
+        path = tmp_path / "s.sqlite3"
+        with SQLiteStore(path) as store:
+            store.save("c1", a_set("a@b.nl"), expected_version=0)
+        with sqlite3.connect(path) as connection:
+            connection.execute(self.CHANGES[change])
+        before = path.read_bytes()
+        with pytest.raises(StorageError) as caught:
+            SQLiteStore(path)
+        assert "storage.corrupt" == caught.value.code
+        assert "someone changed them" in caught.value.message
+        assert before == path.read_bytes()
+
+    def test_a_constraint_someone_added_is_corrupt_at_the_write(self, tmp_path):
+        path = tmp_path / "s.sqlite3"
+        with SQLiteStore(path) as store:
+            service = service_over(store)
+            update(service, "c1", [AddPoint(ContactKind.EMAIL, "a@b.nl")])
+            with sqlite3.connect(path) as connection:
+                connection.execute(
+                    "CREATE TRIGGER no_entries BEFORE INSERT ON activity"
+                    " BEGIN SELECT RAISE(ABORT, 'no entries today'); END"
+                )
+            with pytest.raises(StorageError) as caught:
+                update(service, "c1", [AddPoint(ContactKind.EMAIL, "c@d.nl")])
+            assert ("storage.corrupt", 1) == (caught.value.code, store.load("c1").version)

@@ -82,7 +82,10 @@ ERROR_CODES: Mapping[str, str] = MappingProxyType(
         "permission.denied": "The actor lacks the permission for this action.",
         "actor.invalid": "The actor is not a str, is blank, or holds unprintable characters.",
         "storage.unavailable": "The store cannot be opened or written.",
-        "storage.corrupt": "The store's file is not a contactbook database, or is damaged.",
+        "storage.corrupt": (
+            "The store's file is not a contactbook database, is damaged, or its tables "
+            "were changed."
+        ),
         "storage.version": "The store was written by a newer contactbook.",
         "storage.locked": "The store stayed locked by another writer for too long.",
         "storage.encoding": "The database or the connection does not use UTF8 (PostgreSQL).",

@@ -44,6 +44,8 @@ opened it.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
 import re
@@ -121,6 +123,25 @@ _MIGRATIONS: Sequence[Sequence[str]] = (
         )""",
     ),
 )
+
+
+def _shape(connection: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
+    """Return each of the store's tables' columns: name, type, NOT NULL, default, key."""
+    return {
+        table: [tuple(row[1:]) for row in connection.execute(f"PRAGMA table_info({table})")]
+        for table in _TABLES[:3]
+    }
+
+
+@functools.cache
+def _expected_shape() -> dict[str, list[tuple[Any, ...]]]:
+    """Return the tables' shape as this release's migrations make them (in memory)."""
+    with contextlib.closing(sqlite3.connect(":memory:")) as blank:
+        for step in _MIGRATIONS:
+            for statement in step:
+                blank.execute(statement)
+        return _shape(blank)
+
 
 #: A position past every activity entry (SQLite's largest integer): "from the newest".
 _NEWEST = MAX_INTEGER
@@ -235,9 +256,10 @@ class SQLiteStore:
         return Path(self._path)
 
     def _prepare(self) -> None:
-        """Recognise the file, migrate it forward, and switch it to WAL mode."""
+        """Recognise the file, migrate it forward, check its tables, switch it to WAL mode."""
         if self._identify() < SCHEMA_VERSION:  # refuses a foreign or newer file first
             self._migrate()
+        self._check_shape()
         (mode,) = self._one("PRAGMA journal_mode")
         if mode != "wal":
             mode = self._switch_to_wal()
@@ -248,6 +270,19 @@ class SQLiteStore:
                     "supports WAL on."
                 )
                 raise StorageError(msg, code="storage.unavailable")
+
+    def _check_shape(self) -> None:
+        """Refuse tables that someone changed (a column added, dropped, renamed, retyped)."""
+        try:
+            found = _shape(self._connection())
+        except sqlite3.Error as error:
+            raise self._error(error) from None
+        expected = _expected_shape()
+        changed = [table for table in expected if found[table] != expected[table]]
+        if changed:
+            raise StorageError(
+                _changed_tables(self._path, ", ".join(changed)), code="storage.corrupt"
+            )
 
     def _migrate(self) -> None:
         """Bring the tables to this release's schema, under the write lock."""
@@ -496,6 +531,10 @@ class SQLiteStore:
                 "it was left untouched. Restore it from a backup, or give another path."
             )
             return StorageError(msg, code="storage.corrupt")
+        if isinstance(error, sqlite3.IntegrityError) or _SCHEMA_TROUBLE.search(text):
+            # The store's own statements fit the tables it made: a constraint, trigger or
+            # column it did not make is a change someone made to them.
+            return StorageError(_changed_tables(self._path, text), code="storage.corrupt")
         if name.startswith("SQLITE_READONLY") or "readonly" in text:
             msg = (
                 f"The contact store {self._path} is read-only ({text}). Give this process "
@@ -802,3 +841,15 @@ def _document(body: str, field: str, data: Callable[[], object]) -> str:
         )
         raise ContactValidationError(msg, code="text.character", field=field)
     return json.dumps(data(), separators=(",", ":"))
+
+
+#: What SQLite says when a statement of the store meets tables of another shape.
+_SCHEMA_TROUBLE = re.compile(r"no such (column|table)|has no column named|has \d+ columns but")
+
+
+def _changed_tables(path: str, what: str) -> str:
+    return (
+        f"The contact store {path} has tables of another shape than contactbook made "
+        f"({what}): someone changed them. Undo the change, or restore the file from a "
+        "backup; the store makes and migrates its own tables, and needs them as it made them."
+    )

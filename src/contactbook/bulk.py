@@ -34,7 +34,7 @@ from contactbook.interchange.csv_check import (
     check_blocks,
     write_results,
 )
-from contactbook.interchange.csv_read import RowProblem, open_export
+from contactbook.interchange.csv_read import RowProblem
 from contactbook.interchange.vcard import VCardImport, load_vcard
 from contactbook.service import ContactService, Saved
 
@@ -74,16 +74,17 @@ def import_file(
     """
     options = options or CheckOptions()
     sinks = sinks or Sinks()
-    export = open_export(
-        source, columns=options.columns, shape=options.shape, encoding=options.encoding
-    )
+    export = options.open(source)
     imported = Imported()
-    blocks = check_blocks(export, jobs=options.jobs, progress=sinks.progress)
+    blocks = check_blocks(
+        export, jobs=options.jobs, progress=sinks.progress, country=options.country
+    )
     stored = import_blocks(
         service, actor, blocks, imported, set_country=set_country, per_unit=per_unit
     )
     try:
         imported.summary = write_results(stored, sinks)
+        imported.summary.reading = export.reading
     finally:
         stored.close()  # a failure while writing rolls the open unit back, now
     return imported

@@ -35,6 +35,7 @@ of cells, a huge cell or line (``csv.too_large``). Values are not checked here: 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import enum
 import functools
@@ -300,11 +301,9 @@ def detect_delimiter(text: str, /, *, complete: bool = True) -> str:
 def _first_records(text: str, delimiter: str) -> list[list[str]]:
     """Return the first 51 records of ``text``, up to the first one the parser refuses."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records = []
-    try:
+    records: list[list[str]] = []
+    with contextlib.suppress(csv.Error):  # a stray quote: the records before it count
         records.extend(itertools.islice(reader, 51))
-    except csv.Error:
-        pass  # a stray quote: the records before it count
     return records
 
 

@@ -306,3 +306,40 @@ class TestHostileFiles:
         bad = len(range(0, 3000, 13))
         assert bad == len(report_rows(tmp_path / "r1.csv"))
         assert 2 * 3000 - bad == len(points_in(tmp_path / "n1.csv"))
+
+
+class TestAnyExport:
+    """check reads any spreadsheet's CSV and any layout, and says how it read the file."""
+
+    EXPORTS = ROOT / "tests" / "fixtures" / "exports"
+
+    def test_the_dialect_and_layout_are_printed(self, tmp_path):
+        done = run("check", self.EXPORTS / "excel-semicolon-bom.csv", cwd=tmp_path, ok=(1,))
+        assert (
+            "read as: utf-8 with byte-order mark (found), semicolon-separated (found), "
+            "contactbook (a row per customer) layout, customer id from column customer_id"
+        ) in done.stdout
+        assert "values refused" in done.stdout
+
+    def test_options_override_what_is_found(self, tmp_path):
+        google = self.EXPORTS / "google-contacts.csv"
+        args = ["--encoding", "utf-8", "--delimiter", "comma", "--country", "nl"]
+        done = run("check", google, *args, "--id-column", "First Name", cwd=tmp_path, ok=(1,))
+        assert "utf-8, comma-separated, Google Contacts layout" in done.stdout
+        assert "customer id from column First Name" in done.stdout
+        points = points_in(tmp_path / "google-contacts.normalised.csv")
+        assert {("Ann", "NL"), ("Piet", "NL")} == {(row[0], row[1]) for row in points}
+
+    def test_a_mapping_file(self, tmp_path):
+        klanten, mapping = self.EXPORTS / "klanten.csv", self.EXPORTS / "klanten.toml"
+        done = run("check", klanten, "--mapping", mapping, cwd=tmp_path)
+        assert "klanten.toml layout" in done.stdout
+        assert 8 == len(points_in(tmp_path / "klanten.normalised.csv"))
+
+    def test_refusals(self, tmp_path):
+        semicolons = self.EXPORTS / "excel-semicolon-bom.csv"
+        done = run("check", semicolons, "--delimiter", "tab", cwd=tmp_path, ok=(1, 3))
+        assert "[csv.columns]" in done.stderr
+        done = run("check", semicolons, "--country", "Holland", cwd=tmp_path, ok=(2,))
+        assert "--country" in done.stderr
+        run("check", semicolons, "--delimiter", "x", cwd=tmp_path, ok=(2,))

@@ -22,7 +22,7 @@ import concurrent.futures
 import multiprocessing
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO, BinaryIO, NamedTuple, TextIO, cast
+from typing import IO, BinaryIO, NamedTuple, TextIO
 
 import attrs
 
@@ -41,7 +41,7 @@ from contactbook.interchange.csv_read import (
 )
 from contactbook.interchange.csv_write import NormalizedWriter, ReportWriter
 from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, match_key
-from contactbook.operations import AddPoint, Intake
+from contactbook.operations import Intake
 from contactbook.validation import normalize_region, validate_value
 from contactbook.vocabulary import NOUNS
 
@@ -468,24 +468,26 @@ def _check_items(
     """
     accepted: list[CheckedPoint] = []
     problems: list[RowProblem] = []
-    intake = customer.intake
+    add = customer.intake.add  # looked up once: this runs for every value of a file
+    origin = customer.origins.append
+    number = row.row
     for item in row.items:
         if item.kind is None:
             continue  # an unknown kind is already reported
         try:
-            # An item has the kind, value and description of an AddPoint.
-            added, warnings = intake.add((cast("AddPoint", item),), region=region, keep=keep)
+            # An item has the kind (not None here), value and description of an AddPoint.
+            added, warnings = add((item,), region=region, keep=keep)  # type: ignore[arg-type]
         except ContactValidationError as error:
             problems.extend(
                 _value_problem(row, customer_id, item, p, customer, region) for p in error.errors
             )
             continue
-        (point,) = added
+        point = added[0]
         if keep:
-            customer.origins.append((row.row, item.column))
+            origin((number, item.column))
         accepted.append(
             CheckedPoint(
-                row.row,
+                number,
                 point.kind,
                 point.value,
                 point.description,
@@ -494,9 +496,10 @@ def _check_items(
                 point.region,
             )
         )
-        problems.extend(
-            _value_problem(row, customer_id, item, w, customer, region) for w in warnings
-        )
+        if warnings:
+            problems.extend(
+                _value_problem(row, customer_id, item, w, customer, region) for w in warnings
+            )
     return (accepted if keep else []), problems
 
 

@@ -361,12 +361,21 @@ class _Lines:
         self.number = 0
         self.flaws: dict[int, str] = {}  # line number -> csv.too_large
         self.marked: set[int] = set()  # lines holding bytes that are not text
+        self._broken = False
 
     def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:
-        line = self._text.readline(MAX_LINE_CHARS)
+        if self._broken:
+            raise StopIteration
+        try:
+            line = self._text.readline(MAX_LINE_CHARS)
+        except UnicodeError:  # a codec's own refusal ("UTF-16 stream does not start with BOM")
+            self._broken = True  # the decoder cannot go on: the rest is unread
+            self.number += 1
+            self.flaws[self.number] = "csv.encoding"
+            return "\n"
         if not line:
             raise StopIteration
         self.number += 1
@@ -464,9 +473,11 @@ class Export:
             bom = any(head.startswith(b) for b, n in _BOMS if encoding.startswith(n))
         self._encoding = encoding
         if delimiter is None:
-            delimiter = detect_delimiter(
-                head.decode(encoding, "replace"), complete=len(head) < SNIFF_BYTES
-            )
+            try:
+                text = head.decode(encoding, "replace")
+            except UnicodeError:  # a codec's own refusal: the header says so below
+                text = ""
+            delimiter = detect_delimiter(text, complete=len(head) < SNIFF_BYTES)
             found.add("delimiter")
         elif len(delimiter) != 1 or delimiter in '"\r\n':
             msg = f"{delimiter!r} cannot separate cells; give one character: , ; tab or |."

@@ -346,3 +346,32 @@ class TestRealExports:
             # Kinds as the files' columns say: every email read as one, and so on.
             kinds = {point.kind.value for block in blocks for point in block.points}
             assert kinds <= {"email", "phone", "mobile", "website"}
+
+
+google_cells = st.text(st.characters(), max_size=30) | st.sampled_from(
+    [" ::: ", "* Mobile", "* ", "Work ::: Home", '"', "\r\n", "a@b.nl ::: ", "+31 6 12345678"]
+)
+
+
+class TestProperties:
+    """Any cells in an address book's layout, any bytes with any dialect: no crash."""
+
+    @given(st.lists(st.lists(google_cells, min_size=6, max_size=6), max_size=6))
+    def test_any_google_cells(self, rows):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        header = ["E-mail 1 - Type", "E-mail 1 - Value", "Phone 1 - Label", "Phone 1 - Value"]
+        writer.writerow([*header, "Website 1 - Type", "Website 1 - Value"])
+        writer.writerows(rows)
+        data = buffer.getvalue().encode("utf-8", "surrogatepass")
+        summary, out, report = run(data, encoding="utf-8", delimiter=",")
+        assert summary.points == len(out)
+        assert sum(summary.errors.values()) == len([p for p in report if p["severity"] == "error"])
+        assert all(p["code"] and p["message"] for p in report)
+
+    @given(st.binary(max_size=300), st.sampled_from([None, "utf-16", "utf-32", "cp1252"]))
+    def test_any_bytes_in_any_encoding(self, data, encoding):
+        try:
+            run(data, encoding=encoding)
+        except FormatError as error:
+            assert error.code in {"csv.columns", "csv.encoding"}

@@ -468,23 +468,19 @@ def _check_items(
     """
     accepted: list[CheckedPoint] = []
     problems: list[RowProblem] = []
-    add = customer.intake.add  # looked up once: this runs for every value of a file
-    origin = customer.origins.append
+    items = [item for item in row.items if item.kind is not None]  # unknown: reported
+    # An item has the kind (not None here), value and description of an AddPoint.
+    outcomes = customer.intake.add_each(items, region=region, keep=keep)  # type: ignore[arg-type]
     number = row.row
-    for item in row.items:
-        if item.kind is None:
-            continue  # an unknown kind is already reported
-        try:
-            # An item has the kind (not None here), value and description of an AddPoint.
-            added, warnings = add((item,), region=region, keep=keep)  # type: ignore[arg-type]
-        except ContactValidationError as error:
+    for item, (point, found) in zip(items, outcomes, strict=True):
+        if found:
             problems.extend(
-                _value_problem(row, customer_id, item, p, customer, region) for p in error.errors
+                _value_problem(row, customer_id, item, p, customer, region) for p in found
             )
+        if point is None:
             continue
-        point = added[0]
         if keep:
-            origin((number, item.column))
+            customer.origins.append((number, item.column))
         accepted.append(
             CheckedPoint(
                 number,
@@ -496,10 +492,6 @@ def _check_items(
                 point.region,
             )
         )
-        if warnings:
-            problems.extend(
-                _value_problem(row, customer_id, item, w, customer, region) for w in warnings
-            )
     return (accepted if keep else []), problems
 
 

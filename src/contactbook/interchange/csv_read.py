@@ -118,8 +118,9 @@ class RowProblem(Problem):
     Its ``location`` is an :class:`~contactbook.errors.InFile`: ``row`` is the row
     number as a spreadsheet shows it (the header is row 1); ``column`` is the header's
     name of the cell (empty for the whole row); ``customer_id`` the row's customer.
-    ``input`` is the cell as it was, shortened; ``severity`` is ``"error"`` (the row was
-    skipped) or ``"warning"`` (the row was kept), as the code says (``WARNING_CODES``).
+    ``input`` is the value as it was, shortened; ``severity`` is ``"error"`` (the value,
+    or with no column the whole row, was left out) or ``"warning"`` (the value was
+    kept), as the code says (``WARNING_CODES``).
     The separate type, its constructor and ``row``, ``customer_id`` and ``column`` are
     kept one release (deprecated): read ``location`` instead.
     """

@@ -182,6 +182,23 @@ class TestAddressBooks:
         assert ("row-3", "mobile", "+31201234567", "") in points(out)
         assert "mobile.fixed_line" in {p["code"] for p in report}
 
+    def test_the_oldest_gmail_layout(self):
+        header = "Name,E-mail,Notes,Section 1 - Description,Section 1 - Email,"
+        header += "Section 1 - Phone,Section 1 - Mobile,Section 1 - Fax,Section 1 - Company\n"
+        row = "Ann,ann@example.nl,,Work,ann@work.example.nl ::: a@work.example.nl,"
+        row += "+31 20 123 4567,+31 6 12345678,+31 20 123 4568,De Vries\n"
+        summary, out, report = run((header + row).encode())
+        assert "Google Contacts" == summary.reading.layout
+        assert [
+            ("row-2", "email", "ann@example.nl", ""),
+            ("row-2", "email", "ann@work.example.nl", "Work"),
+            ("row-2", "email", "a@work.example.nl", "Work"),
+            ("row-2", "phone", "+31201234567", "Work"),
+            ("row-2", "mobile", "+31612345678", "Work"),
+            ("row-2", "phone", "+31201234568", "Work"),
+        ] == points(out)
+        assert [] == report
+
     def test_outlook(self):
         summary, out, report = fixture("outlook.csv")
         assert "Outlook" == summary.reading.layout

@@ -156,11 +156,12 @@ def _table(rows: str) -> Mapping[str, tuple[ContactKind, str | None]]:
 
 # Google Contacts: "E-mail 1 - Value" with its "E-mail 1 - Type" (before 2020) or
 # "E-mail 1 - Label" (after); several values in one cell joined by " ::: ". The oldest
-# Gmail export: "Section 1 - Email", "Section 1 - Mobile", ... and "Section 1 - Description".
+# Gmail export: "Name, E-mail, Notes", then "Section 1 - Email", "Section 1 - Mobile", ...
+# with "Section 1 - Description".
 GOOGLE = _Known(
     "Google Contacts",
     signature=frozenset(),
-    columns=MappingProxyType({}),
+    columns=_table("E-mail | email |"),
     numbered=(
         (
             re.compile(r"e-?mail (\d+) - value"),

@@ -126,19 +126,24 @@ class TestImportTheSample:
         ] == [(p.kind, p.value, customer.contacts.is_primary(p)) for p in customer.contacts]
         normalized = points_in(tmp_path / "customers.normalised.csv")
         assert len({row[0] for row in normalized}) == len(entries)
-        assert "stored: 264 customer(s) changed" in first.stdout
+        assert "stored: 273 customer(s) changed" in first.stdout
 
         second = run("import", SAMPLE, "--ignore-errors", cwd=tmp_path)
-        assert "stored: 0 customer(s) changed, 264 already up to date" in second.stdout
+        assert "stored: 0 customer(s) changed, 273 already up to date" in second.stdout
         assert (customer, entries) == stored(db, "C01048")
 
-    def test_rows_with_errors_are_not_stored(self, tmp_path):
+    def test_a_refused_value_is_not_stored_and_the_rows_other_values_are(self, tmp_path):
         run("import", SAMPLE, "--ignore-errors", cwd=tmp_path)
         report = report_rows(tmp_path / "customers.report.csv")
-        skipped = {r["customer_id"] for r in report if r["code"] == "website.userinfo"}
-        (customer_id,) = skipped
-        customer, _ = stored(tmp_path / "contactbook.sqlite3", customer_id)
-        assert 0 == customer.version
+        (refused,) = [r for r in report if r["code"] == "website.userinfo"]
+        customer, _ = stored(tmp_path / "contactbook.sqlite3", refused["customer_id"])
+        with SAMPLE.open(encoding="utf-8", newline="") as handle:
+            row = list(csv.DictReader(handle))[int(refused["row"]) - 2]
+        assert ("website", row["website"]) == (refused["column"], refused["input"])
+        assert 1 == customer.version
+        assert {ContactKind.EMAIL, ContactKind.PHONE, ContactKind.MOBILE} == {
+            p.kind for p in customer.contacts
+        }
 
 
 class TestOneCustomer:
@@ -258,18 +263,23 @@ class TestHostileFiles:
     """Broken and malicious exports give clear errors and a non-zero status, never a traceback."""
 
     @pytest.mark.parametrize(
-        ("data", "code"),
+        ("data", "options", "code"),
         [
-            (b"", "csv.columns"),
-            (b"id;email\n1;a@b.nl\n", "csv.columns"),
-            ("customer_id,email\n1,a@example.com\n".encode("utf-16"), "csv.encoding"),
-            (b"customer_id,\xe9mail\n1,a@example.com\n", "csv.encoding"),
+            (b"", [], "csv.columns"),
+            (b"id;name\n1;Ann\n", [], "csv.columns"),
+            (
+                "customer_id,email\n1,a@example.com\n".encode("utf-16"),
+                ["--encoding", "utf-8"],
+                "csv.encoding",
+            ),
+            (b"customer_id,\xe9mail\n1,a@example.com\n", ["--encoding", "utf-8"], "csv.encoding"),
+            (b"customer_id,email\n1,a@example.com\n", ["--mapping", "in.csv"], "csv.mapping"),
         ],
-        ids=["empty", "missing columns", "utf-16", "cp1252 header"],
+        ids=["empty", "missing columns", "utf-16 as utf-8", "cp1252 header as utf-8", "mapping"],
     )
-    def test_unreadable_files(self, tmp_path, data, code):
+    def test_unreadable_files(self, tmp_path, data, options, code):
         (tmp_path / "in.csv").write_bytes(data)
-        done = run("check", "in.csv", cwd=tmp_path, ok=(3,))
+        done = run("check", "in.csv", *options, cwd=tmp_path, ok=(3,))
         assert done.stderr.startswith(f"contactbook: error [{code}]: ")
 
     def test_row_level_trouble(self, tmp_path):
@@ -296,7 +306,8 @@ class TestHostileFiles:
         ] == [(r["row"], r["code"]) for r in report]
         assert '\'=HYPERLINK("http://evil")' == report[3]["input"]
         assert "'=1+1" == report[5]["input"]
-        assert ["1"] == sorted({row[0] for row in points_in(tmp_path / "in.normalised.csv")})
+        # A problem refuses its value: row 8's email and mobile are kept.
+        assert ["1", "7"] == sorted({row[0] for row in points_in(tmp_path / "in.normalised.csv")})
 
     def test_two_jobs_give_the_same_files_as_one(self, tmp_path):
         # Two rows per customer; every 13th row has a number too short to be valid.
@@ -311,7 +322,7 @@ class TestHostileFiles:
         assert (tmp_path / "r1.csv").read_bytes() == (tmp_path / "r2.csv").read_bytes()
         bad = len(range(0, 3000, 13))
         assert bad == len(report_rows(tmp_path / "r1.csv"))
-        assert 2 * (3000 - bad) == len(points_in(tmp_path / "n1.csv"))
+        assert 2 * 3000 - bad == len(points_in(tmp_path / "n1.csv"))
 
 
 # The command, stopped by a signal to itself as it writes the normalized rows of the
@@ -579,3 +590,40 @@ class TestProgress:
         assert "checking" not in shown
         imported = [int(n.replace(",", "")) for n in re.findall(r"imported ([\d,]+) of", shown)]
         assert imported == sorted(imported)
+
+
+class TestAnyExport:
+    """check reads any spreadsheet's CSV and any layout, and says how it read the file."""
+
+    EXPORTS = ROOT / "tests" / "fixtures" / "exports"
+
+    def test_the_dialect_and_layout_are_printed(self, tmp_path):
+        done = run("check", self.EXPORTS / "excel-semicolon-bom.csv", cwd=tmp_path, ok=(1,))
+        assert (
+            "read as: utf-8 with byte-order mark (found), semicolon-separated (found), "
+            "contactbook (a row per customer) layout, customer id from column customer_id"
+        ) in done.stdout
+        assert "values refused" in done.stdout
+
+    def test_options_override_what_is_found(self, tmp_path):
+        google = self.EXPORTS / "google-contacts.csv"
+        args = ["--encoding", "utf-8", "--delimiter", "comma", "--country", "nl"]
+        done = run("check", google, *args, "--id-column", "First Name", cwd=tmp_path, ok=(1,))
+        assert "utf-8, comma-separated, Google Contacts layout" in done.stdout
+        assert "customer id from column First Name" in done.stdout
+        points = points_in(tmp_path / "google-contacts.normalised.csv")
+        assert {("Ann", "NL"), ("Piet", "NL")} == {(row[0], row[1]) for row in points}
+
+    def test_a_mapping_file(self, tmp_path):
+        klanten, mapping = self.EXPORTS / "klanten.csv", self.EXPORTS / "klanten.toml"
+        done = run("check", klanten, "--mapping", mapping, cwd=tmp_path)
+        assert "klanten.toml layout" in done.stdout
+        assert 8 == len(points_in(tmp_path / "klanten.normalised.csv"))
+
+    def test_refusals(self, tmp_path):
+        semicolons = self.EXPORTS / "excel-semicolon-bom.csv"
+        done = run("check", semicolons, "--delimiter", "tab", cwd=tmp_path, ok=(3,))
+        assert "[csv.columns]" in done.stderr
+        done = run("check", semicolons, "--country", "Holland", cwd=tmp_path, ok=(2,))
+        assert "--country" in done.stderr
+        run("check", semicolons, "--delimiter", "x", cwd=tmp_path, ok=(2,))

@@ -51,30 +51,36 @@ class TestCustomerShape:
             ["1002", "DE", "phone", "+49301234567", ""],
         ] == out
         assert [] == report
-        assert (2, 2, 5, 0, True) == (
+        assert (2, 2, 5, 0, 0, True) == (
             summary.rows,
             summary.customers,
             summary.points,
-            summary.rows_with_errors,
+            summary.values_refused,
+            summary.rows_refused,
             summary.clean,
         )
 
-    def test_every_problem_of_a_row_is_reported_and_the_row_skipped(self):
+    def test_a_problem_refuses_its_value_and_the_rows_other_values_are_kept(self):
         summary, out, report = run(
             "customer_id,country,email,phone,mobile,website\n"
             "1001,NL,ann@example,020 123,06 12345678,javascript:alert(1)\n"
             "1002,XX,b@example.com,020 1234567,+31 6 12345678,\n"
         )
-        assert [] == out
+        assert [
+            ["1001", "NL", "mobile", "+31612345678", ""],
+            ["1002", "", "email", "b@example.com", ""],
+            ["1002", "", "mobile", "+31612345678", ""],
+        ] == out
         assert [
             (2, "email", "email.invalid"),
             (2, "phone", "phone.invalid"),
             (2, "website", "website.scheme"),
             (3, "country", "region.invalid"),
+            (3, "phone", "phone.region_required"),
         ] == where(report)
         assert {"error"} == {p["severity"] for p in report}
         assert ("1001", "ann@example") == (report[0]["customer_id"], report[0]["input"])
-        assert 2 == summary.rows_with_errors
+        assert (5, 0) == (summary.values_refused, summary.rows_refused)
         assert not summary.clean
 
     def test_warnings_are_reported_but_the_row_is_kept(self):
@@ -103,6 +109,38 @@ class TestCustomerShape:
             ["1", "NL", "email", "b@example.com", ""],
         ] == out
         assert [(3, "email", "contact.duplicate")] == where(report)
+        assert report[0]["message"].startswith("email repeats row 2, column email:")
+        assert "id" not in report[0]["message"].split()
+
+    def test_a_repeat_within_a_row_names_the_column_it_repeats(self):
+        _, out, report = run(
+            "customer_id,country,phone,mobile,E-mail\n1,NL,+31 20 1234567,06 12345678,x\n",
+            columns=Columns(email="E-mail"),
+        )
+        assert 2 == len(out)
+        _, _, report = run(
+            "klant,country,kind,value\n1,NL,email,a@example.com\n1,NL,email,A@Example.com\n",
+            columns=Columns(customer_id="klant"),
+        )
+        assert "value repeats row 2, column value:" in report[0]["message"]
+
+    def test_the_rows_other_values_are_kept_beside_a_repeat(self):
+        """Row 13 of the sample: an email repeated in another case, good numbers beside it."""
+        summary, out, report = run(
+            "customer_id,country,email,phone,mobile,website\n"
+            "C01009,NL,a@example.nl,020 1234567,,\n"
+            "C01009,NL,A@EXAMPLE.NL,030 1234567,06 12345678,example.nl\n"
+        )
+        assert [
+            ("email", "a@example.nl"),
+            ("phone", "+31201234567"),
+            ("phone", "+31301234567"),
+            ("mobile", "+31612345678"),
+            ("website", "https://example.nl"),
+        ] == [(row[2], row[3]) for row in out]
+        assert [(3, "email", "contact.duplicate")] == where(report)
+        assert "A@EXAMPLE.NL" == report[0]["input"]
+        assert (5, 1, 0) == (summary.points, summary.values_refused, summary.rows_refused)
 
 
 class TestPointShape:
@@ -122,10 +160,11 @@ class TestPointShape:
             ["1", "NL", "email", "ann@example.com", ""],
             ["1", "NL", "mobile", "+31612345678", "Emergency Contact"],
             ["1", "NL", "phone", "+31201234567", "Work"],
+            ["2", "GB", "email", "x@example.de", ""],
             ["2", "GB", "website", "https://example.co.uk", "Shop"],
         ] == out
         assert [(5, "kind", "csv.kind"), (6, "country", "csv.country")] == where(report)
-        assert (6, 2, 4) == (summary.rows, summary.customers, summary.points)
+        assert (6, 2, 5) == (summary.rows, summary.customers, summary.points)
 
     def test_description_problems_point_at_the_description_column(self):
         _, _, report = run(
@@ -172,18 +211,27 @@ class TestHostileFiles:
     )
     def test_unreadable_files_are_a_format_error(self, data, code):
         with pytest.raises(FormatError) as caught:
-            check_file(io.BytesIO(data))
+            check_file(io.BytesIO(data), options=CheckOptions(encoding="utf-8"))
         assert code == caught.value.code
-        assert "column" in str(caught.value) or "UTF-8" in str(caught.value)
+        assert "column" in str(caught.value) or "encoding" in str(caught.value)
 
     @pytest.mark.parametrize("encoding", ["klingon", "base64", "rot13"])
     def test_unknown_encoding_name_is_a_format_error(self, encoding):
         with pytest.raises(FormatError, match="utf-8"):
             check_file(io.BytesIO(b"customer_id,email\n"), options=CheckOptions(encoding=encoding))
 
-    def test_a_row_in_another_encoding_is_reported_and_the_rest_read(self):
-        data = b"customer_id,country,email\n1,NL,ann@example.com\n2,FR," + (
-            "rené@example.fr\n3,NL,b@example.com\n".encode("cp1252")
+    def test_a_value_in_another_encoding_is_reported_and_the_rest_read(self):
+        data = "customer_id,country,email,website\n1,NL,josé@example.com,\n".encode() + (
+            "2,FR,rené@example.fr,example.fr\n3,NL,b@example.com,\n".encode("cp1252")
+        )
+        _, out, report = run(data)
+        assert ["1", "2", "3"] == [row[0] for row in out]
+        assert [(3, "email", "csv.encoding")] == where(report)
+        assert "ren\ufffd@example.fr" == report[0]["input"]
+
+    def test_bytes_in_another_encoding_outside_the_values_refuse_the_row(self):
+        data = "customer_id,country,email\n1,NL,josé@example.com\n".encode() + (
+            "2é,FR,r@example.fr\n3,NL,b@example.com\n".encode("cp1252")
         )
         _, out, report = run(data)
         assert ["1", "3"] == [row[0] for row in out]
@@ -234,7 +282,8 @@ class TestHostileFiles:
         ids=["short row", "short row in another encoding"],
     )
     def test_a_short_row_when_the_customer_id_is_not_the_first_column(self, row, code):
-        _, out, report = run(b"country,customer_id,email\n" + row + b"\nNL,2,a@example.com\n")
+        data = b"country,customer_id,email\n" + row + b"\nNL,2,a@example.com\n"
+        _, out, report = run(data, encoding="utf-8")
         assert [["2", "NL", "email", "a@example.com", ""]] == out
         assert [(2, "", code)] == where(report)
 

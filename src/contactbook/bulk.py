@@ -46,7 +46,7 @@ from contactbook.interchange.csv_check import (
     check_blocks,
     write_results,
 )
-from contactbook.interchange.csv_read import RowProblem, open_export
+from contactbook.interchange.csv_read import RowProblem
 from contactbook.interchange.vcard import Identity, VCardImport, check_cards, load_vcard
 from contactbook.ports import Permission
 from contactbook.service import ContactService, Saved, check_request
@@ -98,11 +98,15 @@ def import_file(
     options = options or CheckOptions()
     sinks = sinks or Sinks()
     tally = Tally(size=_source_size(source))
-    export = open_export(
-        source, columns=options.columns, shape=options.shape, encoding=options.encoding
-    )
+    export = options.open(source)
     imported = Imported()
-    blocks = check_blocks(export, jobs=options.jobs, progress=sinks.progress, tally=tally)
+    blocks = check_blocks(
+        export,
+        jobs=options.jobs,
+        progress=sinks.progress,
+        tally=tally,
+        country=options.country,
+    )
     stored = import_blocks(
         service,
         actor,
@@ -115,6 +119,7 @@ def import_file(
     )
     try:
         imported.summary = write_results(stored, sinks)
+        imported.summary.reading = export.reading
     finally:
         stored.close()  # a failure while writing rolls the open unit back, now
     return imported

@@ -54,6 +54,7 @@ from contactbook.interchange.csv_check import (
     check_file,
     default_jobs,
 )
+from contactbook.interchange.csv_layout import load_mapping
 from contactbook.interchange.csv_read import Columns, Shape, text_codec
 from contactbook.interchange.csv_write import atomic_output
 from contactbook.interchange.jsonform import dump_set
@@ -250,7 +251,33 @@ def _csv_options(function: _F) -> _F:
             show_default="1 on 2 cores or fewer, else one per core but one",
             help="Worker processes for large files.",
         ),
-        click.option("--encoding", default="utf-8", show_default=True, help="The file's encoding."),
+        click.option(
+            "--encoding",
+            help="The file's encoding, e.g. utf-8, utf-16, cp1252 [default: found from the file].",
+        ),
+        click.option(
+            "--delimiter",
+            type=click.Choice(list(_DELIMITERS)),
+            help="The cell separator [default: found from the file].",
+        ),
+        click.option(
+            "--mapping",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="A column mapping (TOML) saying which column holds what, for any layout.",
+        ),
+        click.option(
+            "--id-column",
+            metavar="NAME",
+            help="The column holding the customer id [default: customer_id, else one "
+            "customer per row, row-N].",
+        ),
+        click.option(
+            "--country",
+            "default_country",
+            metavar="CC",
+            help="The billing country (ISO 3166-1, e.g. NL) of customers whose rows (or, in "
+            "a vCard file, whose card's address) give none.",
+        ),
         click.option(
             "--shape",
             type=click.Choice([shape.value for shape in Shape]),
@@ -272,6 +299,52 @@ def _csv_options(function: _F) -> _F:
     for option in reversed(options):
         function = option(function)
     return function
+
+
+_DELIMITERS = {
+    "comma": ",",
+    "semicolon": ";",
+    "tab": "\t",
+    "bar": "|",
+    ",": ",",
+    ";": ";",
+    "|": "|",
+}
+
+
+@attrs.frozen
+class _Reading:
+    """The check and import options that say how to read the file."""
+
+    encoding: str | None
+    delimiter: str | None
+    mapping: Path | None
+    id_column: str | None
+    default_country: str | None
+    shape: str | None
+    renames: tuple[str, ...]
+
+    def options(self, jobs: int) -> CheckOptions:
+        """Return the library's options, every one checked before any file is made."""
+        layout = None
+        if self.mapping is not None:
+            layout = load_mapping(self.mapping.read_text("utf-8"), name=self.mapping.name)
+        country = self.default_country
+        if country is not None:
+            try:
+                country = normalize_region(country)
+            except ContactError as error:
+                raise click.BadParameter(error.message, param_hint="--country") from None
+        return CheckOptions(
+            columns=_columns(self.renames),
+            shape=Shape(self.shape) if self.shape else None,
+            encoding=None if self.encoding is None else text_codec(self.encoding),
+            delimiter=None if self.delimiter is None else _DELIMITERS[self.delimiter],
+            layout=layout,
+            id_column=self.id_column,
+            country=country,
+            jobs=jobs,
+        )
 
 
 def _fields() -> list[str]:
@@ -299,11 +372,6 @@ def _vcard_options(function: _F) -> _F:
             metavar="PROPERTY",
             help="vCard: the property that holds each card's customer id, e.g. "
             "X-CUSTOMER-ID, EMAIL or FN (a card without it: FILE#N).",
-        ),
-        click.option(
-            "--country",
-            metavar="CODE",
-            help="vCard: the billing country (e.g. NL) of cards whose address names none.",
         ),
     ]
     for option in reversed(options):
@@ -338,19 +406,12 @@ def _run_check(
     report: Path | None,
     *,
     jobs: int | None,
-    encoding: str,
-    shape: str | None,
-    renames: tuple[str, ...],
+    reading: _Reading,
     then: Callable[[BinaryIO, Sinks, CheckOptions], Summary] = check_file,
     importing: bool = False,
 ) -> tuple[Summary, Path, Path]:
     """Open the files, then check (or, with ``then``, import) ``file`` into them."""
-    options = CheckOptions(
-        columns=_columns(renames),
-        shape=Shape(shape) if shape else None,
-        encoding=text_codec(encoding),  # refused before any file is made
-        jobs=jobs or default_jobs(),
-    )
+    options = reading.options(jobs or default_jobs())  # refused before any file is made
     output = output or Path(f"{file.stem}.normalised.csv")
     report = report or Path(f"{file.stem}.report.csv")
     # utf-8-sig: a byte-order mark tells spreadsheets the file is UTF-8. Both outputs
@@ -412,9 +473,12 @@ def _print_summary(summary: Summary, output: Path, report: Path, *, extra: str =
         ("rows", summary.rows),
         ("customers", summary.customers),
         ("contact points accepted", summary.points),
-        ("rows with errors (skipped)", summary.rows_with_errors),
+        ("values refused", summary.values_refused),
+        ("rows refused whole", summary.rows_refused),
     ]:
         table.add_row(label, f"{count:,}")
+    if summary.reading is not None:
+        console.print(f"read as: {summary.reading.describe()}")
     console.print(table)
     for title, counts in [("Errors", summary.errors), ("Warnings", summary.warnings)]:
         if counts:
@@ -442,20 +506,17 @@ def check(
     output: Path | None,
     report: Path | None,
     jobs: int | None,
-    encoding: str,
-    shape: str | None,
-    renames: tuple[str, ...],
     ignore_errors: bool,
     identity: str,
-    country: str | None,
+    **reading: Any,
 ) -> None:
     """Check a customer export (CSV or vCard): normalized rows, report, summary.
 
     Writes the normalized rows and the error report, and prints a summary. Exit
-    status 0 only when no row has an error (or with --ignore-errors). A vCard file
+    status 0 only when nothing was refused (or with --ignore-errors). A vCard file
     (.vcf, or starting with BEGIN:VCARD) is one customer per card.
     """
-    vcard = _vcard_run(file, identity, country)
+    vcard = _vcard_run(file, identity, reading["default_country"])
 
     def then(source: BinaryIO, sinks: Sinks, options: CheckOptions) -> Summary:
         if vcard is None:
@@ -467,9 +528,7 @@ def check(
         output,
         report,
         jobs=jobs,
-        encoding=encoding,
-        shape=shape,
-        renames=renames,
+        reading=_Reading(**reading),
         then=then,
     )
     _print_summary(summary, output, report, extra=vcard.identity.describe() if vcard else "")
@@ -489,12 +548,9 @@ def import_(
     output: Path | None,
     report: Path | None,
     jobs: int | None,
-    encoding: str,
-    shape: str | None,
-    renames: tuple[str, ...],
     ignore_errors: bool,
     identity: str,
-    country: str | None,
+    **reading: Any,
 ) -> None:
     """Check an export, then store each customer's accepted points.
 
@@ -502,7 +558,7 @@ def import_(
     they are, so importing the same file twice changes nothing the second time.
     """
     counts = Imported()
-    vcard = _vcard_run(file, identity, country)
+    vcard = _vcard_run(file, identity, reading["default_country"])
     with ctx.service(all_or_none=True) as (service, store):
 
         def merge_all(source: BinaryIO, sinks: Sinks, options: CheckOptions) -> Summary:
@@ -533,9 +589,7 @@ def import_(
             output,
             report,
             jobs=jobs,
-            encoding=encoding,
-            shape=shape,
-            renames=renames,
+            reading=_Reading(**reading),
             then=merge_all,
             importing=True,
         )

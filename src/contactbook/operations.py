@@ -550,6 +550,44 @@ class Intake:
             self.points.extend(added)
         return tuple(added), tuple(warnings)
 
+    def add_each(
+        self,
+        additions: Sequence[_Addition],
+        /,
+        *,
+        region: str | None = None,
+        keep: bool = True,
+    ) -> list[tuple[ContactPoint | None, tuple[Problem, ...]]]:
+        """Check each addition on its own and keep those that pass: a problem refuses one.
+
+        Each is checked as :meth:`add` checks a batch of one, on the points so far (the
+        ones this call accepted before it included). Returns, per addition, its point
+        and warnings, or ``None`` and its problems. With ``keep`` false each is only
+        checked, as if added. Problems and warnings point at their addition's place
+        (``index``). One call for a row's values, so that a bulk reader that refuses
+        values one by one pays for a call per row, not per value.
+        """
+        taken = self._taken
+        size = len(self.points)
+        outcomes: list[tuple[ContactPoint | None, tuple[Problem, ...]]] = []
+        keys: list[tuple[ContactKind, str]] = []
+        for index, change in enumerate(additions):
+            try:
+                point, key, warning = _new_point(change, region, size, size + 1, taken.get)
+            except ContactValidationError as error:
+                outcomes.append((None, tuple(problem.at(index) for problem in error.errors)))
+                continue
+            taken[key] = point.id
+            keys.append(key)
+            size += 1
+            if keep:
+                self.points.append(point)
+            outcomes.append((point, () if warning is None else (warning.at(index),)))
+        if not keep:
+            for key in keys:
+                del taken[key]
+        return outcomes
+
 
 def merge(
     contacts: ContactSet, incoming: Iterable[ContactPoint], /, *, describes: bool = True

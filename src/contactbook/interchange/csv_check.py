@@ -2,13 +2,14 @@
 
 The bulk-check entry point (:func:`check_file`, :func:`check_blocks`): rows read by
 :mod:`contactbook.interchange.csv_read` are grouped by customer and every value goes
-through :class:`contactbook.operations.Intake`, row by row on the customer's points so
-far, so the one set of rules decides (duplicates within a customer and the 100-point
+through :class:`contactbook.operations.Intake`, one at a time on the customer's points
+so far, so the one set of rules decides (duplicates within a customer and the 100-point
 limit included), each value checked once. Rows of one customer must be adjacent, as in
 any export sorted by customer: the file is streamed, never held in memory, and a
-customer's points live only while its rows are read. A row with any error is skipped
-as a whole and every problem is reported with its row, column, code and message; the
-rest is written as normalized rows in the point shape
+customer's points live only while its rows are read. A problem refuses its value, not
+its row: the row's other values are kept, and every problem is reported with its row,
+column, code and message (a repeated value names the row and column it repeats); the
+accepted values are written as normalized rows in the point shape
 (:mod:`contactbook.interchange.csv_write`), which can be checked or imported again.
 
 Long files are checked in a process pool (``jobs``), here and nowhere else: reading and
@@ -23,14 +24,16 @@ import os
 import signal
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO, BinaryIO, NamedTuple, TextIO, cast
+from typing import IO, BinaryIO, NamedTuple, TextIO
 
 import attrs
 
-from contactbook.errors import ContactValidationError, Problem
+from contactbook.errors import ContactValidationError, InFile, Problem
+from contactbook.interchange.csv_layout import Layout
 from contactbook.interchange.csv_read import (
     Columns,
     Export,
+    Reading,
     RowProblem,
     Shape,
     _Item,
@@ -39,9 +42,10 @@ from contactbook.interchange.csv_read import (
     shown_cell,
 )
 from contactbook.interchange.csv_write import NormalizedWriter, ReportWriter
-from contactbook.model import MAX_POINTS, ContactKind, ContactPoint
-from contactbook.operations import AddPoint, Intake
-from contactbook.validation import normalize_region
+from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, match_key
+from contactbook.operations import Intake
+from contactbook.validation import normalize_region, validate_value
+from contactbook.vocabulary import NOUNS
 
 __all__ = [
     "MAX_CUSTOMER_ROWS",
@@ -104,7 +108,7 @@ class CustomerBlock:
 
     @property
     def errors(self) -> tuple[RowProblem, ...]:
-        """The problems that made rows be skipped."""
+        """The problems that left a value (or a whole row) out."""
         return tuple(p for p in self.problems if p.severity == "error")
 
 
@@ -113,7 +117,7 @@ class _Plan:
     """What a worker needs to know about the file besides its rows."""
 
     country_column: str
-    description_column: str
+    country: str | None  # the default billing country, normalized
     describes: bool
 
 
@@ -122,50 +126,82 @@ class Summary:
     """What a check found: counts of rows, customers, points, errors and warnings.
 
     ``customers`` counts runs of adjacent rows of one customer (so a customer whose rows
-    are apart counts twice); ``errors`` and ``warnings`` count problems by code.
+    are apart counts twice); ``values_refused`` the errors of one cell (the value, or
+    the country, left out; the row's other values kept), ``rows_refused`` the rows
+    refused whole (unreadable, the wrong width, no usable customer id, past the
+    customer's row limit); ``errors`` and ``warnings`` count problems by code.
+    ``reading`` says how the file was read (encoding, delimiter, layout, identity).
     """
 
     rows: int = 0
     customers: int = 0
     points: int = 0
-    rows_with_errors: int = 0
+    values_refused: int = 0
+    rows_refused: int = 0
     errors: Counter[str] = attrs.field(factory=Counter)
     warnings: Counter[str] = attrs.field(factory=Counter)
+    reading: Reading | None = None
 
     @property
     def clean(self) -> bool:
-        """Whether no row had an error (warnings do not count)."""
+        """Whether nothing was refused (warnings do not count)."""
         return not self.errors
 
     def add(self, block: CustomerBlock) -> None:
         """Count ``block`` in."""
-        failed = set()
+        refused = set()
         for problem in block.problems:
             if problem.severity == "error":
                 self.errors[problem.code] += 1
-                failed.add(problem.row)
+                where = problem.location
+                assert isinstance(where, InFile)  # noqa: S101 -- a file's problems
+                if not where.column or problem.code == "csv.customer_id":
+                    refused.add(where.row)
+                else:
+                    self.values_refused += 1
             else:
                 self.warnings[problem.code] += 1
         self.rows += block.rows
         self.customers += bool(block.customer_id)
         self.points += len(block.points)
-        self.rows_with_errors += len(failed)
+        self.rows_refused += len(refused)
 
 
 @attrs.frozen
 class CheckOptions:
-    """How to read an export: its columns, shape, encoding, and the worker processes.
+    """How to read an export: its dialect, its layout, and the worker processes.
 
-    ``shape`` is found from the header when ``None``; ``encoding`` is the file's text
-    encoding (a byte-order mark is skipped); ``jobs`` above 1 checks chunks of customers
-    in that many processes once the file is longer than one chunk (1,000 rows); the
-    result does not depend on it.
+    ``encoding`` and ``delimiter`` are found from the file when ``None``;
+    ``columns`` names contactbook's own columns, whose ``shape`` is found from the header
+    when ``None``; ``layout`` is a user's column mapping
+    (:func:`~contactbook.interchange.csv_layout.load_mapping`), without which the header
+    says (contactbook's own or an address book's); ``id_column`` names the customer
+    id's column (without one, and none named ``customer_id``, each record is a customer,
+    ``row-N``); ``country`` is the billing country of customers whose rows give none.
+    ``jobs`` above 1 checks chunks of customers in that many processes once the file is
+    longer than one chunk (1,000 rows); the result does not depend on it.
     """
 
     columns: Columns = attrs.field(factory=Columns)
     shape: Shape | None = None
-    encoding: str = "utf-8"
+    encoding: str | None = None
+    delimiter: str | None = None
+    layout: Layout | None = None
+    id_column: str | None = None
+    country: str | None = None
     jobs: int = 1
+
+    def open(self, source: BinaryIO, /) -> Export:
+        """Open ``source`` as these options say (its header read)."""
+        return open_export(
+            source,
+            columns=self.columns,
+            shape=self.shape,
+            encoding=self.encoding,
+            delimiter=self.delimiter,
+            layout=self.layout,
+            id_column=self.id_column,
+        )
 
 
 @attrs.define
@@ -238,11 +274,17 @@ def check_file(
     options = options or CheckOptions()
     sinks = sinks or Sinks()
     tally = Tally(size=_source_size(source))
-    export = open_export(
-        source, columns=options.columns, shape=options.shape, encoding=options.encoding
+    export = options.open(source)
+    blocks = check_blocks(
+        export,
+        jobs=options.jobs,
+        progress=sinks.progress,
+        tally=tally,
+        country=options.country,
     )
-    blocks = check_blocks(export, jobs=options.jobs, progress=sinks.progress, tally=tally)
-    return write_results(blocks, sinks)
+    summary = write_results(blocks, sinks)
+    summary.reading = export.reading
+    return summary
 
 
 def _source_size(source: BinaryIO, /) -> int | None:
@@ -282,6 +324,7 @@ def check_blocks(
     jobs: int = 1,
     progress: Callable[[Tally], None] | None = None,
     tally: Tally | None = None,
+    country: str | None = None,
 ) -> Iterator[CustomerBlock]:
     """Check the rows of an opened export; yield one block per customer, in file order.
 
@@ -289,10 +332,12 @@ def check_blocks(
     once the file turns out to be longer than one chunk); the output order and content
     do not depend on it. ``progress`` is called with ``tally`` (a new one if not
     given), counted on as the rows are checked.
+    ``country`` is the billing country of customers whose rows give none (refused,
+    ``region.invalid``, when it is no ISO 3166-1 code).
     """
     plan = _Plan(
         country_column=export.column("country"),
-        description_column=export.column("description"),
+        country=normalize_region(country),
         describes=export.describes,
     )
     tally = tally or Tally()
@@ -402,9 +447,25 @@ def _check_chunk(plan: _Plan, chunk: list[list[_Row]]) -> list[CustomerBlock]:
     return [_check_group(plan, group) for group in chunk]
 
 
+class _Customer:
+    """One customer's points so far, and the row and column each was read from."""
+
+    def __init__(self) -> None:
+        self.intake = Intake()
+        self.origins: list[tuple[int, str]] = []  # per accepted point, in order
+
+    def earlier(self, kind: ContactKind, value: str, region: str | None) -> tuple[int, str]:
+        """Return the row and column of the accepted point ``value`` repeats."""
+        key = match_key(kind, validate_value(kind, value, region).value)
+        for point, origin in zip(self.intake.points, self.origins, strict=True):
+            if point.kind is kind and match_key(kind, point.value) == key:
+                return origin
+        return (0, "")  # not reached: the intake found it
+
+
 def _check_group(plan: _Plan, group: list[_Row]) -> CustomerBlock:
     customer_id = next((row.customer_id for row in group if row.customer_id), "")
-    intake = Intake()
+    customer = _Customer()
     country: str | None = None
     points: list[CheckedPoint] = []
     problems: list[RowProblem] = []
@@ -423,29 +484,18 @@ def _check_group(plan: _Plan, group: list[_Row]) -> CustomerBlock:
                 )
             )
             continue
-        if not row.items:
-            continue
-        if not row.customer_id:
-            # A row without a usable id belongs to no customer: check it on its own.
-            region, row_problems = _region(plan, row, "", None)
-            _, more = _check_items(plan, row, "", Intake(), region, keep=False)
-            problems.extend([*row_problems, *more])
-            continue
-        region, row_problems = _region(plan, row, customer_id, country)
-        if country is None and region is not None and not row_problems:
+        owner = customer_id if row.customer_id else ""
+        region, row_problems = _region(plan, row, owner, country if owner else None)
+        if row.customer_id and country is None and region is not None and not row_problems:
             country = region
-        # A row with a problem of its own is checked, and kept out of the set.
-        keep = not row.problems and not any(p.severity == "error" for p in row_problems)
-        accepted, more = _check_items(plan, row, customer_id, intake, region, keep=keep)
-        if row_problems and region is None:
-            # An unreadable country already explains numbers that need one.
-            more = [p for p in more if p.code != "phone.region_required"]
-        if more:
-            row_problems.extend(more)
-        if row_problems:
-            problems.extend(row_problems)
-        if keep and not any(p.severity == "error" for p in more):
+        if row.items:
+            # A row without a usable id belongs to no customer: its values are checked on
+            # their own, and none is kept.
+            checked = customer if row.customer_id else _Customer()
+            accepted, more = _check_items(row, owner, checked, region, keep=bool(owner))
             points.extend(accepted)
+            row_problems.extend(more)
+        problems.extend(row_problems)
     return CustomerBlock(
         customer_id=customer_id,
         country=country,
@@ -460,9 +510,9 @@ def _check_group(plan: _Plan, group: list[_Row]) -> CustomerBlock:
 def _region(
     plan: _Plan, row: _Row, customer_id: str, country: str | None
 ) -> tuple[str | None, list[RowProblem]]:
-    """Return the row's billing country (the customer's, if the cell is empty)."""
+    """Return the row's billing country (the customer's, or the default, if empty)."""
     if not row.country.strip():
-        return country, []
+        return country or plan.country, []
     try:
         region = normalize_region(row.country)
     except ContactValidationError as error:
@@ -478,7 +528,8 @@ def _region(
     if country is not None and region != country:
         message = (
             f"Customer {customer_id!r} has billing country {country} in an earlier row and "
-            f"{region} here; a customer has one billing country. Correct one of the rows."
+            f"{region} here; a customer has one billing country, so this row's numbers "
+            f"were read in {country}. Correct one of the rows."
         )
         problem = RowProblem(
             row.row,
@@ -493,45 +544,62 @@ def _region(
 
 
 def _check_items(
-    plan: _Plan,
+    row: _Row, customer_id: str, customer: _Customer, region: str | None, *, keep: bool
+) -> tuple[list[CheckedPoint], list[RowProblem]]:
+    """Add the row's values to the customer's points so far, one at a time.
+
+    A value with a problem is left out, and the row's other values are kept; with
+    ``keep`` false each is checked as if added, and nothing is kept.
+    """
+    accepted: list[CheckedPoint] = []
+    problems: list[RowProblem] = []
+    items = [item for item in row.items if item.kind is not None]  # unknown: reported
+    # An item has the kind (not None here), value and description of an AddPoint.
+    outcomes = customer.intake.add_each(items, region=region, keep=keep)  # type: ignore[arg-type]
+    number = row.row
+    for item, (point, found) in zip(items, outcomes, strict=True):
+        if found:
+            problems.extend(
+                _value_problem(row, customer_id, item, p, customer, region) for p in found
+            )
+        if point is None:
+            continue
+        if keep:
+            customer.origins.append((number, item.column))
+        accepted.append(
+            CheckedPoint(
+                number,
+                point.kind,
+                point.value,
+                point.description,
+                item.value,
+                item.description,
+                point.region,
+            )
+        )
+    return (accepted if keep else []), problems
+
+
+def _value_problem(  # noqa: PLR0917 -- the problem and where it is
     row: _Row,
     customer_id: str,
-    intake: Intake,
+    item: _Item,
+    problem: Problem,
+    customer: _Customer,
     region: str | None,
-    *,
-    keep: bool,
-) -> tuple[list[CheckedPoint], list[RowProblem]]:
-    """Add the row's values to the customer's points so far, as one batch.
-
-    With ``keep`` false the batch is checked on a copy and nothing is kept. On errors
-    nothing is kept either.
-    """
-    items = row.items
-    for item in items:
-        if item.kind is None:
-            return [], []  # an unknown kind is already reported
-    try:
-        # Each item has the kind, value and description of an AddPoint.
-        added, warnings = intake.add(cast("list[AddPoint]", items), region=region, keep=keep)
-    except ContactValidationError as error:
-        return [], [_row_problem(plan, row, customer_id, items, p) for p in error.errors]
-    number = row.row
-    accepted = [
-        CheckedPoint(number, p.kind, p.value, p.description, item.value, item.description, p.region)
-        for p, item in zip(added, items, strict=True)
-    ]
-    if not warnings:
-        return accepted, []
-    return accepted, [_row_problem(plan, row, customer_id, items, w) for w in warnings]
-
-
-def _row_problem(
-    plan: _Plan, row: _Row, customer_id: str, items: tuple[_Item, ...], problem: Problem
 ) -> RowProblem:
-    item = items[problem.index or 0]
     if problem.field == "description":
-        column, shown = plan.description_column, shown_cell(item.description or "")
+        column = item.described_by or item.column
+        shown = shown_cell(item.description or "")
         return RowProblem(row.row, customer_id, column, problem.code, problem.message, shown)
+    message = problem.message
+    if problem.code == "contact.duplicate" and item.kind is not None:
+        # Named by row and column, as a spreadsheet shows them, never by a point's id.
+        at_row, at_column = customer.earlier(item.kind, item.value, region)
+        message = (
+            f"{item.column} repeats row {at_row}, column {at_column}: a customer holds each "
+            f"{NOUNS[item.kind]} once, so this one was left out."
+        )
     return RowProblem(
-        row.row, customer_id, item.column, problem.code, problem.message, shown_cell(item.value)
+        row.row, customer_id, item.column, problem.code, message, shown_cell(item.value)
     )

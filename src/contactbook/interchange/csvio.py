@@ -57,7 +57,7 @@ __all__ = [  # each is served by __getattr__, with a warning
 
 _MOVED = {
     "MAX_CUSTOMER_ROWS": "csv_check",
-    "MAX_LINE_BYTES": "csv_read",
+    "MAX_LINE_BYTES": "csv_read.MAX_LINE_CHARS",
     "NORMALISED_HEADER": "csv_write.NORMALIZED_HEADER",
     "REPORT_HEADER": "csv_write",
     "CheckedPoint": "csv_check",

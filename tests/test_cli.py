@@ -457,7 +457,7 @@ class TestNothingLost:
     def test_a_refused_check_keeps_the_earlier_outputs(self, tmp_path):
         before = self.first_run(tmp_path)
         assert 34_000 < len(before["n.csv"])
-        (tmp_path / "bad.csv").write_text("id;email\n1;a@example.com\n")
+        (tmp_path / "bad.csv").write_text("name;city\nAnn;Delft\n")  # no contact column
         done = run("check", "bad.csv", "-o", "n.csv", "-r", "r.csv", cwd=tmp_path, ok=(3,))
         assert "[csv.columns]" in done.stderr
         assert before == self.outputs(tmp_path)
@@ -505,7 +505,7 @@ class TestNothingLost:
         assert [] == partials(tmp_path)
 
     def test_a_failed_import_leaves_no_new_database(self, tmp_path):
-        (tmp_path / "bad.csv").write_text("id;email\n1;a@example.com\n")
+        (tmp_path / "bad.csv").write_text("name;city\nAnn;Delft\n")  # no contact column
         run("import", "bad.csv", cwd=tmp_path, ok=(3,))
         run("import", "missing.csv", cwd=tmp_path, ok=(3,))
         (tmp_path / "in.csv").write_text(many(3_000))

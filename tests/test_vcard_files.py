@@ -185,7 +185,7 @@ class TestSameReportAsCsv:
             summary = check_vcard_file(
                 source, Sinks(out, report), identity=Identity(file="multi-card.vcf")
             )
-        assert (3, 4, 1) == (summary.customers, summary.points, summary.rows_with_errors)
+        assert (3, 4, 1) == (summary.customers, summary.points, summary.values_refused)
         assert {"phone.invalid": 1} == dict(summary.errors)
         rows = list(csv.reader(io.StringIO(report.getvalue())))
         assert [

@@ -234,12 +234,10 @@ class PrimaryRulesMachine(RuleBasedStateMachine):
         before = self.model.as_set()
         good = data.draw(batches(before, region=self.region, max_size=3), label="valid changes")
         bad, code = data.draw(self._refused_changes(before), label="refused change")
-        if code == "contact.duplicate" and isinstance(bad, AddPoint):
-            # A batch is judged by its result: the value stays a duplicate only while the
-            # point that holds it keeps it, so no other change may edit or remove it.
-            key = match_key(bad.kind, bad.value)
-            held = {p.id for p in before.points if p.kind is bad.kind and p.match_key == key}
-            good = [change for change in good if getattr(change, "point_id", None) not in held]
+        if code == "contact.duplicate":
+            # A batch is judged by its result: another change could edit, remove or
+            # clear the point that holds the value, and the add would be no duplicate.
+            good = []
         # A duplicate is a duplicate of the set as read, so it goes first; the others
         # may go anywhere, since a refused change leaves the working set as it was.
         where = 0 if code == "contact.duplicate" else data.draw(st.integers(0, len(good)))

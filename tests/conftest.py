@@ -91,3 +91,29 @@ def _the_suite_writes_nothing_into_the_checkout():
             written = ", ".join(p for p in written.split(", ") if not p.startswith("docs/"))
     if before is not None and after is not None and written:
         pytest.fail(f"the tests wrote into the checkout: {written}")
+
+
+# --------------------------------------------------------------------------- the shared corpora
+
+
+def pytest_collection_modifyitems(config, items):
+    """Leave out the tests over ../shared/corpora where they are not (a fresh machine)."""
+    from shared_corpora import CORPORA
+
+    if CORPORA.is_dir():
+        return
+    left = [item for item in items if item.get_closest_marker("shared_corpus")]
+    if left:
+        items[:] = [item for item in items if not item.get_closest_marker("shared_corpus")]
+        config.hook.pytest_deselected(items=left)
+        config.stash[_CORPUS_NOTE] = (
+            f"{len(left)} tests over the shared corpora left out: they are not at {CORPORA}"
+        )
+
+
+_CORPUS_NOTE = pytest.StashKey[str]()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if _CORPUS_NOTE in config.stash:
+        terminalreporter.write_line(config.stash[_CORPUS_NOTE])

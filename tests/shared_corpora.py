@@ -3,8 +3,10 @@
 The files in ``../shared/corpora`` (or ``$CONTACTBOOK_SHARED/corpora``) were exported by
 other software; they are never copied into the project. A test over them runs whenever
 they are there (CI always has them) and is otherwise left out with one line saying so,
-under ``CI=true`` too: a fresh clone without ``shared/`` must still pass. The project's
-own fixtures cover each feature those files show.
+under ``CI=true`` too: a fresh clone without ``shared/`` must still pass. Tests marked
+``shared_corpus`` are deselected then (tests/conftest.py says so in one line);
+:func:`corpus_files` skips any other caller. The project's own fixtures cover each
+feature those files show.
 """
 
 import os

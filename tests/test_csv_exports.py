@@ -343,6 +343,7 @@ CORPUS = {
 RECORDS = {"all.csv": 1, "email.csv": 4, "gmail.csv": 1, "outlook.csv": 1, "tb_plain.csv": 1}
 
 
+@pytest.mark.shared_corpus
 class TestRealExports:
     """Real address-book exports: every record read, every value found or refused clearly."""
 

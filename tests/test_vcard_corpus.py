@@ -623,6 +623,9 @@ EXPECTED: dict[str, tuple[int, list[tuple[str, str]]]] = {
 }
 
 
+pytestmark = pytest.mark.shared_corpus
+
+
 def _files():
     files = corpus_files("vcards", "*.vcf") + corpus_files("exports/vcards", "*.vcf")
     return {

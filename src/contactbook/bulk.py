@@ -99,7 +99,6 @@ def import_file(
     sinks = sinks or Sinks()
     tally = Tally(size=_source_size(source))
     export = options.open(source)
-    imported = Imported()
     blocks = check_blocks(
         export,
         jobs=options.jobs,
@@ -107,21 +106,10 @@ def import_file(
         tally=tally,
         country=options.country,
     )
-    stored = import_blocks(
-        service,
-        actor,
-        blocks,
-        imported,
-        set_country=set_country,
-        per_unit=per_unit,
-        progress=sinks.progress,
-        tally=tally,
+    imported = _stored(
+        service, actor, blocks, sinks, tally=tally, set_country=set_country, per_unit=per_unit
     )
-    try:
-        imported.summary = write_results(stored, sinks)
-        imported.summary.reading = export.reading
-    finally:
-        stored.close()  # a failure while writing rolls the open unit back, now
+    imported.summary.reading = export.reading
     return imported
 
 
@@ -144,11 +132,27 @@ def import_vcard_file(
     else ``country``; the same report, normalized rows and counts.
     """
     sinks = sinks or Sinks()
-    imported = Imported()
     tally = Tally(size=_source_size(source))
     blocks = check_cards(
         source, identity=identity, country=country, progress=sinks.progress, tally=tally
     )
+    return _stored(
+        service, actor, blocks, sinks, tally=tally, set_country=set_country, per_unit=per_unit
+    )
+
+
+def _stored(
+    service: ContactService,
+    actor: str,
+    blocks: Iterable[CustomerBlock],
+    sinks: Sinks,
+    *,
+    tally: Tally,
+    set_country: Callable[[str, str], None] | None,
+    per_unit: int,
+) -> Imported:
+    """Merge checked blocks into the store, write their results; return what was done."""
+    imported = Imported()
     stored = import_blocks(
         service,
         actor,
@@ -162,7 +166,7 @@ def import_vcard_file(
     try:
         imported.summary = write_results(stored, sinks)
     finally:
-        stored.close()
+        stored.close()  # a failure while writing rolls the open unit back, now
     return imported
 
 

@@ -61,7 +61,7 @@ __all__ = [
 #: releases carry metadata only, which the phone fast path reads as it is). How a new
 #: release gets in: ``docs/explanation/fast-path-fence.md``.
 FENCE: Mapping[str, Mapping[str, tuple[str, str]]] = {
-    "email": {"email-validator": ("2.3", "2.5"), "idna": ("3.7", "4")},
+    "email": {"email-validator": ("2.4", "2.5"), "idna": ("3.7", "4")},
     "phone": {"phonenumbers": ("8.13", "9.1")},
     "website": {"rfc3986": ("2.0", "2.1"), "idna": ("3.7", "4")},
 }

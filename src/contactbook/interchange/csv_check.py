@@ -19,6 +19,7 @@ writing stay in the calling process.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -420,7 +421,8 @@ def _checked(
     ) as pool:
         pending: deque[concurrent.futures.Future[list[CustomerBlock]]] = deque()
         for chunk in _chained(first, iter([second]), chunks):
-            pending.append(pool.submit(_check_chunk, plan, chunk))
+            with _interrupts_held():  # a worker this starts is born deaf to Ctrl-C
+                pending.append(pool.submit(_check_chunk, plan, chunk))
             if len(pending) >= 2 * jobs:  # keep memory flat: a few chunks in flight
                 yield pending.popleft().result()
         while pending:
@@ -429,7 +431,27 @@ def _checked(
 
 def _leave_interrupts_to_the_caller() -> None:
     """Ignore Ctrl-C in a worker: the caller stops the pool (no traceback per worker)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # discards one held since its start
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C back in this thread (it comes after) while a worker may be started.
+
+    A spawned worker inherits the signal mask, so a Ctrl-C to the process group while it
+    still imports contactbook waits until it ignores Ctrl-C (and is then discarded)
+    instead of printing a traceback: what multiprocessing's resource tracker does.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no process groups to signal
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _chained(

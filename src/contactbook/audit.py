@@ -69,7 +69,7 @@ class PrimaryChanged:
     after: ContactPoint | None
 
 
-#: What happened to a set, as an activity entry records it (was ``PointChange``);
+#: What happened to a set, as an activity entry records it;
 #: what a caller asks for is an ``operations.Command``.
 Event = PointAdded | PointRemoved | ValueChanged | DescriptionChanged | PrimaryChanged
 

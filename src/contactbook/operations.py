@@ -133,7 +133,7 @@ class ClearPrimary:
     kind: ContactKind
 
 
-#: What a caller asks of a set (was ``Change``); what happened is an ``audit.Event``.
+#: What a caller asks of a set; what happened is an ``audit.Event``.
 Command = AddPoint | EditPoint | RereadPoint | RemovePoint | SetPrimary | ClearPrimary
 
 

@@ -29,7 +29,11 @@ traceback: bytes that are not text in the encoding (in a value: that value; else
 the row; in the header: the file), a missing column
 (:class:`~contactbook.errors.FormatError` ``csv.columns``), a row with the wrong number
 of cells, a huge cell or line (``csv.too_large``). Values are not checked here: that is
-:mod:`contactbook.interchange.csv_check`.
+:mod:`contactbook.interchange.csv_check`. The records a check yields
+(:class:`CustomerBlock` of :class:`CheckedPoint`, with its
+:class:`~contactbook.errors.Problem` list) are defined here, below the check and the
+writers (:mod:`~contactbook.interchange.csv_write`), so that the imports between the
+three modules point one way: the check reads and writes, the writers read.
 """
 
 from __future__ import annotations

@@ -3,9 +3,7 @@
 - One API page per public module of ``src/contactbook`` (a module or package whose
   dotted name has no part starting with ``_``), generated at build time, so a new
   module is documented the moment it exists and none can be forgotten. They fill the
-  nav section titled "API" in ``mkdocs.yml``. The deprecated module paths
-  (:data:`DEPRECATED`, shims that re-export a moved module) get no page: the names are
-  documented once, where they now live.
+  nav section titled "API" in ``mkdocs.yml``.
 - A page written under ``docs/<section>/`` but not listed in ``mkdocs.yml`` is added at
   the end of the nav section that holds that folder's pages, so a new guide is never
   unreachable. List it in ``mkdocs.yml`` to give it its place and title.
@@ -27,8 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "contactbook"
 API_DIR = "reference/api"
 API_SECTION = "API"
-#: Old module paths kept one release as shims (they warn on import and re-export).
-DEPRECATED = frozenset({"contactbook.card", "contactbook.form", "contactbook.activity"})
 
 
 def public_modules() -> list[str]:
@@ -39,7 +35,7 @@ def public_modules() -> list[str]:
         if parts[-1] == "__init__":
             parts = parts[:-1]
         name = ".".join(parts)
-        if not any(part.startswith("_") for part in parts) and name not in DEPRECATED:
+        if not any(part.startswith("_") for part in parts):
             names.append(name)
     return sorted(names, key=lambda name: (name != PACKAGE.name, name))
 

@@ -282,19 +282,6 @@ class TestCardForActor:
         assert attrs.evolve(expected, version=1) == ContactCard.for_actor(service, "ann", "c1")
 
 
-class TestDeprecatedServiceCard:
-    """ContactService.card() still returns the card for one release, and warns."""
-
-    def test_it_warns_and_returns_the_card_for_the_actor(self):
-        store = InMemoryStore()
-        service = ContactService.on(store, GrantTable.of(bob=[Permission.READ_CONTACT_DETAILS]))
-        store.save("c1", add(ContactSet(), EMAIL, "a@example.com"), expected_version=0)
-        labels = CardLabels(email="E-mail")
-        with pytest.warns(DeprecationWarning, match="ContactCard.for_actor"):
-            card = service.card("bob", "c1", labels=labels)
-        assert ContactCard.for_actor(service, "bob", "c1", labels=labels) == card
-
-
 # --------------------------------------------------------------------------- properties
 
 VALUES = {

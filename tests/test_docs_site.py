@@ -24,19 +24,14 @@ class TestApiPages:
             assert name in modules
         assert [] == [name for name in modules if any(p.startswith("_") for p in name.split("."))]
 
-    def test_the_presentation_package_has_its_pages_and_the_old_paths_none(self):
+    def test_the_presentation_package_has_its_pages(self):
         modules = load_hooks().public_modules()
         presentation = ["contactbook.presentation", "contactbook.presentation.activity"]
         presentation += ["contactbook.presentation.card", "contactbook.presentation.form"]
         presentation += ["contactbook.presentation.i18n"]
-        assert (presentation, []) == (
-            [name for name in modules if name.startswith("contactbook.presentation")],
-            [
-                m
-                for m in modules
-                if m in {"contactbook.card", "contactbook.form", "contactbook.activity"}
-            ],
-        )
+        assert presentation == [
+            name for name in modules if name.startswith("contactbook.presentation")
+        ]
 
     def test_a_module_page_renders_the_module(self):
         page = load_hooks().api_page("contactbook.errors")

@@ -65,16 +65,13 @@ def test_every_name_a_module_exports_exists():
     """``from module import *`` works for every module of the package."""
     import importlib
     import pkgutil
-    import warnings
 
     missing = {}
     for info in pkgutil.walk_packages(contactbook.__path__, "contactbook."):
         if info.name in {"contactbook.__main__"}:
             continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # the old names and paths
-            module = importlib.import_module(info.name)
-            absent = [name for name in getattr(module, "__all__", ()) if not hasattr(module, name)]
+        module = importlib.import_module(info.name)
+        absent = [name for name in getattr(module, "__all__", ()) if not hasattr(module, name)]
         if absent:
             missing[info.name] = absent
     assert {} == missing

@@ -3,8 +3,8 @@
 ``normalize_phone`` (with ``parse_phone``), ``normalize_email`` and ``normalize_website``
 decide the common shapes without phonenumbers' parser, email-validator or rfc3986
 (``contactbook._fastpath``). These tests run every input through both the public
-normalizer and the reference path (``_phone_reference``, ``_email_reference``,
-``_website_reference``: the library alone) and require the same outcome: the same value
+normalizer and the reference path (``phone_reference``, ``email_reference``,
+``website_reference``: the library alone) and require the same outcome: the same value
 (and line type), or the same refusal (code, field and message). Every disagreement is a
 failure.
 
@@ -35,7 +35,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from contactbook import _corpus, normalize_email, normalize_phone, normalize_website
+from contactbook import _corpus, normalize_email, normalize_phone, normalize_website, validation
 from contactbook._fastpath import (
     IDNA_CACHE_SIZE,
     Refused,
@@ -47,14 +47,13 @@ from contactbook._fastpath import (
 )
 from contactbook.errors import ContactValidationError
 from contactbook.validation import (
-    _MAX_EMAIL_INPUT,
     _TRIMMED,
-    _email_reference,
-    _phone_input,
-    _phone_reference,
-    _trimmed,
-    _website_reference,
+    MAX_EMAIL_INPUT,
+    email_reference,
     parse_phone,
+    phone_input,
+    trimmed,
+    website_reference,
 )
 from contactbook.vocabulary import shown
 
@@ -104,9 +103,7 @@ def decided(fast: object, field: str) -> Outcome:
 def fast_email_outcome(raw: str) -> Outcome | None:
     """What the email fast path decides for ``raw`` (trimmed as validation.py trims it)."""
     try:
-        text = _trimmed(
-            raw, field="email", code_prefix="email", limit=_MAX_EMAIL_INPUT, what="email"
-        )
+        text = trimmed(raw, field="email", code_prefix="email", limit=MAX_EMAIL_INPUT, what="email")
     except ContactValidationError:
         return None  # refused before any fast path runs
     fast = emails.email(text)
@@ -209,13 +206,13 @@ class TestEmailFastPathAgrees:
     @example("a@b_c.онлайн")
     @example("a@-b.онлайн")
     def test_same_outcome_as_the_reference(self, raw: str) -> None:
-        assert outcome(_email_reference, raw) == outcome(normalize_email, raw)
+        assert outcome(email_reference, raw) == outcome(normalize_email, raw)
 
     @given(st.emails() | email_shaped | email_text | email_like)
     def test_what_the_fast_path_decides_the_reference_decides_identically(self, raw: str) -> None:
         fast = fast_email_outcome(raw)
         if fast is not None:
-            assert outcome(_email_reference, raw) == fast
+            assert outcome(email_reference, raw) == fast
 
     def test_the_common_shape_takes_the_fast_path(self) -> None:
         assert "John.Doe@example.com" == emails.email("John.Doe@Example.COM")
@@ -254,8 +251,8 @@ class TestEmailFastPathAgrees:
 
     def test_several_addresses_are_refused_as_validation_refuses_them(self) -> None:
         raw = "a@x.nl; b@y.nl"
-        assert outcome(_email_reference, raw) == fast_email_outcome(raw)
-        assert "email.multiple" == outcome(_email_reference, raw)[1]
+        assert outcome(email_reference, raw) == fast_email_outcome(raw)
+        assert "email.multiple" == outcome(email_reference, raw)[1]
 
     def test_what_it_is_unsure_of_it_leaves_to_the_reference(self) -> None:
         unsure = [
@@ -343,7 +340,7 @@ class TestWebsiteFastPathAgrees:
     @example("ü@x.de".translate(FULL_WIDTH))
     @example("a/b".translate(FULL_WIDTH) + ".ü.de")
     def test_same_outcome_as_the_reference(self, raw: str) -> None:
-        assert outcome(_website_reference, raw) == outcome(normalize_website, raw)
+        assert outcome(website_reference, raw) == outcome(normalize_website, raw)
 
     def test_the_common_shape_takes_the_fast_path(self) -> None:
         assert "https://example.com" == websites.website("Example.COM")
@@ -503,7 +500,7 @@ class TestInternationalisedDomainsAgree:
     @example("Doe <a@münchen.de>")
     @cache_states
     def test_emails(self, cache_state: str, raw: str) -> None:
-        reference, public = idn_outcomes(raw, cache_state, normalize_email, _email_reference)
+        reference, public = idn_outcomes(raw, cache_state, normalize_email, email_reference)
         assert reference == public
 
     @given(idn_websites)
@@ -539,7 +536,7 @@ class TestInternationalisedDomainsAgree:
     @example("ü." + "a" * 62 + "." + "b" * 63 + "." + "c" * 63 + "." + "d" * 57)
     @cache_states
     def test_websites(self, cache_state: str, raw: str) -> None:
-        reference, public = idn_outcomes(raw, cache_state, normalize_website, _website_reference)
+        reference, public = idn_outcomes(raw, cache_state, normalize_website, website_reference)
         assert reference == public
 
     def test_common_internationalised_domains_take_the_fast_path(self) -> None:
@@ -601,14 +598,14 @@ def phone_public(item: PhoneInput) -> str:
 
 
 def phone_reference(item: PhoneInput) -> str:
-    parsed = _phone_reference(*item)
+    parsed = validation.phone_reference(*item)
     return f"{parsed.e164} {parsed.line_type.value}"
 
 
 def fast_phone(item: PhoneInput) -> object:
     """The phone fast path on what validation.py hands it; None for a refused input."""
     try:
-        text, region = _phone_input(item[0], item[1], "phone")
+        text, region = phone_input(item[0], item[1], "phone")
     except ContactValidationError:
         return None
     return phones.phone(text, region)
@@ -793,14 +790,14 @@ KINDS = {
     "email": Kind(
         lambda size, seed: _corpus_module().emails(size, seed=seed, odd=0.5),
         normalize_email,
-        _email_reference,
+        email_reference,
         lambda raw: emails.email(raw.strip(_TRIMMED)),
         100,
     ),
     "website": Kind(
         lambda size, seed: _corpus_module().websites(size, seed=seed, odd=0.5),
         normalize_website,
-        _website_reference,
+        website_reference,
         lambda raw: websites.website(raw.strip(_TRIMMED)),
         200,
     ),

@@ -195,13 +195,13 @@ def csv_round_trip(contacts):
     rows = io.StringIO()
     writer = csv_write.NormalizedWriter(rows)
     writer.write(
-        csv_check.CustomerBlock(
+        csv_read.CustomerBlock(
             customer_id="c1",
             country=None,
             first_row=2,
             rows=len(contacts),
             points=tuple(
-                csv_check.CheckedPoint(0, p.kind, p.value, p.description, p.value, p.description)
+                csv_read.CheckedPoint(0, p.kind, p.value, p.description, p.value, p.description)
                 for p in contacts
             ),
             problems=(),

@@ -34,7 +34,7 @@ from contactbook.presentation.i18n import (
     translate,
 )
 from contactbook.validation import (
-    _email_reference,
+    email_reference,
     normalize_email,
     normalize_phone,
     validate_value,
@@ -198,7 +198,7 @@ class TestTheValidatorsReasons:
     @pytest.mark.parametrize("raw", BAD_EMAILS)
     def test_each_reason_is_a_message_of_the_catalog(self, raw):
         with pytest.raises(ContactValidationError) as caught:
-            _email_reference(raw)
+            email_reference(raw)
         message = caught.value.message
         assert isinstance(message, Message), message
         reason = message.params.get("reason")
@@ -209,7 +209,7 @@ class TestTheValidatorsReasons:
     @pytest.mark.parametrize("raw", BAD_EMAILS)
     def test_the_fast_path_words_it_with_the_same_template(self, raw):
         with pytest.raises(ContactValidationError) as reference:
-            _email_reference(raw)
+            email_reference(raw)
         with pytest.raises(ContactValidationError) as fast:
             normalize_email(raw)
         assert (reference.value.message, reference.value.message.template) == (

@@ -302,31 +302,6 @@ class TestVCardMerge:
         assert (None, 3) == (again.entry, again.version)
 
 
-class TestDeprecatedCsvio:
-    """The old module still serves every old name, with a DeprecationWarning."""
-
-    @pytest.mark.parametrize("name", ["Columns", "RowProblem", "safe_cell", "MAX_CUSTOMER_ROWS"])
-    def test_moved_names(self, name):
-        from contactbook.interchange import csvio
-
-        modules = {"Columns": csv_read, "RowProblem": csv_read, "safe_cell": csv_write}
-        with pytest.warns(DeprecationWarning, match=name):
-            value = getattr(csvio, name)
-        assert getattr(modules.get(name, csv_check), name) is value
-
-    def test_old_check_file_and_changes_for(self):
-        from contactbook.interchange import csvio
-
-        data = b"customer_id,country,kind,value,description\n1,NL,email,a@example.com,Billing\n"
-        seen = []
-        with pytest.warns(DeprecationWarning, match="csvio"):
-            old_check_file, changes_for = csvio.check_file, csvio.changes_for
-        summary = old_check_file(io.BytesIO(data), jobs=1, on_block=lambda b: seen.append(b) or ())
-        assert 1 == summary.points
-        stored = add(ContactSet(), EMAIL, "a@example.com")
-        assert [ops.EditPoint(1, description="Billing")] == changes_for(stored, seen[0])
-
-
 class TestProgress:
     """The tally counts rows checked and customers imported; totals exact at the end."""
 

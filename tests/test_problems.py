@@ -1,12 +1,15 @@
 """One problem type with a location serves batches, files, vCards and the edit window."""
 
+import io
+
 import pytest
 
 from contactbook import ContactKind, ContactSet, Problem, apply
 from contactbook.errors import BatchValidationError, InBatch, InFile, InVCard, Location
-from contactbook.interchange.vcard import SkippedLine, load_vcard
+from contactbook.interchange.csv_check import check_blocks
+from contactbook.interchange.csv_read import open_export
+from contactbook.interchange.vcard import load_vcard
 from contactbook.operations import AddPoint
-from contactbook.presentation.form import FormProblem
 from contactbook.presentation.form import Location as FormLocation
 
 
@@ -50,61 +53,31 @@ class TestLocation:
         ]
 
 
-class TestDeprecatedShapes:
-    """The old record types are Problems that keep their attributes for one release."""
+class TestEveryInputBuildsProblems:
+    """A vCard's skipped lines, the edit window's and a CSV file's problems are Problems."""
 
     def test_a_skipped_vcard_line_is_a_problem_at_its_line(self):
         text = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ann\r\nIMPP:xmpp:ann@example.com\r\nEND:VCARD\r\n"
         skipped = load_vcard(text).skipped
-        assert [(4, "IMPP:xmpp:ann@example.com", InVCard(4))] == [
-            (line.line, line.text, line.location) for line in skipped
+        assert [(Problem, "vcard.unsupported", "IMPP:xmpp:ann@example.com", InVCard(4))] == [
+            (type(line), line.code, line.input, line.location) for line in skipped
         ]
-        assert all(isinstance(line, Problem) for line in skipped)
 
-    def test_a_skipped_line_built_the_old_way_reads_the_same(self):
-        line = SkippedLine(3, "X-FOO:bar", "vcard.unsupported", "not read")
-        assert (3, "X-FOO:bar", InVCard(3), "X-FOO:bar") == (
-            line.line,
-            line.text,
-            line.location,
-            line.input,
-        )
-
-    def test_a_form_problem_is_a_problem_at_its_field(self):
+    def test_a_problem_placed_on_the_form_keeps_its_code_and_change_number(self):
         inner = Problem("email.invalid", "email", "nope").at(0)
-        placed = FormProblem(FormLocation("value", ContactKind.EMAIL), inner)
-        assert isinstance(placed, Problem)
+        placed = inner.at(FormLocation("value", ContactKind.EMAIL))
         assert (FormLocation("value", ContactKind.EMAIL), "email.invalid", 0, False) == (
             placed.location,
             placed.code,
             placed.index,
             placed.is_warning,
         )
-        assert (inner.code, inner.field, inner.message, inner.index) == (
-            placed.problem.code,
-            placed.problem.field,
-            placed.problem.message,
-            placed.problem.index,
-        )
+        assert (inner.field, inner.message) == (placed.field, placed.message)
 
-
-class TestFileProblems:
-    """A CSV report line is a Problem in a file; the old attributes still read."""
-
-    def test_a_row_problem_is_a_problem_at_its_row_and_column(self):
-        from contactbook.interchange.csv_read import RowProblem
-
-        line = RowProblem(3, "c-1", "email", "email.invalid", "bad", "x@")
-        assert isinstance(line, Problem)
-        assert (InFile(3, "email", "c-1"), "x@", "error") == (
-            line.location,
-            line.input,
-            line.severity,
-        )
-        assert (3, "c-1", "email") == (line.row, line.customer_id, line.column)
-
-    def test_a_warning_row_problem_says_warning_whatever_it_was_built_with(self):
-        from contactbook.interchange.csv_read import RowProblem
-
-        line = RowProblem(4, "c-1", "mobile", "mobile.fixed_line", "fixed", "020")
-        assert "warning" == line.severity
+    def test_a_csv_report_line_is_a_problem_at_its_row_and_column(self):
+        data = b"customer_id,country,email,mobile\r\nc-1,NL,x@,020 123 4567\r\n"
+        (block,) = check_blocks(open_export(io.BytesIO(data)))
+        assert [
+            (Problem, "email.invalid", InFile(2, "email", "c-1"), "x@", "error"),
+            (Problem, "mobile.fixed_line", InFile(2, "mobile", "c-1"), "020 123 4567", "warning"),
+        ] == [(type(p), p.code, p.location, p.input, p.severity) for p in block.problems]

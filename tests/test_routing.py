@@ -421,20 +421,6 @@ config_like = st.recursive(
 )
 
 
-class TestDeprecatedClassmethods:
-    """RoutingPolicy.from_config and from_json still build the same policy, with a warning."""
-
-    def test_from_config_warns_and_delegates(self):
-        with pytest.warns(DeprecationWarning, match="policy_from_config"):
-            policy = RoutingPolicy.from_config(BILLING)
-        assert policy_from_config(BILLING) == policy
-
-    def test_from_json_warns_and_delegates(self):
-        with pytest.warns(DeprecationWarning, match="policy_from_json"):
-            policy = RoutingPolicy.from_json(json.dumps(BILLING))
-        assert policy_from_config(BILLING) == policy
-
-
 class TestArbitraryConfiguration:
     """No configuration text makes the policy builder crash: a policy or a clear error."""
 

@@ -19,7 +19,7 @@ import pytest
 import contactbook
 from contactbook import _fastpath, normalize_email, normalize_phone, normalize_website, selfcheck
 from contactbook._fastpath import FENCE, gate, installed_versions, passage
-from contactbook.validation import _email_reference, _phone_reference, _website_reference
+from contactbook.validation import email_reference, phone_reference, website_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -133,15 +133,15 @@ class TestAShutFenceMeansTheReferencePath:
 
     @pytest.mark.usefixtures("shut")
     def test_emails(self):
-        assert _email_reference(" Ann@Example.COM ") == normalize_email(" Ann@Example.COM ")
+        assert email_reference(" Ann@Example.COM ") == normalize_email(" Ann@Example.COM ")
 
     @pytest.mark.usefixtures("shut")
     def test_phones(self):
-        assert _phone_reference("06 12345678", "NL").e164 == normalize_phone("06 12345678", "NL")
+        assert phone_reference("06 12345678", "NL").e164 == normalize_phone("06 12345678", "NL")
 
     @pytest.mark.usefixtures("shut")
     def test_websites(self):
-        assert _website_reference("Example.COM/a") == normalize_website("Example.COM/a")
+        assert website_reference("Example.COM/a") == normalize_website("Example.COM/a")
 
     def test_the_switch_is_read_at_import(self):
         done = python(

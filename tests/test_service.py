@@ -507,15 +507,9 @@ def _import_blocks(service, actor):
     return list(bulk.import_blocks(service, actor, blocks, bulk.Imported()))
 
 
-def _card(service, actor):
-    with pytest.warns(DeprecationWarning, match="for_actor"):
-        return service.card(actor, "c1")
-
-
 #: Every use case of ContactService and contactbook.bulk, as a call of (service, actor).
 USE_CASES = {
     "read": lambda service, actor: service.read(actor, "c1"),
-    "card": _card,
     "for_actor": lambda service, actor: ContactCard.for_actor(service, actor, "c1"),
     "history": lambda service, actor: service.history(actor, "c1"),
     "billing_country": lambda service, actor: service.billing_country(actor, "c1"),

@@ -535,19 +535,6 @@ class TestBackup:
         store.check_integrity()
 
 
-class TestDeprecatedCheck:
-    """SQLiteStore.check() still runs the integrity check for one release, with a warning."""
-
-    def test_check_warns_and_checks(self, tmp_path):
-        from contactbook.adapters.sqlite import SQLiteStore
-
-        with (
-            SQLiteStore(tmp_path / "c.sqlite3") as store,
-            pytest.warns(DeprecationWarning, match="check_integrity"),
-        ):
-            assert None is store.check()
-
-
 class TestChangedTables:
     """Tables someone changed are storage.corrupt, at open or at the first use, never lost."""
 

@@ -97,7 +97,7 @@ class TestImport:
             (MOBILE, "+31687654321", None, False),
             (EMAIL, "facturen@example.nl", "Work", True),
         ] == summary(result.contacts)
-        assert [(10, "vcard.unsupported")] == [(s.line, s.code) for s in result.skipped]
+        assert [(10, "vcard.unsupported")] == [(s.location.line, s.code) for s in result.skipped]
 
     def test_4_0_pref_decides_the_primary(self):
         card = (
@@ -132,7 +132,7 @@ class TestImport:
             (10, "vcard.line"),
             (11, "phone.extension"),
             (13, "vcard.card"),
-        ] == [(s.line, s.code) for s in result.skipped]
+        ] == [(s.location.line, s.code) for s in result.skipped]
         assert [(EMAIL, "a@example.com", None, True)] == summary(result.contacts)
         assert all(s.message for s in result.skipped)
 

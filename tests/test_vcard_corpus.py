@@ -661,7 +661,7 @@ def found(blocks):
         for problem in block.problems:
             if problem.severity != "error":
                 continue  # a warning is about a value that was accepted
-            name = problem.column.partition(" (card")[0]
+            name = problem.location.column.partition(" (card")[0]
             if name in {"EMAIL", "TEL", "URL"}:
                 seen[name, problem.input] += 1
     return seen
@@ -701,7 +701,7 @@ class TestEveryCardAndValue:
             for problem in block.problems:
                 assert problem.code
                 assert problem.message
-                assert problem.row >= block.first_row
+                assert problem.location.row >= block.first_row
 
 
 class TestWhatTheFilesSay:
@@ -739,7 +739,7 @@ class TestWhatTheFilesSay:
         ] == [(p.kind, p.value, p.description) for p in block.points]
         # 905-111-1234: an exchange code starting with 1 is no US number.
         assert [(15, "phone.invalid", "905-111-1234")] == [
-            (p.row, p.code, p.input) for p in block.problems
+            (p.location.row, p.code, p.input) for p in block.problems
         ]
 
     def test_outlook_2_1_with_a_german_address(self, checked):

@@ -123,7 +123,6 @@ __all__ = [
     "Finding",
     "FormField",
     "FormGroup",
-    "FormProblem",
     "FormRow",
     "FormatError",
     "Message",
@@ -181,7 +180,6 @@ _LAZY = {
     "ContactForm": "contactbook.presentation.form",
     "FormField": "contactbook.presentation.form",
     "FormGroup": "contactbook.presentation.form",
-    "FormProblem": "contactbook.presentation.form",
     "FormRow": "contactbook.presentation.form",
     "Channel": "contactbook.routing",
     "Purpose": "contactbook.routing",
@@ -195,9 +193,6 @@ _LAZY = {
     "Translator": "contactbook.presentation.i18n",
 }
 
-# Renamed in this release; the old names work, with a DeprecationWarning, for one release.
-_RENAMED = {"Change": "Command", "PointChange": "Event"}
-
 if _typing.TYPE_CHECKING:
     from contactbook.presentation.activity import ActivityLog
     from contactbook.presentation.card import CardGroup, CardLabels, CardRow, ContactCard
@@ -205,7 +200,6 @@ if _typing.TYPE_CHECKING:
         ContactForm,
         FormField,
         FormGroup,
-        FormProblem,
         FormRow,
     )
     from contactbook.presentation.i18n import Translator
@@ -222,16 +216,6 @@ if _typing.TYPE_CHECKING:
 else:
 
     def __getattr__(name: str) -> _typing.Any:
-        if name in _RENAMED:
-            import warnings  # noqa: PLC0415 -- only a deprecated name needs it
-
-            new = _RENAMED[name]
-            warnings.warn(
-                f"contactbook.{name} is deprecated; use contactbook.{new}.",
-                DeprecationWarning,
-                stacklevel=2,
-            )
-            return globals()[new]
         module = _LAZY.get(name)
         if module is None:
             raise AttributeError(f"module 'contactbook' has no attribute {name!r}")

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 import attrs
 
-from contactbook._deprecated import renamed
 from contactbook.model import ContactKind, ContactPoint, ContactSet
 from contactbook.vocabulary import NOUNS
 
@@ -71,7 +69,7 @@ class PrimaryChanged:
     after: ContactPoint | None
 
 
-#: What happened to a set, as an activity entry records it (was ``PointChange``);
+#: What happened to a set, as an activity entry records it;
 #: what a caller asks for is an ``operations.Command``.
 Event = PointAdded | PointRemoved | ValueChanged | DescriptionChanged | PrimaryChanged
 
@@ -195,9 +193,3 @@ class ActivityEntry:
     def summary(self) -> str:
         """Return the entry's changes as lines a person reads, one per change."""
         return "\n".join(describe(change) for change in self.changes)
-
-
-# Renamed in this release; the old names keep working, with a DeprecationWarning, for one
-# release (docs/explanation/package-map.md, "Names").
-if not TYPE_CHECKING:
-    __getattr__ = renamed(__name__, {"PointChange": "Event"}, globals())

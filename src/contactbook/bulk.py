@@ -35,18 +35,17 @@ from typing import BinaryIO
 
 import attrs
 
-from contactbook.errors import ContactError
+from contactbook.errors import ContactError, InFile, Problem
 from contactbook.interchange.csv_check import (
     CheckOptions,
-    CustomerBlock,
     Sinks,
     Summary,
     Tally,
-    _source_size,
     check_blocks,
+    source_size,
     write_results,
 )
-from contactbook.interchange.csv_read import RowProblem
+from contactbook.interchange.csv_read import CustomerBlock
 from contactbook.interchange.vcard import Identity, VCardImport, check_cards, load_vcard
 from contactbook.ports import Permission
 from contactbook.service import ContactService, Saved, check_request
@@ -97,7 +96,7 @@ def import_file(
     check_request(actor, "")
     options = options or CheckOptions()
     sinks = sinks or Sinks()
-    tally = Tally(size=_source_size(source))
+    tally = Tally(size=source_size(source))
     export = options.open(source)
     blocks = check_blocks(
         export,
@@ -132,7 +131,7 @@ def import_vcard_file(
     else ``country``; the same report, normalized rows and counts.
     """
     sinks = sinks or Sinks()
-    tally = Tally(size=_source_size(source))
+    tally = Tally(size=source_size(source))
     blocks = check_cards(
         source, identity=identity, country=country, progress=sinks.progress, tally=tally
     )
@@ -234,7 +233,9 @@ def _permitted(
 
 
 def _refused(block: CustomerBlock, error: ContactError) -> CustomerBlock:
-    problem = RowProblem(block.first_row, block.customer_id, "", error.code, error.message)
+    problem = Problem(
+        error.code, None, error.message, location=InFile(block.first_row, "", block.customer_id)
+    )
     return attrs.evolve(block, points=(), problems=(*block.problems, problem))
 
 

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Final, Literal, Protocol
+from typing import Final, Literal, Protocol
 
 import attrs
 
-from contactbook._deprecated import renamed
 from contactbook.audit import Event, diff
 from contactbook.errors import (
     BatchValidationError,
@@ -134,7 +133,7 @@ class ClearPrimary:
     kind: ContactKind
 
 
-#: What a caller asks of a set (was ``Change``); what happened is an ``audit.Event``.
+#: What a caller asks of a set; what happened is an ``audit.Event``.
 Command = AddPoint | EditPoint | RereadPoint | RemovePoint | SetPrimary | ClearPrimary
 
 
@@ -678,9 +677,3 @@ def revalidate(
         if value != point.value:
             findings.append(Finding(point, value))
     return tuple(findings)
-
-
-# Renamed in this release; the old names keep working, with a DeprecationWarning, for one
-# release (docs/explanation/package-map.md, "Names").
-if not TYPE_CHECKING:
-    __getattr__ = renamed(__name__, {"Change": "Command"}, globals())

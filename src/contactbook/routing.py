@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import enum
 import re
-import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 
@@ -32,12 +31,18 @@ from contactbook.validation import normalize_description
 from contactbook.vocabulary import NOUNS, check_text, shown
 
 __all__ = [
+    "PURPOSE_NAME",
+    "STANDARD_PURPOSES",
     "Channel",
     "Purpose",
     "Recipients",
     "RoutingPolicy",
     "RoutingRule",
+    "purpose_name_problem",
     "route",
+    "tidy_descriptions",
+    "unknown_channel",
+    "unknown_purpose",
 ]
 
 
@@ -66,7 +71,8 @@ class Purpose(str, enum.Enum):
 
 # A purpose a host names: lower-case letters, digits and underscores, like the built-in
 # ones, so that a configuration key and the name in code cannot differ by case or space.
-_PURPOSE_NAME = re.compile(r"[a-z][a-z0-9_]{0,49}")
+#: What a purpose may be named: a lower-case letter, then up to 49 letters, digits or ``_``.
+PURPOSE_NAME = re.compile(r"[a-z][a-z0-9_]{0,49}")
 
 
 def _purpose_name(purpose: str) -> str:
@@ -78,7 +84,7 @@ def _raise_if(problems: list[Problem]) -> None:
         raise ContactValidationError.from_problems(problems)
 
 
-def _descriptions(values: Iterable[str], field: str) -> tuple[str, ...]:
+def tidy_descriptions(values: Iterable[str], field: str) -> tuple[str, ...]:
     """Tidy each description as a stored one is tidied; an empty one matches nothing."""
     if isinstance(values, str):
         msg = f"{field} takes a sequence of descriptions, not one str"
@@ -107,11 +113,11 @@ def _descriptions(values: Iterable[str], field: str) -> tuple[str, ...]:
 
 
 def _preferred(values: Iterable[str]) -> tuple[str, ...]:
-    return _descriptions(values, "prefer")
+    return tidy_descriptions(values, "prefer")
 
 
 def _copied(values: Iterable[str]) -> tuple[str, ...]:
-    return _descriptions(values, "cc")
+    return tidy_descriptions(values, "cc")
 
 
 @attrs.frozen
@@ -131,14 +137,15 @@ class RoutingRule:
 
 
 _DEFAULT_RULE = RoutingRule()
-_STANDARD = frozenset(purpose.value for purpose in Purpose)
+#: The names of the standard purposes (:class:`Purpose`), which every policy knows.
+STANDARD_PURPOSES = frozenset(purpose.value for purpose in Purpose)
 
 
 def _all_purposes(names: Iterable[str]) -> frozenset[str]:
     """Return the built-in purposes and ``names``, each checked as a purpose name."""
     own = [_purpose_name(name) for name in names]
-    _raise_if([p for name in own if (p := _bad_purpose_name(name, "purposes")) is not None])
-    return _STANDARD | set(own)
+    _raise_if([p for name in own if (p := purpose_name_problem(name, "purposes")) is not None])
+    return STANDARD_PURPOSES | set(own)
 
 
 def _not_text(name: str, field: str) -> Problem | None:
@@ -150,8 +157,9 @@ def _not_text(name: str, field: str) -> Problem | None:
     return None
 
 
-def _bad_purpose_name(name: str, field: str) -> Problem | None:
-    if _PURPOSE_NAME.fullmatch(name):
+def purpose_name_problem(name: str, field: str) -> Problem | None:
+    """Return why ``name`` cannot name a purpose (``field`` is where it was), or ``None``."""
+    if PURPOSE_NAME.fullmatch(name):
         return None
     if (problem := _not_text(name, field)) is not None:
         return problem
@@ -195,59 +203,27 @@ class RoutingPolicy:
         rules: Mapping[tuple[str, Channel], RoutingRule],
     ) -> None:
         # attrs runs validators once every field is set, so self.purposes is complete.
-        problems = [_unknown_purpose(p, self.purposes) for p, _ in rules if p not in self.purposes]
-        problems += [_unknown_channel(c, "rules") for _, c in rules if not isinstance(c, Channel)]
+        problems = [unknown_purpose(p, self.purposes) for p, _ in rules if p not in self.purposes]
+        problems += [unknown_channel(c, "rules") for _, c in rules if not isinstance(c, Channel)]
         _raise_if(problems)
 
     def purpose_name(self, purpose: str, /) -> str:
         """Return the name of ``purpose``, or refuse one this policy does not know."""
         name = _purpose_name(purpose)
         if name not in self.purposes:
-            _raise_if([_unknown_purpose(name, self.purposes)])
+            _raise_if([unknown_purpose(name, self.purposes)])
         return name
 
     def rule(self, purpose: str, channel: Channel, /) -> RoutingRule:
         """Return the rule for ``purpose`` on ``channel`` (the default rule if none)."""
         return self.rules.get((self.purpose_name(purpose), channel), _DEFAULT_RULE)
 
-    @classmethod
-    def from_config(cls, config: object, /) -> RoutingPolicy:
-        """Build a policy from plain data (deprecated: use ``policy_from_config``).
-
-        Reading configuration is interchange, not a routing rule: use
-        :func:`contactbook.interchange.routing_config.policy_from_config`. This alias
-        warns (``DeprecationWarning``) and goes in the next release.
-        """
-        _deprecated("RoutingPolicy.from_config", "policy_from_config")
-        from contactbook.interchange.routing_config import policy_from_config  # noqa: PLC0415
-
-        return policy_from_config(config)
-
-    @classmethod
-    def from_json(cls, text: str | bytes, /) -> RoutingPolicy:
-        """Build a policy from JSON text (deprecated: use ``policy_from_json``).
-
-        Use :func:`contactbook.interchange.routing_config.policy_from_json`. This alias
-        warns (``DeprecationWarning``) and goes in the next release.
-        """
-        _deprecated("RoutingPolicy.from_json", "policy_from_json")
-        from contactbook.interchange.routing_config import policy_from_json  # noqa: PLC0415
-
-        return policy_from_json(text)
-
-
-def _deprecated(old: str, new: str) -> None:
-    msg = (
-        f"{old} is deprecated and goes in the next release; use "
-        f"contactbook.interchange.routing_config.{new} instead."
-    )
-    warnings.warn(msg, DeprecationWarning, stacklevel=3)
-
 
 _CHANNELS = {channel.value: channel for channel in Channel}
 
 
-def _unknown_purpose(name: str, known: Iterable[str], field: str = "purpose") -> Problem:
+def unknown_purpose(name: str, known: Iterable[str], field: str = "purpose") -> Problem:
+    """Return the problem of a purpose no policy of ``known`` purposes names."""
     if isinstance(name, str) and (problem := _not_text(name, field)) is not None:
         return problem
     return Problem(
@@ -258,7 +234,8 @@ def _unknown_purpose(name: str, known: Iterable[str], field: str = "purpose") ->
     )
 
 
-def _unknown_channel(channel: object, field: str) -> Problem:
+def unknown_channel(channel: object, field: str) -> Problem:
+    """Return the problem of a channel that is not one of :class:`Channel`."""
     quoted = shown(channel) if isinstance(channel, str) else shown(repr(channel), quoted=False)
     return Problem(
         "routing.channel",

@@ -26,13 +26,13 @@ from typing import NamedTuple
 from contactbook._fastpath import FENCE, KINDS, Refused, emails, gate, phones, websites
 from contactbook.errors import ContactValidationError
 from contactbook.validation import (
-    _MAX_EMAIL_INPUT,
-    _MAX_WEBSITE_LENGTH,
-    _email_reference,
-    _phone_input,
-    _phone_reference,
-    _trimmed,
-    _website_reference,
+    MAX_EMAIL_INPUT,
+    MAX_WEBSITE_LENGTH,
+    email_reference,
+    phone_input,
+    phone_reference,
+    trimmed,
+    website_reference,
 )
 
 __all__ = ["DEFAULT_SIZE", "Disagreement", "FastPath", "SelfCheck", "fastpaths", "run"]
@@ -121,7 +121,7 @@ def _compared(
     """
     for raw in raws:
         try:  # validation's own steps before any fast path: trim, empty, length, text
-            text = _trimmed(raw, field=field, code_prefix=field, limit=limit, what=field)
+            text = trimmed(raw, field=field, code_prefix=field, limit=limit, what=field)
         except ContactValidationError:
             yield False  # refused before any fast path runs
             continue
@@ -138,14 +138,14 @@ def _emails(size: int, seed: int) -> Iterator[Disagreement | bool]:
     from contactbook import _corpus
 
     raws = _corpus.emails(size, seed, odd=0.5)
-    return _compared("email", raws, emails.email, _MAX_EMAIL_INPUT, _email_reference)
+    return _compared("email", raws, emails.email, MAX_EMAIL_INPUT, email_reference)
 
 
 def _websites(size: int, seed: int) -> Iterator[Disagreement | bool]:
     from contactbook import _corpus
 
     raws = _corpus.websites(size, seed, odd=0.5)
-    return _compared("website", raws, websites.website, _MAX_WEBSITE_LENGTH, _website_reference)
+    return _compared("website", raws, websites.website, MAX_WEBSITE_LENGTH, website_reference)
 
 
 def _phone_inputs(size: int, seed: int) -> list[tuple[str, str | None]]:
@@ -178,7 +178,7 @@ def _phone_inputs(size: int, seed: int) -> list[tuple[str, str | None]]:
 def _phones(size: int, seed: int) -> Iterator[Disagreement | bool]:
     for raw, region in _phone_inputs(size, seed):
         try:
-            text, billing_country = _phone_input(raw, region, "phone")
+            text, billing_country = phone_input(raw, region, "phone")
         except ContactValidationError:
             yield False  # refused before any fast path runs
             continue
@@ -193,7 +193,7 @@ def _phones(size: int, seed: int) -> Iterator[Disagreement | bool]:
         )
 
         def reference(raw: str = raw, region: str | None = region) -> str:
-            parsed = _phone_reference(raw, region)
+            parsed = phone_reference(raw, region)
             return f"{parsed.e164} {parsed.line_type.value}"
 
         theirs = _outcome(reference)

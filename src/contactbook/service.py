@@ -34,10 +34,8 @@ Bulk import (:mod:`contactbook.bulk`) runs many merges in one outer unit of work
 from __future__ import annotations
 
 import uuid
-import warnings
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING
 
 import attrs
 
@@ -69,10 +67,6 @@ from contactbook.ports import (
 )
 from contactbook.validation import normalize_region
 from contactbook.vocabulary import check_text, shown
-
-if TYPE_CHECKING:
-    # For the deprecated card() alone (see pyproject.toml's layers contract).
-    from contactbook.presentation.card import CardLabels, ContactCard
 
 __all__ = ["ContactService", "Saved", "check_request"]
 
@@ -210,28 +204,6 @@ class ContactService:
         self.authorize(actor, Permission.READ_CONTACT_DETAILS, customer_id)
         with self._reading():
             return self.repository.load(customer_id)
-
-    def card(
-        self, actor: str, customer_id: str, *, labels: CardLabels | None = None
-    ) -> ContactCard:
-        """Return the customer's contact card as ``actor`` sees it (needs the read permission).
-
-        Deprecated (removed in the next release): the card is presentation, and the
-        service imports none; call
-        :meth:`ContactCard.for_actor(service, actor, customer_id, labels=...)
-        <contactbook.presentation.card.ContactCard.for_actor>` instead, which returns
-        the same card.
-        """
-        warnings.warn(
-            "ContactService.card() is deprecated; use "
-            "contactbook.presentation.card.ContactCard.for_actor(service, actor, customer_id)",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        # Imported here, on use, so that the service module loads no presentation.
-        from contactbook.presentation.card import ContactCard  # noqa: PLC0415
-
-        return ContactCard.for_actor(self, actor, customer_id, labels=labels)
 
     def history(
         self,

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from contactbook._deprecated import renamed
 from contactbook._fastpath import Refused, emails, gate, phones, websites
 from contactbook.errors import ContactValidationError, Problem
 from contactbook.messages import N_, Message
@@ -37,9 +36,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_DESCRIPTION_LENGTH",
+    "MAX_EMAIL_INPUT",
+    "MAX_WEBSITE_LENGTH",
     "LineType",
     "Normalized",
     "ParsedPhone",
+    "email_reference",
     "format_phone",
     "normalize",
     "normalize_description",
@@ -48,9 +50,13 @@ __all__ = [
     "normalize_region",
     "normalize_website",
     "parse_phone",
+    "phone_input",
+    "phone_reference",
     "phone_uri",
     "region_named",
+    "trimmed",
     "validate_value",
+    "website_reference",
 ]
 
 #: The longest description kept, in characters, after white space is collapsed.
@@ -60,9 +66,11 @@ MAX_DESCRIPTION_LENGTH = 100
 # normalizer do unbounded work. Each is far above the longest valid value: RFC 5321
 # caps an address at 254 octets, libphonenumber reads at most 250 characters, and
 # browsers and search engines stop at about 2,000 characters of URL.
-_MAX_EMAIL_INPUT = 512
+#: The longest email input read, in characters (longer is ``email.too_long``).
+MAX_EMAIL_INPUT = 512
 _MAX_PHONE_INPUT = 250
-_MAX_WEBSITE_LENGTH = websites.MAX_LENGTH
+#: The longest web address read, in characters (longer is ``website.too_long``).
+MAX_WEBSITE_LENGTH = websites.MAX_LENGTH
 _MAX_DESCRIPTION_INPUT = 10_000
 
 # What is trimmed from both ends of an email address, telephone number or web address:
@@ -126,7 +134,7 @@ _EMPTY = {
 }
 
 
-def _trimmed(raw: object, *, field: str, code_prefix: str, limit: int, what: str) -> str:
+def trimmed(raw: object, *, field: str, code_prefix: str, limit: int, what: str) -> str:
     """Check the type, refuse empty and oversized input, trim white space and invisibles."""
     text = _require_str(raw, what)
     # Checked before strip() too, so that a huge string costs nothing to refuse.
@@ -161,8 +169,8 @@ def normalize_email(raw: str, /, *, check_deliverability: bool = False) -> str:
 
 
 def _email(raw: object, *, field: str, check_deliverability: bool = False) -> str:
-    text = _trimmed(
-        raw, field=field, code_prefix="email", limit=_MAX_EMAIL_INPUT, what="email address"
+    text = trimmed(
+        raw, field=field, code_prefix="email", limit=MAX_EMAIL_INPUT, what="email address"
     )
     if not check_deliverability and gate.email:  # the fence (_fastpath.FENCE)
         # Most addresses, and most refusals, are read without email-validator; the
@@ -173,12 +181,12 @@ def _email(raw: object, *, field: str, check_deliverability: bool = False) -> st
     return _email_checked(text, field=field, check_deliverability=check_deliverability)
 
 
-def _email_reference(
+def email_reference(
     raw: object, *, field: str = "email", check_deliverability: bool = False
 ) -> str:
     """Read an email address with email-validator alone, never the fast path (for tests)."""
-    text = _trimmed(
-        raw, field=field, code_prefix="email", limit=_MAX_EMAIL_INPUT, what="email address"
+    text = trimmed(
+        raw, field=field, code_prefix="email", limit=MAX_EMAIL_INPUT, what="email address"
     )
     return _email_checked(text, field=field, check_deliverability=check_deliverability)
 
@@ -336,7 +344,7 @@ def normalize_phone(raw: str, /, region: str | None = None) -> str:
     >>> normalize_phone("06 12345678", "NL")
     '+31612345678'
     """
-    text, billing_country = _phone_input(raw, region, "phone")
+    text, billing_country = phone_input(raw, region, "phone")
     fast = _fast_phone(text, billing_country, "phone")
     if fast is not None:
         return fast.e164
@@ -349,7 +357,7 @@ def normalize_phone(raw: str, /, region: str | None = None) -> str:
 
 def parse_phone(raw: str, /, region: str | None = None, *, field: str = "phone") -> ParsedPhone:
     """Like :func:`normalize_phone`, but also tell what kind of line the number is."""
-    text, billing_country = _phone_input(raw, region, field)
+    text, billing_country = phone_input(raw, region, field)
     fast = _fast_phone(text, billing_country, field)
     if fast is not None:
         return ParsedPhone(e164=fast.e164, line_type=LineType(fast.line_type))
@@ -371,11 +379,9 @@ def _fast_phone(text: str, billing_country: str | None, field: str) -> phones.Ph
     return fast
 
 
-def _phone_reference(
-    raw: object, region: str | None = None, *, field: str = "phone"
-) -> ParsedPhone:
+def phone_reference(raw: object, region: str | None = None, *, field: str = "phone") -> ParsedPhone:
     """Read a number with phonenumbers alone, never the fast path (for tests)."""
-    text, billing_country = _phone_input(raw, region, field)
+    text, billing_country = phone_input(raw, region, field)
     return _parsed(_phone_checked(text, billing_country, field))
 
 
@@ -395,13 +401,13 @@ def _parsed(number: phonenumbers.PhoneNumber) -> ParsedPhone:
     )
 
 
-def _phone_input(raw: object, region: str | None, field: str) -> tuple[str, str | None]:
+def phone_input(raw: object, region: str | None, field: str) -> tuple[str, str | None]:
     """Check the region and the text, and read a leading ``00`` without a region.
 
     Return the text every later step and message uses, and the billing country.
     """
     billing_country = normalize_region(region)
-    text = _trimmed(
+    text = trimmed(
         raw, field=field, code_prefix="phone", limit=_MAX_PHONE_INPUT, what="telephone number"
     )
     if REFUSED.search(text):
@@ -507,8 +513,8 @@ def normalize_website(raw: str, /) -> str:
 
 
 def _website(raw: object, *, field: str) -> str:
-    text = _trimmed(
-        raw, field=field, code_prefix="website", limit=_MAX_WEBSITE_LENGTH, what="website"
+    text = trimmed(
+        raw, field=field, code_prefix="website", limit=MAX_WEBSITE_LENGTH, what="website"
     )
     # Most addresses, internationalised hosts included, are read without rfc3986; the
     # differential tests prove the outcome is the same (docs/explanation/performance.md).
@@ -518,14 +524,14 @@ def _website(raw: object, *, field: str) -> str:
     return _website_checked(text, field)
 
 
-def _website_reference(raw: object, *, field: str = "website") -> str:
+def website_reference(raw: object, *, field: str = "website") -> str:
     """Read a web address with rfc3986, never the fast path (for tests).
 
     contactbook's own rules around rfc3986 (the character and scheme checks before it,
     the host rule after it) are the ones the fast path uses: ``_fastpath.websites``.
     """
-    text = _trimmed(
-        raw, field=field, code_prefix="website", limit=_MAX_WEBSITE_LENGTH, what="website"
+    text = trimmed(
+        raw, field=field, code_prefix="website", limit=MAX_WEBSITE_LENGTH, what="website"
     )
     return _website_checked(text, field)
 
@@ -618,7 +624,7 @@ def validate_value(kind: ContactKind, raw: str, /, region: str | None = None) ->
         return Normalized(_website(raw, field="website"))
     field = kind.value
     # parse_phone, without building its ParsedPhone: check runs on every value of a file.
-    text, billing_country = _phone_input(raw, region, field)
+    text, billing_country = phone_input(raw, region, field)
     fast = _fast_phone(text, billing_country, field)
     if fast is None:
         parsed = _parsed(_phone_checked(text, billing_country, field))
@@ -703,11 +709,3 @@ def normalize_description(raw: str | None, /) -> str | None:
             ),
         )
     return tidy
-
-
-# Renamed in this release; the old names keep working, with a DeprecationWarning, for one
-# release (docs/explanation/package-map.md, "Names").
-if not TYPE_CHECKING:
-    __getattr__ = renamed(
-        __name__, {"Normalised": "Normalized", "check": "validate_value"}, globals()
-    )

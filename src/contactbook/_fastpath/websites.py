@@ -311,7 +311,7 @@ _UNREACHABLE_V4 = (
     "172.16.0.0/12",  # private (RFC 1918)
     "192.0.0.0/24",  # IETF protocol assignments (RFC 6890)
     "192.0.2.0/24",  # documentation, TEST-NET-1 (RFC 5737)
-    "192.88.99.0/24",  # 6to4 relay anycast, deprecated (RFC 7526)
+    "192.88.99.0/24",  # 6to4 relay anycast, withdrawn (RFC 7526)
     "192.168.0.0/16",  # private (RFC 1918)
     "198.18.0.0/15",  # benchmarking (RFC 2544)
     "198.51.100.0/24",  # documentation, TEST-NET-2 (RFC 5737)

@@ -52,7 +52,6 @@ import re
 import sqlite3
 import threading
 import time
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -368,15 +367,6 @@ class SQLiteStore:
             "a new file."
         )
         raise StorageError(msg, code="storage.corrupt")
-
-    def check(self) -> None:
-        """Run :meth:`check_integrity` (deprecated name; it goes in the next release)."""
-        warnings.warn(
-            "SQLiteStore.check() is deprecated; call SQLiteStore.check_integrity()",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        self.check_integrity()
 
     def check_integrity(self) -> None:
         """Run SQLite's full ``PRAGMA integrity_check``; raise ``storage.corrupt`` if it fails.

@@ -25,25 +25,26 @@ import os
 import signal
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO, BinaryIO, NamedTuple, TextIO
+from typing import IO, BinaryIO, TextIO
 
 import attrs
 
 from contactbook.errors import ContactValidationError, InFile, Problem
 from contactbook.interchange.csv_layout import Layout
 from contactbook.interchange.csv_read import (
+    CheckedPoint,
     Columns,
+    CustomerBlock,
     Export,
+    Item,
     Reading,
-    RowProblem,
+    Row,
     Shape,
-    _Item,
-    _Row,
     open_export,
     shown_cell,
 )
 from contactbook.interchange.csv_write import NormalizedWriter, ReportWriter
-from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, match_key
+from contactbook.model import MAX_POINTS, ContactKind, match_key
 from contactbook.operations import Intake
 from contactbook.validation import normalize_region, validate_value
 from contactbook.vocabulary import NOUNS
@@ -51,14 +52,13 @@ from contactbook.vocabulary import NOUNS
 __all__ = [
     "MAX_CUSTOMER_ROWS",
     "CheckOptions",
-    "CheckedPoint",
-    "CustomerBlock",
     "Sinks",
     "Summary",
     "Tally",
     "check_blocks",
     "check_file",
     "default_jobs",
+    "source_size",
     "write_results",
 ]
 
@@ -67,50 +67,6 @@ __all__ = [
 MAX_CUSTOMER_ROWS = 10 * MAX_POINTS
 
 _CHUNK_ROWS = 1000
-
-
-class CheckedPoint(NamedTuple):
-    """An accepted contact point of the export: normalized, with the input kept.
-
-    ``region`` is the billing country its number was read in (phones only). A named
-    tuple: one is made for every value of a file.
-    """
-
-    row: int
-    kind: ContactKind
-    value: str
-    description: str | None
-    entered: str
-    entered_description: str | None
-    region: str | None = None
-
-    def point(self) -> ContactPoint:
-        """Return it as a contact point (id 0: a merge gives it its id)."""
-        return ContactPoint(0, self.kind, self.value, self.description, self.entered, self.region)
-
-
-@attrs.frozen
-class CustomerBlock:
-    """The checked result of one customer's adjacent rows.
-
-    ``points`` are the accepted points in file order (what import stores); ``problems``
-    are the errors and warnings of its rows; ``country`` is the customer's billing
-    country (normalized) or ``None``. ``describes`` is true in the point shape, where
-    the file gives descriptions (and an empty one means none).
-    """
-
-    customer_id: str
-    country: str | None
-    first_row: int
-    rows: int
-    points: tuple[CheckedPoint, ...]
-    problems: tuple[RowProblem, ...]
-    describes: bool
-
-    @property
-    def errors(self) -> tuple[RowProblem, ...]:
-        """The problems that left a value (or a whole row) out."""
-        return tuple(p for p in self.problems if p.severity == "error")
 
 
 @attrs.frozen
@@ -274,7 +230,7 @@ def check_file(
     """
     options = options or CheckOptions()
     sinks = sinks or Sinks()
-    tally = Tally(size=_source_size(source))
+    tally = Tally(size=source_size(source))
     export = options.open(source)
     blocks = check_blocks(
         export,
@@ -288,7 +244,7 @@ def check_file(
     return summary
 
 
-def _source_size(source: BinaryIO, /) -> int | None:
+def source_size(source: BinaryIO, /) -> int | None:
     """Return how many bytes ``source`` holds from where it is, or ``None`` if it cannot say."""
     try:
         if not source.seekable():
@@ -369,9 +325,9 @@ def _counted(
 # --------------------------------------------------------------------------- grouping
 
 
-def _groups(rows: Iterable[_Row]) -> Iterator[list[_Row]]:
+def _groups(rows: Iterable[Row]) -> Iterator[list[Row]]:
     """Group adjacent rows of one customer; rows past MAX_CUSTOMER_ROWS are marked."""
-    group: list[_Row] = []
+    group: list[Row] = []
     current, count = None, 0
     for row in rows:
         if row.customer_id and row.customer_id != current:
@@ -387,8 +343,8 @@ def _groups(rows: Iterable[_Row]) -> Iterator[list[_Row]]:
         yield group
 
 
-def _chunks(groups: Iterable[list[_Row]], tally: Tally) -> Iterator[list[list[_Row]]]:
-    chunk: list[list[_Row]] = []
+def _chunks(groups: Iterable[list[Row]], tally: Tally) -> Iterator[list[list[Row]]]:
+    chunk: list[list[Row]] = []
     size = 0
     for group in groups:
         chunk.append(group)
@@ -403,7 +359,7 @@ def _chunks(groups: Iterable[list[_Row]], tally: Tally) -> Iterator[list[list[_R
 
 
 def _checked(
-    plan: _Plan, chunks: Iterator[list[list[_Row]]], jobs: int
+    plan: _Plan, chunks: Iterator[list[list[Row]]], jobs: int
 ) -> Iterator[list[CustomerBlock]]:
     """Check chunks in order, in this process or (for long files) in a process pool."""
     first = next(chunks, None)
@@ -454,9 +410,7 @@ def _interrupts_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
-def _chained(
-    first: list[list[_Row]], *rest: Iterator[list[list[_Row]]]
-) -> Iterator[list[list[_Row]]]:
+def _chained(first: list[list[Row]], *rest: Iterator[list[list[Row]]]) -> Iterator[list[list[Row]]]:
     yield first
     for more in rest:
         yield from more
@@ -465,7 +419,7 @@ def _chained(
 # --------------------------------------------------------------------------- checking
 
 
-def _check_chunk(plan: _Plan, chunk: list[list[_Row]]) -> list[CustomerBlock]:
+def _check_chunk(plan: _Plan, chunk: list[list[Row]]) -> list[CustomerBlock]:
     return [_check_group(plan, group) for group in chunk]
 
 
@@ -485,24 +439,23 @@ class _Customer:
         return (0, "")  # not reached: the intake found it
 
 
-def _check_group(plan: _Plan, group: list[_Row]) -> CustomerBlock:
+def _check_group(plan: _Plan, group: list[Row]) -> CustomerBlock:
     customer_id = next((row.customer_id for row in group if row.customer_id), "")
     customer = _Customer()
     country: str | None = None
     points: list[CheckedPoint] = []
-    problems: list[RowProblem] = []
+    problems: list[Problem] = []
     for row in group:
         problems.extend(row.problems)
         if row.over_limit:
             problems.append(
-                RowProblem(
-                    row.row,
-                    customer_id,
-                    "",
+                Problem(
                     "contact.limit",
+                    None,
                     f"Customer {customer_id!r} has more than {MAX_CUSTOMER_ROWS} rows; a "
                     f"customer can have at most {MAX_POINTS} contact points, so this row "
                     "was not checked.",
+                    location=InFile(row.row, "", customer_id),
                 )
             )
             continue
@@ -530,21 +483,20 @@ def _check_group(plan: _Plan, group: list[_Row]) -> CustomerBlock:
 
 
 def _region(
-    plan: _Plan, row: _Row, customer_id: str, country: str | None
-) -> tuple[str | None, list[RowProblem]]:
+    plan: _Plan, row: Row, customer_id: str, country: str | None
+) -> tuple[str | None, list[Problem]]:
     """Return the row's billing country (the customer's, or the default, if empty)."""
     if not row.country.strip():
         return country or plan.country, []
     try:
         region = normalize_region(row.country)
     except ContactValidationError as error:
-        problem = RowProblem(
-            row.row,
-            customer_id,
-            plan.country_column,
+        problem = Problem(
             error.code,
+            None,
             error.message,
-            shown_cell(row.country),
+            location=InFile(row.row, plan.country_column, customer_id),
+            input=shown_cell(row.country),
         )
         return None, [problem]
     if country is not None and region != country:
@@ -553,28 +505,27 @@ def _region(
             f"{region} here; a customer has one billing country, so this row's numbers "
             f"were read in {country}. Correct one of the rows."
         )
-        problem = RowProblem(
-            row.row,
-            customer_id,
-            plan.country_column,
+        problem = Problem(
             "csv.country",
+            None,
             message,
-            shown_cell(row.country),
+            location=InFile(row.row, plan.country_column, customer_id),
+            input=shown_cell(row.country),
         )
         return country, [problem]
     return region, []
 
 
 def _check_items(
-    row: _Row, customer_id: str, customer: _Customer, region: str | None, *, keep: bool
-) -> tuple[list[CheckedPoint], list[RowProblem]]:
+    row: Row, customer_id: str, customer: _Customer, region: str | None, *, keep: bool
+) -> tuple[list[CheckedPoint], list[Problem]]:
     """Add the row's values to the customer's points so far, one at a time.
 
     A value with a problem is left out, and the row's other values are kept; with
     ``keep`` false each is checked as if added, and nothing is kept.
     """
     accepted: list[CheckedPoint] = []
-    problems: list[RowProblem] = []
+    problems: list[Problem] = []
     items = [item for item in row.items if item.kind is not None]  # unknown: reported
     # An item has the kind (not None here), value and description of an AddPoint.
     outcomes = customer.intake.add_each(items, region=region, keep=keep)  # type: ignore[arg-type]
@@ -603,17 +554,23 @@ def _check_items(
 
 
 def _value_problem(  # noqa: PLR0917 -- the problem and where it is
-    row: _Row,
+    row: Row,
     customer_id: str,
-    item: _Item,
+    item: Item,
     problem: Problem,
     customer: _Customer,
     region: str | None,
-) -> RowProblem:
+) -> Problem:
     if problem.field == "description":
         column = item.described_by or item.column
         shown = shown_cell(item.description or "")
-        return RowProblem(row.row, customer_id, column, problem.code, problem.message, shown)
+        return Problem(
+            problem.code,
+            None,
+            problem.message,
+            location=InFile(row.row, column, customer_id),
+            input=shown,
+        )
     message = problem.message
     if problem.code == "contact.duplicate" and item.kind is not None:
         # Named by row and column, as a spreadsheet shows them, never by a point's id.
@@ -622,6 +579,10 @@ def _value_problem(  # noqa: PLR0917 -- the problem and where it is
             f"{item.column} repeats row {at_row}, column {at_column}: a customer holds each "
             f"{NOUNS[item.kind]} once, so this one was left out."
         )
-    return RowProblem(
-        row.row, customer_id, item.column, problem.code, message, shown_cell(item.value)
+    return Problem(
+        problem.code,
+        None,
+        message,
+        location=InFile(row.row, item.column, customer_id),
+        input=shown_cell(item.value),
     )

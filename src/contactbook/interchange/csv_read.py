@@ -29,7 +29,11 @@ traceback: bytes that are not text in the encoding (in a value: that value; else
 the row; in the header: the file), a missing column
 (:class:`~contactbook.errors.FormatError` ``csv.columns``), a row with the wrong number
 of cells, a huge cell or line (``csv.too_large``). Values are not checked here: that is
-:mod:`contactbook.interchange.csv_check`.
+:mod:`contactbook.interchange.csv_check`. The records a check yields
+(:class:`CustomerBlock` of :class:`CheckedPoint`, with its
+:class:`~contactbook.errors.Problem` list) are defined here, below the check and the
+writers (:mod:`~contactbook.interchange.csv_write`), so that the imports between the
+three modules point one way: the check reads and writes, the writers read.
 """
 
 from __future__ import annotations
@@ -42,8 +46,8 @@ import functools
 import io
 import itertools
 import re
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, BinaryIO, NamedTuple
+from collections.abc import Iterator, Sequence
+from typing import BinaryIO, NamedTuple
 
 import attrs
 
@@ -55,21 +59,22 @@ from contactbook.interchange.csv_layout import (
     label_description,
     recognize,
 )
-from contactbook.model import ContactKind
+from contactbook.model import ContactKind, ContactPoint
 from contactbook.vocabulary import KIND_SPELLINGS, shown
-
-if TYPE_CHECKING:
-    from contactbook.interchange.csv_check import CustomerBlock, Tally
 
 __all__ = [
     "DELIMITERS",
     "MAX_LINE_CHARS",
     "SNIFF_BYTES",
+    "CheckedPoint",
     "Columns",
+    "CustomerBlock",
     "Export",
+    "Item",
     "Reading",
-    "RowProblem",
+    "Row",
     "Shape",
+    "customer_id_problem",
     "detect_delimiter",
     "detect_encoding",
     "open_export",
@@ -112,57 +117,51 @@ class Columns:
     description: str = "description"
 
 
-class RowProblem(Problem):
-    """One line of the error report: a :class:`~contactbook.errors.Problem` in a file.
+class CheckedPoint(NamedTuple):
+    """An accepted contact point of the export: normalized, with the input kept.
 
-    Its ``location`` is an :class:`~contactbook.errors.InFile`: ``row`` is the row
-    number as a spreadsheet shows it (the header is row 1); ``column`` is the header's
-    name of the cell (empty for the whole row); ``customer_id`` the row's customer.
-    ``input`` is the value as it was, shortened; ``severity`` is ``"error"`` (the value,
-    or with no column the whole row, was left out) or ``"warning"`` (the value was
-    kept), as the code says (``WARNING_CODES``).
-    The separate type, its constructor and ``row``, ``customer_id`` and ``column`` are
-    kept one release (deprecated): read ``location`` instead.
+    ``region`` is the billing country its number was read in (phones only). A named
+    tuple: one is made for every value of a file.
     """
 
-    __slots__ = ()
+    row: int
+    kind: ContactKind
+    value: str
+    description: str | None
+    entered: str
+    entered_description: str | None
+    region: str | None = None
 
-    def __init__(  # noqa: PLR0917 -- the old record's fields, in their order
-        self,
-        row: int,
-        customer_id: str,
-        column: str,
-        code: str,
-        message: str,
-        input: str = "",  # noqa: A002 -- the old record's field name
-        severity: str = "error",
-    ) -> None:
-        del severity  # the code says it (WARNING_CODES)
-        where = InFile(row, column, customer_id)
-        super().__init__(code, None, message, location=where, input=input)
+    def point(self) -> ContactPoint:
+        """Return it as a contact point (id 0: a merge gives it its id)."""
+        return ContactPoint(0, self.kind, self.value, self.description, self.entered, self.region)
+
+
+@attrs.frozen
+class CustomerBlock:
+    """The checked result of one customer's adjacent rows.
+
+    ``points`` are the accepted points in file order (what import stores); ``problems``
+    are the errors and warnings of its rows; ``country`` is the customer's billing
+    country (normalized) or ``None``. ``describes`` is true in the point shape, where
+    the file gives descriptions (and an empty one means none).
+    """
+
+    customer_id: str
+    country: str | None
+    first_row: int
+    rows: int
+    points: tuple[CheckedPoint, ...]
+    problems: tuple[Problem, ...]
+    describes: bool
 
     @property
-    def _where(self) -> InFile:
-        assert isinstance(self.location, InFile)  # noqa: S101 -- set by __init__
-        return self.location
-
-    @property
-    def row(self) -> int:
-        """Deprecated: ``location.row``."""
-        return self._where.row
-
-    @property
-    def customer_id(self) -> str:
-        """Deprecated: ``location.customer_id``."""
-        return self._where.customer_id
-
-    @property
-    def column(self) -> str:
-        """Deprecated: ``location.column``."""
-        return self._where.column
+    def errors(self) -> tuple[Problem, ...]:
+        """The problems that left a value (or a whole row) out."""
+        return tuple(p for p in self.problems if p.severity == "error")
 
 
-class _Item(NamedTuple):
+class Item(NamedTuple):
     """One value of a row: its column, kind, input and description.
 
     ``described_by`` is the column the description was read from (empty: none, or the
@@ -177,14 +176,14 @@ class _Item(NamedTuple):
     described_by: str = ""
 
 
-class _Row(NamedTuple):
+class Row(NamedTuple):
     """A row as read in the main process, before any value is checked."""
 
     row: int
     customer_id: str
     country: str
-    items: tuple[_Item, ...]
-    problems: tuple[RowProblem, ...] = ()
+    items: tuple[Item, ...]
+    problems: tuple[Problem, ...] = ()
     over_limit: bool = False
 
 
@@ -209,7 +208,7 @@ class Reading:
     def describe(self) -> str:
         r"""Return one line saying how the file was read.
 
-        >>> Reading("utf-16", True, "\t", "Google Contacts", "").describe()[:41]
+        >>> Reading("utf-16", True, "\t", "Google Contacts", "").describe()[:42]
         'utf-16 with byte-order mark, tab-separated'
         """
         names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
@@ -604,7 +603,7 @@ class Export:
             raise self._missing([columns.customer_id], hint=_OWN_LAYOUT)
         return None
 
-    def rows(self) -> Iterator[_Row]:
+    def rows(self) -> Iterator[Row]:
         """Yield the rows after the header, in file order, values not checked yet."""
         for record in self._records:
             blank = record.cells is not None and not any(cell.strip() for cell in record.cells)
@@ -616,13 +615,13 @@ class Export:
         # A short row has no cell there; its width is reported by the row check.
         return "" if position is None or position >= len(cells) else cells[position]
 
-    def _row(self, record: _Record) -> _Row:
+    def _row(self, record: _Record) -> Row:
         cells = record.cells or []
         if self._id is None:
             customer_id = f"row-{record.row}"
         else:
             customer_id = self._cell(cells, self._id).strip() if record.cells else ""
-        id_problem = _customer_id_problem(customer_id)
+        id_problem = customer_id_problem(customer_id)
         clean_id = "" if id_problem else customer_id
         flaw = record.flaw
         if flaw is None and record.marked and self._marked_outside_values(cells):
@@ -631,36 +630,40 @@ class Export:
             message = _FLAW_MESSAGES.get(
                 flaw, "This row is not well-formed CSV (a stray quote?); check its quotes."
             ).format(encoding=self._encoding)
-            problem = RowProblem(record.row, clean_id, "", flaw, message)
-            return _Row(record.row, clean_id, "", (), (problem,))
+            problem = Problem(flaw, None, message, location=InFile(record.row, "", clean_id))
+            return Row(record.row, clean_id, "", (), (problem,))
         width = len(self.header)
         if len(cells) < width or any(cell.strip() for cell in cells[width:]):
             message = (
                 f"This row has {len(cells)} cells and the header {width}; a separator or "
                 "a quote is missing or extra. Fix the row."
             )
-            problem = RowProblem(record.row, clean_id, "", "csv.row", message)
-            return _Row(record.row, clean_id, "", (), (problem,))
+            problem = Problem("csv.row", None, message, location=InFile(record.row, "", clean_id))
+            return Row(record.row, clean_id, "", (), (problem,))
         problems = []
         if id_problem:
             column = self.header[self._id] if self._id is not None else ""
             problems.append(
-                RowProblem(
-                    record.row, "", column, "csv.customer_id", id_problem, shown_cell(customer_id)
+                Problem(
+                    "csv.customer_id",
+                    None,
+                    id_problem,
+                    location=InFile(record.row, column, ""),
+                    input=shown_cell(customer_id),
                 )
             )
         if self.shape is Shape.POINT:
             items = self._point(record.row, clean_id, cells, problems)
         elif self._plain and not record.marked:
             items = tuple(
-                _Item(name, kind, cells[position], None)
+                Item(name, kind, cells[position], None)
                 for name, kind, position, _, _, _ in self._values
                 if cells[position].strip()
             )
         else:
             items = self._items(record.row, clean_id, cells, problems)
         country = self._cell(cells, self._country)
-        return _Row(record.row, clean_id, country, items, tuple(problems))
+        return Row(record.row, clean_id, country, items, tuple(problems))
 
     def _marked_outside_values(self, cells: Sequence[str]) -> bool:
         """Whether bytes that are not text are in a cell other than a value's."""
@@ -670,8 +673,8 @@ class Export:
         return any(_MARK in cell for i, cell in enumerate(cells) if i not in values)
 
     def _items(
-        self, row: int, customer_id: str, cells: Sequence[str], problems: list[RowProblem]
-    ) -> tuple[_Item, ...]:
+        self, row: int, customer_id: str, cells: Sequence[str], problems: list[Problem]
+    ) -> tuple[Item, ...]:
         items = []
         for value in self._values:
             cell = cells[value.position]
@@ -690,32 +693,33 @@ class Export:
                 if _MARK in piece:
                     problems.append(self._unreadable(row, customer_id, value.name, piece))
                     continue
-                items.append(_Item(value.name, kind, piece, description, described_by))
+                items.append(Item(value.name, kind, piece, description, described_by))
         return tuple(items)
 
-    def _unreadable(self, row: int, customer_id: str, column: str, cell: str) -> RowProblem:
+    def _unreadable(self, row: int, customer_id: str, column: str, cell: str) -> Problem:
         message = (
             f"This cell holds bytes that are not {self._encoding} text; save the file as "
             'UTF-8 ("CSV UTF-8") or give its encoding.'
         )
         shown = shown_cell(cell.replace(_MARK, "\ufffd"))
-        return RowProblem(row, customer_id, column, "csv.encoding", message, shown)
+        return Problem(
+            "csv.encoding", None, message, location=InFile(row, column, customer_id), input=shown
+        )
 
     def _point(
-        self, row: int, customer_id: str, cells: Sequence[str], problems: list[RowProblem]
-    ) -> tuple[_Item, ...]:
+        self, row: int, customer_id: str, cells: Sequence[str], problems: list[Problem]
+    ) -> tuple[Item, ...]:
         kind_text = self._cell(cells, self._index["kind"])
         kind = KIND_SPELLINGS.get(kind_text.strip().casefold())
         if kind is None:
             problems.append(
-                RowProblem(
-                    row,
-                    customer_id,
-                    self._names["kind"],
+                Problem(
                     "csv.kind",
+                    None,
                     f"{shown_cell(kind_text)!r} is not a kind of contact detail; write email, "
                     "phone, mobile or website.",
-                    shown_cell(kind_text),
+                    location=InFile(row, self._names["kind"], customer_id),
+                    input=shown_cell(kind_text),
                 )
             )
         value = self._cell(cells, self._index["value"])
@@ -726,7 +730,7 @@ class Export:
         position = self._index.get("description")
         description = self._cell(cells, position) if position is not None else None
         described_by = self._names.get("description", "")
-        return (_Item(column, kind, value, description, described_by),)
+        return (Item(column, kind, value, description, described_by),)
 
     def position(self) -> int:
         """Return how many bytes of the file have been read (for a progress bar)."""
@@ -744,18 +748,6 @@ class Export:
         name: str = self._names.get(field, getattr(self.columns, field))
         return name
 
-    def blocks(
-        self, *, jobs: int = 1, progress: Callable[[Tally], None] | None = None
-    ) -> Iterator[CustomerBlock]:
-        """Check the rows and yield one block per customer (kept for compatibility).
-
-        The same as :func:`contactbook.interchange.csv_check.check_blocks`, which is
-        where checking lives.
-        """
-        from contactbook.interchange.csv_check import check_blocks  # noqa: PLC0415 -- checking imports reading
-
-        return check_blocks(self, jobs=jobs, progress=progress)
-
 
 _OWN_LAYOUT = (
     "A customer export needs email, phone, mobile or website columns (and customer_id, "
@@ -765,7 +757,11 @@ _OWN_LAYOUT = (
 )
 
 
-def _customer_id_problem(customer_id: str) -> str | None:
+def customer_id_problem(customer_id: str) -> str | None:
+    """Return why ``customer_id`` cannot name a customer (empty, too long, controls), or ``None``.
+
+    The one rule for a customer id read from a file, CSV or vCard.
+    """
     if not customer_id:
         return "The customer id is empty; every row needs the id of its customer."
     if len(customer_id) > _MAX_CUSTOMER_ID:

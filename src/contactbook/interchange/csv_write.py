@@ -16,13 +16,10 @@ import secrets
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, TextIO
+from typing import IO, TextIO
 
 from contactbook.errors import InFile, Problem
-from contactbook.interchange.csv_read import shown_cell
-
-if TYPE_CHECKING:
-    from contactbook.interchange.csv_check import CustomerBlock
+from contactbook.interchange.csv_read import CustomerBlock, shown_cell
 
 __all__ = [
     "NORMALIZED_HEADER",

@@ -33,7 +33,7 @@ from contactbook.interchange.describe import (
     json_schema,
 )
 from contactbook.model import MAX_POINTS, ContactKind
-from contactbook.routing import _PURPOSE_NAME, Channel
+from contactbook.routing import PURPOSE_NAME, Channel
 from contactbook.validation import MAX_DESCRIPTION_LENGTH
 
 __all__ = [
@@ -185,7 +185,7 @@ RULE = Object(
     )
 )
 
-_PURPOSE = String(pattern=f"^{_PURPOSE_NAME.pattern}$")  # the rule routing checks names by
+_PURPOSE = String(pattern=f"^{PURPOSE_NAME.pattern}$")  # the rule routing checks names by
 _CHANNELS: Node = MapOf(String(pattern=f"^({'|'.join(c.value for c in Channel)})$"), Ref("rule"))
 
 ROUTING_CONFIG = Document(

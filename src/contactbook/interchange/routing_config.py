@@ -19,15 +19,14 @@ from contactbook.errors import ContactValidationError, Problem
 from contactbook.interchange import formats
 from contactbook.interchange.describe import Array, Boolean, Node, Object, String
 from contactbook.routing import (
-    _STANDARD,
+    STANDARD_PURPOSES,
     Channel,
     RoutingPolicy,
     RoutingRule,
-    _bad_purpose_name,
-    _descriptions,
-    _raise_if,
-    _unknown_channel,
-    _unknown_purpose,
+    purpose_name_problem,
+    tidy_descriptions,
+    unknown_channel,
+    unknown_purpose,
 )
 from contactbook.vocabulary import shown
 
@@ -60,22 +59,23 @@ def policy_from_config(config: object, /) -> RoutingPolicy:
     problems += [
         problem
         for index, name in enumerate(names)
-        if (problem := _bad_purpose_name(name, f"purposes[{index}]")) is not None
+        if (problem := purpose_name_problem(name, f"purposes[{index}]")) is not None
     ]
-    known = _STANDARD | set(names)
+    known = STANDARD_PURPOSES | set(names)
     rules: dict[tuple[str, Channel], RoutingRule] = {}
     for purpose, channels in _mapping(top.get("rules", {}), "rules", None, problems).items():
         path = _join("rules", purpose)
         if purpose not in known:
-            problems.append(_unknown_purpose(purpose, known, path))
+            problems.append(unknown_purpose(purpose, known, path))
         for name, raw_rule in _mapping(channels, path, None, problems).items():
             channel = _CHANNELS.get(name)
             if channel is None:
-                problems.append(_unknown_channel(name, _join(path, name)))
+                problems.append(unknown_channel(name, _join(path, name)))
             rule = _rule(raw_rule, _join(path, name), problems)
             if channel is not None and rule is not None:
                 rules[purpose, channel] = rule
-    _raise_if(problems)
+    if problems:
+        raise ContactValidationError.from_problems(problems)
     return RoutingPolicy(rules, names)
 
 
@@ -175,7 +175,7 @@ def _rule(value: object, path: str, problems: list[Problem]) -> RoutingRule | No
         if isinstance(field.node, Array) and isinstance(read[field.name], list):
             # The rules' own check of each description (tidied as stored ones are).
             try:
-                read[field.name] = _descriptions(read[field.name], field.name)
+                read[field.name] = tidy_descriptions(read[field.name], field.name)
             except ContactValidationError as error:
                 found.extend(
                     attrs.evolve(p, field=_join(path, p.field or field.name)) for p in error.errors

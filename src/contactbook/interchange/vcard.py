@@ -50,17 +50,15 @@ from typing import BinaryIO
 
 import attrs
 
-from contactbook.errors import ContactValidationError, FormatError, InVCard, Problem
+from contactbook.errors import ContactValidationError, FormatError, InFile, InVCard, Problem
 from contactbook.interchange.csv_check import (
-    CheckedPoint,
-    CustomerBlock,
     Sinks,
     Summary,
     Tally,
-    _source_size,
+    source_size,
     write_results,
 )
-from contactbook.interchange.csv_read import RowProblem, _customer_id_problem
+from contactbook.interchange.csv_read import CheckedPoint, CustomerBlock, customer_id_problem
 from contactbook.model import ContactKind, ContactPoint, ContactSet
 from contactbook.operations import AddPoint, Intake
 from contactbook.validation import normalize_region, phone_uri, region_named
@@ -71,7 +69,6 @@ __all__ = [
     "MAX_VCARD_SIZE",
     "CheckedCard",
     "Identity",
-    "SkippedLine",
     "VCard",
     "VCardImport",
     "check_card",
@@ -104,40 +101,12 @@ _STRUCTURE = frozenset({"BEGIN", "END", "VERSION"})
 _IDENTITY = frozenset({"FN", "N", "UID", "PRODID", "REV", "KIND", "X-ABLABEL"})
 
 
-class SkippedLine(Problem):
-    """A line of an imported vCard that was not used, and why.
-
-    A :class:`~contactbook.errors.Problem` at an :class:`~contactbook.errors.InVCard`
-    location: ``location.line`` is the number (1-based) of its first physical line;
-    ``input`` is the unfolded line, shortened; ``code`` is an error code
-    (``vcard.unsupported``, ``vcard.line``, ``vcard.card``, or a validation code such as
-    ``email.invalid``). Deprecated as a separate type: ``SkippedLine(line, text, code,
-    message)``, ``.line`` and ``.text`` keep working for one release.
-    """
-
-    __slots__ = ()
-
-    def __init__(self, line: int, text: str, code: str, message: str) -> None:
-        super().__init__(code, None, message, location=InVCard(line), input=text)
-
-    @property
-    def line(self) -> int:
-        """Deprecated: ``location.line``."""
-        assert isinstance(self.location, InVCard)  # noqa: S101 -- set by __init__
-        return self.location.line
-
-    @property
-    def text(self) -> str:
-        """Deprecated: ``input``."""
-        return self.input
-
-
 @attrs.frozen
 class VCardImport:
     """What :func:`load_vcard` read: the set, the lines it skipped, and warnings."""
 
     contacts: ContactSet
-    skipped: tuple[SkippedLine, ...] = ()
+    skipped: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
 
 
@@ -492,7 +461,7 @@ class VCard:
     line: int
     version: str
     lines: tuple[_Line, ...]
-    skipped: tuple[SkippedLine, ...]
+    skipped: tuple[Problem, ...]
     rows: int
     complete: bool
 
@@ -538,7 +507,7 @@ class _CardBuilder:
         self.number, self.line = number, line
         self.version = ""
         self.lines: list[_Line] = []
-        self.skipped: list[SkippedLine] = []
+        self.skipped: list[Problem] = []
         self.rows = 1
         self.size = self.depth = 0
 
@@ -594,7 +563,13 @@ class _CardBuilder:
 
     def skip(self, number: int, text: str, code: str, message: str) -> None:
         self.skipped.append(
-            SkippedLine(number, shown(text, _MAX_SHOWN, quoted=False), code, message)
+            Problem(
+                code,
+                None,
+                message,
+                location=InVCard(number),
+                input=shown(text, _MAX_SHOWN, quoted=False),
+            )
         )
 
 
@@ -667,7 +642,7 @@ class CheckedCard:
 
     card: VCard
     accepted: tuple[tuple[int, ContactPoint], ...]
-    problems: tuple[SkippedLine, ...]
+    problems: tuple[Problem, ...]
 
 
 def _unescape(value: str) -> str:
@@ -725,7 +700,7 @@ def _label(text: str) -> str:
     return apple.group(1) if apple else label
 
 
-def _candidates(lines: Iterable[_Line], skipped: list[SkippedLine]) -> list[_Candidate]:
+def _candidates(lines: Iterable[_Line], skipped: list[Problem]) -> list[_Candidate]:
     lines = list(lines)
     labels = {
         line.group: _label(line.value)
@@ -738,19 +713,24 @@ def _candidates(lines: Iterable[_Line], skipped: list[SkippedLine]) -> list[_Can
             continue
         if line.name not in {"EMAIL", "TEL", "URL"}:
             skipped.append(
-                SkippedLine(
-                    line.number,
-                    shown(line.text, _MAX_SHOWN, quoted=False),
+                Problem(
                     "vcard.unsupported",
+                    None,
                     f"{line.name} is not kept: contactbook keeps email addresses, "
                     "telephone and mobile numbers and websites only.",
+                    location=InVCard(line.number),
+                    input=shown(line.text, _MAX_SHOWN, quoted=False),
                 )
             )
             continue
         what = _kind_and_value(line)
         if isinstance(what, str):
             entered = shown(_unescape(line.value).strip(), _MAX_SHOWN_VALUE, quoted=False)
-            skipped.append(SkippedLine(line.number, entered, "vcard.unsupported", what))
+            skipped.append(
+                Problem(
+                    "vcard.unsupported", None, what, location=InVCard(line.number), input=entered
+                )
+            )
             continue
         description = labels.get(line.group) if line.group else None
         if description is None:
@@ -796,8 +776,11 @@ def check_card(card: VCard, /, *, region: str | None = None) -> CheckedCard:
             found = warnings
         # As in a CSV report, the input of a refused value is the value as written.
         entered = shown(candidate.value, _MAX_SHOWN_VALUE, quoted=False)
-        skipped.extend(SkippedLine(line.number, entered, p.code, p.message) for p in found)
-    skipped.sort(key=lambda s: s.line)
+        skipped.extend(
+            Problem(p.code, None, p.message, location=InVCard(line.number), input=entered)
+            for p in found
+        )
+    skipped.sort(key=_line)
     return CheckedCard(card, tuple(accepted), tuple(skipped))
 
 
@@ -827,12 +810,13 @@ def load_vcard(text: str | bytes, /, *, region: str | None = None) -> VCardImpor
     skipped = [p for p in checked.problems if not p.is_warning]
     warnings = [Problem(p.code, None, p.message) for p in checked.problems if p.is_warning]
     skipped.extend(
-        SkippedLine(
-            more.line,
-            "BEGIN:VCARD",
+        Problem(
             "vcard.card",
+            None,
             "Only the first card is read (one card per customer); import the file with "
             "contactbook import to read every card.",
+            location=InVCard(more.line),
+            input="BEGIN:VCARD",
         )
         for more in cards
     )
@@ -885,7 +869,7 @@ class Identity:
         value = card.first(self.name)
         if value is not None and self.name == "UID":
             value = value.removeprefix(_OWN_UID)
-        if value and _customer_id_problem(value) is None:
+        if value and customer_id_problem(value) is None:
             return value
         return f"{self.file}#{card.number}"
 
@@ -897,21 +881,28 @@ class Identity:
         )
 
 
-def _row_problem(
-    card: VCard, customer_id: str, names: dict[int, str], problem: SkippedLine
-) -> RowProblem:
-    name = names.get(problem.line, "")
+def _line(problem: Problem) -> int:
+    """Return the line of a skipped line's problem (at an :class:`InVCard` location)."""
+    return problem.location.line if isinstance(problem.location, InVCard) else 0
+
+
+def _row_problem(card: VCard, customer_id: str, names: dict[int, str], problem: Problem) -> Problem:
+    name = names.get(_line(problem), "")
     column = f"{name} (card {card.number})" if name else f"card {card.number}"
-    return RowProblem(
-        problem.line, customer_id, column, problem.code, problem.message, problem.input
+    return Problem(
+        problem.code,
+        None,
+        problem.message,
+        location=InFile(_line(problem), column, customer_id),
+        input=problem.input,
     )
 
 
-def _reported(problem: SkippedLine, names: dict[int, str]) -> bool:
+def _reported(problem: Problem, names: dict[int, str]) -> bool:
     """Whether a bulk check reports it: not a property that holds no contact value."""
     if problem.code != "vcard.unsupported":
         return True
-    return names.get(problem.line, "BEGIN") in {"EMAIL", "TEL", "URL", "BEGIN"}
+    return names.get(_line(problem), "BEGIN") in {"EMAIL", "TEL", "URL", "BEGIN"}
 
 
 def check_cards(
@@ -936,18 +927,21 @@ def check_cards(
     at the end: its rows are the cards' lines, its customers the cards.
     """
     identity = identity or Identity()
-    tally = tally or Tally(size=_source_size(source))
+    tally = tally or Tally(size=source_size(source))
     default = normalize_region(country)
     for card in read_cards(source):
         customer_id = identity.of(card)
         region = card.country() or default
         refusal = card.refusal()
         if refusal is not None:
-            problem = RowProblem(
-                card.line, customer_id, f"card {card.number}", refusal.code, refusal.message
+            problem = Problem(
+                refusal.code,
+                None,
+                refusal.message,
+                location=InFile(card.line, f"card {card.number}", customer_id),
             )
             points: tuple[CheckedPoint, ...] = ()
-            problems: tuple[RowProblem, ...] = (problem,)
+            problems: tuple[Problem, ...] = (problem,)
         else:
             checked = check_card(card, region=region)
             points = tuple(

@@ -60,7 +60,6 @@ __all__ = [
     "FormField",
     "FormGroup",
     "FormInput",
-    "FormProblem",
     "FormRow",
     "FormView",
     "GroupView",
@@ -172,36 +171,6 @@ _FORM = Location("form")
 _ABOUT_THE_WINDOW = frozenset({"contact.conflict", "form.invalid"})
 
 
-class FormProblem(Problem):
-    """A problem (an error, or a warning that does not block Save) at its place.
-
-    A :class:`~contactbook.errors.Problem` whose ``location`` is a :class:`Location`
-    of the form. Deprecated as a separate type: it remains one release so that
-    ``FormProblem(location, problem)`` and ``.problem`` keep working; read ``code``,
-    ``message``, ``location`` and ``is_warning`` (all of :class:`Problem`) instead.
-    ``is_warning`` follows the code (a code of ``WARNING_CODES``); the argument is
-    accepted for compatibility only.
-    """
-
-    __slots__ = ()
-
-    def __init__(self, location: Location, problem: Problem, is_warning: bool = False) -> None:
-        del is_warning  # the code says it (WARNING_CODES)
-        super().__init__(
-            problem.code,
-            problem.field,
-            problem.message,
-            problem.index,
-            location=location,
-            input=problem.input,
-        )
-
-    @property
-    def problem(self) -> Problem:
-        """Deprecated: the problem without its place on the form (it *is* a Problem now)."""
-        return Problem(self.code, self.field, self.message, self.index, input=self.input)
-
-
 @attrs.frozen
 class _Source:
     """Which part of the form a change of the batch came from."""
@@ -230,7 +199,7 @@ class ContactForm:
     version: int
     primary: tuple[FormField, ...]
     groups: tuple[FormGroup, ...] = ()
-    problems: tuple[FormProblem, ...] = ()
+    problems: tuple[Problem, ...] = ()
     intent: Intent = "edit"
     focus: str = ""
 
@@ -281,13 +250,13 @@ class ContactForm:
         return self.groups[group].rows[row]
 
     @property
-    def errors(self) -> tuple[FormProblem, ...]:
+    def errors(self) -> tuple[Problem, ...]:
         """The problems that block Save: those found so far, then the form's own."""
         found = [problem for problem in self.problems if not problem.is_warning]
         return (*found, *self._own_problems(found))
 
     @property
-    def warnings(self) -> tuple[FormProblem, ...]:
+    def warnings(self) -> tuple[Problem, ...]:
         """Warnings found by a preview: the value is accepted, but look again."""
         return tuple(problem for problem in self.problems if problem.is_warning)
 
@@ -296,7 +265,7 @@ class ContactForm:
         """Whether the window is stale: the details were saved by someone since it opened."""
         return any(p.code == ConflictError.code for p in self.problems)
 
-    def at(self, location: Location, /) -> tuple[FormProblem, ...]:
+    def at(self, location: Location, /) -> tuple[Problem, ...]:
         """Return the problems (errors, then warnings) shown at ``location``."""
         every = (*self.errors, *self.warnings)
         return tuple(problem for problem in every if problem.location == location)
@@ -441,36 +410,34 @@ class ContactForm:
         """
         if isinstance(error, ContactValidationError):
             plan = self._plan()
-            found = [FormProblem(_locate(problem, plan), problem) for problem in error.errors]
+            found = [problem.at(_locate(problem, plan)) for problem in error.errors]
         else:
-            found = [FormProblem(_FORM, Problem(error.code, error.field, error.message))]
+            found = [Problem(error.code, error.field, error.message, location=_FORM)]
         return self._adding(found)
 
     def with_outcome(self, outcome: Outcome, /) -> ContactForm:
         """Return the form with a preview's warnings at their places (nothing saved)."""
         plan = self._plan()
-        return self._adding(
-            [FormProblem(_locate(w, plan), w, is_warning=True) for w in outcome.warnings]
-        )
+        return self._adding([w.at(_locate(w, plan)) for w in outcome.warnings])
 
-    def _adding(self, found: Iterable[FormProblem]) -> ContactForm:
+    def _adding(self, found: Iterable[Problem]) -> ContactForm:
         # One message once at each place (a renamed group's problem comes from each of
         # its details), and never again a problem the form already shows (changes()
         # raises the form's own errors).
         known = {_unplaced(problem) for problem in self.errors}
         shown = {_shown_as(problem) for problem in self.problems}
-        added: list[FormProblem] = []
+        added: list[Problem] = []
         for problem in found:
             if _unplaced(problem) not in known and _shown_as(problem) not in shown:
                 shown.add(_shown_as(problem))
                 added.append(problem)
         return attrs.evolve(self, problems=(*self.problems, *added))
 
-    def _own_problems(self, found: Sequence[FormProblem]) -> list[FormProblem]:
+    def _own_problems(self, found: Sequence[Problem]) -> list[Problem]:
         """Problems of the form's shape: unknown, repeated or missing ids, empty groups."""
         if any(problem.code == ConflictError.code for problem in found):
             return []  # a stale window's ids name points of another version
-        problems: list[FormProblem] = []
+        problems: list[Problem] = []
         primaries = self.contacts.primaries()
         known = {point.id for point in self.contacts}
         additional = known - {point.id for point in primaries.values()}
@@ -497,16 +464,14 @@ class ContactForm:
                 and all(row.point_id is None and row.is_blank for row in group.rows)
             ):
                 problems.append(
-                    FormProblem(
-                        Location("group", group=number),
-                        Problem(
-                            "form.group_empty",
-                            "description",
-                            Message(
-                                "This group has a description but no details. Add at least "
-                                "one detail, or clear the description."
-                            ),
+                    Problem(
+                        "form.group_empty",
+                        "description",
+                        Message(
+                            "This group has a description but no details. Add at least "
+                            "one detail, or clear the description."
                         ),
+                        location=Location("group", group=number),
                     )
                 )
         # Nothing is deleted by omission (SPEC "Editing"): a post that leaves a stored
@@ -529,7 +494,7 @@ class ContactForm:
         """
         errors = self.errors
         if errors:
-            raise BatchValidationError.from_problems(problem.problem for problem in errors)
+            raise BatchValidationError.from_problems(errors)
         return tuple(change for _, change in self._plan())
 
     def _plan(self) -> list[tuple[_Source, Command]]:
@@ -594,17 +559,15 @@ class ContactForm:
         version, problems = reader.version()
         if version is not None and version != stored.version:
             problems.append(
-                FormProblem(
-                    _FORM,
-                    Problem(
-                        ConflictError.code,
-                        None,
-                        Message(
-                            "These contact details were changed by someone else after this "
-                            "window was opened, so nothing was saved. Reload them and make "
-                            "your change again."
-                        ),
+                Problem(
+                    ConflictError.code,
+                    None,
+                    Message(
+                        "These contact details were changed by someone else after this "
+                        "window was opened, so nothing was saved. Reload them and make "
+                        "your change again."
                     ),
+                    location=_FORM,
                 )
             )
         primary = tuple(reader.field(slot) for slot in _SLOTS)
@@ -628,7 +591,7 @@ class ContactForm:
         :meth:`from_post` reads them back. A removed row's inputs are hidden ones.
         """
         labels = CardLabels() if labels is None else labels
-        placed: dict[errors.Location | None, list[FormProblem]] = {}
+        placed: dict[errors.Location | None, list[Problem]] = {}
         for problem in (*self.errors, *self.warnings):
             placed.setdefault(problem.location, []).append(problem)
 
@@ -760,7 +723,7 @@ class FormInput:
     label: str
     type: Literal["text", "hidden", "select", "submit"] = "text"
     options: tuple[tuple[str, str], ...] = ()
-    problems: tuple[FormProblem, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
     @property
     def id(self) -> str:
@@ -832,10 +795,10 @@ class FormView:
     primary: tuple[RowView, ...]
     groups: tuple[GroupView, ...]
     add_group: FormInput
-    problems: tuple[FormProblem, ...]
+    problems: tuple[Problem, ...]
     conflict: bool
     labels: CardLabels
-    summary: tuple[tuple[str, FormProblem], ...] = ()
+    summary: tuple[tuple[str, Problem], ...] = ()
     focus: str = ""
 
 
@@ -887,7 +850,7 @@ def _locate(problem: Problem, plan: Sequence[tuple[_Source, Command]]) -> Locati
     return _FORM
 
 
-def _shown_as(problem: FormProblem) -> tuple[errors.Location | None, str, str, bool]:
+def _shown_as(problem: Problem) -> tuple[errors.Location | None, str, str, bool]:
     return (problem.location, problem.code, problem.message, problem.is_warning)
 
 
@@ -895,34 +858,30 @@ def _unplaced(problem: Problem) -> tuple[str, str | None, str, int | None]:
     return (problem.code, problem.field, problem.message, problem.index)
 
 
-def _unique(problems: Iterable[FormProblem]) -> list[FormProblem]:
+def _unique(problems: Iterable[Problem]) -> list[Problem]:
     return list(dict.fromkeys(problems))
 
 
-def _unreadable(what: str) -> FormProblem:
-    return FormProblem(
-        _FORM,
-        Problem(
-            "form.invalid",
-            None,
-            Message(
-                "This window could not be read ({what} was changed outside it). Nothing was "
-                "saved; reload the contact details and make your change again.",
-                what=what,
-            ),
+def _unreadable(what: str) -> Problem:
+    return Problem(
+        "form.invalid",
+        None,
+        Message(
+            "This window could not be read ({what} was changed outside it). Nothing was "
+            "saved; reload the contact details and make your change again.",
+            what=what,
         ),
+        location=_FORM,
     )
 
 
-_MISSING_ROWS = FormProblem(
-    _FORM,
-    Problem(
-        "form.invalid",
-        None,
-        "This window does not hold every stored contact detail, so nothing was saved (a "
-        "detail is removed only with its Remove button). Reload the contact details and "
-        "make your change again.",
-    ),
+_MISSING_ROWS = Problem(
+    "form.invalid",
+    None,
+    "This window does not hold every stored contact detail, so nothing was saved (a "
+    "detail is removed only with its Remove button). Reload the contact details and "
+    "make your change again.",
+    location=_FORM,
 )
 
 
@@ -962,7 +921,7 @@ class _PostReader:
     """Collects a post's fields; everything it cannot read becomes a form problem."""
 
     def __init__(self) -> None:
-        self.problems: list[FormProblem] = []
+        self.problems: list[Problem] = []
         self.values: dict[str, str] = {}
         self.intent: Intent = "save"
         self.add_group = False
@@ -1014,7 +973,7 @@ class _PostReader:
         else:
             self.problems.append(_unreadable(Message("the button pressed")))
 
-    def version(self) -> tuple[int | None, list[FormProblem]]:
+    def version(self) -> tuple[int | None, list[Problem]]:
         text = self.values.get("version")
         if text is None or not re.fullmatch(r"0|[1-9][0-9]{0,17}", text):
             return None, [_unreadable(Message("its version"))]

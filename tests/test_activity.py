@@ -89,8 +89,7 @@ class TestLog:
             added_described="{kind} {value} ({description}) toegevoegd",
             primary_changed="Primair {kind} is nu {after} (was {before})",
             none="geen",
-            mobile_noun="mobiel nummer",
-            email_noun="e-mailadres",
+            nouns={ContactKind.MOBILE: "mobiel nummer", ContactKind.EMAIL: "e-mailadres"},
         )
         log = ActivityLog.build([entry(ContactSet(), contacts)], labels=dutch)
         assert "Activiteitenlog" == log.heading

@@ -20,7 +20,12 @@ from contactbook import (
 )
 from contactbook.presentation.activity import describe_change
 
-EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
+EMAIL, PHONE, MOBILE, WEBSITE = (
+    ContactKind.EMAIL,
+    ContactKind.PHONE,
+    ContactKind.MOBILE,
+    ContactKind.WEBSITE,
+)
 AT = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.timezone.utc)
 
 

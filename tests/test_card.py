@@ -22,7 +22,12 @@ from contactbook.ports import Permission
 from contactbook.presentation.card import display_value, safe_link
 from contactbook.service import ContactService
 
-EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
+EMAIL, PHONE, MOBILE, WEBSITE = (
+    ContactKind.EMAIL,
+    ContactKind.PHONE,
+    ContactKind.MOBILE,
+    ContactKind.WEBSITE,
+)
 
 
 @pytest.fixture

@@ -33,7 +33,12 @@ from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.interchange.jsonform import dump_set
 from contactbook.service import ContactService
 
-EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
+EMAIL, PHONE, MOBILE, WEBSITE = (
+    ContactKind.EMAIL,
+    ContactKind.PHONE,
+    ContactKind.MOBILE,
+    ContactKind.WEBSITE,
+)
 
 
 def contact_sets(count: int, seed: int = 8) -> list[ContactSet]:

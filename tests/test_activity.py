@@ -20,7 +20,12 @@ from contactbook import (
 )
 from contactbook.presentation.activity import describe_change
 
-EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
+EMAIL, PHONE, MOBILE, WEBSITE = (
+    ContactKind.EMAIL,
+    ContactKind.PHONE,
+    ContactKind.MOBILE,
+    ContactKind.WEBSITE,
+)
 AT = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.timezone.utc)
 
 
@@ -89,8 +94,7 @@ class TestLog:
             added_described="{kind} {value} ({description}) toegevoegd",
             primary_changed="Primair {kind} is nu {after} (was {before})",
             none="geen",
-            mobile_noun="mobiel nummer",
-            email_noun="e-mailadres",
+            nouns={ContactKind.MOBILE: "mobiel nummer", ContactKind.EMAIL: "e-mailadres"},
         )
         log = ActivityLog.build([entry(ContactSet(), contacts)], labels=dutch)
         assert "Activiteitenlog" == log.heading

@@ -22,7 +22,12 @@ from contactbook.ports import Permission
 from contactbook.presentation.card import display_value, safe_link
 from contactbook.service import ContactService
 
-EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
+EMAIL, PHONE, MOBILE, WEBSITE = (
+    ContactKind.EMAIL,
+    ContactKind.PHONE,
+    ContactKind.MOBILE,
+    ContactKind.WEBSITE,
+)
 
 
 @pytest.fixture
@@ -124,7 +129,8 @@ class TestLabels:
 
     def test_a_host_translates_the_card(self, contacts):
         dutch = CardLabels(
-            email="E-mailadres", phone="Telefoon", mobile="Mobiel", no_description="Overig"
+            kinds={EMAIL: "E-mailadres", PHONE: "Telefoon", MOBILE: "Mobiel"},
+            no_description="Overig",
         )
         card = ContactCard.build(contacts, labels=dutch)
         assert ["E-mailadres", "Telefoon", "Mobiel", "Website"] == [r.label for r in card.primary]
@@ -137,8 +143,11 @@ class TestLabels:
     def test_labels_are_frozen_and_plain_strings(self):
         labels = CardLabels()
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
-            labels.email = "Mail"  # type: ignore[misc]
-        assert all(isinstance(value, str) for value in attrs.asdict(labels).values())
+            labels.title = "Mail"  # type: ignore[misc]
+        texts = attrs.asdict(labels, recurse=False)
+        kinds, nouns = texts.pop("kinds"), texts.pop("nouns")
+        assert all(isinstance(value, str) for value in [*texts.values(), *kinds.values()])
+        assert all(isinstance(value, str) for value in nouns.values())
         assert ["Email Address", "Telephone", "Mobile Phone", "Website"] == [
             labels.kind(kind) for kind in ContactKind
         ]
@@ -267,7 +276,9 @@ class TestCardForActor:
         assert ContactCard.for_actor(service, "ann", "nobody").is_empty
 
     def test_labels_pass_through(self, service):
-        card = ContactCard.for_actor(service, "bob", "c1", labels=CardLabels(email="E-mail"))
+        card = ContactCard.for_actor(
+            service, "bob", "c1", labels=CardLabels(kinds={EMAIL: "E-mail"})
+        )
         assert "E-mail" == card.primary[0].label
 
     def test_the_card_carries_the_version_it_was_read_at(self, service):

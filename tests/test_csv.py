@@ -14,7 +14,12 @@ from contactbook.interchange.csv_read import Columns, Shape, open_export
 from contactbook.interchange.csv_write import NORMALIZED_HEADER, REPORT_HEADER, safe_cell
 from contactbook.operations import merge
 
-EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
+EMAIL, PHONE, MOBILE, WEBSITE = (
+    ContactKind.EMAIL,
+    ContactKind.PHONE,
+    ContactKind.MOBILE,
+    ContactKind.WEBSITE,
+)
 
 
 def run(data, **options):

@@ -29,7 +29,12 @@ from contactbook.ports import Stored
 from contactbook.presentation.form import Location
 from contactbook.service import ContactService
 
-EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
+EMAIL, PHONE, MOBILE, WEBSITE = (
+    ContactKind.EMAIL,
+    ContactKind.PHONE,
+    ContactKind.MOBILE,
+    ContactKind.WEBSITE,
+)
 
 
 @pytest.fixture

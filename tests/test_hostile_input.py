@@ -40,7 +40,12 @@ from contactbook.presentation.form import ContactForm
 from contactbook.service import ContactService
 from contactbook.testing import strategies as cs
 
-EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
+EMAIL, PHONE, MOBILE, WEBSITE = (
+    ContactKind.EMAIL,
+    ContactKind.PHONE,
+    ContactKind.MOBILE,
+    ContactKind.WEBSITE,
+)
 
 
 def document(*points, next_id=None):

@@ -275,10 +275,10 @@ class TestTranslator:
     def test_the_labels_in_dutch(self):
         labels = self.nl.labels
         assert ("E-mailadres", "Telefoonnummer", "Mobiel nummer", "Website", "Opslaan") == (
-            labels.email,
-            labels.phone,
-            labels.mobile,
-            labels.website,
+            labels.kind(ContactKind.EMAIL),
+            labels.kind(ContactKind.PHONE),
+            labels.kind(ContactKind.MOBILE),
+            labels.kind(ContactKind.WEBSITE),
             labels.save,
         )
 
@@ -500,7 +500,9 @@ class TestEveryMessageShownIsInTheCatalog:
         from contactbook.vocabulary import LABELS, NOUNS
 
         for name in CardLabels.__attrs_attrs__:
-            assert_dutch(getattr(CardLabels(), name.name))
+            text = getattr(CardLabels(), name.name)
+            for each in text.values() if name.name in {"kinds", "nouns"} else [text]:
+                assert_dutch(each)
         for text in [*LABELS.values(), *NOUNS.values()]:
             assert_dutch(text)
 

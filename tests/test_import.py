@@ -23,7 +23,12 @@ from contactbook.operations import AddPoint, Intake, apply, merge
 from contactbook.ports import Permission
 from contactbook.service import ContactService
 
-EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
+EMAIL, PHONE, MOBILE, WEBSITE = (
+    ContactKind.EMAIL,
+    ContactKind.PHONE,
+    ContactKind.MOBILE,
+    ContactKind.WEBSITE,
+)
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "examples" / "customers.csv"
 

@@ -23,7 +23,12 @@ from contactbook import (
 )
 from contactbook.interchange.routing_config import policy_from_config, policy_from_json
 
-EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
+EMAIL, PHONE, MOBILE, WEBSITE = (
+    ContactKind.EMAIL,
+    ContactKind.PHONE,
+    ContactKind.MOBILE,
+    ContactKind.WEBSITE,
+)
 INVOICE = Purpose.INVOICE
 
 BILLING = {"rules": {"invoice": {"email": {"prefer": ["Billing Contact"]}}}}

@@ -28,7 +28,12 @@ from contactbook.interchange.routing_config import policy_from_config
 from contactbook.interchange.schemas import SCHEMA_FILES, load_schema
 
 ROOT = Path(__file__).parent.parent
-EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
+EMAIL, PHONE, MOBILE, WEBSITE = (
+    ContactKind.EMAIL,
+    ContactKind.PHONE,
+    ContactKind.MOBILE,
+    ContactKind.WEBSITE,
+)
 
 VALUES = {
     EMAIL: ["ann@example.com", "Facturen@Example.NL", "jürgen@bücher.de", "b+tag@x.co.uk"],

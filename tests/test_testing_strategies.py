@@ -21,7 +21,12 @@ from contactbook import (
 )
 from contactbook.testing import strategies as cs
 
-EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
+EMAIL, PHONE, MOBILE, WEBSITE = (
+    ContactKind.EMAIL,
+    ContactKind.PHONE,
+    ContactKind.MOBILE,
+    ContactKind.WEBSITE,
+)
 # find() is deterministic without the example database (a saved example would win).
 NO_DATABASE = settings(database=None, phases=[Phase.generate, Phase.shrink])
 

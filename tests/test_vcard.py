@@ -16,7 +16,12 @@ from contactbook import (
 )
 from contactbook.interchange.vcard import dump_vcard, load_vcard
 
-EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
+EMAIL, PHONE, MOBILE, WEBSITE = (
+    ContactKind.EMAIL,
+    ContactKind.PHONE,
+    ContactKind.MOBILE,
+    ContactKind.WEBSITE,
+)
 
 
 @pytest.fixture

@@ -34,7 +34,12 @@ from contactbook.interchange.vcard import (
 )
 from contactbook.service import ContactService
 
-EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
+EMAIL, PHONE, MOBILE, WEBSITE = (
+    ContactKind.EMAIL,
+    ContactKind.PHONE,
+    ContactKind.MOBILE,
+    ContactKind.WEBSITE,
+)
 FIXTURES = Path(__file__).parent / "fixtures" / "vcards"
 COMMAND = Path(sys.executable).parent / "contactbook"
 

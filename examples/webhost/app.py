@@ -80,7 +80,12 @@ CUSTOMERS = {
 USERS = {"ann": "Ann (may edit)", "bob": "Bob (may only view)"}
 GRANTS = GrantTable.of(ann=list(Permission), bob=[Permission.READ_CONTACT_DETAILS])
 
-_EMAIL, _PHONE, _MOBILE, _WEBSITE = ContactKind
+_EMAIL, _PHONE, _MOBILE, _WEBSITE = (
+    ContactKind.EMAIL,
+    ContactKind.PHONE,
+    ContactKind.MOBILE,
+    ContactKind.WEBSITE,
+)
 SEED = {
     "c1": [
         AddPoint(_EMAIL, "info@bakkerijdevries.nl"),

@@ -350,7 +350,7 @@ class _Reading:
 
 def _fields() -> list[str]:
     """Return the column fields that ``--column`` can rename."""
-    return [field.name for field in attrs.fields(Columns)]
+    return list(Columns().names())
 
 
 def _columns(renames: tuple[str, ...]) -> Columns:

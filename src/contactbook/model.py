@@ -9,14 +9,28 @@ hand. Operations that change a set live in :mod:`contactbook.operations`.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import MappingProxyType
+from typing import assert_never
 
 import attrs
 
 from contactbook.errors import ContactNotFoundError, ContactValidationError
-from contactbook.messages import Message
+from contactbook.messages import N_, Message
 
-__all__ = ["LIMIT_MESSAGE", "MAX_POINTS", "ContactKind", "ContactPoint", "ContactSet"]
+__all__ = [
+    "KINDS",
+    "LIMIT_MESSAGE",
+    "MAX_POINTS",
+    "PHONE_KINDS",
+    "ContactKind",
+    "ContactPoint",
+    "ContactSet",
+    "Family",
+    "KindSpec",
+    "KindTexts",
+    "Link",
+]
 
 #: The most contact points one set may hold, so that no input can grow it without bound.
 MAX_POINTS = 100
@@ -42,7 +56,167 @@ class ContactKind(enum.Enum):
     __hash__ = object.__hash__
 
 
-_EMAIL = ContactKind.EMAIL
+class Family(enum.Enum):
+    """Which rules read a kind's values: the validator family of ``contactbook.validation``."""
+
+    EMAIL = "email"  # email-validator; duplicates compared case-insensitively
+    PHONE = "phone"  # phonenumbers, read in the billing country, stored as E.164
+    WEBSITE = "website"  # rfc3986 and idna, stored as an http(s) address
+
+
+class Link(enum.Enum):
+    """How the card links a value: ``mailto:`` (RFC 6068), ``tel:`` (RFC 3966), the address."""
+
+    MAILTO = "mailto"
+    TEL = "tel"
+    WEB = "web"  # the stored http(s) address itself, when it is one the rules store
+
+
+@attrs.frozen
+class KindSpec:
+    """Everything that differs between kinds, in one row: every module reads it here.
+
+    ``label`` and ``noun`` are English :class:`~contactbook.Message` texts (translated by
+    the catalogs); ``duplicate`` is the template of the ``contact.duplicate`` refusal
+    (one per kind, as another language may word each noun's sentence differently).
+    ``spellings`` are the names a spreadsheet gives the kind, lower case (the first is
+    the kind's own name, the CSV column's default); ``label_words`` the words in an
+    address book's telephone label that say this kind ("Work Mobile"). ``vcard`` is the
+    vCard property and ``vcard_types`` its TYPE words read as this kind (the first is
+    the one written).
+    """
+
+    kind: ContactKind
+    family: Family
+    label: str
+    noun: str
+    duplicate: str
+    spellings: tuple[str, ...]
+    vcard: str
+    link: Link
+    vcard_types: tuple[str, ...] = ()
+    label_words: tuple[str, ...] = ()
+
+    @property
+    def keeps_region(self) -> bool:
+        """Whether a point keeps the billing country its value was read in (phones)."""
+        return self.family is Family.PHONE
+
+    @property
+    def case_insensitive(self) -> bool:
+        """Whether two values that differ only in case are the same (email)."""
+        return self.family is Family.EMAIL
+
+
+def _spec(kind: ContactKind) -> KindSpec:
+    """Return the row of ``kind``; mypy names this place when a kind has no row."""
+    match kind:
+        case ContactKind.EMAIL:
+            return KindSpec(
+                kind,
+                Family.EMAIL,
+                Message("Email Address"),
+                Message("email address"),
+                N_(
+                    "The email address {value} is already in this customer's contact "
+                    "details; each value can be added once."
+                ),
+                ("email", "e-mail"),
+                "EMAIL",
+                Link.MAILTO,
+            )
+        case ContactKind.PHONE:
+            return KindSpec(
+                kind,
+                Family.PHONE,
+                Message("Telephone"),
+                Message("telephone number"),
+                N_(
+                    "The telephone number {value} is already in this customer's contact "
+                    "details; each value can be added once."
+                ),
+                ("phone", "telephone", "landline"),
+                "TEL",
+                Link.TEL,
+                vcard_types=("voice",),
+            )
+        case ContactKind.MOBILE:
+            return KindSpec(
+                kind,
+                Family.PHONE,
+                Message("Mobile Phone"),
+                Message("mobile number"),
+                N_(
+                    "The mobile number {value} is already in this customer's contact "
+                    "details; each value can be added once."
+                ),
+                ("mobile", "cell"),
+                "TEL",
+                Link.TEL,
+                vcard_types=("cell", "mobile", "iphone"),
+                label_words=("mobile", "cell", "handy", "mobiel"),
+            )
+        case ContactKind.WEBSITE:
+            return KindSpec(
+                kind,
+                Family.WEBSITE,
+                Message("Website"),
+                Message("website"),
+                N_(
+                    "The website {value} is already in this customer's contact details; "
+                    "each value can be added once."
+                ),
+                ("website", "url"),
+                "URL",
+                Link.WEB,
+            )
+        case _:
+            assert_never(kind)
+
+
+#: The one table of kinds: each kind's :class:`KindSpec`, in the card's order.
+KINDS: Mapping[ContactKind, KindSpec] = MappingProxyType(
+    {kind: _spec(kind) for kind in ContactKind}
+)
+#: The kinds whose values are telephone numbers: read in, and keeping, a billing country.
+PHONE_KINDS = frozenset(kind for kind, spec in KINDS.items() if spec.keeps_region)
+_CASE_INSENSITIVE = frozenset(kind for kind, spec in KINDS.items() if spec.case_insensitive)
+_POSITION = {kind: position for position, kind in enumerate(ContactKind)}
+
+
+@attrs.frozen
+class KindTexts(Mapping[ContactKind, str]):
+    """A text for every kind (a label, a column name), in the card's order of kinds.
+
+    A read-only mapping that is hashable and pickles, for frozen values that name each
+    kind (``CardLabels``, ``Columns``). :meth:`of` fills in the kinds a caller leaves
+    out, so a new kind never goes without its text.
+    """
+
+    texts: tuple[str, ...]
+
+    @classmethod
+    def of(
+        cls, given: Mapping[ContactKind, str], /, default: Callable[[ContactKind], str]
+    ) -> KindTexts:
+        """Return ``given``'s text for each kind, ``default(kind)`` for a kind left out."""
+        unknown = [key for key in given if not isinstance(key, ContactKind)]
+        if unknown:
+            msg = f"the keys of a kind's texts are ContactKind members, not {unknown[0]!r}"
+            raise TypeError(msg)
+        return cls(tuple(given[kind] if kind in given else default(kind) for kind in ContactKind))
+
+    def __getitem__(self, kind: ContactKind, /) -> str:
+        """Return the text of ``kind``."""
+        return self.texts[_POSITION[kind]]
+
+    def __iter__(self) -> Iterator[ContactKind]:
+        """Iterate over the kinds, in the card's order."""
+        return iter(ContactKind)
+
+    def __len__(self) -> int:
+        """Return the number of kinds."""
+        return len(self.texts)
 
 
 @attrs.frozen
@@ -78,7 +252,7 @@ class ContactPoint:
 
 def match_key(kind: ContactKind, value: str) -> str:
     """Return the key under which ``value`` counts as a duplicate within ``kind``."""
-    return value.casefold() if kind is _EMAIL else value
+    return value.casefold() if kind in _CASE_INSENSITIVE else value
 
 
 def description_key(description: str | None) -> str | None:

@@ -25,10 +25,12 @@ from contactbook.errors import (
     ContactValidationError,
     Problem,
 )
-from contactbook.messages import N_, Message
+from contactbook.messages import Message
 from contactbook.model import (
+    KINDS,
     LIMIT_MESSAGE,
     MAX_POINTS,
+    PHONE_KINDS,
     ContactKind,
     ContactPoint,
     ContactSet,
@@ -393,7 +395,7 @@ def _new_point(
         value=value,
         description=description,
         entered=change.value,
-        region=region if kind is ContactKind.PHONE or kind is ContactKind.MOBILE else None,
+        region=_region_of(kind, region),
     )
     return point, key, warning
 
@@ -402,34 +404,13 @@ def _limit_problem(kind: ContactKind) -> Problem:
     return Problem("contact.limit", kind.value, LIMIT_MESSAGE)
 
 
-# One template per kind: another language may word each noun's sentence differently.
-_DUPLICATE = {
-    ContactKind.EMAIL: N_(
-        "The email address {value} is already in this customer's contact details; each "
-        "value can be added once."
-    ),
-    ContactKind.PHONE: N_(
-        "The telephone number {value} is already in this customer's contact details; each "
-        "value can be added once."
-    ),
-    ContactKind.MOBILE: N_(
-        "The mobile number {value} is already in this customer's contact details; each "
-        "value can be added once."
-    ),
-    ContactKind.WEBSITE: N_(
-        "The website {value} is already in this customer's contact details; each "
-        "value can be added once."
-    ),
-}
-
-
 def _duplicate_problem(kind: ContactKind, value: str) -> Problem:
     # The value as the card shows it; never an internal id (SPEC "Words a person reads").
-    shown = format_phone(value) if kind in (ContactKind.PHONE, ContactKind.MOBILE) else value
+    shown = format_phone(value) if kind in PHONE_KINDS else value
     return Problem(
         "contact.duplicate",
         kind.value,
-        Message(_DUPLICATE[kind], value=shown),
+        Message(KINDS[kind].duplicate, value=shown),
     )
 
 
@@ -443,7 +424,7 @@ def _edited(
     if change.value is not UNCHANGED or kind is not point.kind:
         # A point moved to another kind is read again as that kind, from what was typed.
         raw = point.entered if change.value is UNCHANGED else change.value
-        if change.value is UNCHANGED and kind in (ContactKind.PHONE, ContactKind.MOBILE):
+        if change.value is UNCHANGED and kind in PHONE_KINDS:
             region = point.region
         value, warning = _value(kind, raw, region, problems)
         if value is not None and (value != point.value or kind is not point.kind):
@@ -485,7 +466,7 @@ def _description(raw: str | None, problems: list[Problem]) -> str | None:
 
 def _region_of(kind: ContactKind, region: str | None) -> str | None:
     """Keep the billing country on phone points only: it is what read their number."""
-    return region if kind in (ContactKind.PHONE, ContactKind.MOBILE) else None
+    return region if kind in PHONE_KINDS else None
 
 
 # --------------------------------------------------------------------------- bulk

@@ -46,7 +46,7 @@ from contactbook.errors import (
     PermissionDeniedError,
     Problem,
 )
-from contactbook.model import ContactKind, ContactPoint, ContactSet
+from contactbook.model import PHONE_KINDS, ContactPoint, ContactSet
 from contactbook.operations import Command, Finding, Outcome, apply, merge, revalidate
 from contactbook.ports import (
     DEFAULT_PAGE_SIZE,
@@ -69,8 +69,6 @@ from contactbook.validation import normalize_region
 from contactbook.vocabulary import check_text, shown
 
 __all__ = ["ContactService", "Saved", "check_request"]
-
-_PHONES = frozenset({ContactKind.PHONE, ContactKind.MOBILE})
 
 
 @attrs.frozen
@@ -244,7 +242,7 @@ class ContactService:
         region = normalize_region(country)
         with self._reading():
             contacts = self.repository.load(customer_id).contacts
-        phones = [point for point in contacts if point.kind in _PHONES]
+        phones = [point for point in contacts if point.kind in PHONE_KINDS]
         return revalidate(ContactSet(phones, contacts.next_id), region=region)
 
     # ----------------------------------------------------------------- editing

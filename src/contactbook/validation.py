@@ -19,14 +19,14 @@ from __future__ import annotations
 import enum
 import functools
 import unicodedata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
 
 import attrs
 
 from contactbook._fastpath import Refused, emails, gate, phones, websites
 from contactbook.errors import ContactValidationError, Problem
 from contactbook.messages import N_, Message
-from contactbook.model import ContactKind
+from contactbook.model import KINDS, ContactKind, Family
 from contactbook.vocabulary import REFUSED, REFUSED_IN_DESCRIPTION, check_text
 from contactbook.vocabulary import shown as _shown
 
@@ -618,10 +618,16 @@ def validate_value(kind: ContactKind, raw: str, /, region: str | None = None) ->
     as ``MOBILE``, or mobile only entered as ``PHONE``. Numbers it cannot tell apart
     (the US and Canada, for instance) get no warning.
     """
-    if kind is ContactKind.EMAIL:
-        return Normalized(_email(raw, field="email"))
-    if kind is ContactKind.WEBSITE:
-        return Normalized(_website(raw, field="website"))
+    family = _FAMILY[kind]
+    match family:
+        case Family.EMAIL:
+            return Normalized(_email(raw, field=kind.value))
+        case Family.WEBSITE:
+            return Normalized(_website(raw, field=kind.value))
+        case Family.PHONE:
+            pass
+        case _:
+            assert_never(family)
     field = kind.value
     # parse_phone, without building its ParsedPhone: check runs on every value of a file.
     text, billing_country = phone_input(raw, region, field)
@@ -657,6 +663,8 @@ def validate_value(kind: ContactKind, raw: str, /, region: str | None = None) ->
     return Normalized(e164)
 
 
+# The table's families in a plain dict: validate_value runs on every value of a file.
+_FAMILY = {kind: spec.family for kind, spec in KINDS.items()}
 _FIXED_LINE = LineType.FIXED_LINE.value
 _MOBILE = LineType.MOBILE.value
 

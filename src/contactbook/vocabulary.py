@@ -1,9 +1,10 @@
 """The words and characters every layer shares, each written once.
 
-- The names of the four kinds as input gives them (:data:`KIND_NAMES`; a spreadsheet's
+- The names of the kinds as input gives them (:data:`KIND_NAMES`; a spreadsheet's
   spellings in :data:`KIND_SPELLINGS`), and each kind's English noun and label
   (:data:`NOUNS`, :data:`LABELS`; the card translates them through ``CardLabels``, whose
-  English defaults are these).
+  English defaults are these), read from the table of kinds,
+  :data:`contactbook.model.KINDS`.
 - The characters refused everywhere: C0 and C1 control characters (tab, LF and CR
   excepted: they are white space) and lone surrogates, which cannot be encoded as UTF-8
   and so could never be stored or sent (:data:`REFUSED`); in a description also the
@@ -31,7 +32,7 @@ from types import MappingProxyType
 
 from contactbook.errors import ContactValidationError
 from contactbook.messages import Message
-from contactbook.model import ContactKind
+from contactbook.model import KINDS, ContactKind
 
 __all__ = [
     "BIDI_CONTROLS",
@@ -51,39 +52,19 @@ __all__ = [
 KIND_NAMES: Mapping[str, ContactKind] = MappingProxyType({kind.value: kind for kind in ContactKind})
 
 #: The names a spreadsheet column may give a kind (looked up after ``strip().casefold()``):
-#: the four names and the common other words for them.
+#: each kind's name and the common other words for it (``KindSpec.spellings``).
 KIND_SPELLINGS: Mapping[str, ContactKind] = MappingProxyType(
-    {
-        "email": ContactKind.EMAIL,
-        "e-mail": ContactKind.EMAIL,
-        "phone": ContactKind.PHONE,
-        "telephone": ContactKind.PHONE,
-        "landline": ContactKind.PHONE,
-        "mobile": ContactKind.MOBILE,
-        "cell": ContactKind.MOBILE,
-        "website": ContactKind.WEBSITE,
-        "url": ContactKind.WEBSITE,
-    }
+    {spelling: kind for kind, spec in KINDS.items() for spelling in spec.spellings}
 )
 
 #: Each kind as an English sentence names it ("Added mobile number ...").
 NOUNS: Mapping[ContactKind, str] = MappingProxyType(
-    {
-        ContactKind.EMAIL: Message("email address"),
-        ContactKind.PHONE: Message("telephone number"),
-        ContactKind.MOBILE: Message("mobile number"),
-        ContactKind.WEBSITE: Message("website"),
-    }
+    {kind: spec.noun for kind, spec in KINDS.items()}
 )
 
 #: Each kind as an English heading names it (the card's primary section, the edit window).
 LABELS: Mapping[ContactKind, str] = MappingProxyType(
-    {
-        ContactKind.EMAIL: Message("Email Address"),
-        ContactKind.PHONE: Message("Telephone"),
-        ContactKind.MOBILE: Message("Mobile Phone"),
-        ContactKind.WEBSITE: Message("Website"),
-    }
+    {kind: spec.label for kind, spec in KINDS.items()}
 )
 
 _CONTROL_RANGES = ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x9F))

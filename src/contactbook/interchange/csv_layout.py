@@ -24,7 +24,7 @@ from types import MappingProxyType
 import attrs
 
 from contactbook.errors import FormatError
-from contactbook.model import ContactKind
+from contactbook.model import KINDS, ContactKind
 from contactbook.vocabulary import KIND_SPELLINGS
 
 __all__ = [
@@ -37,7 +37,12 @@ __all__ = [
     "recognize",
 ]
 
-EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
+EMAIL, PHONE, MOBILE, WEBSITE = (
+    ContactKind.EMAIL,
+    ContactKind.PHONE,
+    ContactKind.MOBILE,
+    ContactKind.WEBSITE,
+)
 
 
 @attrs.frozen
@@ -82,7 +87,8 @@ class Layout:
         return [name for name in names if name is not None]
 
 
-_MOBILE_WORDS = ("mobile", "cell", "handy", "mobiel")
+# The words of a telephone label that say its kind (KindSpec.label_words), kind by kind.
+_LABEL_WORDS = tuple((kind, spec.label_words) for kind, spec in KINDS.items() if spec.label_words)
 
 
 def kind_by_label(label: str, /) -> ContactKind:
@@ -92,7 +98,8 @@ def kind_by_label(label: str, /) -> ContactKind:
     (<ContactKind.MOBILE: 'mobile'>, <ContactKind.PHONE: 'phone'>)
     """
     folded = label.casefold()
-    return MOBILE if any(word in folded for word in _MOBILE_WORDS) else PHONE
+    said = (kind for kind, words in _LABEL_WORDS if any(word in folded for word in words))
+    return next(said, PHONE)
 
 
 def label_description(label: str, kind: ContactKind, /) -> str | None:

@@ -59,8 +59,8 @@ from contactbook.interchange.csv_layout import (
     label_description,
     recognize,
 )
-from contactbook.model import ContactKind, ContactPoint
-from contactbook.vocabulary import KIND_SPELLINGS, shown
+from contactbook.model import ContactKind, ContactPoint, KindTexts
+from contactbook.vocabulary import KIND_NAMES, KIND_SPELLINGS, shown
 
 __all__ = [
     "DELIMITERS",
@@ -102,19 +102,54 @@ class Shape(enum.Enum):
     POINT = "point"  # one row per contact point: kind, value, description columns
 
 
-@attrs.frozen
-class Columns:
-    """The names of the columns in the export's header (matched case-insensitively)."""
+def _own_name(kind: ContactKind) -> str:
+    return kind.value
 
-    customer_id: str = "customer_id"
-    country: str = "country"
-    email: str = "email"
-    phone: str = "phone"
-    mobile: str = "mobile"
-    website: str = "website"
-    kind: str = "kind"
-    value: str = "value"
-    description: str = "description"
+
+@attrs.frozen(init=False)
+class Columns:
+    """The names of the columns in the export's header (matched case-insensitively).
+
+    Each kind's column is named by the kind's name as a keyword
+    (``Columns(email="E-mailadres")``) and defaults to that name; ``kinds`` holds them
+    all, one per kind of the table (:data:`contactbook.model.KINDS`).
+    """
+
+    customer_id: str
+    country: str
+    kind: str
+    value: str
+    description: str
+    kinds: KindTexts
+
+    def __init__(
+        self,
+        *,
+        customer_id: str = "customer_id",
+        country: str = "country",
+        kind: str = "kind",
+        value: str = "value",
+        description: str = "description",
+        **kinds: str,
+    ) -> None:
+        """Name the columns; each kind's by its name (``email="E-mail"``)."""
+        unknown = [name for name in kinds if name not in KIND_NAMES]
+        if unknown:
+            msg = f"Columns() has no column {unknown[0]!r}"
+            raise TypeError(msg)
+        named = KindTexts.of({KIND_NAMES[name]: text for name, text in kinds.items()}, _own_name)
+        self.__attrs_init__(customer_id, country, kind, value, description, named)
+
+    def names(self) -> dict[str, str]:
+        """Return each column's name by what it holds (a field's or a kind's name)."""
+        return {
+            "customer_id": self.customer_id,
+            "country": self.country,
+            **{kind.value: name for kind, name in self.kinds.items()},
+            "kind": self.kind,
+            "value": self.value,
+            "description": self.description,
+        }
 
 
 class CheckedPoint(NamedTuple):
@@ -503,9 +538,7 @@ class Export:
             frozenset(found),
         )
         self._index = {
-            f: p
-            for f in attrs.fields_dict(Columns)
-            if (p := self._find(getattr(columns, f))) is not None
+            f: p for f, name in columns.names().items() if (p := self._find(name)) is not None
         }
         country = self.layout.country if self.layout.country is not None else columns.country
         self._country = self._find(country)
@@ -565,7 +598,7 @@ class Export:
             if missing:
                 raise self._missing(missing, hint=f"Check the column mapping {layout.name}.")
             return Shape.CUSTOMER, layout
-        has = {f for f in attrs.fields_dict(Columns) if self._find(getattr(columns, f)) is not None}
+        has = {f for f, name in columns.names().items() if self._find(name) is not None}
         if shape is Shape.POINT or (shape is None and {"kind", "value"} <= has):
             missing = [
                 getattr(columns, f) for f in ("customer_id", "kind", "value") if f not in has
@@ -576,19 +609,15 @@ class Export:
                 "contactbook (a row per point)", (), describes="description" in has
             )
         own = tuple(
-            ValueColumn(getattr(columns, kind.name.lower()), kind)
-            for kind in ContactKind
-            if kind.name.lower() in has
+            ValueColumn(name, kind) for kind, name in columns.kinds.items() if kind.value in has
         )
         if own or shape is Shape.CUSTOMER:
             if not own:
-                names = [getattr(columns, k.name.lower()) for k in ContactKind]
-                raise self._missing([" or ".join(names)], hint=_OWN_LAYOUT)
+                raise self._missing([" or ".join(columns.kinds.values())], hint=_OWN_LAYOUT)
             return Shape.CUSTOMER, Layout("contactbook (a row per customer)", own, describes=False)
         known = recognize(self.header)
         if known is None:
-            names = [getattr(columns, k.name.lower()) for k in ContactKind]
-            raise self._missing([" or ".join(names)], hint=_OWN_LAYOUT)
+            raise self._missing([" or ".join(columns.kinds.values())], hint=_OWN_LAYOUT)
         return Shape.CUSTOMER, known
 
     def _identity(self, columns: Columns, id_column: str | None) -> str | None:
@@ -745,8 +774,7 @@ class Export:
         """Return the file's header name of a :class:`Columns` field (its own if absent)."""
         if field == "country" and self._country is not None:
             return self.header[self._country]
-        name: str = self._names.get(field, getattr(self.columns, field))
-        return name
+        return self._names.get(field, self.columns.names()[field])
 
 
 _OWN_LAYOUT = (

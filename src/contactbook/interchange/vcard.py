@@ -59,7 +59,7 @@ from contactbook.interchange.csv_check import (
     write_results,
 )
 from contactbook.interchange.csv_read import CheckedPoint, CustomerBlock, customer_id_problem
-from contactbook.model import ContactKind, ContactPoint, ContactSet
+from contactbook.model import KINDS, ContactKind, ContactPoint, ContactSet, Family
 from contactbook.operations import AddPoint, Intake
 from contactbook.validation import normalize_region, phone_uri, region_named
 from contactbook.vocabulary import shown
@@ -150,13 +150,14 @@ def _fold(line: str) -> str:
 def _point_lines(point: ContactPoint, *, primary: bool, group: str | None) -> list[str]:
     prefix = f"{group}." if group else ""
     pref = ";PREF=1" if primary else ""
-    if point.kind is ContactKind.EMAIL:
-        line = f"{prefix}EMAIL{pref}:{_escape(point.value)}"
-    elif point.kind is ContactKind.WEBSITE:
-        line = f"{prefix}URL{pref}:{_escape(point.value)}"
+    spec = KINDS[point.kind]
+    if spec.family is Family.PHONE:
+        params, value = ";VALUE=uri", phone_uri(point.value)
     else:
-        kind = "cell" if point.kind is ContactKind.MOBILE else "voice"
-        line = f"{prefix}TEL;VALUE=uri;TYPE={kind}{pref}:{_escape(phone_uri(point.value))}"
+        params, value = "", point.value
+    if spec.vcard_types:
+        params += f";TYPE={spec.vcard_types[0]}"
+    line = f"{prefix}{spec.vcard}{params}{pref}:{_escape(value)}"
     lines = [line]
     if group and point.description:
         lines.append(f"{group}.X-ABLabel:{_escape(point.description)}")
@@ -212,11 +213,16 @@ _BARE_VALUES = frozenset({"INLINE", "URL", "URI", "CID", "CONTENT-ID", "VCARD"})
 _CHARSET_NAME = re.compile(r"(?:utf|iso|windows|cp|shift|euc|koi|big5|gb|us-ascii|ascii)", re.I)
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}-[A-Za-z]{2}")
 # TYPE values that say what a value is technically, not a label a person gave it.
+# The kinds' own TYPE words (KindSpec.vcard_types) are technical too.
 _TECHNICAL_TYPES = frozenset(
-    {"pref", "internet", "x400", "voice", "cell", "mobile", "iphone", "msg", "video",
-     "text", "textphone", "postal", "parcel", "dom", "intl"}
-)  # fmt: skip
-_MOBILE_TYPES = frozenset({"cell", "mobile", "iphone"})
+    {"pref", "internet", "x400", "msg", "video", "text", "textphone", "postal", "parcel",
+     "dom", "intl"}
+).union(*(spec.vcard_types for spec in KINDS.values()))  # fmt: skip
+# Each vCard property the kinds are written as, with its kinds in the card's order.
+_KINDS_OF = {
+    name: tuple(kind for kind, spec in KINDS.items() if spec.vcard == name)
+    for name in dict.fromkeys(spec.vcard for spec in KINDS.values())
+}
 # The prefix of the UID that contactbook's own export writes before the customer id.
 _OWN_UID = "urn:contactbook:customer:"
 _MAX_CUSTOMER_ID = 200
@@ -680,18 +686,19 @@ def _kind_and_value(line: _Line) -> tuple[ContactKind, str] | str:
     if set(line.params.get("ENCODING", ())) & {"BASE64", "B"}:
         return "a base64-encoded value is not read; export the card as text"
     value = _unescape(line.value).strip()
-    if line.name == "EMAIL":
-        return ContactKind.EMAIL, value
-    if line.name == "URL":
-        return ContactKind.WEBSITE, value
-    if value[:4].lower() == "tel:":
-        value = value[4:]
-    elif ":" in value[:8] and "URI" in line.params.get("VALUE", []):
-        uri = shown(value, _MAX_SHOWN, quoted=False)
-        return f"only tel: addresses are telephone numbers, not {uri}"
-    if _MOBILE_TYPES.intersection(_types(line)):
-        return ContactKind.MOBILE, value
-    return ContactKind.PHONE, value
+    kinds = _KINDS_OF[line.name]
+    if KINDS[kinds[0]].family is Family.PHONE:
+        if value[:4].lower() == "tel:":
+            value = value[4:]
+        elif ":" in value[:8] and "URI" in line.params.get("VALUE", []):
+            uri = shown(value, _MAX_SHOWN, quoted=False)
+            return f"only tel: addresses are telephone numbers, not {uri}"
+    types = _types(line)
+    # The property's first kind (TEL: telephone, "voice") unless the line has another
+    # kind's TYPE word ("TEL;TYPE=cell,voice" is a mobile number).
+    others = (k for k in kinds[1:] if not set(KINDS[k].vcard_types).isdisjoint(types))
+    kind = next(others, kinds[0])
+    return kind, value
 
 
 def _label(text: str) -> str:
@@ -711,7 +718,7 @@ def _candidates(lines: Iterable[_Line], skipped: list[Problem]) -> list[_Candida
     for line in lines:
         if line.name in _IDENTITY or line.name in _STRUCTURE:
             continue
-        if line.name not in {"EMAIL", "TEL", "URL"}:
+        if line.name not in _KINDS_OF:
             skipped.append(
                 Problem(
                     "vcard.unsupported",
@@ -902,7 +909,8 @@ def _reported(problem: Problem, names: dict[int, str]) -> bool:
     """Whether a bulk check reports it: not a property that holds no contact value."""
     if problem.code != "vcard.unsupported":
         return True
-    return names.get(_line(problem), "BEGIN") in {"EMAIL", "TEL", "URL", "BEGIN"}
+    name = names.get(_line(problem), "BEGIN")
+    return name == "BEGIN" or name in _KINDS_OF
 
 
 def check_cards(

@@ -16,13 +16,23 @@ from __future__ import annotations
 import re
 import unicodedata
 import urllib.parse
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, assert_never
 
 import attrs
 
 from contactbook.errors import ContactValidationError
 from contactbook.messages import Message
-from contactbook.model import ContactKind, ContactPoint, ContactSet, description_key
+from contactbook.model import (
+    KINDS,
+    ContactKind,
+    ContactPoint,
+    ContactSet,
+    Family,
+    KindTexts,
+    Link,
+    description_key,
+)
 from contactbook.ports import Permission
 from contactbook.validation import format_phone, normalize_website, phone_uri
 from contactbook.vocabulary import LABELS, NOUNS
@@ -41,6 +51,14 @@ __all__ = [
 ]
 
 
+def _labels(given: Mapping[ContactKind, str]) -> KindTexts:
+    return KindTexts.of(given, LABELS.__getitem__)
+
+
+def _nouns(given: Mapping[ContactKind, str]) -> KindTexts:
+    return KindTexts.of(given, NOUNS.__getitem__)
+
+
 @attrs.frozen
 class CardLabels:
     """Every text of the card, its edit window, a save's messages and the activity log.
@@ -51,16 +69,17 @@ class CardLabels:
     default is a :class:`~contactbook.Message`, so the catalogs translate it:
     ``Translator.for_language("nl").labels`` is the Dutch card
     (:mod:`contactbook.presentation.i18n`). One field can still be replaced by hand:
-    ``CardLabels(phone="Telefoon")``; a field left out keeps its English text.
+    ``CardLabels(save="Opslaan")``; a field left out keeps its English text. The kinds'
+    labels and nouns are two mappings, read from the table of kinds
+    (:data:`contactbook.model.KINDS`): ``CardLabels(kinds={ContactKind.PHONE:
+    "Telefoon"})`` replaces one label, and a kind left out keeps its English.
     """
 
     title: str = Message("Contact")
     primary: str = Message("Primary contact details")
     additional: str = Message("Additional contact details")
-    email: str = LABELS[ContactKind.EMAIL]
-    phone: str = LABELS[ContactKind.PHONE]
-    mobile: str = LABELS[ContactKind.MOBILE]
-    website: str = LABELS[ContactKind.WEBSITE]
+    #: Each kind as a heading names it (``kind()``); a kind left out keeps its English.
+    kinds: KindTexts = attrs.field(default=_labels({}), converter=_labels)
     no_description: str = Message("Other")
     description: str = Message("Description")
     change: str = Message("Change")
@@ -118,20 +137,16 @@ class CardLabels:
     no_description_given: str = Message("no description")
     primary_changed: str = Message("Primary {kind} is now {after} (was {before})")
     none: str = Message("none")
-    email_noun: str = NOUNS[ContactKind.EMAIL]
-    phone_noun: str = NOUNS[ContactKind.PHONE]
-    mobile_noun: str = NOUNS[ContactKind.MOBILE]
-    website_noun: str = NOUNS[ContactKind.WEBSITE]
+    #: Each kind as a sentence names it (``noun()``); a kind left out keeps its English.
+    nouns: KindTexts = attrs.field(default=_nouns({}), converter=_nouns)
 
     def kind(self, kind: ContactKind, /) -> str:
         """Return the label of ``kind`` ("Email Address", "Telephone", ...)."""
-        label: str = getattr(self, kind.value)  # the fields are named after the kinds
-        return label
+        return self.kinds[kind]
 
     def noun(self, kind: ContactKind, /) -> str:
         """Return ``kind`` as a sentence names it ("email address", "mobile number", ...)."""
-        noun: str = getattr(self, f"{kind.value}_noun")
-        return noun
+        return self.nouns[kind]
 
 
 _ENGLISH = CardLabels()
@@ -284,14 +299,19 @@ def display_value(point: ContactPoint, /) -> str:
     >>> display_value(ContactPoint(1, ContactKind.PHONE, "+31201234567"))
     '+31 20 123 4567'
     """
-    if point.kind in (ContactKind.PHONE, ContactKind.MOBILE):
-        try:
-            return format_phone(point.value)
-        except ValueError:
+    family = KINDS[point.kind].family
+    match family:
+        case Family.PHONE:
+            try:
+                return format_phone(point.value)
+            except ValueError:
+                return point.value
+        case Family.WEBSITE:
+            return _display_website(point.value)
+        case Family.EMAIL:
             return point.value
-    if point.kind is ContactKind.WEBSITE:
-        return _display_website(point.value)
-    return point.value
+        case _:
+            assert_never(family)
 
 
 # RFC 6068 §2: what may stay unescaped in a mailto: address (unreserved characters and
@@ -321,20 +341,24 @@ def safe_link(point: ContactPoint, /) -> str | None:
     >>> safe_link(ContactPoint(1, ContactKind.WEBSITE, "http://user:pw@x.com")) is None
     True
     """
-    if point.kind is ContactKind.EMAIL:
-        link = "mailto:" + urllib.parse.quote(point.value, safe=_MAILTO_SAFE)
-    elif point.kind is ContactKind.WEBSITE:
-        try:
-            if normalize_website(point.value) != point.value:
-                return None  # not a value the rules store: a hand-built or older one
-        except ContactValidationError:
-            return None
-        link = point.value  # as every export writes it (no "'": normalize_website)
-    else:
-        try:
-            link = phone_uri(point.value)
-        except ValueError:
-            return None
+    how = KINDS[point.kind].link
+    match how:
+        case Link.MAILTO:
+            link = "mailto:" + urllib.parse.quote(point.value, safe=_MAILTO_SAFE)
+        case Link.WEB:
+            try:
+                if normalize_website(point.value) != point.value:
+                    return None  # not a value the rules store: a hand-built or older one
+            except ContactValidationError:
+                return None
+            link = point.value  # as every export writes it (no "'": normalize_website)
+        case Link.TEL:
+            try:
+                link = phone_uri(point.value)
+            except ValueError:
+                return None
+        case _:
+            assert_never(how)
     return None if _HREF_UNSAFE.search(link) else link
 
 

@@ -41,7 +41,14 @@ from contactbook.errors import (
     Problem,
 )
 from contactbook.messages import Message
-from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, ContactSet, description_key
+from contactbook.model import (
+    MAX_POINTS,
+    PHONE_KINDS,
+    ContactKind,
+    ContactPoint,
+    ContactSet,
+    description_key,
+)
 from contactbook.operations import (
     UNCHANGED,
     AddPoint,
@@ -605,8 +612,10 @@ class ContactForm:
             return FormInput("action", action, label, "submit")
 
         kinds = tuple((kind.value, labels.kind(kind)) for kind in ContactKind)
-        # Telephone and Mobile may trade kinds; Email and Website keep theirs.
-        phones = tuple(option for option in kinds if option[0] in ("phone", "mobile"))
+        # The telephone kinds (Telephone, Mobile) may trade kinds; the others keep theirs.
+        phones = tuple(
+            (kind.value, labels.kind(kind)) for kind in ContactKind if kind in PHONE_KINDS
+        )
         hidden = [FormInput("version", str(self.version), "", "hidden")]
 
         def carried(name: str, point_id: int | None, removed: bool) -> None:
@@ -618,7 +627,7 @@ class ContactForm:
         for slot, field in zip(_SLOTS, self.primary, strict=True):
             name = _row_name(slot)
             carried(name, field.point_id, field.removed)
-            movable = slot in (ContactKind.PHONE, ContactKind.MOBILE) and not field.removed
+            movable = slot in PHONE_KINDS and not field.removed
             value = Location("value", slot)
             primary.append(
                 RowView(
@@ -903,14 +912,13 @@ def _pairs(
 # number that could not be a position (a sign, white space, other scripts' digits,
 # leading zeros) is not one.
 _POSITION = r"(0|[1-9][0-9]{0,2})"
-_PRIMARY_NAME = re.compile(
-    r"primary\.(email|phone|mobile|website)\.(id|kind|value|description|remove)"
-)
+_KIND = "(" + "|".join(re.escape(kind.value) for kind in ContactKind) + ")"
+_PRIMARY_NAME = re.compile(rf"primary\.{_KIND}\.(id|kind|value|description|remove)")
 _GROUP_NAME = re.compile(rf"group\.{_POSITION}\.description")
 _ROW_NAME = re.compile(rf"group\.{_POSITION}\.row\.{_POSITION}\.(id|kind|value|remove)")
 _ADD_ROW = re.compile(rf"add-row\.{_POSITION}")
 _ROW_ACTION = re.compile(
-    rf"(remove|restore)\.(primary\.(email|phone|mobile|website)|group\.{_POSITION}\.row\.{_POSITION})"
+    rf"(remove|restore)\.(primary\.{_KIND}|group\.{_POSITION}\.row\.{_POSITION})"
 )
 _GROUP_ACTION = re.compile(rf"(remove|restore)-group\.{_POSITION}")
 _ID = re.compile(r"[1-9][0-9]{0,17}")

@@ -111,11 +111,12 @@ class Translator:
     @functools.cached_property
     def labels(self) -> CardLabels:
         """The card's, the edit window's and the activity log's texts in this language."""
+        english = attrs.asdict(_ENGLISH_LABELS, recurse=False)
+        texts = {name: self.text(text) for name, text in english.items() if isinstance(text, str)}
         return CardLabels(
-            **{
-                field.name: self.text(getattr(_ENGLISH_LABELS, field.name))
-                for field in attrs.fields(CardLabels)
-            }
+            kinds={kind: self.text(text) for kind, text in _ENGLISH_LABELS.kinds.items()},
+            nouns={kind: self.text(text) for kind, text in _ENGLISH_LABELS.nouns.items()},
+            **texts,
         )
 
 

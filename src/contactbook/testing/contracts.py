@@ -90,7 +90,12 @@ __all__ = [
     "UnitPorts",
 ]
 
-EMAIL, PHONE, MOBILE, WEBSITE = ContactKind
+EMAIL, PHONE, MOBILE, WEBSITE = (
+    ContactKind.EMAIL,
+    ContactKind.PHONE,
+    ContactKind.MOBILE,
+    ContactKind.WEBSITE,
+)
 
 # Property tests reuse the implementation the fixture made once per test: every example
 # works on a customer of its own, so sharing it is safe, and building a database per

@@ -45,7 +45,14 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from contactbook.errors import ContactValidationError
-from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, ContactSet, match_key
+from contactbook.model import (
+    MAX_POINTS,
+    PHONE_KINDS,
+    ContactKind,
+    ContactPoint,
+    ContactSet,
+    match_key,
+)
 from contactbook.operations import (
     UNCHANGED,
     AddPoint,
@@ -59,8 +66,6 @@ from contactbook.testing.strategies import batches, contact_kinds, invalid_value
 from contactbook.validation import normalize, normalize_description, normalize_region
 
 __all__ = ["PrimaryRulesMachine"]
-
-_PHONE_KINDS = (ContactKind.PHONE, ContactKind.MOBILE)
 
 
 @attrs.define
@@ -122,7 +127,7 @@ class _Model:
             value=normalize(change.kind, change.value, self.region),
             description=normalize_description(change.description),
             entered=change.value,
-            region=self.region if change.kind in _PHONE_KINDS else None,
+            region=self.region if change.kind in PHONE_KINDS else None,
         )
         self.points.append(point)
         self.next_id += 1
@@ -135,7 +140,7 @@ class _Model:
         if change.value is not UNCHANGED:
             value = normalize(point.kind, change.value, self.region)
             if value != point.value:  # an equivalent input keeps what was entered first
-                region = self.region if point.kind in _PHONE_KINDS else None
+                region = self.region if point.kind in PHONE_KINDS else None
                 edited = attrs.evolve(edited, value=value, entered=change.value, region=region)
         if change.description is not UNCHANGED:
             edited = attrs.evolve(edited, description=normalize_description(change.description))

@@ -30,13 +30,22 @@ import functools
 import string
 import unicodedata
 from collections.abc import Collection, Sequence
+from typing import assert_never
 
 import attrs
 import phonenumbers
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from contactbook.model import MAX_POINTS, ContactKind, ContactPoint, ContactSet, match_key
+from contactbook.model import (
+    KINDS,
+    MAX_POINTS,
+    ContactKind,
+    ContactPoint,
+    ContactSet,
+    Family,
+    match_key,
+)
 from contactbook.operations import (
     UNCHANGED,
     AddPoint,
@@ -512,15 +521,20 @@ def valid_values(kind: ContactKind, /, *, region: str | None = None) -> st.Searc
     value earns a line-type warning.
     """
     _check_type("kind", kind, ContactKind)
-    if kind is ContactKind.EMAIL:
-        return emails()
-    if kind is ContactKind.WEBSITE:
-        return websites()
-    home = _check_region(region)
-    mobile = kind is ContactKind.MOBILE
-    if home is not None and not _has_line_type(home, mobile):
-        mobile = not mobile  # Tristan da Cunha has no mobile numbers of its own
-    return phone_numbers(region=home, mobile=mobile)
+    family = KINDS[kind].family
+    match family:
+        case Family.EMAIL:
+            return emails()
+        case Family.WEBSITE:
+            return websites()
+        case Family.PHONE:
+            home = _check_region(region)
+            mobile = kind is ContactKind.MOBILE
+            if home is not None and not _has_line_type(home, mobile):
+                mobile = not mobile  # Tristan da Cunha has no mobile numbers of its own
+            return phone_numbers(region=home, mobile=mobile)
+        case _:
+            assert_never(family)
 
 
 # --------------------------------------------------------------------------- invalid inputs
@@ -707,11 +721,16 @@ def invalid_values(
 ) -> st.SearchStrategy[InvalidInput]:
     """Draw inputs ``normalize(kind, raw, region)`` must refuse, labelled with the code."""
     _check_type("kind", kind, ContactKind)
-    if kind is ContactKind.EMAIL:
-        return invalid_emails()
-    if kind is ContactKind.WEBSITE:
-        return invalid_websites()
-    return invalid_phone_numbers(region=region)
+    family = KINDS[kind].family
+    match family:
+        case Family.EMAIL:
+            return invalid_emails()
+        case Family.WEBSITE:
+            return invalid_websites()
+        case Family.PHONE:
+            return invalid_phone_numbers(region=region)
+        case _:
+            assert_never(family)
 
 
 # --------------------------------------------------------------------------- domain values

@@ -556,6 +556,15 @@ class SQLiteStore:
         except sqlite3.Error as error:
             raise self._error(error) from error
 
+    def _write(
+        self, connection: sqlite3.Connection, sql: str, parameters: Sequence[object]
+    ) -> int:
+        """Run one writing statement; return how many rows it wrote."""
+        try:
+            return connection.execute(sql, parameters).rowcount
+        except sqlite3.Error as error:
+            raise self._error(error) from error
+
     def _all(self, sql: str, parameters: Sequence[object] = ()) -> list[Any]:
         return self._run(self._connection(), sql, parameters)
 
@@ -665,33 +674,36 @@ class SQLiteStore:
     def save(self, customer_id: str, contacts: ContactSet, /, *, expected_version: int) -> int:
         """Store ``contacts`` as version ``expected_version + 1``, or raise a conflict.
 
-        The version check and the write happen under the file's write lock, so a stale
-        save always raises :class:`~contactbook.errors.ConflictError` and stores nothing.
+        One statement checks the version and writes, under the file's write lock: a
+        conditional ``UPDATE``, or an ``INSERT ... ON CONFLICT DO NOTHING`` for version 0.
+        When it writes no row the save was stale: :class:`~contactbook.errors.ConflictError`
+        is raised and nothing is stored.
         """
         key = _key(customer_id, "customer_id")
         check_version(expected_version)
         body = _document(dump_set(contacts), "contacts", lambda: set_to_data(contacts))
         with self._writing():
             connection = self._connection()
-            rows = self._run(
-                connection, "SELECT version FROM contact_sets WHERE customer_id = ?", (key,)
-            )
-            current = rows[0][0] if rows else 0
-            if current != expected_version:
-                raise ConflictError(customer_id, expected_version, current)
-            if current == 0:
-                self._run(
+            if expected_version == 0:
+                written = self._write(
                     connection,
-                    "INSERT INTO contact_sets (customer_id, version, body) VALUES (?, 1, ?)",
+                    "INSERT INTO contact_sets (customer_id, version, body) VALUES (?, 1, ?) "
+                    "ON CONFLICT (customer_id) DO NOTHING",
                     (key, body),
                 )
             else:
-                self._run(
+                written = self._write(
                     connection,
-                    "UPDATE contact_sets SET version = ?, body = ? WHERE customer_id = ?",
-                    (current + 1, body, key),
+                    "UPDATE contact_sets SET version = ?, body = ? "
+                    "WHERE customer_id = ? AND version = ?",
+                    (expected_version + 1, body, key, expected_version),
                 )
-            return int(current) + 1
+            if written != 1:
+                rows = self._run(
+                    connection, "SELECT version FROM contact_sets WHERE customer_id = ?", (key,)
+                )
+                raise ConflictError(customer_id, expected_version, int(rows[0][0]) if rows else 0)
+            return expected_version + 1
 
     # ----------------------------------------------------------------- the activity log
 
@@ -752,7 +764,8 @@ class SQLiteStore:
                 self._run(
                     connection,
                     "INSERT INTO billing_countries (customer_id, country) VALUES (?, ?) "
-                    "ON CONFLICT (customer_id) DO UPDATE SET country = excluded.country",
+                    "ON CONFLICT (customer_id) DO UPDATE SET country = excluded.country "
+                    "WHERE country IS NOT excluded.country",  # the same country writes nothing
                     (key, region),
                 )
 

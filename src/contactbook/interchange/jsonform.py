@@ -55,7 +55,7 @@ from contactbook.interchange.describe import Const, Document, Integer, Ref, Stri
 from contactbook.interchange.formats import ENTRY_FORMAT, FORMAT_VERSION, SET_FORMAT
 from contactbook.model import ContactPoint, ContactSet
 from contactbook.operations import AddPoint, apply
-from contactbook.vocabulary import KIND_NAMES, check_text
+from contactbook.vocabulary import KIND_NAMES, SURROGATE, check_text
 
 __all__ = [
     "ENTRY_FORMAT",
@@ -152,8 +152,10 @@ def dump_entry(entry: ActivityEntry, /) -> str:
     cannot read back.
     """
     data = entry_to_data(entry)
-    _check_texts(data, "entry")
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    if not text.isascii() and SURROGATE.search(text):  # JSON writes surrogates as they are
+        _check_texts(data, "entry")  # say which text holds it
+    return text
 
 
 # --------------------------------------------------------------------------- reading

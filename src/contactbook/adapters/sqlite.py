@@ -53,6 +53,7 @@ import sqlite3
 import threading
 import time
 import warnings
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -122,6 +123,11 @@ _MIGRATIONS: Sequence[Sequence[str]] = (
             country     TEXT NOT NULL
         )""",
     ),
+    # Version 3. No table changes: an activity entry's body is written as its JSON form
+    # compressed (zlib, a BLOB) instead of the text, a third of its size; a body of
+    # text (written under schema 1 or 2) is still read as it is. The version tells an
+    # older release, which cannot read the compressed bodies, to refuse the file.
+    (),
 )
 
 
@@ -694,9 +700,9 @@ class SQLiteStore:
             else:
                 written = self._write(
                     connection,
-                    "UPDATE contact_sets SET version = ?, body = ? "
+                    "UPDATE contact_sets SET version = version + 1, body = ? "
                     "WHERE customer_id = ? AND version = ?",
-                    (expected_version + 1, body, key, expected_version),
+                    (body, key, expected_version),
                 )
             if written != 1:
                 rows = self._run(
@@ -717,7 +723,7 @@ class SQLiteStore:
             self._run(
                 self._connection(),
                 "INSERT INTO activity (entry_id, customer_id, version, body) VALUES (?, ?, ?, ?)",
-                (entry_id, customer_id, entry.version, body),
+                (entry_id, customer_id, entry.version, zlib.compress(body.encode("utf-8"))),
             )
 
     def entries(
@@ -737,7 +743,7 @@ class SQLiteStore:
             "SELECT body FROM activity WHERE customer_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
             (key, start, limit + 1),
         )
-        page = tuple(self._read(load_entry, body) for (body,) in rows[:limit])
+        page = tuple(self._read(_stored_entry, body) for (body,) in rows[:limit])
         return ActivityPage(page, page[-1].id if len(rows) > limit else None)
 
     def billing_country(self, customer_id: str, /) -> str | None:
@@ -785,7 +791,7 @@ class SQLiteStore:
         rows = self._all(
             "SELECT body FROM activity WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit)
         )
-        return tuple(self._read(load_entry, body) for (body,) in rows)
+        return tuple(self._read(_stored_entry, body) for (body,) in rows)
 
     def _position(self, entry_id: str) -> int:
         """Return where the entry stands in write order (the last one, if the id repeats)."""
@@ -803,6 +809,17 @@ class SQLiteStore:
             # The message is built only here: _read is on every load's path.
             what = "an activity entry" if customer_id is None else f"customer {customer_id!r}"
             raise StorageError.unreadable(error, what=what, where=self._path) from error
+
+
+def _stored_entry(body: str | bytes) -> ActivityEntry:
+    """Read an entry's stored body: its JSON form, compressed (schema 3) or as text."""
+    if isinstance(body, bytes):
+        try:
+            body = zlib.decompress(body)
+        except zlib.error as error:
+            msg = f"The contact data is malformed: not a compressed activity entry ({error})."
+            raise FormatError(msg, code="format.invalid") from None
+    return load_entry(body)
 
 
 def _remove_empty(made: list[Path]) -> None:

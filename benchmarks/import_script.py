@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import functools
 import json
 import os
 import sqlite3
@@ -48,7 +49,7 @@ from benchmarks.csv_check import write_export
 PER_COMMIT = 500
 
 
-def script(source: Path, database: Path) -> int:
+def script(source: Path, database: Path) -> int:  # noqa: PLR0915 (one script, as written)
     """The hand-written import: validate each row, store its JSON and a log row.
 
     Returns how many customers it stored. An invalid value is left out of the
@@ -113,9 +114,7 @@ def script(source: Path, database: Path) -> int:
             "ON CONFLICT (id) DO UPDATE SET body = excluded.body",
             customers,
         )
-        connection.executemany(
-            "INSERT INTO log (customer_id, at, body) VALUES (?, ?, ?)", log
-        )
+        connection.executemany("INSERT INTO log (customer_id, at, body) VALUES (?, ?, ?)", log)
         connection.execute("COMMIT")
         customers.clear()
         log.clear()
@@ -173,7 +172,7 @@ def load(
         SQLiteStore(database) as store,
     ):
         if trace is not None:
-            store._current().connection.set_trace_callback(trace)  # noqa: SLF001 (counting)
+            store._current().connection.set_trace_callback(trace)  # counting statements
         service = contactbook.ContactService.on(store, AllowAll())
         import_file(
             service,
@@ -210,7 +209,9 @@ def sizes(database: Path) -> dict[str, float]:
         (entry,) = connection.execute("SELECT avg(length(CAST(body AS BLOB))) FROM activity")
         (body,) = connection.execute("SELECT avg(length(CAST(body AS BLOB))) FROM contact_sets")
         try:
-            (log,) = connection.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'activity%'")
+            (log,) = connection.execute(
+                "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'activity%'"
+            )
         except sqlite3.OperationalError:  # SQLite built without the dbstat table
             log = (None,)
     return {
@@ -239,10 +240,10 @@ def rates(rows: int, repeat: int, folder: Path) -> dict[str, float]:
         _remove(script_db)
         _remove(book)
         contenders: list[tuple[str, Callable[[], object]]] = [
-            ("script", lambda: script(source, script_db)),
-            ("check", lambda: check(source, folder)),
-            ("import", lambda: load(source, folder, book)),
-            ("re-import", lambda: load(source, folder, book)),
+            ("script", functools.partial(script, source, script_db)),
+            ("check", functools.partial(check, source, folder)),
+            ("import", functools.partial(load, source, folder, book)),
+            ("re-import", functools.partial(load, source, folder, book)),
         ]
         if turn % 2:  # swap the script and the library's turns every other round
             contenders = [contenders[1], contenders[2], contenders[3], contenders[0]]
@@ -300,9 +301,11 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(name)
         figures = rates(rows, options.repeat, folder)
         memory = {count: peak_memory(count, folder) for count in options.memory or []}
-    per_second = {name: rows / figures[f"{name} s"] for name in ("script", "check", "import", "re-import")}
+    names = ("script", "check", "import", "re-import")
+    per_second = {name: rows / figures[f"{name} s"] for name in names}
     micro = {name: 1e6 * figures[f"{name} s"] / rows for name in per_second}
-    print(f"Import against the hand-written script, {rows:,} rows, 1 job, best of {options.repeat}:")
+    print(f"Import against the hand-written script, {rows:,} rows, 1 job, "
+          f"best of {options.repeat}:")  # fmt: skip
     print()
     print("| contender | rows/s | us per customer | ratio | goal |")
     print("|---|---:|---:|---:|---|")

@@ -81,8 +81,13 @@ def test_import_script_benchmark_runs() -> None:
     # 300 rows, one round, no memory runs: the hand-written script, check, import and
     # re-import run interleaved, and the ratios and figures print.
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.import_script", "--rows", "300", "--repeat", "1",
-         "--memory"],  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.import_script",
+            *("--rows", "300", "--repeat", "1"),
+            "--memory",
+        ],
         cwd=ROOT,
         check=True,
         capture_output=True,
@@ -93,6 +98,7 @@ def test_import_script_benchmark_runs() -> None:
                  "| re-import |", "| SQL statements per customer, import |",
                  "| bytes per activity entry (mean) |"]:  # fmt: skip
         assert line in done.stdout
-    verdicts = [line.rsplit("|", 2)[-2].strip() for line in done.stdout.splitlines() if "| >=" in line]
+    lines = done.stdout.splitlines()
+    verdicts = [line.rsplit("|", 2)[-2].strip() for line in lines if "| >=" in line]
     assert len(verdicts) == 3
     assert {verdict.rsplit(" ", 1)[-1] for verdict in verdicts} <= {"PASS", "FAIL"}

@@ -2,12 +2,12 @@
 
 import datetime as dt
 import json
-import zlib
 import os
 import sqlite3
 import subprocess
 import sys
 import threading
+import zlib
 from pathlib import Path
 
 import pytest

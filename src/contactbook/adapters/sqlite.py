@@ -562,9 +562,7 @@ class SQLiteStore:
         except sqlite3.Error as error:
             raise self._error(error) from error
 
-    def _write(
-        self, connection: sqlite3.Connection, sql: str, parameters: Sequence[object]
-    ) -> int:
+    def _write(self, connection: sqlite3.Connection, sql: str, parameters: Sequence[object]) -> int:
         """Run one writing statement; return how many rows it wrote."""
         try:
             return connection.execute(sql, parameters).rowcount

@@ -202,8 +202,7 @@ ACTIVITY_ENTRY = _entry(
 ACTIVITY_ENTRY_V1 = _entry(
     1,
     CHANGES_V1,
-    "Written by contactbook before 0.1.0 (a primary change writes its points whole); "
-    "still read.",
+    "Written by contactbook before 0.1.0 (a primary change writes its points whole); still read.",
 )
 
 _DESCRIPTIONS = Array(String(min_length=1))

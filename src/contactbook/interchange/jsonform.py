@@ -128,7 +128,7 @@ def _change(change: Event, written: tuple[dict[int, ContactPoint], ...]) -> dict
 
 
 def _primary_point(point: ContactPoint | None, written: dict[int, ContactPoint]) -> object:
-    """A primary change's point: ``None``, its id if the entry writes it already, or it."""
+    """Write a primary change's point: ``None``, its id if the entry writes it, or it whole."""
     if point is None:
         return None
     if written.get(point.id) == point:
@@ -388,7 +388,7 @@ def _read_primary(
     primary_kind = KIND_NAMES.get(data["kind"]) if type(data["kind"]) is str else None
     if primary_kind is None:
         raise _Unfit
-    points = []
+    points: list[ContactPoint | None] = []
     for side, points_written in zip(("before", "after"), written or ({}, {}), strict=True):
         value = data[side]
         if type(value) is int and written is not None:

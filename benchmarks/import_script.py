@@ -1,7 +1,8 @@
 """Benchmark: ``check`` and ``import`` against the script a billing engineer writes by hand.
 
     python -m benchmarks.import_script                  # 20,000 rows, best of 3
-    python -m benchmarks.import_script --rows 500 --repeat 1 --memory 0   # a smoke run
+    python -m benchmarks.import_script --rows 500 --repeat 1 --memory    # a smoke run
+    python -m benchmarks.import_script --postgres       # and into a throwaway PostgreSQL
 
 The baseline (:func:`script`) is what a competent engineer writes instead of the
 library: the :mod:`csv` module, the three validators called directly (email-validator,
@@ -21,7 +22,10 @@ import >= 2x the script, re-import >= 3x the first import), the cost of storing 
 minus check, in microseconds per customer, beside the script's whole cost), the SQL
 statements per customer, the bytes of a stored set and of an activity entry, the
 database's size, and (``--memory``) the import's peak resident memory at each size, each
-in a fresh interpreter. Not a timed test: nothing here passes or fails on a figure.
+in a fresh interpreter. With ``--postgres`` it also imports (and re-imports) the export
+into a :class:`~contactbook.adapters.postgres.PostgresStore` on a throwaway server
+(``tests/pgserver.py``'s, ``fsync`` off), after the SQLite rounds. Not a timed test:
+nothing here passes or fails on a figure.
 """
 
 from __future__ import annotations
@@ -184,6 +188,54 @@ def load(
         )
 
 
+def load_postgres(source: Path, folder: Path, conninfo: str, schema: str) -> None:
+    """``contactbook import`` with 1 job into a PostgresStore (schema ``schema``)."""
+    import psycopg
+
+    import contactbook
+    from contactbook.adapters.memory import AllowAll
+    from contactbook.adapters.postgres import PostgresStore
+    from contactbook.bulk import import_file
+    from contactbook.interchange.csv_check import CheckOptions, Sinks
+
+    with (
+        source.open("rb") as data,
+        (folder / "normalized.csv").open("w", encoding="utf-8", newline="") as out,
+        (folder / "report.csv").open("w", encoding="utf-8", newline="") as report,
+        psycopg.connect(conninfo, autocommit=True) as connection,
+    ):
+        store = PostgresStore(connection, schema=schema)
+        service = contactbook.ContactService.on(store, AllowAll())
+        import_file(
+            service,
+            "bench",
+            data,
+            Sinks(out, report),
+            CheckOptions(jobs=1),
+            set_country=store.set_billing_country,
+        )
+
+
+def postgres_rates(rows: int, repeat: int, folder: Path) -> dict[str, float]:
+    """Return the best seconds of an import and a re-import into PostgreSQL.
+
+    On a throwaway server started as the tests start theirs (``tests/pgserver.py``:
+    a Unix socket, ``fsync`` off), a new schema each round.
+    """
+    from benchmarks.postgres_store import server
+
+    source = folder / "export.csv"
+    best: dict[str, float] = {}
+    with server(None) as conninfo:
+        for turn in range(repeat):
+            for name in ("import", "re-import"):
+                started = time.perf_counter()
+                load_postgres(source, folder, conninfo, f"bench{turn}")
+                seconds = time.perf_counter() - started
+                best[name] = min(best.get(name, seconds), seconds)
+    return best
+
+
 def _remove(database: Path) -> None:
     for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
         path.unlink(missing_ok=True)
@@ -295,11 +347,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--memory", type=int, nargs="*", default=[20_000, 100_000], help="rows; none: skip"
     )
+    parser.add_argument(
+        "--postgres", action="store_true", help="also import into a throwaway PostgreSQL"
+    )
     options = parser.parse_args(argv)
     rows = options.rows
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         figures = rates(rows, options.repeat, folder)
+        postgres = postgres_rates(rows, options.repeat, folder) if options.postgres else {}
         memory = {count: peak_memory(count, folder) for count in options.memory or []}
     names = ("script", "check", "import", "re-import")
     per_second = {name: rows / figures[f"{name} s"] for name in names}
@@ -316,6 +372,10 @@ def main(argv: list[str] | None = None) -> int:
         ratio = per_second[name] / per_second[base]
         print(f"| {name} | {per_second[name]:,.0f} | {micro[name]:.0f} | {ratio:.2f}x {base} "
               f"| {verdict(ratio, goal)} |")  # fmt: skip
+    for name, seconds in postgres.items():
+        ratio = rows / seconds / per_second["script"]
+        print(f"| {name} into PostgreSQL (fsync off) | {rows / seconds:,.0f} | "
+              f"{1e6 * seconds / rows:.0f} | {ratio:.2f}x script | |")  # fmt: skip
     print()
     print("| figure | value |")
     print("|---|---:|")

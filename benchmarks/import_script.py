@@ -322,6 +322,7 @@ def peak_memory(rows: int, folder: Path) -> float:
     """Return the peak RSS (MiB) of importing a ``rows``-row export, in a fresh process."""
     source = folder / f"memory-{rows}.csv"
     write_export(source, rows)
+    path, root = os.environ.get("PYTHONPATH", ""), str(Path(__file__).resolve().parents[1])
     _remove(folder / "memory.sqlite3")
     done = subprocess.run(
         [sys.executable, "-c", MEMORY, str(source), str(folder)],
@@ -329,7 +330,7 @@ def peak_memory(rows: int, folder: Path) -> float:
         capture_output=True,
         text=True,
         cwd=Path(__file__).resolve().parents[1],
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [path, root]))},
     )
     source.unlink()
     _remove(folder / "memory.sqlite3")
@@ -354,9 +355,11 @@ def main(argv: list[str] | None = None) -> int:
     rows = options.rows
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
+        # First, while this process is small: a child's peak RSS starts at its parent's
+        # size at the fork (Linux keeps ru_maxrss across exec).
+        memory = {count: peak_memory(count, folder) for count in options.memory or []}
         figures = rates(rows, options.repeat, folder)
         postgres = postgres_rates(rows, options.repeat, folder) if options.postgres else {}
-        memory = {count: peak_memory(count, folder) for count in options.memory or []}
     names = ("script", "check", "import", "re-import")
     per_second = {name: rows / figures[f"{name} s"] for name in names}
     micro = {name: 1e6 * figures[f"{name} s"] / rows for name in per_second}

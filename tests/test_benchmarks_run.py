@@ -75,3 +75,30 @@ def test_vcard_benchmark_runs() -> None:
     )
     assert "| vcard check |" in done.stdout
     assert "peak traced memory" in done.stdout
+
+
+def test_import_script_benchmark_runs() -> None:
+    # 300 rows, one round, no memory runs: the hand-written script, check, import and
+    # re-import run interleaved, and the ratios and figures print.
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.import_script",
+            *("--rows", "300", "--repeat", "1"),
+            "--memory",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    for line in ["| script (csv + validators + json + sqlite3) |", "| check |", "| import |",
+                 "| re-import |", "| SQL statements per customer, import |",
+                 "| bytes per activity entry (mean) |"]:  # fmt: skip
+        assert line in done.stdout
+    lines = done.stdout.splitlines()
+    verdicts = [line.rsplit("|", 2)[-2].strip() for line in lines if "| >=" in line]
+    assert len(verdicts) == 3
+    assert {verdict.rsplit(" ", 1)[-1] for verdict in verdicts} <= {"PASS", "FAIL"}

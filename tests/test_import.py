@@ -3,6 +3,7 @@
 import io
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -11,7 +12,14 @@ from pathlib import Path
 import attrs
 import pytest
 
-from contactbook import BatchValidationError, ContactKind, ContactSet, PermissionDeniedError, add
+from contactbook import (
+    BatchValidationError,
+    ContactKind,
+    ContactSet,
+    PermissionDeniedError,
+    StorageError,
+    add,
+)
 from contactbook import operations as ops
 from contactbook.adapters.memory import AllowAll, InMemoryStore
 from contactbook.adapters.sqlite import SQLiteStore
@@ -279,6 +287,71 @@ class TestUnitsOfMany:
             assert (200, 1000) == (again.changed, again.unchanged)
             assert self.clean(tmp_path) == state(store, self.CUSTOMERS)
         assert db.exists()
+
+
+class TestStatements:
+    """A customer is stored with few statements, and never half (issue 21)."""
+
+    CUSTOMERS = 40
+
+    def counted(self, connection, service, store):
+        seen = []
+        connection.set_trace_callback(seen.append)
+        try:
+            done = import_file(
+                service,
+                "import",
+                io.BytesIO(export(self.CUSTOMERS)),
+                set_country=store.set_billing_country,
+            )
+        finally:
+            connection.set_trace_callback(None)
+        return done, [statement.split()[0].upper() for statement in seen]
+
+    def test_six_statements_for_a_new_customer_four_for_an_unchanged_one(self, tmp_path):
+        connection = sqlite3.connect(tmp_path / "c.db", isolation_level=None)
+        try:
+            store = SQLiteStore.over(connection)
+            service = ContactService.on(store, AllowAll())
+            done, first = self.counted(connection, service, store)
+            again, second = self.counted(connection, service, store)
+        finally:
+            connection.close()
+        assert (self.CUSTOMERS, 0) == (done.changed, again.changed)
+        # One unit for all 40 (BEGIN, COMMIT); per customer the merge's savepoint and its
+        # release, the load, the save, the entry, the billing country.
+        assert 2 + 6 * self.CUSTOMERS == len(first)
+        assert {"SAVEPOINT": 40, "RELEASE": 40, "SELECT": 40, "INSERT": 120} == {
+            verb: first.count(verb) for verb in ("SAVEPOINT", "RELEASE", "SELECT", "INSERT")
+        }
+        # Nothing changes: no save and no entry; the country's upsert writes no row.
+        assert 2 + 4 * self.CUSTOMERS == len(second)
+        assert 0 == second.count("UPDATE")
+
+    def test_a_failing_country_write_ends_the_import_and_stores_no_customer_half(self, tmp_path):
+        with SQLiteStore(tmp_path / "c.db") as store:
+            service = ContactService.on(store, AllowAll())
+
+            def set_country(customer_id, country):
+                if customer_id == "C00030":
+                    raise StorageError("The disk is full.", code="storage.unavailable")
+                store.set_billing_country(customer_id, country)
+
+            with pytest.raises(StorageError):
+                import_file(
+                    service,
+                    "import",
+                    io.BytesIO(export(self.CUSTOMERS)),
+                    set_country=set_country,
+                    per_unit=20,
+                )
+            assert (1, "NL") == (store.load("C00019").version, store.billing_country("C00019"))
+            for customer_id in ("C00020", "C00029", "C00030"):  # the open unit, rolled back
+                assert (0, None) == (
+                    store.load(customer_id).version,
+                    store.billing_country(customer_id),
+                )
+                assert () == store.entries(customer_id).entries
 
 
 class TestVCardMerge:

@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import zlib
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from contactbook import (
 from contactbook.adapters import sqlite as sqlite_adapter
 from contactbook.adapters.memory import AllowAll, FixedClock
 from contactbook.adapters.sqlite import APPLICATION_ID, SCHEMA_VERSION, SQLiteStore
+from contactbook.interchange.jsonform import entry_to_data
 from contactbook.ports import AuditSink, ContactRepository
 from contactbook.service import ContactService
 
@@ -405,6 +407,42 @@ class TestSchema:
         store.record(an_entry("e1"))
         with sqlite3.connect(store.path, isolation_level=None) as raw:
             raw.execute("UPDATE activity SET body = '{not json'")
+        raw.close()
+        with pytest.raises(StorageError) as raised:
+            store.entries("c1")
+        assert "storage.corrupt" == raised.value.code
+
+    def test_an_entry_is_stored_compressed_and_reads_back(self, store):
+        store.record(an_entry("e1"))
+        with sqlite3.connect(store.path) as raw:
+            (body,) = raw.execute("SELECT body FROM activity").fetchone()
+        raw.close()
+        assert isinstance(body, bytes)
+        assert json.loads(zlib.decompress(body))["id"] == "e1"
+        assert [an_entry("e1")] == list(store.entries("c1").entries)
+
+    def test_a_schema_2_file_with_entries_as_text_is_read_and_migrated(self, tmp_path):
+        # A file written before schema 3: its entries are JSON text, version 1 of the
+        # form (each primary change's point written whole). Both are read as they are.
+        path = tmp_path / "c.db"
+        with SQLiteStore(path) as store:
+            store.record(an_entry("e1"))
+        entry = an_entry("e1")
+        data = entry_to_data(entry)
+        data["format_version"] = 1
+        with sqlite3.connect(path, isolation_level=None) as raw:
+            raw.execute("UPDATE activity SET body = ?", (json.dumps(data),))
+            raw.execute("PRAGMA user_version = 2")
+        raw.close()
+        with SQLiteStore(path) as store:
+            assert [entry] == list(store.entries("c1").entries)
+            assert [entry] == list(store.entries_since(None))
+        assert SCHEMA_VERSION == 3 == pragma(path, "user_version")
+
+    def test_a_damaged_compressed_entry_is_refused_clearly(self, store):
+        store.record(an_entry("e1"))
+        with sqlite3.connect(store.path, isolation_level=None) as raw:
+            raw.execute("UPDATE activity SET body = ?", (b"\x78\x9cnot zlib",))
         raw.close()
         with pytest.raises(StorageError) as raised:
             store.entries("c1")

@@ -8,8 +8,12 @@ loaded once), and writes the normalized rows and the report as it goes.
 
 Many customers share one unit of work (``per_unit``, 500 by default), so a large file
 commits a few hundred times instead of once per customer; each customer still gets its
-own save, version and activity entry, in a nested unit (a savepoint) of its own, so a
-customer the store refuses is reported and the others go on. A crash or an abort loses
+own save, version and activity entry, in the merge's nested unit (a savepoint), so a
+customer the store refuses is reported and the others go on; its billing country is
+written after the merge, in the open unit (a write that fails there is the store's, and
+ends the import with the open unit rolled back). A customer whose merge changes nothing
+costs a load and the country's write (which writes no row when the country is the
+same): no save, no entry. A crash or an abort loses
 at most the open unit: what it held is not stored, and running the same import again
 finishes the job (merging what is already stored changes nothing). The outputs are
 written as customers are checked, so after a crash they may name customers the open
@@ -248,14 +252,16 @@ def _merged(
 ) -> CustomerBlock:
     points = [point.point() for point in block.points]
     try:
-        # The export is the billing system's: its country is the customer's. One nested
-        # unit: the country and the points are stored together or not at all.
-        with service.transaction():
-            if set_country is not None and block.country is not None:
-                set_country(block.customer_id, block.country)
-            saved = service.merge(actor, block.customer_id, points, describes=block.describes)
+        # A nested unit of its own (the merge's): the set and its entry, or nothing. A
+        # merge that changes nothing writes nothing.
+        saved = service.merge(actor, block.customer_id, points, describes=block.describes)
     except ContactError as error:
         return _refused(block, error)
+    if set_country is not None and block.country is not None:
+        # The export is the billing system's: its country is the customer's (checked
+        # and normalized by the reader). No savepoint of its own: a failure here is the
+        # store's (storage.*), and it ends the import, rolling the open unit back whole.
+        set_country(block.customer_id, block.country)
     if saved.entry is None:
         imported.unchanged += 1
     else:

@@ -262,8 +262,9 @@ class PostgresStore:
         self._sql_country = s("SELECT country FROM {s}.billing_countries WHERE customer_id = %s")
         self._sql_set_country = s(
             "INSERT INTO {s}.billing_countries (customer_id, country) VALUES (%s, %s) "
-            "ON CONFLICT (customer_id) DO UPDATE SET country = EXCLUDED.country"
-        )
+            "ON CONFLICT (customer_id) DO UPDATE SET country = EXCLUDED.country "
+            "WHERE {s}.billing_countries.country IS DISTINCT FROM EXCLUDED.country"
+        )  # the same country again writes no row version
         self._sql_clear_country = s("DELETE FROM {s}.billing_countries WHERE customer_id = %s")
 
     def _compose(self, template: str) -> str:

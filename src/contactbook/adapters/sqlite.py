@@ -52,6 +52,7 @@ import re
 import sqlite3
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -121,6 +122,11 @@ _MIGRATIONS: Sequence[Sequence[str]] = (
             country     TEXT NOT NULL
         )""",
     ),
+    # Version 3. No table changes: an activity entry's body is written as its JSON form
+    # compressed (zlib, a BLOB) instead of the text, a third of its size; a body of
+    # text (written under schema 1 or 2) is still read as it is. The version tells an
+    # older release, which cannot read the compressed bodies, to refuse the file.
+    (),
 )
 
 
@@ -546,6 +552,13 @@ class SQLiteStore:
         except sqlite3.Error as error:
             raise self._error(error) from error
 
+    def _write(self, connection: sqlite3.Connection, sql: str, parameters: Sequence[object]) -> int:
+        """Run one writing statement; return how many rows it wrote."""
+        try:
+            return connection.execute(sql, parameters).rowcount
+        except sqlite3.Error as error:
+            raise self._error(error) from error
+
     def _all(self, sql: str, parameters: Sequence[object] = ()) -> list[Any]:
         return self._run(self._connection(), sql, parameters)
 
@@ -655,33 +668,36 @@ class SQLiteStore:
     def save(self, customer_id: str, contacts: ContactSet, /, *, expected_version: int) -> int:
         """Store ``contacts`` as version ``expected_version + 1``, or raise a conflict.
 
-        The version check and the write happen under the file's write lock, so a stale
-        save always raises :class:`~contactbook.errors.ConflictError` and stores nothing.
+        One statement checks the version and writes, under the file's write lock: a
+        conditional ``UPDATE``, or an ``INSERT ... ON CONFLICT DO NOTHING`` for version 0.
+        When it writes no row the save was stale: :class:`~contactbook.errors.ConflictError`
+        is raised and nothing is stored.
         """
         key = _key(customer_id, "customer_id")
         check_version(expected_version)
         body = _document(dump_set(contacts), "contacts", lambda: set_to_data(contacts))
         with self._writing():
             connection = self._connection()
-            rows = self._run(
-                connection, "SELECT version FROM contact_sets WHERE customer_id = ?", (key,)
-            )
-            current = rows[0][0] if rows else 0
-            if current != expected_version:
-                raise ConflictError(customer_id, expected_version, current)
-            if current == 0:
-                self._run(
+            if expected_version == 0:
+                written = self._write(
                     connection,
-                    "INSERT INTO contact_sets (customer_id, version, body) VALUES (?, 1, ?)",
+                    "INSERT INTO contact_sets (customer_id, version, body) VALUES (?, 1, ?) "
+                    "ON CONFLICT (customer_id) DO NOTHING",
                     (key, body),
                 )
             else:
-                self._run(
+                written = self._write(
                     connection,
-                    "UPDATE contact_sets SET version = ?, body = ? WHERE customer_id = ?",
-                    (current + 1, body, key),
+                    "UPDATE contact_sets SET version = version + 1, body = ? "
+                    "WHERE customer_id = ? AND version = ?",
+                    (body, key, expected_version),
                 )
-            return int(current) + 1
+            if written != 1:
+                rows = self._run(
+                    connection, "SELECT version FROM contact_sets WHERE customer_id = ?", (key,)
+                )
+                raise ConflictError(customer_id, expected_version, int(rows[0][0]) if rows else 0)
+            return expected_version + 1
 
     # ----------------------------------------------------------------- the activity log
 
@@ -695,7 +711,7 @@ class SQLiteStore:
             self._run(
                 self._connection(),
                 "INSERT INTO activity (entry_id, customer_id, version, body) VALUES (?, ?, ?, ?)",
-                (entry_id, customer_id, entry.version, body),
+                (entry_id, customer_id, entry.version, zlib.compress(body.encode("utf-8"))),
             )
 
     def entries(
@@ -715,7 +731,7 @@ class SQLiteStore:
             "SELECT body FROM activity WHERE customer_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
             (key, start, limit + 1),
         )
-        page = tuple(self._read(load_entry, body) for (body,) in rows[:limit])
+        page = tuple(self._read(_stored_entry, body) for (body,) in rows[:limit])
         return ActivityPage(page, page[-1].id if len(rows) > limit else None)
 
     def billing_country(self, customer_id: str, /) -> str | None:
@@ -742,7 +758,8 @@ class SQLiteStore:
                 self._run(
                     connection,
                     "INSERT INTO billing_countries (customer_id, country) VALUES (?, ?) "
-                    "ON CONFLICT (customer_id) DO UPDATE SET country = excluded.country",
+                    "ON CONFLICT (customer_id) DO UPDATE SET country = excluded.country "
+                    "WHERE country IS NOT excluded.country",  # the same country writes nothing
                     (key, region),
                 )
 
@@ -762,7 +779,7 @@ class SQLiteStore:
         rows = self._all(
             "SELECT body FROM activity WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit)
         )
-        return tuple(self._read(load_entry, body) for (body,) in rows)
+        return tuple(self._read(_stored_entry, body) for (body,) in rows)
 
     def _position(self, entry_id: str) -> int:
         """Return where the entry stands in write order (the last one, if the id repeats)."""
@@ -780,6 +797,17 @@ class SQLiteStore:
             # The message is built only here: _read is on every load's path.
             what = "an activity entry" if customer_id is None else f"customer {customer_id!r}"
             raise StorageError.unreadable(error, what=what, where=self._path) from error
+
+
+def _stored_entry(body: str | bytes) -> ActivityEntry:
+    """Read an entry's stored body: its JSON form, compressed (schema 3) or as text."""
+    if isinstance(body, bytes):
+        try:
+            body = zlib.decompress(body)
+        except zlib.error as error:
+            msg = f"The contact data is malformed: not a compressed activity entry ({error})."
+            raise FormatError(msg, code="format.invalid") from None
+    return load_entry(body)
 
 
 def _remove_empty(made: list[Path]) -> None:

@@ -1,7 +1,9 @@
 """The one description of each JSON format contactbook reads and writes.
 
 - :data:`CONTACT_SET`: a customer's contact set (:mod:`contactbook.interchange.jsonform`);
-- :data:`ACTIVITY_ENTRY`: one activity entry (the same module);
+- :data:`ACTIVITY_ENTRY`: one activity entry (the same module), and
+  :data:`ACTIVITY_ENTRY_V1`, the entry's first version, which stores written before
+  version 2 still hold;
 - :data:`ROUTING_CONFIG`: a routing policy's configuration
   (:mod:`contactbook.interchange.routing_config`).
 
@@ -38,10 +40,12 @@ from contactbook.validation import MAX_DESCRIPTION_LENGTH
 
 __all__ = [
     "ACTIVITY_ENTRY",
+    "ACTIVITY_ENTRY_V1",
     "CHANGES",
     "CONTACT_SET",
     "DOCUMENTS",
     "ENTRY_FORMAT",
+    "ENTRY_FORMAT_VERSION",
     "FORMAT_VERSION",
     "KIND",
     "POINT",
@@ -51,8 +55,12 @@ __all__ = [
     "schema_text",
 ]
 
-#: The version of the JSON form this release writes (and the newest it reads).
+#: The version of the contact set's JSON form this release writes (and the newest it reads).
 FORMAT_VERSION = 1
+#: The version of the activity entry's JSON form this release writes (and the newest it
+#: reads; it reads version 1 too). Version 2 writes a primary change's point as the id
+#: of a point the entry writes already, so each point is written once.
+ENTRY_FORMAT_VERSION = 2
 SET_FORMAT = "contactbook/contact-set"
 ENTRY_FORMAT = "contactbook/activity-entry"
 
@@ -85,8 +93,8 @@ POINT = Object(
 )
 
 
-def _header(format_name: str) -> tuple[Field, Field]:
-    return Field("format", Const(format_name)), Field("format_version", Const(FORMAT_VERSION))
+def _header(format_name: str, version: int = FORMAT_VERSION) -> tuple[Field, Field]:
+    return Field("format", Const(format_name)), Field("format_version", Const(version))
 
 
 CONTACT_SET = Document(
@@ -109,56 +117,92 @@ CONTACT_SET = Document(
     defs={"point": POINT, "kind": KIND},
 )
 
-#: Each kind of change in an activity entry, by its ``type``.
-CHANGES: dict[str, Object] = {
-    **{
-        name: Object((Field("type", Const(name)), Field("point", Ref("point"))))
-        for name in ("point_added", "point_removed")
-    },
-    **{
-        name: Object(
-            (
-                Field("type", Const(name)),
-                Field("before", Ref("point")),
-                Field("after", Ref("point")),
-            )
-        )
-        for name in ("value_changed", "description_changed")
-    },
-    "primary_changed": Object(
-        (
-            Field("type", Const("primary_changed")),
-            Field("kind", Ref("kind")),
-            Field("before", OneOf((Null(), Ref("point")))),
-            Field("after", OneOf((Null(), Ref("point")))),
-        )
-    ),
-}
+#: A primary change's point in version 2: ``null`` (no primary), the point, or the id
+#: of a point the entry writes already: ``before``, one as it was (removed, or the
+#: ``before`` of a value or description change); ``after``, one as it is now (added, or
+#: the ``after`` of a change).
+_PRIMARY_POINT = OneOf(
+    (
+        Null(),
+        Ref("point"),
+        Integer(description="The id of a point this entry writes in another change."),
+    )
+)
 
-ACTIVITY_ENTRY = Document(
-    id="urn:contactbook:schema:activity-entry:v1",
-    title="contactbook activity entry, JSON form version 1",
-    description="One saved batch of changes to a customer's contact details, as the "
-    "activity log records it. Written by contactbook.interchange.jsonform.dump_entry.",
-    root=Object(
-        (
-            *_header(ENTRY_FORMAT),
-            Field("id", String()),
-            Field("customer_id", String()),
-            Field("actor", String()),
-            Field(
-                "at",
-                String(
-                    pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$"
+
+def _changes(primary_point: Node) -> dict[str, Object]:
+    """Each kind of change in an activity entry, by its ``type``."""
+    return {
+        **{
+            name: Object((Field("type", Const(name)), Field("point", Ref("point"))))
+            for name in ("point_added", "point_removed")
+        },
+        **{
+            name: Object(
+                (
+                    Field("type", Const(name)),
+                    Field("before", Ref("point")),
+                    Field("after", Ref("point")),
+                )
+            )
+            for name in ("value_changed", "description_changed")
+        },
+        "primary_changed": Object(
+            (
+                Field("type", Const("primary_changed")),
+                Field("kind", Ref("kind")),
+                Field("before", primary_point),
+                Field("after", primary_point),
+            )
+        ),
+    }
+
+
+#: Each kind of change in an activity entry (version 2), by its ``type``.
+CHANGES = _changes(_PRIMARY_POINT)
+#: Each kind of change in a version 1 entry: a primary change writes its points whole.
+CHANGES_V1 = _changes(OneOf((Null(), Ref("point"))))
+
+
+def _entry(version: int, changes: dict[str, Object], description: str) -> Document:
+    return Document(
+        id=f"urn:contactbook:schema:activity-entry:v{version}",
+        title=f"contactbook activity entry, JSON form version {version}",
+        description="One saved batch of changes to a customer's contact details, as the "
+        "activity log records it. " + description,
+        root=Object(
+            (
+                *_header(ENTRY_FORMAT, version),
+                Field("id", String()),
+                Field("customer_id", String()),
+                Field("actor", String()),
+                Field(
+                    "at",
+                    String(
+                        pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
+                        r"\.[0-9]{6}Z$"
+                    ),
+                    description="When the batch was saved, in UTC with microseconds: "
+                    "2026-11-25T09:30:00.000000Z.",
                 ),
-                description="When the batch was saved, in UTC with microseconds: "
-                "2026-11-25T09:30:00.000000Z.",
-            ),
-            Field("version", Integer(), description="The set's version after the save."),
-            Field("changes", Array(Ref("change"))),
-        )
-    ),
-    defs={"point": POINT, "kind": KIND, "change": OneOf(tuple(CHANGES.values()))},
+                Field("version", Integer(), description="The set's version after the save."),
+                Field("changes", Array(Ref("change"))),
+            )
+        ),
+        defs={"point": POINT, "kind": KIND, "change": OneOf(tuple(changes.values()))},
+    )
+
+
+ACTIVITY_ENTRY = _entry(
+    ENTRY_FORMAT_VERSION,
+    CHANGES,
+    "Written by contactbook.interchange.jsonform.dump_entry. Each point is written once: "
+    "a primary change names a point another change of the entry writes by its id.",
+)
+ACTIVITY_ENTRY_V1 = _entry(
+    1,
+    CHANGES_V1,
+    "Written by contactbook before 0.1.0 (a primary change writes its points whole); still read.",
 )
 
 _DESCRIPTIONS = Array(String(min_length=1))
@@ -219,6 +263,7 @@ ROUTING_CONFIG = Document(
 DOCUMENTS = {
     "contact-set": CONTACT_SET,
     "activity-entry": ACTIVITY_ENTRY,
+    "activity-entry-v1": ACTIVITY_ENTRY_V1,
     "routing-config": ROUTING_CONFIG,
 }
 

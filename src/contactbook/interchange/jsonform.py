@@ -8,14 +8,18 @@ A contact set::
 
 An activity entry::
 
-    {"format": "contactbook/activity-entry", "format_version": 1, "id": "...",
+    {"format": "contactbook/activity-entry", "format_version": 2, "id": "...",
      "customer_id": "c1", "actor": "ann", "at": "2026-11-25T09:30:00Z", "version": 4,
      "changes": [{"type": "point_added", "point": {...}},
                  {"type": "value_changed", "before": {...}, "after": {...}},
                  {"type": "description_changed", "before": {...}, "after": {...}},
                  {"type": "point_removed", "point": {...}},
-                 {"type": "primary_changed", "kind": "email", "before": {...} | null,
-                  "after": {...} | null}]}
+                 {"type": "primary_changed", "kind": "email", "before": {...} | 1 | null,
+                  "after": {...} | 3 | null}]}
+
+Each point is written once: a primary change whose point another change of the entry
+writes gives that point's id (``before``: as it was, ``after``: as it is now). Version 1
+entries, which wrote the point whole again, are still read.
 
 Round trips are exact. Two ways to read a contact set:
 
@@ -35,7 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -52,13 +56,19 @@ from contactbook.audit import (
 from contactbook.errors import ContactError, FormatError
 from contactbook.interchange import describe, formats
 from contactbook.interchange.describe import Const, Document, Integer, Ref, String
-from contactbook.interchange.formats import ENTRY_FORMAT, FORMAT_VERSION, SET_FORMAT
+from contactbook.interchange.formats import (
+    ENTRY_FORMAT,
+    ENTRY_FORMAT_VERSION,
+    FORMAT_VERSION,
+    SET_FORMAT,
+)
 from contactbook.model import ContactPoint, ContactSet
 from contactbook.operations import AddPoint, apply
-from contactbook.vocabulary import KIND_NAMES, check_text
+from contactbook.vocabulary import KIND_NAMES, SURROGATE, check_text
 
 __all__ = [
     "ENTRY_FORMAT",
+    "ENTRY_FORMAT_VERSION",
     "FORMAT_VERSION",
     "SET_FORMAT",
     "dump_entry",
@@ -97,7 +107,7 @@ def set_to_data(contacts: ContactSet, /) -> dict[str, Any]:
     }
 
 
-def _change(change: Event) -> dict[str, Any]:
+def _change(change: Event, written: tuple[dict[int, ContactPoint], ...]) -> dict[str, Any]:
     if isinstance(change, PointAdded):
         return {"type": "point_added", "point": _point(change.point)}
     if isinstance(change, PointRemoved):
@@ -108,25 +118,55 @@ def _change(change: Event) -> dict[str, Any]:
     if isinstance(change, DescriptionChanged):
         return {"type": "description_changed", "before": _point(change.before),
                 "after": _point(change.after)}  # fmt: skip
+    was, now = written
     return {
         "type": "primary_changed",
         "kind": change.kind.value,
-        "before": None if change.before is None else _point(change.before),
-        "after": None if change.after is None else _point(change.after),
+        "before": _primary_point(change.before, was),
+        "after": _primary_point(change.after, now),
     }
 
 
+def _primary_point(point: ContactPoint | None, written: dict[int, ContactPoint]) -> object:
+    """Write a primary change's point: ``None``, its id if the entry writes it, or it whole."""
+    if point is None:
+        return None
+    if written.get(point.id) == point:
+        return point.id
+    return _point(point)
+
+
+def _written(changes: Iterable[Event]) -> tuple[dict[int, ContactPoint], dict[int, ContactPoint]]:
+    """Return the points an entry's changes write, by id: as they were, and as they are."""
+    was: dict[int, ContactPoint] = {}
+    now: dict[int, ContactPoint] = {}
+    for change in changes:
+        if isinstance(change, PointAdded):
+            now[change.point.id] = change.point
+        elif isinstance(change, PointRemoved):
+            was[change.point.id] = change.point
+        elif isinstance(change, (ValueChanged, DescriptionChanged)):
+            was[change.before.id] = change.before
+            now[change.after.id] = change.after
+    return was, now
+
+
 def entry_to_data(entry: ActivityEntry, /) -> dict[str, Any]:
-    """Return the JSON form of an activity entry as plain dicts and lists."""
+    """Return the JSON form of an activity entry as plain dicts and lists.
+
+    Each point is written once: a primary change whose point another change of the
+    entry writes (an added point becoming primary, say) gives its id instead.
+    """
+    written = _written(entry.changes)
     return {
         "format": ENTRY_FORMAT,
-        "format_version": FORMAT_VERSION,
+        "format_version": ENTRY_FORMAT_VERSION,
         "id": entry.id,
         "customer_id": entry.customer_id,
         "actor": entry.actor,
         "at": _utc_text(entry.at),
         "version": entry.version,
-        "changes": [_change(change) for change in entry.changes],
+        "changes": [_change(change, written) for change in entry.changes],
     }
 
 
@@ -152,8 +192,10 @@ def dump_entry(entry: ActivityEntry, /) -> str:
     cannot read back.
     """
     data = entry_to_data(entry)
-    _check_texts(data, "entry")
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    if not text.isascii() and SURROGATE.search(text):  # JSON writes surrogates as they are
+        _check_texts(data, "entry")  # say which text holds it
+    return text
 
 
 # --------------------------------------------------------------------------- reading
@@ -250,7 +292,9 @@ def _explained(document: Document, data: object) -> FormatError:
     return error
 
 
-def _header(data: object, expected_format: str, keys: frozenset[str]) -> Mapping[str, Any]:
+def _header(
+    data: object, expected_format: str, keys: frozenset[str], newest: int = FORMAT_VERSION
+) -> Mapping[str, Any]:
     if not isinstance(data, dict):
         raise _invalid(f"expected a JSON object, got {type(data).__name__}")
     if data.get("format") != expected_format:
@@ -258,10 +302,10 @@ def _header(data: object, expected_format: str, keys: frozenset[str]) -> Mapping
     version = data.get("format_version")
     if type(version) is not int or version < 1:
         raise _invalid("format_version must be a positive integer")
-    if version > FORMAT_VERSION:
+    if version > newest:
         msg = (
             f"This data is {expected_format} version {version}, written by a newer "
-            f"contactbook; this release reads up to version {FORMAT_VERSION}. Upgrade "
+            f"contactbook; this release reads up to version {newest}. Upgrade "
             "contactbook to read it."
         )
         raise FormatError(msg, code="format.version")
@@ -316,7 +360,7 @@ _CHANGE_KEYS = {name: shape.names for name, shape in formats.CHANGES.items()}
 
 
 def _read_change(data: object) -> Event:
-    """Read one change, refusing (with _Unfit) what its description does not allow."""
+    """Read one change but a primary one, refusing (with _Unfit) what does not fit."""
     if type(data) is not dict:
         raise _Unfit
     kind = data.get("type")
@@ -328,26 +372,63 @@ def _read_change(data: object) -> Event:
         return PointRemoved(_read_point(data["point"]))
     if kind == "value_changed":
         return ValueChanged(_read_point(data["before"]), _read_point(data["after"]))
-    if kind == "description_changed":
-        return DescriptionChanged(_read_point(data["before"]), _read_point(data["after"]))
+    return DescriptionChanged(_read_point(data["before"]), _read_point(data["after"]))
+
+
+def _is_primary(data: object) -> bool:
+    return type(data) is dict and data.get("type") == "primary_changed"
+
+
+def _read_primary(
+    data: dict[str, Any], where: str, written: tuple[dict[int, ContactPoint], ...] | None
+) -> PrimaryChanged:
+    """Read a primary change; ``written`` (version 2) resolves a point given by its id."""
+    if data.keys() != _CHANGE_KEYS["primary_changed"]:
+        raise _Unfit
     primary_kind = KIND_NAMES.get(data["kind"]) if type(data["kind"]) is str else None
     if primary_kind is None:
         raise _Unfit
-    return PrimaryChanged(
-        primary_kind, _optional_point(data["before"]), _optional_point(data["after"])
-    )
+    points: list[ContactPoint | None] = []
+    for side, points_written in zip(("before", "after"), written or ({}, {}), strict=True):
+        value = data[side]
+        if type(value) is int and written is not None:
+            point = points_written.get(value)
+            if point is None:
+                raise _invalid(
+                    f"{where}.{side} is the id {value}, but the entry writes no point "
+                    f"{'as it was' if side == 'before' else 'as it is'} with that id"
+                )
+            points.append(point)
+        else:
+            points.append(_optional_point(value))
+    return PrimaryChanged(primary_kind, points[0], points[1])
+
+
+def _read_changes(data: object, version: int) -> list[Event]:
+    """Read an entry's changes; in version 2 a primary change's point may be an id."""
+    if type(data) is not list:
+        raise _Unfit
+    read = [None if _is_primary(item) else _read_change(item) for item in data]
+    written = _written(change for change in read if change is not None) if version > 1 else None
+    return [
+        _read_primary(item, f"changes[{index}]", written) if change is None else change
+        for index, (change, item) in enumerate(zip(read, data, strict=True))
+    ]
 
 
 def entry_from_data(data: object, /) -> ActivityEntry:
-    """Read an activity entry from its JSON form (already parsed)."""
+    """Read an activity entry from its JSON form (already parsed), of version 1 or 2."""
+    document: Mapping[str, Any] = {}
     try:
-        document = _header(data, ENTRY_FORMAT, _ENTRY_KEYS)
+        document = _header(data, ENTRY_FORMAT, _ENTRY_KEYS, ENTRY_FORMAT_VERSION)
         for name, python_type in _ENTRY_TYPES:
             if type(document[name]) is not python_type:
                 raise _Unfit
-        changes = [_read_change(change) for change in document["changes"]]
+        changes = _read_changes(document["changes"], document["format_version"])
     except _Unfit:
-        raise _explained(formats.ACTIVITY_ENTRY, data) from None
+        version = document.get("format_version") if document else None
+        form = formats.ACTIVITY_ENTRY_V1 if version == 1 else formats.ACTIVITY_ENTRY
+        raise _explained(form, data) from None
     _check_texts(document, "entry")
     at_text = document["at"]
     try:

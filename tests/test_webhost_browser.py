@@ -143,10 +143,24 @@ def axe_violations(page):
 
 
 def focused(page, expected):
-    """Return the focused element's id once it is ``expected`` (autofocus runs after load)."""
-    # A timeout is no error here: the caller's assertion says what is focused instead.
-    with contextlib.suppress(Exception):
-        page.wait_for_function(f"document.activeElement.id === {expected!r}", timeout=3000)
+    """Return the focused element's id once it is ``expected`` (autofocus runs after load).
+
+    A key that submits the form starts a navigation: a question asked while it is under
+    way loses its page ("execution context was destroyed"), so it is asked again once
+    the new page has loaded.
+    """
+    from playwright.sync_api import Error
+
+    for _ in range(5):
+        # A timeout is no error here: the caller's assertion says what is focused instead.
+        with contextlib.suppress(Error):
+            page.wait_for_function(f"document.activeElement.id === {expected!r}", timeout=3000)
+        try:
+            page.wait_for_load_state()
+            return page.evaluate("document.activeElement.id")
+        except Error as error:
+            if "context was destroyed" not in str(error):
+                raise
     return page.evaluate("document.activeElement.id")
 
 

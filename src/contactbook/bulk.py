@@ -45,8 +45,8 @@ from contactbook.interchange.csv_check import (
     Sinks,
     Summary,
     Tally,
-    check_blocks,
     source_size,
+    start_check,
     write_results,
 )
 from contactbook.interchange.csv_read import CustomerBlock
@@ -98,17 +98,8 @@ def import_file(
     raises :class:`~contactbook.errors.FormatError` for a file that cannot be read.
     """
     check_request(actor, "")
-    options = options or CheckOptions()
     sinks = sinks or Sinks()
-    tally = Tally(size=source_size(source))
-    export = options.open(source)
-    blocks = check_blocks(
-        export,
-        jobs=options.jobs,
-        progress=sinks.progress,
-        tally=tally,
-        country=options.country,
-    )
+    export, blocks, tally = start_check(source, options or CheckOptions(), sinks.progress)
     imported = _stored(
         service, actor, blocks, sinks, tally=tally, set_country=set_country, per_unit=per_unit
     )

@@ -59,6 +59,7 @@ __all__ = [
     "check_file",
     "default_jobs",
     "source_size",
+    "start_check",
     "write_results",
 ]
 
@@ -228,20 +229,27 @@ def check_file(
     Returns the :class:`Summary`; raises :class:`~contactbook.errors.FormatError` for a
     file that cannot be read at all.
     """
-    options = options or CheckOptions()
     sinks = sinks or Sinks()
-    tally = Tally(size=source_size(source))
-    export = options.open(source)
-    blocks = check_blocks(
-        export,
-        jobs=options.jobs,
-        progress=sinks.progress,
-        tally=tally,
-        country=options.country,
-    )
+    export, blocks, _ = start_check(source, options or CheckOptions(), sinks.progress)
     summary = write_results(blocks, sinks)
     summary.reading = export.reading
     return summary
+
+
+def start_check(
+    source: BinaryIO, options: CheckOptions, progress: Callable[[Tally], None] | None
+) -> tuple[Export, Iterator[CustomerBlock], Tally]:
+    """Open an export as ``options`` say; return it, its checked blocks (lazy), the tally.
+
+    The one start of a check, for :func:`check_file` and an import
+    (:func:`contactbook.bulk.import_file`), which counts its customers in the same tally.
+    """
+    tally = Tally(size=source_size(source))
+    export = options.open(source)
+    blocks = check_blocks(
+        export, jobs=options.jobs, progress=progress, tally=tally, country=options.country
+    )
+    return export, blocks, tally
 
 
 def source_size(source: BinaryIO, /) -> int | None:

@@ -112,7 +112,11 @@ def context(browser):
 
 @pytest.fixture
 def page(context):
-    return context.new_page()
+    made = context.new_page()
+    # The page in front: Chromium gives autofocus (the error summary) only to a page
+    # that has the focus, and the suite's other pages and contexts may have taken it.
+    made.bring_to_front()
+    return made
 
 
 def shoot(locator, name):
@@ -663,7 +667,9 @@ def dutch(browser):
     """A browser whose Accept-Language asks for Dutch (nl-NL), as a Dutch clerk's does."""
     made = browser.new_context(viewport={"width": 900, "height": 900}, locale="nl-NL")
     made.set_default_timeout(10_000)
-    yield made.new_page()
+    page = made.new_page()
+    page.bring_to_front()  # as the page fixture does
+    yield page
     made.close()
 
 

@@ -43,6 +43,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 if __package__ in {None, ""}:  # run as a script: python benchmarks/import_script.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -163,49 +164,37 @@ def load(
     source: Path, folder: Path, database: Path, trace: Callable[[str], None] | None = None
 ) -> None:
     """``contactbook import`` with 1 job into ``database`` (billing countries stored)."""
-    import contactbook
-    from contactbook.adapters.memory import AllowAll
     from contactbook.adapters.sqlite import SQLiteStore
-    from contactbook.bulk import import_file
-    from contactbook.interchange.csv_check import CheckOptions, Sinks
 
-    with (
-        source.open("rb") as data,
-        (folder / "normalized.csv").open("w", encoding="utf-8", newline="") as out,
-        (folder / "report.csv").open("w", encoding="utf-8", newline="") as report,
-        SQLiteStore(database) as store,
-    ):
+    with SQLiteStore(database) as store:
         if trace is not None:
             store._current().connection.set_trace_callback(trace)  # counting statements
-        service = contactbook.ContactService.on(store, AllowAll())
-        import_file(
-            service,
-            "bench",
-            data,
-            Sinks(out, report),
-            CheckOptions(jobs=1),
-            set_country=store.set_billing_country,
-        )
+        _import_into(store, source, folder)
 
 
 def load_postgres(source: Path, folder: Path, conninfo: str, schema: str) -> None:
     """``contactbook import`` with 1 job into a PostgresStore (schema ``schema``)."""
     import psycopg
 
+    from contactbook.adapters.postgres import PostgresStore
+
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        _import_into(PostgresStore(connection, schema=schema), source, folder)
+
+
+def _import_into(store: Any, source: Path, folder: Path) -> None:
+    """Import ``source`` into ``store`` as ``contactbook import -j 1`` does."""
     import contactbook
     from contactbook.adapters.memory import AllowAll
-    from contactbook.adapters.postgres import PostgresStore
     from contactbook.bulk import import_file
     from contactbook.interchange.csv_check import CheckOptions, Sinks
 
+    service = contactbook.ContactService.on(store, AllowAll())
     with (
         source.open("rb") as data,
         (folder / "normalized.csv").open("w", encoding="utf-8", newline="") as out,
         (folder / "report.csv").open("w", encoding="utf-8", newline="") as report,
-        psycopg.connect(conninfo, autocommit=True) as connection,
     ):
-        store = PostgresStore(connection, schema=schema)
-        service = contactbook.ContactService.on(store, AllowAll())
         import_file(
             service,
             "bench",

@@ -8,7 +8,6 @@ from contactbook.testing.contracts import (
     BillingCountriesContract,
     RepositoryContract,
     UnitOfWorkContract,
-    UnitPorts,
 )
 
 
@@ -66,5 +65,5 @@ class TestSQLiteUnitOfWork(UnitOfWorkContract):
     """SQLiteStore's transaction keeps the atomicity and nesting rules."""
 
     @pytest.fixture
-    def ports(self, store):
-        return UnitPorts(store, store, store.transaction, store.read_transaction)
+    def unit(self, store):
+        return store

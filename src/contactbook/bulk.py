@@ -192,7 +192,7 @@ def import_blocks(
         for block, permitted in _permitted(service, actor, blocks):
             if permitted:
                 if done == 0:
-                    unit.enter_context(service.transaction())
+                    unit.enter_context(service.unit.transaction())
                 yield _merged(service, actor, block, imported, set_country)
                 done += 1
             else:
@@ -270,13 +270,11 @@ def import_vcard(
     :meth:`~contactbook.service.ContactService.merge`: values the customer has are left
     as they are, labels (``X-ABLabel``) replace descriptions, nothing is removed. The
     lines that could not be used are in the returned
-    :attr:`~contactbook.interchange.vcard.VCardImport.skipped`. Needs the read and
-    update permissions, both asked before the one unit of work opens.
+    :attr:`~contactbook.interchange.vcard.VCardImport.skipped`. One edit
+    (:meth:`~contactbook.service.ContactService.editing`): the update permission asked
+    once, one unit of work, one load.
     """
-    service.authorize(actor, Permission.READ_CONTACT_DETAILS, customer_id)
-    service.authorize(actor, Permission.UPDATE_CONTACT_DETAILS, customer_id)
-    with service.transaction():
-        region = service.billing_country(actor, customer_id)
-        card = load_vcard(text, region=region)
-        saved = service.merge(actor, customer_id, card.contacts.points, describes=True)
+    with service.editing(actor, customer_id) as edit:
+        card = load_vcard(text, region=edit.region)
+        saved = edit.merge(card.contacts.points, describes=True)
     return saved, card

@@ -2,7 +2,7 @@
 
 :class:`InMemoryStore` is a repository, an activity log and a table of billing
 countries in one, with a ``transaction()`` that makes a use case atomic (and
-thread-safe): ``ContactService.on(InMemoryStore(), authorizer)``.
+thread-safe): ``ContactService(InMemoryStore(), authorizer)``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import attrs
 
@@ -22,6 +22,7 @@ from contactbook.ports import (
     ActivityPage,
     Permission,
     Stored,
+    StorePorts,
     check_page_size,
     check_version,
 )
@@ -30,7 +31,7 @@ from contactbook.validation import normalize_region
 __all__ = ["AllowAll", "FixedClock", "GrantTable", "InMemoryStore"]
 
 
-class InMemoryStore:
+class InMemoryStore(StorePorts):
     """Contact sets, the activity log and billing countries in memory, behind one lock."""
 
     def __init__(self) -> None:
@@ -49,7 +50,8 @@ class InMemoryStore:
         """Store ``contacts`` as version ``expected_version + 1``, or raise a conflict."""
         check_version(expected_version)
         with self._lock:
-            current = self.load(customer_id).version
+            stored = self._sets.get(customer_id)
+            current = 0 if stored is None else stored.version
             if current != expected_version:
                 raise ConflictError(customer_id, expected_version, current)
             self._sets[customer_id] = Stored(contacts, current + 1)
@@ -118,6 +120,10 @@ class InMemoryStore:
                 self._sets, self._countries = sets, countries
                 del self._entries[logged:]
                 raise
+
+    def read_transaction(self) -> AbstractContextManager[None]:
+        """Open the unit of a use case that only reads: :meth:`transaction`'s."""
+        return self.transaction()
 
 
 class AllowAll:

@@ -56,9 +56,9 @@ class EditWindow:
         """Carry out a posted window: Save, Check, or an Add/Remove/Undo button.
 
         ``posted`` is what :meth:`~contactbook.presentation.form.ContactForm.from_post`
-        reads (werkzeug's ``request.form.lists()``, Django's ``request.POST``, ...). Save stores the batch
-        with its activity entry; Check previews it and stores nothing; the other buttons
-        only change the form. A refused save or preview stores nothing and comes back
+        reads (werkzeug's ``request.form.lists()``, Django's ``request.POST``, ...). Save
+        stores the batch with its activity entry; Check previews it and stores nothing;
+        the other buttons only change the form. A refused save or preview stores nothing and comes back
         on the form.
         """
         form: ContactForm | None = None

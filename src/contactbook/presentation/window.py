@@ -58,8 +58,8 @@ class EditWindow:
         ``posted`` is what :meth:`~contactbook.presentation.form.ContactForm.from_post`
         reads (werkzeug's ``request.form.lists()``, Django's ``request.POST``, ...). Save
         stores the batch with its activity entry; Check previews it and stores nothing;
-        the other buttons only change the form. A refused save or preview stores nothing and comes back
-        on the form.
+        the other buttons only change the form. A refused save or preview stores nothing
+        and comes back on the form.
         """
         form: ContactForm | None = None
         try:

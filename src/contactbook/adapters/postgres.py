@@ -79,7 +79,7 @@ from contactbook.ports import (
     check_page_size,
     check_version,
 )
-from contactbook.validation import normalize_region
+from contactbook.validation import normalize_country
 
 __all__ = [
     "DEFAULT_POOL_TIMEOUT",
@@ -715,7 +715,7 @@ class PostgresStore(StorePorts):
         The stored phone numbers are not touched: see ``ContactService.country_change``.
         """
         key = _key(customer_id, "customer_id")
-        code = normalize_region(country)
+        code = normalize_country(country)
         if code is None:
             self._all(self._sql_clear_country, (key,))
         else:

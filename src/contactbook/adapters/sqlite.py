@@ -85,7 +85,7 @@ from contactbook.ports import (
     check_page_size,
     check_version,
 )
-from contactbook.validation import normalize_region
+from contactbook.validation import normalize_country
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "SQLiteStore"]
 
@@ -746,14 +746,14 @@ class SQLiteStore(StorePorts):
     def set_billing_country(self, customer_id: str, country: str | None, /) -> None:
         """Set (or, with ``None``, forget) the customer's billing country.
 
-        The code is checked (``region.invalid``) and stored upper-cased. Stored numbers
+        The code is checked (``country.invalid``) and stored upper-cased. Stored numbers
         are not touched: see :meth:`contactbook.service.ContactService.country_change`.
         """
         key = _key(customer_id, "customer_id")
-        region = normalize_region(country)
+        country = normalize_country(country)
         with self._writing():
             connection = self._connection()
-            if region is None:
+            if country is None:
                 self._run(connection, "DELETE FROM billing_countries WHERE customer_id = ?", (key,))
             else:
                 self._run(
@@ -761,7 +761,7 @@ class SQLiteStore(StorePorts):
                     "INSERT INTO billing_countries (customer_id, country) VALUES (?, ?) "
                     "ON CONFLICT (customer_id) DO UPDATE SET country = excluded.country "
                     "WHERE country IS NOT excluded.country",  # the same country writes nothing
-                    (key, region),
+                    (key, country),
                 )
 
     def entries_since(

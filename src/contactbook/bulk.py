@@ -52,7 +52,7 @@ from contactbook.interchange.csv_check import (
 from contactbook.interchange.csv_read import CustomerBlock
 from contactbook.interchange.vcard import Identity, VCardImport, check_cards, load_vcard
 from contactbook.ports import Permission
-from contactbook.service import ContactService, Saved, check_request
+from contactbook.service import ContactService, Saved, require_request
 
 __all__ = [
     "DEFAULT_PER_UNIT",
@@ -97,7 +97,7 @@ def import_file(
     is reported on its first row and nothing of it is stored. Returns what was done;
     raises :class:`~contactbook.errors.FormatError` for a file that cannot be read.
     """
-    check_request(actor, "")
+    require_request(actor, "")
     sinks = sinks or Sinks()
     export, blocks, tally = start_check(source, options or CheckOptions(), sinks.progress)
     imported = _stored(
@@ -185,7 +185,7 @@ def import_blocks(
     unit opens only for a customer the actor may update. Leaving the iteration early
     (an exception in the caller) rolls the open unit back.
     """
-    check_request(actor, "")
+    require_request(actor, "")
     tally = tally or Tally()
     with contextlib.ExitStack() as unit:
         done = 0

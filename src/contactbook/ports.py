@@ -48,9 +48,9 @@ __all__ = [
     "SystemClock",
     "Transaction",
     "UnitOfWork",
-    "check_page_size",
-    "check_time",
-    "check_version",
+    "require_page_size",
+    "require_time",
+    "require_version",
 ]
 
 #: How many activity entries a page holds when the caller does not say.
@@ -62,7 +62,7 @@ DEFAULT_PAGE_SIZE = 50
 MAX_INTEGER = 2**63 - 1
 
 
-def check_page_size(limit: int, /) -> int:
+def require_page_size(limit: int, /) -> int:
     """Return ``limit`` if it is a page size (an int from 1 to ``MAX_INTEGER - 1``).
 
     Anything else (0, a negative, a bool, a float, a string, a number past 64 bits) is
@@ -78,7 +78,7 @@ def check_page_size(limit: int, /) -> int:
     return limit
 
 
-def check_version(version: int, /, *, field: str = "expected_version") -> int:
+def require_version(version: int, /, *, field: str = "expected_version") -> int:
     """Return ``version`` if it is a version (an int from 0 to ``MAX_INTEGER``).
 
     Anything else is refused with ``version.invalid`` before it reaches storage. The
@@ -95,7 +95,7 @@ def check_version(version: int, /, *, field: str = "expected_version") -> int:
     return version
 
 
-def check_time(at: dt.datetime, /) -> dt.datetime:
+def require_time(at: dt.datetime, /) -> dt.datetime:
     """Return the clock's time ``at`` in UTC, or refuse one no activity entry can hold.
 
     An aware time of any offset is turned into UTC (the same instant); a naive time
@@ -191,7 +191,7 @@ class AuditSink(Protocol):
         ``before`` is the ``next`` cursor of the previous page (``None``: the newest
         page). A cursor the log does not know raises
         :class:`~contactbook.errors.EntryNotFoundError`; a ``limit`` that is no page size
-        (:func:`check_page_size`) raises
+        (:func:`require_page_size`) raises
         :class:`~contactbook.errors.ContactValidationError` (``page.invalid``).
         """
         ...

@@ -82,8 +82,8 @@ from contactbook.ports import (
     ActivityPage,
     Stored,
     StorePorts,
-    check_page_size,
-    check_version,
+    require_page_size,
+    require_version,
 )
 from contactbook.validation import normalize_country
 
@@ -375,7 +375,7 @@ class SQLiteStore(StorePorts):
         )
         raise StorageError(msg, code="storage.corrupt")
 
-    def check_integrity(self) -> None:
+    def verify_integrity(self) -> None:
         """Run SQLite's full ``PRAGMA integrity_check``; raise ``storage.corrupt`` if it fails.
 
         It reads the whole file, so it takes time in proportion to its size: run it
@@ -675,7 +675,7 @@ class SQLiteStore(StorePorts):
         is raised and nothing is stored.
         """
         key = _key(customer_id, "customer_id")
-        check_version(expected_version)
+        require_version(expected_version)
         body = _document(dump_set(contacts), "contacts", lambda: set_to_data(contacts))
         with self._writing():
             connection = self._connection()
@@ -706,7 +706,7 @@ class SQLiteStore(StorePorts):
         """Append ``entry`` to the activity log (inside the open unit of work, if any)."""
         entry_id = _key(entry.id, "entry.id")
         customer_id = _key(entry.customer_id, "entry.customer_id")
-        check_version(entry.version, field="entry.version")
+        require_version(entry.version, field="entry.version")
         body = _document(dump_entry(entry), "entry", lambda: entry_to_data(entry))
         with self._writing():
             self._run(
@@ -725,7 +725,7 @@ class SQLiteStore(StorePorts):
         the log does not hold raises :class:`~contactbook.errors.EntryNotFoundError`.
         """
         key = _key(customer_id, "customer_id")
-        check_page_size(limit)
+        require_page_size(limit)
         # One more row than the page tells whether an older page exists.
         start = _NEWEST if before is None else self._position(before)
         rows = self._all(
@@ -775,7 +775,7 @@ class SQLiteStore(StorePorts):
         never committed behind one a relay has already seen. An unknown id raises
         :class:`~contactbook.errors.EntryNotFoundError`.
         """
-        check_page_size(limit)
+        require_page_size(limit)
         after = 0 if entry_id is None else self._position(entry_id)
         rows = self._all(
             "SELECT body FROM activity WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit)

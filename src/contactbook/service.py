@@ -283,9 +283,7 @@ class ContactService:
             return edit.merge(incoming, describes=describes)
 
     @contextmanager
-    def editing(
-        self, actor: str, customer_id: str, *, reading: bool = False
-    ) -> Iterator[Editing]:
+    def editing(self, actor: str, customer_id: str, *, reading: bool = False) -> Iterator[Editing]:
         """Open one edit of a customer's contact details: for a use case of the host's own.
 
         Asks "Update Customer Contact Details" once, opens one unit of work

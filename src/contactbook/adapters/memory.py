@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import attrs
@@ -23,6 +23,7 @@ from contactbook.ports import (
     Permission,
     Stored,
     check_page_size,
+    check_saves,
     check_version,
 )
 from contactbook.validation import normalize_region
@@ -55,11 +56,34 @@ class InMemoryStore:
             self._sets[customer_id] = Stored(contacts, current + 1)
             return current + 1
 
+    def load_many(self, customer_ids: Sequence[str], /) -> dict[str, Stored]:
+        """Return each customer's set and version (:meth:`load` of each, at one time)."""
+        with self._lock:
+            return {customer_id: self.load(customer_id) for customer_id in customer_ids}
+
+    def save_many(self, saves: Sequence[tuple[str, ContactSet, int]], /) -> None:
+        """Store each set as its expected version + 1; on any conflict, store none."""
+        check_saves(saves)
+        with self._lock:
+            for customer_id, _, expected_version in saves:
+                current = self.load(customer_id).version
+                if current != expected_version:
+                    raise ConflictError(customer_id, expected_version, current)
+            for customer_id, contacts, expected_version in saves:
+                self._sets[customer_id] = Stored(contacts, expected_version + 1)
+
     def record(self, entry: ActivityEntry, /) -> None:
         """Append ``entry`` to the activity log."""
         check_version(entry.version, field="entry.version")
         with self._lock:
             self._entries.append(entry)
+
+    def record_many(self, entries: Sequence[ActivityEntry], /) -> None:
+        """Append ``entries`` to the activity log, in their order."""
+        for entry in entries:
+            check_version(entry.version, field="entry.version")
+        with self._lock:
+            self._entries.extend(entries)
 
     def entries(
         self, customer_id: str, /, *, limit: int = DEFAULT_PAGE_SIZE, before: str | None = None

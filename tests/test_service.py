@@ -522,6 +522,9 @@ USE_CASES = {
     "preview": lambda service, actor: service.preview(actor, "c1", ADD, expected_version=0),
     "update": lambda service, actor: service.update(actor, "c1", ADD, expected_version=0),
     "merge": lambda service, actor: service.merge(actor, "c1", apply(ContactSet(), ADD).contacts),
+    "merge_many": lambda service, actor: service.merge_many(
+        actor, [("c1", apply(ContactSet(), ADD).contacts.points), ("c2", ())]
+    ),
     "import_file": lambda service, actor: bulk.import_file(service, actor, io.BytesIO(CSV)),
     "import_blocks": _import_blocks,
     "import_vcard": lambda service, actor: bulk.import_vcard(service, actor, "c1", CARD),
@@ -565,13 +568,15 @@ class TestPermissionBeforeTheUnit:
         except PermissionDeniedError:
             pass
         else:  # a bulk import reports each customer refused on its rows
-            assert name in {"import_file", "import_blocks", "import_vcard_file"}
+            assert name in {"import_file", "import_blocks", "import_vcard_file", "merge_many"}
             refused = (
                 Counter(problem.code for block in result for problem in block.problems)
                 if name == "import_blocks"
+                else Counter(answer.code for answer in result)
+                if name == "merge_many"
                 else result.summary.errors
             )
-            customers = 1 if name == "import_vcard_file" else 2  # one card, two CSV customers
+            customers = 1 if name == "import_vcard_file" else 2  # one card, two customers
             assert {"permission.denied": customers} == refused
         assert {"ask"} == set(spy.calls)
 

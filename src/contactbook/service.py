@@ -34,14 +34,17 @@ Bulk import (:mod:`contactbook.bulk`) runs many merges in one outer unit of work
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
+from typing import cast
 
 import attrs
 
 from contactbook.audit import ActivityEntry, Event
 from contactbook.errors import (
+    BatchValidationError,
     ConflictError,
+    ContactError,
     ContactValidationError,
     PermissionDeniedError,
     Problem,
@@ -53,6 +56,7 @@ from contactbook.ports import (
     ActivityPage,
     AuditSink,
     Authorizer,
+    BatchStore,
     BillingCountries,
     Clock,
     ContactRepository,
@@ -323,6 +327,121 @@ class ContactService:
             current = self.repository.load(customer_id)
             outcome = merge(current.contacts, points, describes=describes)
             return self._saved(actor, customer_id, current, outcome)
+
+    def merge_many(
+        self,
+        actor: str,
+        merges: Sequence[tuple[str, Sequence[ContactPoint]]],
+        /,
+        *,
+        describes: bool = True,
+        then: Callable[[str], None] | None = None,
+    ) -> list[Saved | ContactError]:
+        """Merge already-checked points into many customers' sets: a bulk import's block.
+
+        What :meth:`merge` does for each ``(customer_id, points)``, in one unit of work
+        for them all, and with each answer in the order given: the :class:`Saved` of the
+        customer, or the :class:`~contactbook.errors.ContactError` that refused it alone
+        (no update permission, an id no use case takes, a set that would pass 100
+        points); the others are stored. Permission is asked once per customer, all
+        before the unit opens (no unit opens when none may be updated). ``then``, if
+        given, is called with each customer merged, inside the unit after its writes
+        (a bulk import stores the billing country there). A store that is a
+        :class:`~contactbook.ports.BatchStore` loads the customers in one call and
+        saves and records the changed ones in one call each; any other is called
+        customer by customer. A customer that changes nothing writes nothing. A storage
+        failure (or a failure of ``then``) rolls the whole unit back and is raised.
+        """
+        check_request(actor, "")  # an actor no use case takes is refused, not each customer
+        answers: list[Saved | ContactError | None] = []
+        permitted: list[tuple[int, str, tuple[ContactPoint, ...]]] = []
+        for customer_id, points in merges:
+            try:
+                self.authorize(actor, Permission.UPDATE_CONTACT_DETAILS, customer_id)
+            except ContactError as error:
+                answers.append(error)
+                continue
+            permitted.append((len(answers), customer_id, tuple(points)))
+            answers.append(None)
+        if permitted:
+            with self.transaction():
+                batch = isinstance(self.repository, BatchStore) and isinstance(
+                    self.audit, BatchStore
+                )
+                while permitted:  # a customer named again starts a new round
+                    seen: set[str] = set()
+                    round_ = []
+                    while permitted and permitted[0][1] not in seen:
+                        seen.add(permitted[0][1])
+                        round_.append(permitted.pop(0))
+                    merged = (
+                        self._merged_in_batch(actor, round_, describes)
+                        if batch
+                        else self._merged_one_by_one(actor, round_, describes)
+                    )
+                    for (place, customer_id, _), answer in zip(round_, merged, strict=True):
+                        answers[place] = answer
+                        if then is not None and isinstance(answer, Saved):
+                            then(customer_id)
+        return [answer for answer in answers if answer is not None]
+
+    def _merged_one_by_one(
+        self,
+        actor: str,
+        merges: list[tuple[int, str, tuple[ContactPoint, ...]]],
+        describes: bool,
+    ) -> list[Saved | ContactError]:
+        answers: list[Saved | ContactError] = []
+        for _, customer_id, points in merges:
+            try:
+                with self.transaction():  # a savepoint: a refusal undoes this customer alone
+                    current = self.repository.load(customer_id)
+                    outcome = merge(current.contacts, points, describes=describes)
+                    answers.append(self._saved(actor, customer_id, current, outcome))
+            except (BatchValidationError, ConflictError) as error:
+                answers.append(error)
+        return answers
+
+    def _merged_in_batch(
+        self,
+        actor: str,
+        merges: list[tuple[int, str, tuple[ContactPoint, ...]]],
+        describes: bool,
+    ) -> list[Saved | ContactError]:
+        repository = cast("BatchStore", self.repository)
+        stored = repository.load_many([customer_id for _, customer_id, _ in merges])
+        answers: list[Saved | ContactError] = []
+        saves: list[tuple[str, ContactSet, int]] = []
+        entries: list[ActivityEntry] = []
+        for _, customer_id, points in merges:
+            current = stored[customer_id]
+            try:
+                outcome = merge(current.contacts, points, describes=describes)
+            except BatchValidationError as error:
+                answers.append(error)
+                continue
+            if not outcome.changes:
+                answers.append(Saved(current.contacts, current.version, None, outcome.warnings))
+                continue
+            at = check_time(self.clock.now())
+            version = current.version + 1
+            entry = ActivityEntry(
+                id=self.new_entry_id(),
+                customer_id=customer_id,
+                actor=actor,
+                at=at,
+                version=version,
+                changes=outcome.changes,
+            )
+            saves.append((customer_id, outcome.contacts, current.version))
+            entries.append(entry)
+            answers.append(Saved(outcome.contacts, version, entry, outcome.warnings))
+        try:
+            repository.save_many(saves)
+        except ConflictError:  # another writer came between: nothing was saved
+            return self._merged_one_by_one(actor, merges, describes)
+        cast("BatchStore", self.audit).record_many(entries)
+        return answers
 
     def _saved(self, actor: str, customer_id: str, current: Stored, outcome: Outcome) -> Saved:
         """Save the outcome on the loaded version and record its entry (inside the unit)."""

@@ -718,6 +718,8 @@ class PostgresStore:
         transaction stays usable).
         """
         check_saves(saves)
+        if not saves:
+            return
         first: tuple[list[str], list[str]] = ([], [])
         later: tuple[list[str], list[int], list[str]] = ([], [], [])
         for customer_id, contacts, expected_version in saves:

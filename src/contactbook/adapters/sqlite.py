@@ -742,6 +742,8 @@ class SQLiteStore:
         savepoint is rolled back and :class:`~contactbook.errors.ConflictError` raised.
         """
         check_saves(saves)
+        if not saves:
+            return
         first: list[tuple[str, str]] = []
         later: list[tuple[str, str, int]] = []
         for customer_id, contacts, expected_version in saves:
@@ -776,8 +778,9 @@ class SQLiteStore:
     def record_many(self, entries: Sequence[ActivityEntry], /) -> None:
         """Append ``entries`` to the activity log in their order, all or none."""
         rows = [self._entry_row(entry) for entry in entries]
-        with self.transaction():  # a savepoint inside the open unit
-            self._write_many(self._connection(), _INSERT_ENTRY, rows)
+        if rows:
+            with self.transaction():  # a savepoint inside the open unit
+                self._write_many(self._connection(), _INSERT_ENTRY, rows)
 
     def _write_many(
         self, connection: sqlite3.Connection, sql: str, rows: Sequence[Sequence[object]]

@@ -128,6 +128,29 @@ _MIGRATIONS: Sequence[Sequence[str]] = (
     # text (written under schema 1 or 2) is still read as it is. The version tells an
     # older release, which cannot read the compressed bodies, to refuse the file.
     (),
+    # Version 4. No table changes: an entry's body is compressed with a preset
+    # dictionary (_ENTRY_WORDS: the words every entry repeats), about half the size of
+    # schema 3's; bodies of schema 1-3 are still read as they are.
+    (),
+)
+
+#: The preset dictionary of schema 4's entry bodies (zlib's FDICT): the keys, event
+#: types and kinds of the JSON form, which a few hundred bytes of one entry cannot
+#: teach the compressor. Part of the file format: never changed once released (another
+#: dictionary would take a new schema version, and zlib's header names the one used).
+_ENTRY_WORDS = (
+    b'"description":null,"entered":"","region":null}},{"type":"description_changed",'
+    b'"before":{"id":,"kind":"website","value":"https://www.","description":null}'
+    b',"after":{"id":,"kind":"email","value":"","description":null,"entered":"",'
+    b'"region":null}},{"type":"value_changed","before":{"id":,"kind":"phone","value":"+'
+    b'","description":null,"entered":"","region":""}},{"type":"point_removed","point":'
+    b'{"id":,"kind":"mobile","value":"+","description":null,"entered":"","region":""}}'
+    b',{"type":"primary_changed","kind":"website","before":null,"after":},'
+    b'{"type":"primary_changed","kind":"mobile","before":null,"after":},'
+    b'{"type":"primary_changed","kind":"phone","before":null,"after":},'
+    b'{"type":"primary_changed","kind":"email","before":null,"after":}]}'
+    b'{"format":"contactbook/activity-entry","format_version":2,"id":"","customer_id":"",'
+    b'"actor":"","at":"T::.Z","version":,"changes":[{"type":"point_added","point":{"id":'
 )
 
 
@@ -807,7 +830,7 @@ class SQLiteStore:
         customer_id = _key(entry.customer_id, "entry.customer_id")
         check_version(entry.version, field="entry.version")
         body = _document(dump_entry(entry), "entry", functools.partial(entry_to_data, entry))
-        return (entry_id, customer_id, entry.version, zlib.compress(body.encode("utf-8")))
+        return (entry_id, customer_id, entry.version, _compressed(body))
 
     def entries(
         self, customer_id: str, /, *, limit: int = DEFAULT_PAGE_SIZE, before: str | None = None
@@ -894,14 +917,33 @@ class SQLiteStore:
             raise StorageError.unreadable(error, what=what, where=self._path) from error
 
 
+def _compressed(body: str) -> bytes:
+    """Compress an entry's JSON form with the preset dictionary (schema 4).
+
+    A 4 KiB window (``wbits=12``) and ``memLevel=4``: an entry is a few hundred bytes,
+    and with a dictionary zlib's defaults (a 32 KiB window) take about four times as long
+    to set up, for the same size (measured on the import benchmark's entries).
+    """
+    packer = zlib.compressobj(6, zlib.DEFLATED, 12, 4, zlib.Z_DEFAULT_STRATEGY, _ENTRY_WORDS)
+    return packer.compress(body.encode("utf-8")) + packer.flush()
+
+
 def _stored_entry(body: str | bytes) -> ActivityEntry:
-    """Read an entry's stored body: its JSON form, compressed (schema 3) or as text."""
+    """Read an entry's stored body: its JSON form, compressed (schema 3, 4) or as text.
+
+    A schema 3 body names no dictionary in its zlib header, so the reader never asks
+    for it: one reader reads both.
+    """
     if isinstance(body, bytes):
+        unpacker = zlib.decompressobj(zdict=_ENTRY_WORDS)
         try:
-            body = zlib.decompress(body)
+            body = unpacker.decompress(body) + unpacker.flush()
         except zlib.error as error:
             msg = f"The contact data is malformed: not a compressed activity entry ({error})."
             raise FormatError(msg, code="format.invalid") from None
+        if not unpacker.eof or unpacker.unused_data:
+            msg = "The contact data is malformed: a compressed activity entry is cut short."
+            raise FormatError(msg, code="format.invalid")
     return load_entry(body)
 
 

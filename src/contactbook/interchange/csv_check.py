@@ -538,27 +538,26 @@ def _check_items(
     # An item has the kind (not None here), value and description of an AddPoint.
     outcomes = customer.intake.add_each(items, region=region, keep=keep)  # type: ignore[arg-type]
     number = row.row
+    origins = customer.origins
     for item, (point, found) in zip(items, outcomes, strict=True):
         if found:
             problems.extend(
                 _value_problem(row, customer_id, item, p, customer, region) for p in found
             )
-        if point is None:
-            continue
-        if keep:
-            customer.origins.append((number, item.column))
-        accepted.append(
-            CheckedPoint(
-                number,
-                point.kind,
-                point.value,
-                point.description,
-                item.value,
-                item.description,
-                point.region,
+        if point is not None and keep:
+            origins.append((number, item.column))
+            accepted.append(
+                CheckedPoint(
+                    number,
+                    point.kind,
+                    point.value,
+                    point.description,
+                    item.value,
+                    item.description,
+                    point.region,
+                )
             )
-        )
-    return (accepted if keep else []), problems
+    return accepted, problems
 
 
 def _value_problem(  # noqa: PLR0917 -- the problem and where it is

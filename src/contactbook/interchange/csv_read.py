@@ -551,6 +551,8 @@ class Export:
             v.description is None and v.label_position is None and v.kind is not None
             for v in self._values
         )
+        # In a plain layout each value column is one item of its kind, without description.
+        self._plain_values = tuple((v.position, v.name, v.kind) for v in self._values)
 
     def _find(self, name: str | None) -> int | None:
         return None if name is None else self._where.get(name.strip().casefold())
@@ -662,7 +664,9 @@ class Export:
             problem = Problem(flaw, None, message, location=InFile(record.row, "", clean_id))
             return Row(record.row, clean_id, "", (), (problem,))
         width = len(self.header)
-        if len(cells) < width or any(cell.strip() for cell in cells[width:]):
+        if len(cells) != width and (
+            len(cells) < width or any(cell.strip() for cell in cells[width:])
+        ):
             message = (
                 f"This row has {len(cells)} cells and the header {width}; a separator or "
                 "a quote is missing or extra. Fix the row."
@@ -685,9 +689,11 @@ class Export:
             items = self._point(record.row, clean_id, cells, problems)
         elif self._plain and not record.marked:
             items = tuple(
-                Item(name, kind, cells[position], None)
-                for name, kind, position, _, _, _ in self._values
-                if cells[position].strip()
+                [
+                    Item(name, kind, cells[position], None)
+                    for position, name, kind in self._plain_values
+                    if cells[position].strip()
+                ]
             )
         else:
             items = self._items(record.row, clean_id, cells, problems)

@@ -108,7 +108,7 @@ def load():
         out, report = outputs(folder)
         with out, report:
             with SQLiteStore(Path(folder) / "book.sqlite3") as store:
-                service = contactbook.ContactService.on(store, AllowAll())
+                service = contactbook.ContactService(store, AllowAll())
                 import_file(service, "bench", data, Sinks(out, report), CheckOptions(jobs=1),
                             set_country=store.set_billing_country)
 

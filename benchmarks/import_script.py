@@ -189,7 +189,7 @@ def _import_into(store: Any, source: Path, folder: Path) -> None:
     from contactbook.bulk import import_file
     from contactbook.interchange.csv_check import CheckOptions, Sinks
 
-    service = contactbook.ContactService.on(store, AllowAll())
+    service = contactbook.ContactService(store, AllowAll())
     with (
         source.open("rb") as data,
         (folder / "normalized.csv").open("w", encoding="utf-8", newline="") as out,

@@ -87,7 +87,7 @@ def run(customers: int, directory: Path) -> list[tuple[str, str]]:
             ("saves/s, durable (synchronous=FULL, the default)", f"{customers / seconds:,.0f}")
         )
 
-        service = ContactService.on(store, AllowAll())
+        service = ContactService(store, AllowAll())
         updates = ids[: min(customers, 2_000)]
         versions = {customer_id: store.load(customer_id).version for customer_id in updates}
         seconds = timed(

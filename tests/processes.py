@@ -28,6 +28,7 @@ from contactbook import (
     replay,
 )
 from contactbook.adapters.memory import AllowAll
+from contactbook.ports import HostUnitOfWork
 from contactbook.service import ContactService
 
 #: The customers the fault tests' writers save to.
@@ -38,7 +39,7 @@ def read_modify_save(open_store, number, start, results, *, customers, rounds, k
     """One worker; past ``keep`` points (if given) each update also removes the oldest."""
     start.wait(timeout=60)  # open together: creating the store races too
     with open_store() as store:
-        service = ContactService.on(store, AllowAll())
+        service = ContactService(store, AllowAll())
         rng = random.Random(number)  # noqa: S311 -- seeded test data, not secrets
         accepted, conflicts = [], 0
         for round_number in range(rounds):
@@ -137,7 +138,7 @@ def save_until_killed(open_store, seed, ready, acknowledged=None):
     it whole or not at all.
     """
     with open_store() as store:
-        service = ContactService.on(store, AllowAll())
+        service = ContactService(store, AllowAll())
         rng = random.Random(seed)  # noqa: S311 -- seeded test data, not secrets
         ready.set()
         while True:
@@ -174,7 +175,8 @@ def die_between_save_and_commit(open_store, after_record):
     """Save once, then die inside the transaction, before or after recording."""
     with open_store() as store:
         sink = DieInsideTheUnit(store, after_record=after_record)
-        service = ContactService(store, sink, AllowAll(), store, transaction=store.transaction)
+        unit = HostUnitOfWork(store, sink, store, transaction=store.transaction)
+        service = ContactService(unit, AllowAll())
         version = service.read("worker", "c1").version
         service.update(
             "worker",

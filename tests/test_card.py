@@ -257,7 +257,7 @@ class TestCardForActor:
     def service(self):
         store = InMemoryStore()
         grants = GrantTable.of(ann=list(Permission), bob=[Permission.READ_CONTACT_DETAILS], eve=[])
-        service = ContactService.on(store, grants)
+        service = ContactService(store, grants)
         store.save("c1", add(ContactSet(), EMAIL, "a@example.com"), expected_version=0)
         return service
 

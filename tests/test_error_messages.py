@@ -123,10 +123,10 @@ EXAMPLES: dict[str, Callable[[], str]] = {
     "contact.not_found": lambda: raised(lambda: remove(ContactSet(), 7)),
     "contact.conflict": lambda: raised(stale_save),
     "permission.denied": lambda: raised(
-        lambda: ContactService.on(InMemoryStore(), GrantTable.of()).read("bob", "cust-42")
+        lambda: ContactService(InMemoryStore(), GrantTable.of()).read("bob", "cust-42")
     ),
     "actor.invalid": lambda: raised(
-        lambda: ContactService.on(InMemoryStore(), GrantTable.of()).read("", "cust-42")
+        lambda: ContactService(InMemoryStore(), GrantTable.of()).read("", "cust-42")
     ),
     "activity.not_found": lambda: raised(sqlite_call(lambda store: store.entries_since("e-9"))),
     "form.invalid": lambda: on_the_form(
@@ -138,7 +138,7 @@ EXAMPLES: dict[str, Callable[[], str]] = {
     "page.invalid": lambda: raised(lambda: InMemoryStore().entries("cust-42", limit=0)),
     "clock.invalid": lambda: raised(lambda: check_time(dt.datetime(2026, 11, 25, 9, 30))),
     "version.invalid": lambda: raised(
-        lambda: ContactService.on(InMemoryStore(), AllowAll()).update(
+        lambda: ContactService(InMemoryStore(), AllowAll()).update(
             "ann", "cust-42", [], expected_version=None
         )
     ),

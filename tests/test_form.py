@@ -539,7 +539,7 @@ class TestSaving:
     def test_save_through_the_service(self, contacts):
         store = InMemoryStore()
         store.set_billing_country("c1", "NL")
-        service = ContactService.on(store, AllowAll(), clock=FixedClock())
+        service = ContactService(store, AllowAll(), clock=FixedClock())
         form = ContactForm.open(service.read("ann", "c1")).edit(EMAIL, value="a@example.com")
         saved = service.update("ann", "c1", form.changes(), expected_version=form.version)
         assert "a@example.com" == saved.contacts.primary(EMAIL).value
@@ -548,7 +548,7 @@ class TestSaving:
 
     def test_a_stale_form_is_refused_and_the_conflict_lands_on_the_form(self):
         store = InMemoryStore()
-        service = ContactService.on(store, AllowAll(), clock=FixedClock())
+        service = ContactService(store, AllowAll(), clock=FixedClock())
         form = ContactForm.open(service.read("ann", "c1")).edit(EMAIL, value="a@example.com")
         service.update("ann", "c1", [AddPoint(WEBSITE, "example.com")], expected_version=0)
         with pytest.raises(ConflictError) as info:

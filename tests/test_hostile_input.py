@@ -306,11 +306,8 @@ def points_json(draw_values):
 
 
 def service_on(store):
-    """A service on one of the shipped stores, with the API of before or after issue 13."""
-    on = getattr(ContactService, "on", None)  # the host-seam constructor, once merged
-    if on is not None:
-        return on(store, AllowAll())
-    return ContactService(store, store, AllowAll(), transaction=store.transaction)
+    """A service on one of the shipped stores."""
+    return ContactService(store, AllowAll())
 
 
 PAIR = "x\udbff\udc00"  # a surrogate pair given as two code points (issue 20)

@@ -510,7 +510,7 @@ class TestEveryMessageShownIsInTheCatalog:
         from contactbook import ContactForm, ContactService
         from contactbook.adapters.memory import AllowAll, InMemoryStore
 
-        service = ContactService.on(InMemoryStore(), AllowAll())
+        service = ContactService(InMemoryStore(), AllowAll())
         stored = service.read("ann", "c1")
         for posted in [
             {"version": "0", "primary.surprise": "x"},

@@ -180,7 +180,7 @@ class TestServiceMerge:
 
     def test_one_entry_per_merge_and_none_when_nothing_changes(self):
         store = InMemoryStore()
-        service = ContactService.on(store, AllowAll())
+        service = ContactService(store, AllowAll())
         incoming = points((EMAIL, "a@example.com"), (MOBILE, "06 12345678"))
         first = service.merge("ann", "C1", incoming)
         second = service.merge("ann", "C1", incoming)
@@ -193,7 +193,7 @@ class TestServiceMerge:
                 return permission is Permission.READ_CONTACT_DETAILS
 
         store = InMemoryStore()
-        service = ContactService.on(store, ReadOnly())
+        service = ContactService(store, ReadOnly())
         with pytest.raises(PermissionDeniedError):
             service.merge("ann", "C1", points((EMAIL, "a@example.com")))
         assert 0 == store.load("C1").version
@@ -212,7 +212,7 @@ class TestOneValidationOneLoad:
             monkeypatch.setattr(
                 store, "load_many", lambda cs: loads.extend(cs) or real_load_many(cs)
             )
-            service = ContactService.on(store, AllowAll())
+            service = ContactService(store, AllowAll())
             with SAMPLE.open("rb") as source:
                 done = import_file(service, "import", source, set_country=store.set_billing_country)
         with SAMPLE.open("rb") as source:
@@ -231,7 +231,7 @@ class TestUnitsOfMany:
 
     def clean(self, tmp_path):
         with SQLiteStore(tmp_path / "clean.db") as store:
-            service = ContactService.on(store, AllowAll())
+            service = ContactService(store, AllowAll())
             import_file(service, "import", io.BytesIO(export(self.CUSTOMERS)), per_unit=500)
             return state(store, self.CUSTOMERS)
 
@@ -241,7 +241,7 @@ class TestUnitsOfMany:
                 raise RuntimeError("the operator pressed Ctrl-C")
 
         with SQLiteStore(tmp_path / "c.db") as store:
-            service = ContactService.on(store, AllowAll())
+            service = ContactService(store, AllowAll())
             with pytest.raises(RuntimeError):
                 import_file(
                     service,
@@ -272,7 +272,7 @@ class TestUnitsOfMany:
                     os.kill(os.getpid(), signal.SIGKILL)
 
             store = SQLiteStore(sys.argv[1])
-            service = ContactService.on(store, AllowAll())
+            service = ContactService(store, AllowAll())
             with open(sys.argv[2], "rb") as source:
                 import_file(service, "import", source, set_country=set_country, per_unit=500)
             """
@@ -284,7 +284,7 @@ class TestUnitsOfMany:
         assert -signal.SIGKILL == done.returncode
         with SQLiteStore(db) as store:
             assert (1, 0) == (store.load("C00999").version, store.load("C01000").version)
-            service = ContactService.on(store, AllowAll())
+            service = ContactService(store, AllowAll())
             with source.open("rb") as data:
                 again = import_file(service, "import", data)
             assert (200, 1000) == (again.changed, again.unchanged)
@@ -315,7 +315,7 @@ class TestStatements:
         connection = sqlite3.connect(tmp_path / "c.db", isolation_level=None)
         try:
             store = SQLiteStore.over(connection)
-            service = ContactService.on(store, AllowAll())
+            service = ContactService(store, AllowAll())
             done, first = self.counted(connection, service, store)
             again, second = self.counted(connection, service, store)
         finally:
@@ -334,7 +334,7 @@ class TestStatements:
 
     def test_a_failing_country_write_ends_the_import_and_stores_no_customer_half(self, tmp_path):
         with SQLiteStore(tmp_path / "c.db") as store:
-            service = ContactService.on(store, AllowAll())
+            service = ContactService(store, AllowAll())
 
             def set_country(customer_id, country):
                 if customer_id == "C00030":
@@ -370,7 +370,7 @@ class TestVCardMerge:
     def test_merge_into_the_stored_set(self):
         store = InMemoryStore()
         store.set_billing_country("C1", "NL")
-        service = ContactService.on(store, AllowAll())
+        service = ContactService(store, AllowAll())
         service.update("ann", "C1", [AddPoint(EMAIL, "ANN@example.com")], expected_version=0)
         service.update("ann", "C1", [AddPoint(WEBSITE, "example.com")], expected_version=1)
         saved, card = import_vcard(service, "ann", "C1", self.CARD)
@@ -395,7 +395,7 @@ class TestProgress:
     def test_an_import_counts_rows_then_customers(self, tmp_path):
         data = export(2_500)
         with SQLiteStore(tmp_path / "p.db") as store:
-            service = ContactService.on(store, AllowAll())
+            service = ContactService(store, AllowAll())
             seen = self.snapshots(
                 lambda sinks: import_file(service, "import", io.BytesIO(data), sinks)
             )

@@ -11,7 +11,6 @@ from contactbook.testing.contracts import (
     BillingCountriesContract,
     RepositoryContract,
     UnitOfWorkContract,
-    UnitPorts,
 )
 
 psycopg = pgserver.require("psycopg")
@@ -95,28 +94,28 @@ class TestPostgresUnitOfWork(UnitOfWorkContract):
     """Units over one connection: transactions, nested ones savepoints."""
 
     @pytest.fixture
-    def ports(self, store):
-        return UnitPorts(store, store, store.transaction)
+    def unit(self, store):
+        return store
 
 
 class TestPostgresUnitOfWorkOverAPool(UnitOfWorkContract):
     """Units over a pool: each borrows one connection, nested units share it."""
 
     @pytest.fixture
-    def ports(self, pooled):
-        return UnitPorts(pooled, pooled, pooled.transaction)
+    def unit(self, pooled):
+        return pooled
 
 
 class TestPostgresUnitOfWorkInTheHostsTransaction(UnitOfWorkContract):
     """Inside the host's own open transaction the rules hold, until the host commits."""
 
     @pytest.fixture
-    def ports(self, pg_connect, schema):
+    def unit(self, pg_connect, schema):
         host = pg_connect()  # not autocommit
         store = PostgresStore(host, schema=schema)
         host.commit()  # the check's reads: a connection not in autocommit opened a transaction
         with host.transaction():  # the host's transaction, open for the whole test
-            yield UnitPorts(store, store, store.transaction)
+            yield store
 
 
 class TestPostgresBatchStore(BatchStoreContract):

@@ -13,6 +13,7 @@ import pytest
 
 import pgserver
 from contactbook import ContactKind, ContactService, SetPrimary
+from contactbook.ports import HostUnitOfWork
 
 psycopg = pgserver.require("psycopg")
 from contactbook.adapters.memory import AllowAll  # noqa: E402
@@ -45,7 +46,7 @@ def update(service, customer):
 
 def service_over(store, transaction, *, failing=True):
     log = WritesThenFails(store) if failing else store
-    return ContactService(store, log, AllowAll(), store, transaction=transaction)
+    return ContactService(HostUnitOfWork(store, log, store, transaction=transaction), AllowAll())
 
 
 @pytest.fixture

@@ -33,10 +33,12 @@ from contactbook.ports import (
     BillingCountries,
     Clock,
     ContactRepository,
-    ContactStore,
+    HostUnitOfWork,
     Permission,
+    UnitOfWork,
 )
 from contactbook.presentation.card import ContactCard
+from contactbook.presentation.window import EditWindow
 from contactbook.service import ContactService
 
 EMAIL, PHONE, MOBILE, WEBSITE = (
@@ -49,7 +51,7 @@ T0 = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.timezone.utc)
 
 
 def service_over(store, authorizer=None, **options):
-    return ContactService.on(
+    return ContactService(
         store, authorizer or AllowAll(), clock=FixedClock(T0, dt.timedelta(seconds=1)), **options
     )
 
@@ -82,7 +84,7 @@ class TestPorts:
         assert isinstance(store, ContactRepository)
         assert isinstance(store, AuditSink)
         assert isinstance(store, BillingCountries)
-        assert isinstance(store, ContactStore)
+        assert isinstance(store, (ContactRepository, AuditSink, BillingCountries))
         assert isinstance(AllowAll(), Authorizer)
         assert isinstance(FixedClock(), Clock)
 
@@ -90,8 +92,10 @@ class TestPorts:
         loaded = store.load("nobody")
         assert (ContactSet(), 0) == (loaded.contacts, loaded.version)
 
-    def test_the_service_needs_a_unit_of_work(self, store):
-        with pytest.raises(TypeError, match="transaction"):
+    def test_the_service_is_handed_one_unit_of_work(self, store):
+        assert isinstance(store, UnitOfWork)
+        assert (store, store, store) == (store.contacts, store.log, store.countries)
+        with pytest.raises(TypeError):
             ContactService(store, store, AllowAll(), store)
 
 
@@ -160,7 +164,9 @@ class TestPermissions:
     def test_update_needs_the_update_permission(self):
         readers = GrantTable.of(bob=[Permission.READ_CONTACT_DETAILS])
         store = self.Untouchable()
-        service = ContactService(store, store, readers, store, transaction=store.transaction)
+        service = ContactService(
+            HostUnitOfWork(store, store, store, transaction=store.transaction), readers
+        )
         with pytest.raises(PermissionDeniedError) as info:
             service.update("bob", "c1", [AddPoint(EMAIL, "not even valid")], expected_version=0)
         message = str(info.value)
@@ -171,7 +177,7 @@ class TestPermissions:
     def test_read_needs_the_read_permission(self):
         store = self.Untouchable()
         service = ContactService(
-            store, store, GrantTable.of(), store, transaction=store.transaction
+            HostUnitOfWork(store, store, store, transaction=store.transaction), GrantTable.of()
         )
         for read in (service.read, service.history, service.billing_country):
             with pytest.raises(PermissionDeniedError, match="View Customer Contact Details"):
@@ -249,9 +255,8 @@ class TestAtomicity:
             raise AssertionError("not read")
 
     def test_failing_record_rolls_back_the_save(self, store):
-        service = ContactService(
-            store, self.FailingSink(), AllowAll(), store, transaction=store.transaction
-        )
+        unit = HostUnitOfWork(store, self.FailingSink(), store, transaction=store.transaction)
+        service = ContactService(unit, AllowAll())
         with pytest.raises(OSError, match="activity log"):
             service.update("ann", "c1", [AddPoint(EMAIL, "a@example.com")], expected_version=0)
         assert (ContactSet(), 0) == (store.load("c1").contacts, store.load("c1").version)
@@ -478,9 +483,21 @@ class Spy(InMemoryStore):
         self.calls.append("load")
         return super().load(customer_id)
 
+    def load_many(self, customer_ids, /):
+        self.calls.extend("load" for _ in customer_ids)  # one load of each customer
+        return super().load_many(customer_ids)
+
     def save(self, customer_id, contacts, /, *, expected_version):
         self.calls.append("save")
         return super().save(customer_id, contacts, expected_version=expected_version)
+
+    def save_many(self, saves, /):
+        self.calls.extend("save" for _ in saves)
+        super().save_many(saves)
+
+    def record_many(self, entries, /):
+        self.calls.extend("record" for _ in entries)
+        super().record_many(entries)
 
     def record(self, entry, /):
         self.calls.append("record")
@@ -496,12 +513,15 @@ class Spy(InMemoryStore):
 
 
 def spied_service(spy):
-    return ContactService(spy, spy, spy, spy, transaction=spy.transaction, clock=FixedClock(T0))
+    unit = HostUnitOfWork(spy, spy, spy, transaction=spy.transaction)
+    return ContactService(unit, spy, clock=FixedClock(T0))
 
 
+POST = {"version": "0", "primary.email.value": "b@example.com", "action": "save"}
 CARD = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:x\r\nEMAIL:b@example.com\r\nEND:VCARD\r\n"
 CSV = b"customer_id,kind,value\r\nc1,email,b@example.com\r\nc2,email,c@example.com\r\n"
 ADD = [AddPoint(EMAIL, "b@example.com")]
+ADDED = apply(ContactSet(), [AddPoint(EMAIL, "c@example.com")]).contacts.points
 
 
 def _import_blocks(service, actor):
@@ -510,6 +530,11 @@ def _import_blocks(service, actor):
 
     blocks = check_blocks(open_export(io.BytesIO(CSV)))
     return list(bulk.import_blocks(service, actor, blocks, bulk.Imported()))
+
+
+def _edit(service, actor):
+    with service.editing(actor, "c1") as edit:
+        return edit.save(ADD, expected_version=edit.stored.version)
 
 
 #: Every use case of ContactService and contactbook.bulk, as a call of (service, actor).
@@ -523,8 +548,11 @@ USE_CASES = {
     "update": lambda service, actor: service.update(actor, "c1", ADD, expected_version=0),
     "merge": lambda service, actor: service.merge(actor, "c1", apply(ContactSet(), ADD).contacts),
     "merge_many": lambda service, actor: service.merge_many(
-        actor, [("c1", apply(ContactSet(), ADD).contacts.points), ("c2", ())]
+        actor, [("c1", apply(ContactSet(), ADD).contacts.points), ("c2", ADDED)]
     ),
+    "editing": _edit,
+    "window_open": lambda service, actor: EditWindow.open(service, actor, "c1"),
+    "window_post": lambda service, actor: EditWindow.post(service, actor, "c1", POST),
     "import_file": lambda service, actor: bulk.import_file(service, actor, io.BytesIO(CSV)),
     "import_blocks": _import_blocks,
     "import_vcard": lambda service, actor: bulk.import_vcard(service, actor, "c1", CARD),
@@ -543,9 +571,41 @@ def test_the_spy_lists_every_use_case():
         and name not in {"on", "authorize", "may"}
         and callable(getattr(ContactService, name))
     }
-    assert public | {"for_actor", *bulk.__all__} - {"DEFAULT_PER_UNIT", "Imported"} == set(
-        USE_CASES
-    )
+    windows = {"for_actor", "window_open", "window_post"}
+    assert public | windows | {*bulk.__all__} - {"DEFAULT_PER_UNIT", "Imported"} == set(USE_CASES)
+
+
+#: What each use case asks, opens and loads: (questions, units, loads).
+ONE_CALL = {
+    "read": (1, 1, 1),
+    "for_actor": (2, 1, 1),  # the read permission, and whether to offer "Change"
+    "history": (1, 1, 0),
+    "billing_country": (1, 1, 0),
+    "country_change": (1, 1, 1),
+    "preview": (1, 1, 1),
+    "update": (1, 1, 1),
+    "merge": (1, 1, 1),
+    "editing": (1, 1, 1),
+    "import_vcard": (1, 1, 1),
+    "window_open": (1, 1, 1),
+    "window_post": (1, 1, 1),
+}
+
+
+@pytest.mark.parametrize("name", ONE_CALL)
+def test_a_use_case_asks_once_opens_one_unit_and_loads_once(name):
+    spy = Spy()
+    USE_CASES[name](spied_service(spy), "ann")
+    counted = Counter(spy.calls)
+    assert ONE_CALL[name] == (counted["ask"], counted["unit"], counted["load"])
+
+
+@pytest.mark.parametrize("name", ["import_file", "import_blocks", "merge_many"])
+def test_a_bulk_import_asks_and_loads_once_per_customer(name):
+    spy = Spy()
+    USE_CASES[name](spied_service(spy), "ann")
+    counted = Counter(spy.calls)
+    assert (2, 1, 2) == (counted["ask"], counted["unit"], counted["load"])  # two customers
 
 
 class TestPermissionBeforeTheUnit:
@@ -587,7 +647,7 @@ class TestPermissionBeforeTheUnit:
 
         path = tmp_path / "s.sqlite3"
         with SQLiteStore(path) as store, SQLiteStore(path, timeout=0.1) as other:
-            service = ContactService.on(store, GrantTable.of())
+            service = ContactService(store, GrantTable.of())
             with other.transaction():
                 other.save("c9", ContactSet(), expected_version=0)  # holds the write lock
                 with pytest.raises(PermissionDeniedError):

@@ -9,7 +9,6 @@ from contactbook.testing.contracts import (
     BillingCountriesContract,
     RepositoryContract,
     UnitOfWorkContract,
-    UnitPorts,
 )
 
 
@@ -67,8 +66,8 @@ class TestSQLiteUnitOfWork(UnitOfWorkContract):
     """SQLiteStore's transaction keeps the atomicity and nesting rules."""
 
     @pytest.fixture
-    def ports(self, store):
-        return UnitPorts(store, store, store.transaction, store.read_transaction)
+    def unit(self, store):
+        return store
 
 
 class TestSQLiteBatchStore(BatchStoreContract):

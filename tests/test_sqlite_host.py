@@ -21,12 +21,12 @@ import pytest
 from contactbook import AddPoint, ContactKind
 from contactbook.adapters.memory import AllowAll
 from contactbook.adapters.sqlite import SQLiteStore
+from contactbook.ports import HostUnitOfWork
 from contactbook.service import ContactService
 from contactbook.testing.contracts import (
     AuditSinkContract,
     RepositoryContract,
     UnitOfWorkContract,
-    UnitPorts,
 )
 
 ADD = [AddPoint(ContactKind.EMAIL, "ann@example.com")]
@@ -72,7 +72,8 @@ def make_host_table(path):
 
 
 def service_over(store, transaction, audit=None):
-    return ContactService(store, audit or store, AllowAll(), store, transaction=transaction)
+    unit = HostUnitOfWork(store, audit or store, store, transaction=transaction)
+    return ContactService(unit, AllowAll())
 
 
 class TestPlainConnection:
@@ -292,6 +293,7 @@ DJANGO_HOST = textwrap.dedent(
     from contactbook import AddPoint, ContactKind
     from contactbook.adapters.memory import AllowAll
     from contactbook.adapters.sqlite import SQLiteStore
+    from contactbook.ports import HostUnitOfWork
     from contactbook.service import ContactService
     from test_sqlite_host import RecordFailedError, WritesThenFails, kept
 
@@ -301,9 +303,12 @@ DJANGO_HOST = textwrap.dedent(
     store = SQLiteStore.over(connection.connection)
     add = [AddPoint(ContactKind.EMAIL, "ann@example.com")]
     failing = ContactService(
-        store, WritesThenFails(store), AllowAll(), store, transaction=transaction.atomic
+        HostUnitOfWork(store, WritesThenFails(store), store, transaction=transaction.atomic),
+        AllowAll(),
     )
-    service = ContactService(store, store, AllowAll(), store, transaction=transaction.atomic)
+    service = ContactService(
+        HostUnitOfWork(store, store, store, transaction=transaction.atomic), AllowAll()
+    )
     seen = {}
 
     try:
@@ -410,5 +415,5 @@ class TestHostUnitOfWork(TestContractsOverAHostConnection, UnitOfWorkContract):
     """The unit-of-work contract."""
 
     @pytest.fixture
-    def ports(self, store):
-        return UnitPorts(store, store, store.transaction, store.read_transaction)
+    def unit(self, store):
+        return store

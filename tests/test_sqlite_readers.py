@@ -32,7 +32,7 @@ def writer(tmp_path):
     path = tmp_path / "c.db"
     with SQLiteStore(path) as store:
         store.set_billing_country("c1", "NL")
-        ContactService.on(store, AllowAll()).update("ann", "c1", ADD, expected_version=0)
+        ContactService(store, AllowAll()).update("ann", "c1", ADD, expected_version=0)
     context = multiprocessing.get_context("spawn")
     holding, release = context.Event(), context.Event()
     process = context.Process(target=hold_the_write_lock, args=(str(path), holding, release))
@@ -51,7 +51,7 @@ class TestReadsBesideALongWrite:
         # The timeout is far longer than the test: a read that waited for the writer
         # would not come back until the writer lets go (after the asserts below).
         with SQLiteStore(writer, timeout=60) as store:
-            service = ContactService.on(store, AllowAll())
+            service = ContactService(store, AllowAll())
             assert 1 == service.read("ann", "c1").version
             (entry,) = service.history("ann", "c1").entries
             assert 1 == entry.version
@@ -65,7 +65,7 @@ class TestReadsBesideALongWrite:
         # The writer held the lock all along: a write still cannot have it.
         with SQLiteStore(writer, timeout=0.2) as store:
             with pytest.raises(StorageError) as refused:
-                ContactService.on(store, AllowAll()).update("ann", "c1", BOB, expected_version=1)
+                ContactService(store, AllowAll()).update("ann", "c1", BOB, expected_version=1)
             assert "storage.locked" == refused.value.code
 
     def test_a_read_unit_sees_one_state(self, writer):

@@ -30,7 +30,7 @@ from contactbook.adapters import sqlite as sqlite_adapter
 from contactbook.adapters.memory import AllowAll, FixedClock
 from contactbook.adapters.sqlite import APPLICATION_ID, SCHEMA_VERSION, SQLiteStore
 from contactbook.interchange.jsonform import dump_entry, entry_to_data
-from contactbook.ports import AuditSink, ContactRepository
+from contactbook.ports import AuditSink, ContactRepository, HostUnitOfWork
 from contactbook.service import ContactService
 
 EMAIL = ContactKind.EMAIL
@@ -46,7 +46,7 @@ def store(tmp_path):
 
 
 def service_over(store):
-    return ContactService.on(store, AllowAll(), clock=FixedClock(T0, dt.timedelta(seconds=1)))
+    return ContactService(store, AllowAll(), clock=FixedClock(T0, dt.timedelta(seconds=1)))
 
 
 def update(service, customer_id, changes):
@@ -203,7 +203,8 @@ class TestUnitOfWork:
                 store.record(entry)
                 raise OSError("the log's disk went away")
 
-        service = ContactService(store, Failing(), AllowAll(), store, transaction=store.transaction)
+        unit = HostUnitOfWork(store, Failing(), store, transaction=store.transaction)
+        service = ContactService(unit, AllowAll())
         with pytest.raises(OSError, match="went away"):
             service.update("ann", "c1", [AddPoint(EMAIL, "a@example.com")], expected_version=0)
         assert (0, ()) == (store.load("c1").version, store.entries_since(None))

@@ -83,7 +83,7 @@ class TestNumbers:
     @FUZZ
     @given(limit=NUMBERS)
     def test_a_history_page_size_is_a_page_or_page_invalid(self, store, limit):
-        service = ContactService.on(store, AllowAll())
+        service = ContactService(store, AllowAll())
         code = refused_code(lambda: service.history("ann", "c1", limit=limit))
         fits = type(limit) is int and 1 <= limit <= 2**63 - 2
         assert (None if fits else "page.invalid") == code
@@ -100,7 +100,7 @@ class TestNumbers:
     @FUZZ
     @given(version=NUMBERS)
     def test_an_expected_version_is_checked_or_refused_before_the_write(self, store, version):
-        service = ContactService.on(store, AllowAll())
+        service = ContactService(store, AllowAll())
         add = [AddPoint(EMAIL, "ann@example.com")]
         customer = f"c-{uuid.uuid4().hex}"
         fits = type(version) is int and 0 <= version <= 2**63 - 1
@@ -135,7 +135,7 @@ class TestTimes:
     @FUZZ
     @given(at=st.datetimes(timezones=TIMEZONES))
     def test_a_clocks_time_is_kept_as_the_same_instant_or_refused(self, store, at):
-        service = ContactService.on(store, AllowAll(), clock=FixedClock(at))
+        service = ContactService(store, AllowAll(), clock=FixedClock(at))
         customer, before = f"c-{uuid.uuid4().hex}", 0
         try:
             utc = at.astimezone(UTC)
@@ -162,7 +162,7 @@ class TestTimes:
     @FUZZ
     @given(at=st.datetimes())
     def test_a_naive_time_is_refused_before_the_write(self, store, at):
-        service = ContactService.on(store, AllowAll(), clock=FixedClock(at))
+        service = ContactService(store, AllowAll(), clock=FixedClock(at))
         customer = f"c-{uuid.uuid4().hex}"
         code = refused_code(
             lambda: service.update(
@@ -182,7 +182,7 @@ class TestTimes:
     @pytest.mark.parametrize("year", [1, 9, 99, 999, 1000, 9999])
     def test_early_and_late_years_round_trip_through_the_service(self, store, year):
         at = dt.datetime(year, 1, 1, 0, 0, 0, 1, tzinfo=UTC)
-        service = ContactService.on(store, AllowAll(), clock=FixedClock(at))
+        service = ContactService(store, AllowAll(), clock=FixedClock(at))
         service.update("ann", "c1", [AddPoint(EMAIL, "a@example.com")], expected_version=0)
         assert at == service.history("ann", "c1").entries[0].at
         if isinstance(store, SQLiteStore):

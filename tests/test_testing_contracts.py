@@ -21,7 +21,6 @@ from contactbook.testing.contracts import (
     BillingCountriesContract,
     RepositoryContract,
     UnitOfWorkContract,
-    UnitPorts,
 )
 
 
@@ -49,16 +48,12 @@ class TestInMemoryBillingCountries(BillingCountriesContract):
         return InMemoryStore()
 
 
-def ports_of(store):
-    return UnitPorts(store, store, store.transaction)
-
-
 class TestInMemoryUnitOfWork(UnitOfWorkContract):
     """InMemoryStore's transaction keeps the atomicity and nesting rules."""
 
     @pytest.fixture
-    def ports(self):
-        return ports_of(InMemoryStore())
+    def unit(self):
+        return InMemoryStore()
 
 
 class TestInMemoryBatchStore(BatchStoreContract):
@@ -299,9 +294,7 @@ class TestTheSuitesCatchBrokenImplementations:
     def test_a_correct_log_countries_and_unit_fail_nothing(self):
         assert set() == failing_tests(TestInMemoryAuditSink, audit_sink=InMemoryStore)
         assert set() == failing_tests(TestInMemoryBillingCountries, countries=InMemoryStore)
-        assert set() == failing_tests(
-            TestInMemoryUnitOfWork, ports=lambda: ports_of(InMemoryStore())
-        )
+        assert set() == failing_tests(TestInMemoryUnitOfWork, unit=InMemoryStore)
 
     def test_a_log_read_oldest_first_fails(self):
         failed = failing_tests(TestInMemoryAuditSink, audit_sink=OldestFirstLog)
@@ -322,7 +315,7 @@ class TestTheSuitesCatchBrokenImplementations:
         assert {"test_customers_countries_are_kept_apart"} <= failed
 
     def test_a_transaction_that_is_no_unit_fails(self):
-        failed = failing_tests(TestInMemoryUnitOfWork, ports=lambda: ports_of(NoUnitStore()))
+        failed = failing_tests(TestInMemoryUnitOfWork, unit=NoUnitStore)
         assert {
             "test_a_failing_record_leaves_no_save",
             "test_an_exception_after_both_writes_keeps_neither",
@@ -331,13 +324,11 @@ class TestTheSuitesCatchBrokenImplementations:
         } <= failed
 
     def test_nesting_that_joins_the_outer_unit_fails(self):
-        failed = failing_tests(TestInMemoryUnitOfWork, ports=lambda: ports_of(FlatNestingStore()))
+        failed = failing_tests(TestInMemoryUnitOfWork, unit=FlatNestingStore)
         assert {"test_a_failed_inner_unit_undoes_only_its_own_work"} == failed
 
     def test_a_conflict_that_poisons_the_unit_fails(self):
-        failed = failing_tests(
-            TestInMemoryUnitOfWork, ports=lambda: ports_of(PoisonedByConflictStore())
-        )
+        failed = failing_tests(TestInMemoryUnitOfWork, unit=PoisonedByConflictStore)
         assert {"test_a_conflict_leaves_nothing_and_the_unit_usable"} == failed
 
     def test_a_correct_batch_store_fails_nothing(self):

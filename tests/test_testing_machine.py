@@ -50,7 +50,7 @@ class ServiceMachine(PrimaryRulesMachine):
         super().__init__()
         store = InMemoryStore()
         store.set_billing_country("customer-1", self.region)
-        self.service = ContactService.on(store, AllowAll())
+        self.service = ContactService(store, AllowAll())
 
     def apply_batch(self, changes, /):
         version = self.service.read("ann", "customer-1").version

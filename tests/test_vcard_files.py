@@ -232,7 +232,7 @@ class TestImport:
 
     def test_import_every_card(self):
         store = InMemoryStore()
-        service = ContactService.on(store, AllowAll())
+        service = ContactService(store, AllowAll())
         with (FIXTURES / "multi-card.vcf").open("rb") as source:
             done = import_vcard_file(
                 service,
@@ -253,7 +253,7 @@ class TestImport:
 
     def test_the_card_s_country_is_stored(self):
         store = InMemoryStore()
-        service = ContactService.on(store, AllowAll())
+        service = ContactService(store, AllowAll())
         with (FIXTURES / "bare-types-2.1.vcf").open("rb") as source:
             import_vcard_file(
                 service,

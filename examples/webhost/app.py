@@ -25,21 +25,13 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.local import LocalProxy
 from werkzeug.wrappers import Response
 
-from contactbook import (
-    ActivityLog,
-    AddPoint,
-    CardLabels,
-    ContactCard,
-    ContactError,
-    ContactForm,
-    ContactKind,
-    PermissionDeniedError,
-)
+from contactbook import AddPoint, ContactKind, ContactService, Permission, PermissionDeniedError
 from contactbook.adapters.memory import GrantTable
 from contactbook.adapters.sqlite import SQLiteStore
-from contactbook.ports import Permission
+from contactbook.presentation.activity import ActivityLog
+from contactbook.presentation.card import CardLabels, ContactCard
 from contactbook.presentation.i18n import LANGUAGES, Translator, negotiate
-from contactbook.service import ContactService
+from contactbook.presentation.window import EditWindow
 
 if TYPE_CHECKING:
     from contactbook.adapters.postgres import PostgresStore
@@ -232,7 +224,7 @@ def add_sign_in(app: Flask) -> None:
 def create_app(database: str | Path, *, secret_key: str | None = None) -> Flask:
     """Return the host over ``database`` (see :func:`open_store`), seeded on first use."""
     store, close = open_store(database)
-    service = ContactService.on(store, GRANTS)
+    service = ContactService(store, GRANTS)
     seed(store, service)
     app = Flask(__name__)
     app.extensions["contactbook.close"] = close  # for whoever stops the host
@@ -246,19 +238,16 @@ def create_app(database: str | Path, *, secret_key: str | None = None) -> Flask:
             abort(404)
         return CUSTOMERS[customer_id][0]
 
-    def window(customer_id: str, form: ContactForm, notice: str | None = None) -> tuple[str, int]:
-        status = 409 if form.conflict else 422 if form.errors else 200
-        if notice is None and form.errors and not form.conflict:
-            notice = LABELS.not_saved
+    def window(customer_id: str, answer: EditWindow) -> tuple[str, int]:
         page = render_template(
             "edit.html",
             cid=customer_id,
             name=customer(customer_id),
-            view=form.view(LABELS),
-            notice=notice,
+            view=answer.form.view(LABELS),
+            notice=answer.notice(LABELS),
             labels=LABELS,
         )
-        return page, status
+        return page, answer.status
 
     @app.get("/")
     def index() -> str:
@@ -283,24 +272,14 @@ def create_app(database: str | Path, *, secret_key: str | None = None) -> Flask:
     def edit(cid: str) -> Response | tuple[str, int]:
         customer(cid)
         actor = signed_in()
-        if not service.may(actor, Permission.UPDATE_CONTACT_DETAILS, cid):
-            return render_template("refused.html", labels=LABELS), 403
-        stored = service.read(actor, cid)
         if request.method == "GET":
-            return window(cid, ContactForm.open(stored))
-        form = ContactForm.from_post(stored, request.form.lists())
-        if form.intent == "edit" or form.errors:
-            return window(cid, form)
-        try:
-            if form.intent == "check":
-                outcome = service.preview(actor, cid, form.changes(), expected_version=form.version)
-                # The notice never contradicts the warnings below it.
-                notice = LABELS.checked_warnings if outcome.warnings else LABELS.checked
-                return window(cid, form.with_outcome(outcome), notice)
-            saved = service.update(actor, cid, form.changes(), expected_version=form.version)
-        except ContactError as error:
-            return window(cid, form.with_error(error))
-        flash(LABELS.saved if saved.entry else LABELS.nothing_changed)
+            return window(cid, EditWindow.open(service, actor, cid))
+        # One call: read the post against the stored set, then save, check or add a row.
+        answer = EditWindow.post(service, actor, cid, request.form.lists())
+        if answer.saved is None:
+            return window(cid, answer)
+        saved = answer.saved
+        flash(answer.notice(LABELS) or "")
         for warning in saved.warnings:
             flash(f"{LABELS.warning}: {translator().text(warning.message)}")
         return redirect(url_for("card", cid=cid))

@@ -52,7 +52,6 @@ from contactbook.interchange.csv_check import (
 )
 from contactbook.interchange.csv_read import CustomerBlock
 from contactbook.interchange.vcard import Identity, VCardImport, check_cards, load_vcard
-from contactbook.ports import Permission
 from contactbook.service import ContactService, Saved, check_request
 
 __all__ = [
@@ -276,13 +275,11 @@ def import_vcard(
     :meth:`~contactbook.service.ContactService.merge`: values the customer has are left
     as they are, labels (``X-ABLabel``) replace descriptions, nothing is removed. The
     lines that could not be used are in the returned
-    :attr:`~contactbook.interchange.vcard.VCardImport.skipped`. Needs the read and
-    update permissions, both asked before the one unit of work opens.
+    :attr:`~contactbook.interchange.vcard.VCardImport.skipped`. One edit
+    (:meth:`~contactbook.service.ContactService.editing`): the update permission asked
+    once, one unit of work, one load.
     """
-    service.authorize(actor, Permission.READ_CONTACT_DETAILS, customer_id)
-    service.authorize(actor, Permission.UPDATE_CONTACT_DETAILS, customer_id)
-    with service.transaction():
-        region = service.billing_country(actor, customer_id)
-        card = load_vcard(text, region=region)
-        saved = service.merge(actor, customer_id, card.contacts.points, describes=True)
+    with service.editing(actor, customer_id) as edit:
+        card = load_vcard(text, region=edit.region)
+        saved = edit.merge(card.contacts.points, describes=True)
     return saved, card

@@ -170,7 +170,7 @@ class _Context:
         new = all_or_none and not os.path.lexists(self.db)
         try:
             with SQLiteStore(self.db) as store:
-                yield ContactService.on(store, AllowAll()), store
+                yield ContactService(store, AllowAll()), store
         except BaseException:
             if new:
                 for suffix in ("", "-wal", "-shm", "-journal"):

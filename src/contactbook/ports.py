@@ -11,10 +11,13 @@ Each port is a :class:`typing.Protocol`; frozen records cross them:
 - :class:`Transaction`: the unit of work that makes one use case one transaction;
 - :class:`Clock`: the time of activity entries.
 
-contactbook ships stores that are all of the first three and a ``transaction`` in
-one object (:mod:`contactbook.adapters.memory`, :mod:`contactbook.adapters.sqlite`,
-:mod:`contactbook.adapters.postgres`); the contract tests in
-:mod:`contactbook.testing.contracts` check a host's own.
+:class:`UnitOfWork` owns the three storage ports and opens their unit: it is the one
+object a :class:`~contactbook.service.ContactService` is handed, beside the
+authorizer. contactbook ships stores that are all three ports and their unit in one
+object (:mod:`contactbook.adapters.memory`, :mod:`contactbook.adapters.sqlite`,
+:mod:`contactbook.adapters.postgres`); :class:`HostUnitOfWork` assembles one from a
+host's own ports; the contract tests in :mod:`contactbook.testing.contracts` check a
+host's own.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import enum
 import reprlib
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
 import attrs
 
@@ -40,11 +43,13 @@ __all__ = [
     "BillingCountries",
     "Clock",
     "ContactRepository",
-    "ContactStore",
+    "HostUnitOfWork",
     "Permission",
+    "StorePorts",
     "Stored",
     "SystemClock",
     "Transaction",
+    "UnitOfWork",
     "check_page_size",
     "check_saves",
     "check_time",
@@ -242,9 +247,9 @@ class Transaction(Protocol):
     - The version check of :meth:`ContactRepository.save` happens inside the unit, so
       no other writer can save between the check and the write.
 
-    A service may be given a second factory, ``read_transaction``, for the use cases
-    that only read: the same rules, but it may take no write lock, and nothing is
-    written inside it.
+    A unit of work also opens the unit of the use cases that only read
+    (:meth:`UnitOfWork.read_transaction`): the same rules, but it may take no write
+    lock, and nothing is written inside it.
     """
 
     def __call__(self) -> AbstractContextManager[object]:
@@ -252,18 +257,96 @@ class Transaction(Protocol):
         ...
 
 
-class ContactStore(ContactRepository, AuditSink, BillingCountries, Protocol):
-    """A store that is every storage port at once, with its own unit of work.
+@runtime_checkable
+class UnitOfWork(Protocol):
+    """The storage ports and the unit of work that makes one use case one transaction.
 
-    The shipped stores are (``InMemoryStore``, ``SQLiteStore``, ``PostgresStore``);
-    :meth:`contactbook.service.ContactService.on` builds a service over one. A store may
-    also offer ``read_transaction()``, a unit for use cases that only read, which takes
-    no write lock (``SQLiteStore`` does); ``on`` hands it to the service when it is there.
+    It is what a :class:`~contactbook.service.ContactService` is handed.
+    ``contacts``, ``log`` and ``countries`` are the ports the use cases read and write;
+    :meth:`transaction` opens the unit (see :class:`Transaction` for its rules), and
+    :meth:`read_transaction` the unit of a use case that only reads (it may take no
+    write lock; a store without such a unit returns :meth:`transaction`'s). Every
+    shipped store is one (``InMemoryStore``, ``SQLiteStore``, ``PostgresStore``: each
+    is all three ports at once); a host with ports of its own builds one with
+    :class:`HostUnitOfWork`, or writes a class of these five members.
     """
+
+    @property
+    def contacts(self) -> ContactRepository:
+        """The contact sets."""
+        ...
+
+    @property
+    def log(self) -> AuditSink:
+        """The activity log."""
+        ...
+
+    @property
+    def countries(self) -> BillingCountries:
+        """The customers' billing countries."""
+        ...
 
     def transaction(self) -> AbstractContextManager[object]:
         """Open one unit of work (see :class:`Transaction` for the rules)."""
         ...
+
+    def read_transaction(self) -> AbstractContextManager[object]:
+        """Open one unit of work in which nothing is written."""
+        ...
+
+
+@attrs.frozen
+class HostUnitOfWork:
+    """A :class:`UnitOfWork` made of a host's own ports and transaction.
+
+    ``transaction`` opens the unit (``session.begin_nested``, ``transaction.atomic``,
+    a store's ``transaction``); ``read_transaction``, when given, the unit of the use
+    cases that only read, else they read in a ``transaction()``.
+
+    >>> from contactbook.adapters.memory import InMemoryStore
+    >>> store = InMemoryStore()
+    >>> unit = HostUnitOfWork(store, store, store, transaction=store.transaction)
+    >>> with unit.read_transaction():
+    ...     unit.contacts.load("C1").version
+    0
+    """
+
+    contacts: ContactRepository
+    log: AuditSink
+    countries: BillingCountries
+    _transaction: Transaction = attrs.field(kw_only=True)
+    _read_transaction: Transaction | None = attrs.field(default=None, kw_only=True)
+
+    def transaction(self) -> AbstractContextManager[object]:
+        """Open one unit of work."""
+        return self._transaction()
+
+    def read_transaction(self) -> AbstractContextManager[object]:
+        """Open one unit of work that only reads (``transaction()`` unless given one)."""
+        return (self._read_transaction or self._transaction)()
+
+
+class StorePorts:
+    """A base for a store that is all three storage ports itself, as the shipped ones are.
+
+    ``contacts``, ``log`` and ``countries`` are the store, so that with its
+    ``transaction()`` and ``read_transaction()`` it is a :class:`UnitOfWork`.
+    """
+
+    @property
+    def contacts(self) -> ContactRepository:
+        """The store, as the repository of contact sets."""
+        return cast("ContactRepository", self)
+
+    @property
+    def log(self) -> AuditSink:
+        """The store, as the activity log."""
+        return cast("AuditSink", self)
+
+    @property
+    def countries(self) -> BillingCountries:
+        """The store, as the customers' billing countries."""
+        return cast("BillingCountries", self)
 
 
 class SystemClock:

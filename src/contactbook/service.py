@@ -1,10 +1,13 @@
 """The use cases a host offers: read a customer's contact details, check and save an edit.
 
-:class:`ContactService` is built from the ports. Every use case runs in the same
-order: authorise (before any other work), check the numbers it was given (a page size,
-a version: ``page.invalid``, ``version.invalid``), then one unit of work
-(``transaction()``; for a use case that only reads, ``read_transaction()`` if the
-service has one) holding everything else: load, operate, save and record. Authorising
+:class:`ContactService` is built from one :class:`~contactbook.ports.UnitOfWork` (the
+storage ports and their unit) and the host's authorizer. Every use case is one call
+and runs in the same order: authorise once (before any other work), check the numbers
+it was given (a page size, a version: ``page.invalid``, ``version.invalid``), then one
+unit of work (``transaction()``; for a use case that only reads,
+``read_transaction()``) holding everything else: one load, operate, save and record.
+A host's own use case over one customer's set (the edit window's post, say) gets the
+same in :meth:`ContactService.editing`. Authorising
 starts with the request itself: the actor must be printable, non-blank text
 (``actor.invalid``), and neither the actor nor the customer id may hold a surrogate
 code point (``text.character``, :func:`contactbook.vocabulary.check_text`), so what is
@@ -29,14 +32,17 @@ value is validated once, by the reader, and loaded once. It takes no expected ve
 the merge is computed from the set it loads inside the unit, so the version check is
 the save's own (``expected_version`` = the version just loaded), inside the same unit.
 Bulk import (:mod:`contactbook.bulk`) runs many merges in one outer unit of work.
+
+Decision: editing needs "Update Customer Contact Details" alone (SPEC "Permissions"):
+opening the edit window, an update, a merge and a vCard import each ask that one
+permission once, not the read permission as well.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager
-from typing import cast
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 
 import attrs
 
@@ -54,17 +60,13 @@ from contactbook.operations import Command, Finding, Outcome, apply, merge, reva
 from contactbook.ports import (
     DEFAULT_PAGE_SIZE,
     ActivityPage,
-    AuditSink,
     Authorizer,
     BatchStore,
-    BillingCountries,
     Clock,
-    ContactRepository,
-    ContactStore,
     Permission,
     Stored,
     SystemClock,
-    Transaction,
+    UnitOfWork,
     check_page_size,
     check_time,
     check_version,
@@ -72,7 +74,7 @@ from contactbook.ports import (
 from contactbook.validation import normalize_region
 from contactbook.vocabulary import check_text, shown
 
-__all__ = ["ContactService", "Saved", "check_request"]
+__all__ = ["ContactService", "Editing", "Saved", "check_request"]
 
 
 @attrs.frozen
@@ -123,65 +125,34 @@ def check_request(actor: object, customer_id: object) -> None:
 class ContactService:
     """Read and update customers' contact details through the host's ports.
 
-    ``transaction`` opens the unit of work each use case runs in (see the module docs);
-    it is required, because a service without one could save without its entry.
-    ``read_transaction``, if given, opens the unit of the use cases that only read
+    ``unit`` is the :class:`~contactbook.ports.UnitOfWork`: the storage ports
+    (``contacts``, ``log``, ``countries``) and the unit each use case runs in (see the
+    module docs). Every shipped store is one, so ``ContactService(store, authorizer)``
+    is a service; a host with ports of its own assembles one with
+    :class:`~contactbook.ports.HostUnitOfWork`. The use cases that only read
     (:meth:`read`, :meth:`history`, :meth:`billing_country`, :meth:`country_change`,
-    :meth:`preview`): one that takes no write lock, so that readers need not wait for a
-    writer (SQLite's ``BEGIN DEFERRED``). Without it they read in a ``transaction()``.
-    ``new_entry_id`` makes the activity entry ids (random UUIDs by default). A store
-    that is every storage port at once (the shipped ones are) builds a service with
-    :meth:`on`.
+    :meth:`preview`) run in its ``read_transaction()``, which may take no write lock,
+    so that readers need not wait for a writer (SQLite's ``BEGIN DEFERRED``).
+    ``new_entry_id`` makes the activity entry ids (random UUIDs by default).
+
+    >>> from contactbook.adapters.memory import AllowAll, InMemoryStore
+    >>> service = ContactService(InMemoryStore(), AllowAll())
+    >>> service.read("ann", "C1").version
+    0
     """
 
-    repository: ContactRepository
-    audit: AuditSink
+    unit: UnitOfWork
     authorizer: Authorizer
-    countries: BillingCountries
-    transaction: Transaction = attrs.field(kw_only=True)
-    read_transaction: Transaction | None = attrs.field(default=None, kw_only=True)
     clock: Clock = attrs.field(factory=SystemClock, kw_only=True)
     new_entry_id: Callable[[], str] = attrs.field(default=_new_entry_id, kw_only=True)
-
-    @classmethod
-    def on(
-        cls,
-        store: ContactStore,
-        authorizer: Authorizer,
-        /,
-        *,
-        clock: Clock | None = None,
-        new_entry_id: Callable[[], str] = _new_entry_id,
-    ) -> ContactService:
-        """Return the service over ``store``, which is every storage port at once.
-
-        A store with a ``read_transaction()`` (the SQLite store) runs the use cases that
-        only read in it; any other reads in its ``transaction()``.
-
-        >>> from contactbook.adapters.memory import AllowAll, InMemoryStore
-        >>> service = ContactService.on(InMemoryStore(), AllowAll())
-        >>> service.read("ann", "C1").version
-        0
-        """
-        return cls(
-            store,
-            store,
-            authorizer,
-            store,
-            transaction=store.transaction,
-            # Optional: a unit that only reads is a store's own refinement (ContactStore).
-            read_transaction=getattr(store, "read_transaction", None),
-            clock=SystemClock() if clock is None else clock,
-            new_entry_id=new_entry_id,
-        )
 
     # ----------------------------------------------------------------- permissions
 
     def authorize(self, actor: str, permission: Permission, customer_id: str) -> None:
         """Raise :class:`PermissionDeniedError` unless ``actor`` may do ``permission``.
 
-        Every use case calls it first, before its unit of work opens. An actor or a
-        customer id no use case takes is refused before the authorizer is asked
+        Every use case calls it once, first, before its unit of work opens. An actor or
+        a customer id no use case takes is refused before the authorizer is asked
         (``actor.invalid``, ``text.character``; see the module docs).
         """
         if not self.may(actor, permission, customer_id):
@@ -195,17 +166,13 @@ class ContactService:
         check_request(actor, customer_id)
         return self.authorizer.is_allowed(actor, permission, customer_id)
 
-    def _reading(self) -> AbstractContextManager[object]:
-        """Open the unit of a use case that only reads."""
-        return (self.read_transaction or self.transaction)()
-
     # ----------------------------------------------------------------- reading
 
     def read(self, actor: str, customer_id: str) -> Stored:
         """Return the customer's contact set and version (needs the read permission)."""
         self.authorize(actor, Permission.READ_CONTACT_DETAILS, customer_id)
-        with self._reading():
-            return self.repository.load(customer_id)
+        with self.unit.read_transaction():
+            return self.unit.contacts.load(customer_id)
 
     def history(
         self,
@@ -222,14 +189,14 @@ class ContactService:
         """
         self.authorize(actor, Permission.READ_CONTACT_DETAILS, customer_id)
         check_page_size(limit)
-        with self._reading():
-            return self.audit.entries(customer_id, limit=limit, before=before)
+        with self.unit.read_transaction():
+            return self.unit.log.entries(customer_id, limit=limit, before=before)
 
     def billing_country(self, actor: str, customer_id: str) -> str | None:
         """Return the customer's billing country, as the host knows it (read permission)."""
         self.authorize(actor, Permission.READ_CONTACT_DETAILS, customer_id)
-        with self._reading():
-            return self.countries.billing_country(customer_id)
+        with self.unit.read_transaction():
+            return self.unit.countries.billing_country(customer_id)
 
     def country_change(
         self, actor: str, customer_id: str, country: str | None
@@ -244,8 +211,8 @@ class ContactService:
         """
         self.authorize(actor, Permission.READ_CONTACT_DETAILS, customer_id)
         region = normalize_region(country)
-        with self._reading():
-            contacts = self.repository.load(customer_id).contacts
+        with self.unit.read_transaction():
+            contacts = self.unit.contacts.load(customer_id).contacts
         phones = [point for point in contacts if point.kind in PHONE_KINDS]
         return revalidate(ContactSet(phones, contacts.next_id), region=region)
 
@@ -266,12 +233,9 @@ class ContactService:
         :class:`~contactbook.errors.BatchValidationError` with every problem at once,
         or :class:`ConflictError` when the version moved on.
         """
-        self.authorize(actor, Permission.UPDATE_CONTACT_DETAILS, customer_id)
         check_version(expected_version)
-        batch = tuple(changes)
-        with self._reading():
-            _, outcome = self._outcome(customer_id, batch, expected_version)
-        return outcome
+        with self.editing(actor, customer_id, reading=True) as edit:
+            return edit.preview(changes, expected_version=expected_version)
 
     def update(
         self,
@@ -292,12 +256,9 @@ class ContactService:
         nothing and records nothing. Refusals (permission, validation, conflict) change
         nothing.
         """
-        self.authorize(actor, Permission.UPDATE_CONTACT_DETAILS, customer_id)
         check_version(expected_version)
-        batch = tuple(changes)
-        with self.transaction():
-            current, outcome = self._outcome(customer_id, batch, expected_version)
-            return self._saved(actor, customer_id, current, outcome)
+        with self.editing(actor, customer_id) as edit:
+            return edit.save(changes, expected_version=expected_version)
 
     def merge(
         self,
@@ -321,17 +282,43 @@ class ContactService:
         changes nothing saves and records nothing. A set that would pass 100 points
         raises :class:`~contactbook.errors.BatchValidationError` and changes nothing.
         """
+        with self.editing(actor, customer_id) as edit:
+            return edit.merge(incoming, describes=describes)
+
+    def editing(
+        self, actor: str, customer_id: str, *, reading: bool = False
+    ) -> AbstractContextManager[Editing]:
+        """Open one edit of a customer's contact details: for a use case of the host's own.
+
+        Asks "Update Customer Contact Details" once, opens one unit of work
+        (``transaction()``) and loads the set once; the :class:`Editing` it gives holds
+        the set as stored, and previews, saves or merges in that unit. Leaving the block
+        commits; an exception undoes everything done inside it. With ``reading`` the
+        unit is ``read_transaction()`` and the edit only previews (a save raises
+        :class:`TypeError`): the window opening, say. The edit window
+        (:class:`contactbook.presentation.window.EditWindow`) is one.
+
+        >>> from contactbook import AddPoint, ContactKind
+        >>> from contactbook.adapters.memory import AllowAll, InMemoryStore
+        >>> service = ContactService(InMemoryStore(), AllowAll())
+        >>> with service.editing("ann", "C1") as edit:
+        ...     batch = [AddPoint(ContactKind.EMAIL, "ann@example.com")]
+        ...     edit.save(batch, expected_version=edit.stored.version).version
+        1
+        """
+        return self._editing(actor, customer_id, reading=reading)
+
+    @contextmanager
+    def _editing(self, actor: str, customer_id: str, *, reading: bool) -> Iterator[Editing]:
         self.authorize(actor, Permission.UPDATE_CONTACT_DETAILS, customer_id)
-        points = tuple(incoming)
-        with self.transaction():
-            current = self.repository.load(customer_id)
-            outcome = merge(current.contacts, points, describes=describes)
-            return self._saved(actor, customer_id, current, outcome)
+        with self.unit.read_transaction() if reading else self.unit.transaction():
+            stored = self.unit.contacts.load(customer_id)
+            yield Editing(self, actor, customer_id, stored, reading=reading)
 
     def merge_many(
         self,
         actor: str,
-        merges: Sequence[tuple[str, Sequence[ContactPoint]]],
+        merges: Sequence[tuple[str, Iterable[ContactPoint]]],
         /,
         *,
         describes: bool = True,
@@ -340,17 +327,19 @@ class ContactService:
         """Merge already-checked points into many customers' sets: a bulk import's block.
 
         What :meth:`merge` does for each ``(customer_id, points)``, in one unit of work
-        for them all, and with each answer in the order given: the :class:`Saved` of the
-        customer, or the :class:`~contactbook.errors.ContactError` that refused it alone
-        (no update permission, an id no use case takes, a set that would pass 100
-        points); the others are stored. Permission is asked once per customer, all
-        before the unit opens (no unit opens when none may be updated). ``then``, if
-        given, is called with each customer merged, inside the unit after its writes
-        (a bulk import stores the billing country there). A store that is a
-        :class:`~contactbook.ports.BatchStore` loads the customers in one call and
-        saves and records the changed ones in one call each; any other is called
-        customer by customer. A customer that changes nothing writes nothing. A storage
-        failure (or a failure of ``then``) rolls the whole unit back and is raised.
+        for them all; returns, in the order given, each customer's :class:`Saved`, or
+        the :class:`~contactbook.errors.ContactError` that refused it alone (no update
+        permission, an id no use case takes, a set that would pass 100 points): the
+        others are stored. Permission is asked once per customer, all before the unit
+        opens (none opens when no customer may be updated). ``then``, if given, is
+        called with each customer merged, inside the unit after its writes (a bulk
+        import stores the billing country there). When the unit's ``contacts`` and
+        ``log`` are a :class:`~contactbook.ports.BatchStore`, the customers are loaded
+        in one call and the changed ones saved and recorded in one call each (should
+        a save conflict, the block is merged again customer by customer); otherwise
+        customer by customer, each in a nested unit. A customer that changes nothing
+        writes nothing; one named twice is merged twice, in order. A storage failure,
+        or a failure of ``then``, rolls the whole unit back and is raised.
         """
         check_request(actor, "")  # an actor no use case takes is refused, not each customer
         answers: list[Saved | ContactError | None] = []
@@ -364,110 +353,147 @@ class ContactService:
             permitted.append((len(answers), customer_id, tuple(points)))
             answers.append(None)
         if permitted:
-            with self.transaction():
-                batch = isinstance(self.repository, BatchStore) and isinstance(
-                    self.audit, BatchStore
-                )
-                while permitted:  # a customer named again starts a new round
-                    seen: set[str] = set()
-                    round_ = []
-                    while permitted and permitted[0][1] not in seen:
-                        seen.add(permitted[0][1])
-                        round_.append(permitted.pop(0))
-                    merged = (
-                        self._merged_in_batch(actor, round_, describes)
-                        if batch
-                        else self._merged_one_by_one(actor, round_, describes)
-                    )
-                    for (place, customer_id, _), answer in zip(round_, merged, strict=True):
+            with self.unit.transaction():
+                for merging in _rounds(permitted):
+                    merged = self._merged(actor, merging, describes=describes)
+                    for (place, customer_id, _), answer in zip(merging, merged, strict=True):
                         answers[place] = answer
                         if then is not None and isinstance(answer, Saved):
                             then(customer_id)
         return [answer for answer in answers if answer is not None]
 
-    def _merged_one_by_one(
-        self,
-        actor: str,
-        merges: list[tuple[int, str, tuple[ContactPoint, ...]]],
-        describes: bool,
+    def _merged(
+        self, actor: str, merging: list[_Merging], *, describes: bool
     ) -> list[Saved | ContactError]:
-        answers: list[Saved | ContactError] = []
-        for _, customer_id, points in merges:
-            try:
-                with self.transaction():  # a savepoint: a refusal undoes this customer alone
-                    current = self.repository.load(customer_id)
+        """Merge customers named once each, in the open unit: in batches if the store can."""
+        contacts, log = self.unit.contacts, self.unit.log
+        if isinstance(contacts, BatchStore) and isinstance(log, BatchStore):
+            stored = contacts.load_many([customer_id for _, customer_id, _ in merging])
+            answers: list[Saved | ContactError] = []
+            saves: list[tuple[str, ContactSet, int]] = []
+            entries: list[ActivityEntry] = []
+            for _, customer_id, points in merging:
+                current = stored[customer_id]
+                try:
                     outcome = merge(current.contacts, points, describes=describes)
-                    answers.append(self._saved(actor, customer_id, current, outcome))
-            except (BatchValidationError, ConflictError) as error:
-                answers.append(error)
-        return answers
-
-    def _merged_in_batch(
-        self,
-        actor: str,
-        merges: list[tuple[int, str, tuple[ContactPoint, ...]]],
-        describes: bool,
-    ) -> list[Saved | ContactError]:
-        repository = cast("BatchStore", self.repository)
-        stored = repository.load_many([customer_id for _, customer_id, _ in merges])
-        answers: list[Saved | ContactError] = []
-        saves: list[tuple[str, ContactSet, int]] = []
-        entries: list[ActivityEntry] = []
-        for _, customer_id, points in merges:
-            current = stored[customer_id]
+                except BatchValidationError as error:
+                    answers.append(error)
+                    continue
+                if not outcome.changes:
+                    answers.append(Saved(current.contacts, current.version, None, outcome.warnings))
+                    continue
+                entry = self._entry(actor, customer_id, current.version + 1, outcome.changes)
+                saves.append((customer_id, outcome.contacts, current.version))
+                entries.append(entry)
+                answers.append(Saved(outcome.contacts, entry.version, entry, outcome.warnings))
             try:
-                outcome = merge(current.contacts, points, describes=describes)
-            except BatchValidationError as error:
-                answers.append(error)
-                continue
-            if not outcome.changes:
-                answers.append(Saved(current.contacts, current.version, None, outcome.warnings))
-                continue
-            at = check_time(self.clock.now())
-            version = current.version + 1
-            entry = ActivityEntry(
-                id=self.new_entry_id(),
-                customer_id=customer_id,
-                actor=actor,
-                at=at,
-                version=version,
-                changes=outcome.changes,
-            )
-            saves.append((customer_id, outcome.contacts, current.version))
-            entries.append(entry)
-            answers.append(Saved(outcome.contacts, version, entry, outcome.warnings))
-        try:
-            repository.save_many(saves)
-        except ConflictError:  # another writer came between: nothing was saved
-            return self._merged_one_by_one(actor, merges, describes)
-        cast("BatchStore", self.audit).record_many(entries)
-        return answers
+                contacts.save_many(saves)
+            except ConflictError:  # another writer came between: nothing was saved
+                pass
+            else:
+                log.record_many(entries)
+                return answers
+        one_by_one: list[Saved | ContactError] = []
+        for _, customer_id, points in merging:
+            try:
+                with self.unit.transaction():  # nested: a refusal undoes this customer alone
+                    stored_now = self.unit.contacts.load(customer_id)
+                    editing = Editing(self, actor, customer_id, stored_now)
+                    one_by_one.append(editing.merge(points, describes=describes))
+            except (BatchValidationError, ConflictError) as error:
+                one_by_one.append(error)
+        return one_by_one
 
-    def _saved(self, actor: str, customer_id: str, current: Stored, outcome: Outcome) -> Saved:
-        """Save the outcome on the loaded version and record its entry (inside the unit)."""
-        if not outcome.changes:
-            return Saved(current.contacts, current.version, None, outcome.warnings)
+    def _entry(
+        self, actor: str, customer_id: str, version: int, changes: tuple[Event, ...]
+    ) -> ActivityEntry:
+        """Return the activity entry of a save about to be made (the clock checked first)."""
         at = check_time(self.clock.now())  # refused before anything is written
-        version = self.repository.save(
-            customer_id, outcome.contacts, expected_version=current.version
-        )
-        entry = ActivityEntry(
+        return ActivityEntry(
             id=self.new_entry_id(),
             customer_id=customer_id,
             actor=actor,
             at=at,
             version=version,
-            changes=outcome.changes,
+            changes=changes,
         )
-        self.audit.record(entry)
-        return Saved(outcome.contacts, version, entry, outcome.warnings)
 
-    def _outcome(
-        self, customer_id: str, batch: tuple[Command, ...], expected_version: int
-    ) -> tuple[Stored, Outcome]:
-        """Load the set, refuse a stale edit, and apply the batch (inside the unit)."""
-        current = self.repository.load(customer_id)
-        if expected_version != current.version:
-            raise ConflictError(customer_id, expected_version, current.version)
-        region = self.countries.billing_country(customer_id)
-        return current, apply(current.contacts, batch, region=region)
+
+#: A customer to merge: its place in the answers, its id and its points.
+_Merging = tuple[int, str, tuple[ContactPoint, ...]]
+
+
+def _rounds(merging: list[_Merging]) -> Iterator[list[_Merging]]:
+    """Cut the customers into runs that name each customer once (a batch saves each once)."""
+    run: list[_Merging] = []
+    seen: set[str] = set()
+    for one in merging:
+        if one[1] in seen:
+            yield run
+            run, seen = [], set()
+        run.append(one)
+        seen.add(one[1])
+    if run:
+        yield run
+
+
+@attrs.define
+class Editing:
+    """One edit of a customer's contact details, inside its unit of work.
+
+    Made by :meth:`ContactService.editing`, which has asked the permission and loaded
+    :attr:`stored`. Each method works on the set as stored in this unit; after a save
+    or merge, :attr:`stored` is what it saved.
+    """
+
+    service: ContactService
+    actor: str
+    customer_id: str
+    stored: Stored
+    reading: bool = attrs.field(default=False, kw_only=True)
+    _region: str | None = attrs.field(default=None, init=False)
+    _region_read: bool = attrs.field(default=False, init=False)
+
+    @property
+    def region(self) -> str | None:
+        """The customer's billing country, read once (the host's BillingCountries)."""
+        if not self._region_read:
+            self._region = self.service.unit.countries.billing_country(self.customer_id)
+            self._region_read = True
+        return self._region
+
+    def preview(self, changes: Iterable[Command], *, expected_version: int) -> Outcome:
+        """Return what saving ``changes`` would do; save nothing (as :meth:`save` checks)."""
+        check_version(expected_version)
+        if expected_version != self.stored.version:
+            raise ConflictError(self.customer_id, expected_version, self.stored.version)
+        return apply(self.stored.contacts, tuple(changes), region=self.region)
+
+    def save(self, changes: Iterable[Command], *, expected_version: int) -> Saved:
+        """Validate ``changes`` and save them, with their activity entry.
+
+        As :meth:`ContactService.update`: a stale ``expected_version`` raises
+        :class:`ConflictError`, a batch that changes nothing saves nothing.
+        """
+        return self._saved(self.preview(changes, expected_version=expected_version))
+
+    def merge(self, incoming: Iterable[ContactPoint], *, describes: bool = True) -> Saved:
+        """Merge already-checked points and save them (:meth:`ContactService.merge`)."""
+        return self._saved(merge(self.stored.contacts, tuple(incoming), describes=describes))
+
+    def _saved(self, outcome: Outcome) -> Saved:
+        """Save the outcome on the loaded version and record its entry (inside the unit)."""
+        if self.reading:
+            msg = "This edit was opened with reading=True: it previews, and saves nothing."
+            raise TypeError(msg)
+        current = self.stored
+        if not outcome.changes:
+            return Saved(current.contacts, current.version, None, outcome.warnings)
+        service = self.service
+        entry = service._entry(self.actor, self.customer_id, current.version + 1, outcome.changes)
+        version = service.unit.contacts.save(
+            self.customer_id, outcome.contacts, expected_version=current.version
+        )
+        service.unit.log.record(entry)
+        self.stored = Stored(outcome.contacts, version)
+        return Saved(outcome.contacts, version, entry, outcome.warnings)

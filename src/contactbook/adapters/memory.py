@@ -2,7 +2,7 @@
 
 :class:`InMemoryStore` is a repository, an activity log and a table of billing
 countries in one, with a ``transaction()`` that makes a use case atomic (and
-thread-safe): ``ContactService.on(InMemoryStore(), authorizer)``.
+thread-safe): ``ContactService(InMemoryStore(), authorizer)``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import attrs
 
@@ -22,6 +22,7 @@ from contactbook.ports import (
     ActivityPage,
     Permission,
     Stored,
+    StorePorts,
     check_page_size,
     check_saves,
     check_version,
@@ -31,7 +32,10 @@ from contactbook.validation import normalize_region
 __all__ = ["AllowAll", "FixedClock", "GrantTable", "InMemoryStore"]
 
 
-class InMemoryStore:
+_NOTHING_STORED = Stored(ContactSet(), 0)
+
+
+class InMemoryStore(StorePorts):
     """Contact sets, the activity log and billing countries in memory, behind one lock."""
 
     def __init__(self) -> None:
@@ -50,7 +54,8 @@ class InMemoryStore:
         """Store ``contacts`` as version ``expected_version + 1``, or raise a conflict."""
         check_version(expected_version)
         with self._lock:
-            current = self.load(customer_id).version
+            stored = self._sets.get(customer_id)
+            current = 0 if stored is None else stored.version
             if current != expected_version:
                 raise ConflictError(customer_id, expected_version, current)
             self._sets[customer_id] = Stored(contacts, current + 1)
@@ -59,14 +64,17 @@ class InMemoryStore:
     def load_many(self, customer_ids: Sequence[str], /) -> dict[str, Stored]:
         """Return each customer's set and version (:meth:`load` of each, at one time)."""
         with self._lock:
-            return {customer_id: self.load(customer_id) for customer_id in customer_ids}
+            return {
+                customer_id: self._sets.get(customer_id, _NOTHING_STORED)
+                for customer_id in customer_ids
+            }
 
     def save_many(self, saves: Sequence[tuple[str, ContactSet, int]], /) -> None:
         """Store each set as its expected version + 1; on any conflict, store none."""
         check_saves(saves)
         with self._lock:
             for customer_id, _, expected_version in saves:
-                current = self.load(customer_id).version
+                current = self._sets.get(customer_id, _NOTHING_STORED).version
                 if current != expected_version:
                     raise ConflictError(customer_id, expected_version, current)
             for customer_id, contacts, expected_version in saves:
@@ -142,6 +150,10 @@ class InMemoryStore:
                 self._sets, self._countries = sets, countries
                 del self._entries[logged:]
                 raise
+
+    def read_transaction(self) -> AbstractContextManager[None]:
+        """Open the unit of a use case that only reads: :meth:`transaction`'s."""
+        return self.transaction()
 
 
 class AllowAll:

@@ -6,7 +6,7 @@ connection pool the host already has::
 
     store = PostgresStore(connection)            # a psycopg.Connection
     store = PostgresStore.from_pool(pool)        # a psycopg_pool.ConnectionPool
-    service = ContactService.on(store, authorizer)
+    service = ContactService(store, authorizer)
 
 What it guarantees (``docs/how-to/postgres-store.md`` has the long form):
 
@@ -75,6 +75,7 @@ from contactbook.ports import (
     DEFAULT_PAGE_SIZE,
     ActivityPage,
     Stored,
+    StorePorts,
     check_page_size,
     check_saves,
     check_version,
@@ -172,7 +173,7 @@ class ConnectionSource(Protocol):
         ...
 
 
-class PostgresStore:
+class PostgresStore(StorePorts):
     """A repository, an activity log and billing countries in PostgreSQL; see the module docs.
 
     ``connection`` is a psycopg 3 connection the host owns (the store never closes it);
@@ -529,6 +530,13 @@ class PostgresStore:
                     unit.__exit__(None, None, None)
                 except psycopg.Error as error:
                     raise self._error(error) from error
+
+    def read_transaction(self) -> AbstractContextManager[None]:
+        """Open the unit of a use case that only reads: :meth:`transaction`'s.
+
+        PostgreSQL's readers take no lock a writer waits for, so one kind of unit serves.
+        """
+        return self.transaction()
 
     # ----------------------------------------------------------------- SQL, translated
 

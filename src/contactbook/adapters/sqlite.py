@@ -7,7 +7,7 @@ ports on the standard library's :mod:`sqlite3`, and its
 one SQL transaction::
 
     store = SQLiteStore("contacts.db")
-    service = ContactService.on(store, authorizer)
+    service = ContactService(store, authorizer)
 
 A host that has a :mod:`sqlite3` connection of its own (a Django or SQLAlchemy
 application on SQLite) hands it in instead, and contactbook's reads and writes run in
@@ -81,6 +81,7 @@ from contactbook.ports import (
     MAX_INTEGER,
     ActivityPage,
     Stored,
+    StorePorts,
     check_page_size,
     check_saves,
     check_version,
@@ -227,7 +228,7 @@ class _Connection:
         self.depth = 0
 
 
-class SQLiteStore:
+class SQLiteStore(StorePorts):
     """A repository and an activity log in one SQLite file; see the module docs.
 
     ``path`` is the database file: a missing or empty file becomes a new store, a

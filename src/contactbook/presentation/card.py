@@ -231,7 +231,7 @@ class ContactCard:
 
         >>> from contactbook import ContactService
         >>> from contactbook.adapters.memory import AllowAll, InMemoryStore
-        >>> service = ContactService.on(InMemoryStore(), AllowAll())
+        >>> service = ContactService(InMemoryStore(), AllowAll())
         >>> card = ContactCard.for_actor(service, "ann", "C1")
         >>> (card.is_empty, card.can_edit, card.version)
         (True, True, 0)

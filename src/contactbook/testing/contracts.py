@@ -5,8 +5,9 @@ collects it, and override one fixture that returns your implementation::
 
     from contactbook.testing.contracts import (
         AuditSinkContract, BillingCountriesContract, RepositoryContract,
-        UnitOfWorkContract, UnitPorts,
+        UnitOfWorkContract,
     )
+    from contactbook.ports import HostUnitOfWork
 
     class TestOurRepository(RepositoryContract):
         @pytest.fixture
@@ -28,9 +29,11 @@ collects it, and override one fixture that returns your implementation::
 
     class TestOurUnitOfWork(UnitOfWorkContract):          # atomicity and nesting
         @pytest.fixture
-        def ports(self):
+        def unit(self):
             db = OurDatabase(test_database_url)
-            return UnitPorts(db.repository, db.activity_log, db.transaction)
+            return HostUnitOfWork(
+                db.repository, db.activity_log, db.customers, transaction=db.transaction
+            )
 
 The shipped stores (:class:`~contactbook.adapters.memory.InMemoryStore`,
 :class:`~contactbook.adapters.sqlite.SQLiteStore` and the PostgreSQL store) pass these
@@ -79,9 +82,10 @@ from contactbook.ports import (
     BatchStore,
     BillingCountries,
     ContactRepository,
+    HostUnitOfWork,
     Permission,
     Stored,
-    Transaction,
+    UnitOfWork,
 )
 from contactbook.service import ContactService
 from contactbook.testing.strategies import batches, contact_sets, regions
@@ -92,7 +96,6 @@ __all__ = [
     "BillingCountriesContract",
     "RepositoryContract",
     "UnitOfWorkContract",
-    "UnitPorts",
 ]
 
 EMAIL, PHONE, MOBILE, WEBSITE = (
@@ -698,145 +701,133 @@ class BillingCountriesContract:
         )
 
 
-@attrs.frozen
-class UnitPorts:
-    """The ports a unit of work spans, for :class:`UnitOfWorkContract`.
-
-    ``read_transaction`` is the unit the service reads in, if the host gives it one
-    (``ContactService(..., read_transaction=...)``).
-    """
-
-    repository: ContactRepository
-    audit: AuditSink
-    transaction: Transaction
-    read_transaction: Transaction | None = None
-
-
 class UnitOfWorkContract:
     """The atomicity rules (:class:`~contactbook.ports.Transaction`) a host's ports keep.
 
-    Override the ``ports`` fixture to return a :class:`UnitPorts` of the repository,
-    the audit sink and the transaction factory the host hands to the service, all on
-    the same storage. (For a store that is all three, ``UnitPorts(store, store,
-    store.transaction)``.)
+    Override the ``unit`` fixture to return the
+    :class:`~contactbook.ports.UnitOfWork` the host hands to the service: a store that
+    is every storage port (``store``), or a
+    :class:`~contactbook.ports.HostUnitOfWork` of the host's own ports and transaction,
+    all on the same storage.
     """
 
     @pytest.fixture
-    def ports(self) -> UnitPorts:
-        """Return the ports under test (override this fixture)."""
-        msg = "Override the `ports` fixture to return the UnitPorts under test."
+    def unit(self) -> UnitOfWork:
+        """Return the unit of work under test (override this fixture)."""
+        msg = "Override the `unit` fixture to return the UnitOfWork under test."
         raise NotImplementedError(msg)
 
-    def _service(self, ports: UnitPorts, audit: AuditSink | None = None) -> ContactService:
-        return ContactService(
-            ports.repository,
-            audit or ports.audit,
-            _ALLOW_ALL,
-            _NO_COUNTRIES,
-            transaction=ports.transaction,
-            read_transaction=ports.read_transaction,
-        )
+    def _service(self, unit: UnitOfWork, audit: AuditSink | None = None) -> ContactService:
+        if audit is not None:
+            unit = HostUnitOfWork(
+                unit.contacts,
+                audit,
+                unit.countries,
+                transaction=unit.transaction,
+                read_transaction=unit.read_transaction,
+            )
+        return ContactService(unit, _ALLOW_ALL)
 
-    def _state(self, ports: UnitPorts, customer: str) -> tuple[int, int]:
-        with ports.transaction():
-            version = ports.repository.load(customer).version
-            logged = len(_all_pages(ports.audit, customer, limit=50))
+    def _state(self, unit: UnitOfWork, customer: str) -> tuple[int, int]:
+        with unit.transaction():
+            version = unit.contacts.load(customer).version
+            logged = len(_all_pages(unit.log, customer, limit=50))
         return version, logged
 
-    def test_a_unit_commits_the_save_and_the_entry_together(self, ports: UnitPorts) -> None:
+    def test_a_unit_commits_the_save_and_the_entry_together(self, unit: UnitOfWork) -> None:
         """A saved batch is one new version and one entry, both kept."""
         customer = new_customer_id()
-        saved = self._service(ports).update("ann", customer, [_add_email(1)], expected_version=0)
-        assert (1, 1) == self._state(ports, customer)
-        assert [saved.entry] == list(ports.audit.entries(customer).entries)
+        saved = self._service(unit).update("ann", customer, [_add_email(1)], expected_version=0)
+        assert (1, 1) == self._state(unit, customer)
+        assert [saved.entry] == list(unit.log.entries(customer).entries)
 
     def test_reads_see_the_last_commit_and_the_open_units_own_writes(
-        self, ports: UnitPorts
+        self, unit: UnitOfWork
     ) -> None:
         """The service's reads (in the read unit, if any) see what is saved, inside a unit too."""
         customer = new_customer_id()
-        service = self._service(ports)
+        service = self._service(unit)
         service.update("ann", customer, [_add_email(1)], expected_version=0)
         assert 1 == service.read("ann", customer).version
-        with ports.transaction():
+        with unit.transaction():
             service.update("ann", customer, [_add_email(2)], expected_version=1)
             assert 2 == service.read("ann", customer).version
             assert 2 == len(service.history("ann", customer).entries)
             service.update("ann", customer, [_add_email(3)], expected_version=2)
-        assert (3, 3) == self._state(ports, customer)
+        assert (3, 3) == self._state(unit, customer)
 
-    def test_a_failing_record_leaves_no_save(self, ports: UnitPorts) -> None:
+    def test_a_failing_record_leaves_no_save(self, unit: UnitOfWork) -> None:
         """When the entry cannot be written, the save is undone with it."""
         customer = new_customer_id()
-        service = self._service(ports, audit=_FailingRecord(ports.audit))
+        service = self._service(unit, audit=_FailingRecord(unit.log))
         with pytest.raises(_RecordFailedError):
             service.update("ann", customer, [_add_email(1)], expected_version=0)
-        assert (0, 0) == self._state(ports, customer)
+        assert (0, 0) == self._state(unit, customer)
 
-    def test_an_exception_after_both_writes_keeps_neither(self, ports: UnitPorts) -> None:
+    def test_an_exception_after_both_writes_keeps_neither(self, unit: UnitOfWork) -> None:
         """Leaving the outermost unit with an exception undoes everything inside it."""
         customer = new_customer_id()
         contacts = apply(ContactSet(), [_add_email(1)]).contacts
 
         def write_both_then_fail() -> None:
-            with ports.transaction():
-                version = ports.repository.save(customer, contacts, expected_version=0)
-                ports.audit.record(_entry(customer, version, diff(ContactSet(), contacts)))
+            with unit.transaction():
+                version = unit.contacts.save(customer, contacts, expected_version=0)
+                unit.log.record(_entry(customer, version, diff(ContactSet(), contacts)))
                 raise _AbandonedError
 
         with pytest.raises(_AbandonedError):
             write_both_then_fail()
-        assert (0, 0) == self._state(ports, customer)
+        assert (0, 0) == self._state(unit, customer)
 
-    def test_a_conflict_leaves_nothing_and_the_unit_usable(self, ports: UnitPorts) -> None:
+    def test_a_conflict_leaves_nothing_and_the_unit_usable(self, unit: UnitOfWork) -> None:
         """A stale update saves and records nothing; the host's open unit goes on."""
         customer = new_customer_id()
-        service = self._service(ports)
+        service = self._service(unit)
         service.update("ann", customer, [_add_email(1)], expected_version=0)
         late = apply(ContactSet(), [_add_email(2)]).contacts
-        with ports.transaction():
+        with unit.transaction():
             with pytest.raises(ConflictError):
                 service.update("bob", customer, [_add_email(2)], expected_version=0)
             with pytest.raises(ConflictError):  # the repository's own check, in the write
-                ports.repository.save(customer, late, expected_version=0)
+                unit.contacts.save(customer, late, expected_version=0)
             # The unit is not poisoned: a write after the refusals still commits.
             service.update("ann", customer, [_add_email(3)], expected_version=1)
-        assert (2, 2) == self._state(ports, customer)
+        assert (2, 2) == self._state(unit, customer)
         stored = service.read("ann", customer).contacts
         assert [_address(1), _address(3)] == [point.value for point in stored]
 
-    def test_a_failed_inner_unit_undoes_only_its_own_work(self, ports: UnitPorts) -> None:
+    def test_a_failed_inner_unit_undoes_only_its_own_work(self, unit: UnitOfWork) -> None:
         """Nesting: an inner unit is a savepoint; the outer unit keeps what it did."""
         customer = new_customer_id()
-        service = self._service(ports)
-        with ports.transaction():
+        service = self._service(unit)
+        with unit.transaction():
             service.update("ann", customer, [_add_email(1)], expected_version=0)
 
             def inner() -> None:
-                with ports.transaction():
+                with unit.transaction():
                     service.update("ann", customer, [_add_email(2)], expected_version=1)
                     raise _AbandonedError
 
             with pytest.raises(_AbandonedError):
                 inner()
-            assert 1 == ports.repository.load(customer).version
-        assert (1, 1) == self._state(ports, customer)
+            assert 1 == unit.contacts.load(customer).version
+        assert (1, 1) == self._state(unit, customer)
 
-    def test_a_failed_outer_unit_undoes_its_inner_units(self, ports: UnitPorts) -> None:
+    def test_a_failed_outer_unit_undoes_its_inner_units(self, unit: UnitOfWork) -> None:
         """Nothing is kept until the outermost unit commits."""
         customer = new_customer_id()
-        service = self._service(ports)
+        service = self._service(unit)
 
         def outer() -> None:
-            with ports.transaction():
-                with ports.transaction():
+            with unit.transaction():
+                with unit.transaction():
                     service.update("ann", customer, [_add_email(1)], expected_version=0)
                 service.update("ann", customer, [_add_email(2)], expected_version=1)
                 raise _AbandonedError
 
         with pytest.raises(_AbandonedError):
             outer()
-        assert (0, 0) == self._state(ports, customer)
+        assert (0, 0) == self._state(unit, customer)
 
 
 class BatchStoreContract:
@@ -1015,13 +1006,7 @@ class _AllowAll:
         return True
 
 
-class _NoCountries:
-    def billing_country(self, customer_id: str, /) -> str | None:
-        return None
-
-
 _ALLOW_ALL = _AllowAll()
-_NO_COUNTRIES = _NoCountries()
 
 
 # --------------------------------------------------------------------------- helpers

@@ -240,7 +240,7 @@ def _stored_group(
         actor,
         [(block.customer_id, [point.point() for point in block.points]) for block in merging],
         describes=merging[0].describes if merging else True,
-        then=country_of,
+        after_each=country_of,
     )
     outcome = dict(zip((id(block) for block in merging), results, strict=True))
     stored: list[CustomerBlock] = []

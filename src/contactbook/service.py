@@ -322,7 +322,7 @@ class ContactService:
         /,
         *,
         describes: bool = True,
-        then: Callable[[str], None] | None = None,
+        after_each: Callable[[str], None] | None = None,
     ) -> list[Saved | ContactError]:
         """Merge already-checked points into many customers' sets: a bulk import's block.
 
@@ -331,7 +331,7 @@ class ContactService:
         the :class:`~contactbook.errors.ContactError` that refused it alone (no update
         permission, an id no use case takes, a set that would pass 100 points): the
         others are stored. Permission is asked once per customer, all before the unit
-        opens (none opens when no customer may be updated). ``then``, if given, is
+        opens (none opens when no customer may be updated). ``after_each``, if given, is
         called with each customer merged, inside the unit after its writes (a bulk
         import stores the billing country there). When the unit's ``contacts`` and
         ``log`` are a :class:`~contactbook.ports.BatchStore`, the customers are loaded
@@ -339,7 +339,7 @@ class ContactService:
         a save conflict, the block is merged again customer by customer); otherwise
         customer by customer, each in a nested unit. A customer that changes nothing
         writes nothing; one named twice is merged twice, in order. A storage failure,
-        or a failure of ``then``, rolls the whole unit back and is raised.
+        or a failure of ``after_each``, rolls the whole unit back and is raised.
         """
         check_request(actor, "")  # an actor no use case takes is refused, not each customer
         answers: list[Saved | ContactError | None] = []
@@ -358,8 +358,8 @@ class ContactService:
                     merged = self._merged(actor, merging, describes=describes)
                     for (place, customer_id, _), answer in zip(merging, merged, strict=True):
                         answers[place] = answer
-                        if then is not None and isinstance(answer, Saved):
-                            then(customer_id)
+                        if after_each is not None and isinstance(answer, Saved):
+                            after_each(customer_id)
         return [answer for answer in answers if answer is not None]
 
     def _merged(

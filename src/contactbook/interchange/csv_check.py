@@ -448,7 +448,9 @@ class _Customer:
 
 
 def _check_group(plan: _Plan, group: list[Row]) -> CustomerBlock:
-    customer_id = next((row.customer_id for row in group if row.customer_id), "")
+    customer_id = group[0].customer_id or next(
+        (row.customer_id for row in group if row.customer_id), ""
+    )
     customer = _Customer()
     country: str | None = None
     points: list[CheckedPoint] = []

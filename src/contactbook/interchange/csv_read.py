@@ -459,11 +459,12 @@ def _records(lines: _Lines, delimiter: str) -> Iterator[_Record]:
             flaw = "csv.too_large" if "field limit" in str(error) else "csv.row"
         row += 1
         marked = False
-        for number in range(first_line, lines.number + 1):
-            flaw = lines.flaws.pop(number, None) or flaw
-            if number in lines.marked:
-                lines.marked.discard(number)
-                marked = True
+        if lines.flaws or lines.marked:  # (most files have neither)
+            for number in range(first_line, lines.number + 1):
+                flaw = lines.flaws.pop(number, None) or flaw
+                if number in lines.marked:
+                    lines.marked.discard(number)
+                    marked = True
         yield _Record(row, cells, flaw, marked)
 
 

@@ -160,7 +160,7 @@ def _stored(
     try:
         imported.summary = write_results(stored, sinks)
     finally:
-        stored.close()  # a failure while writing rolls the open unit back, now
+        stored.close()  # a failure while writing stores no further block
     return imported
 
 
@@ -183,8 +183,9 @@ def import_blocks(
     those merged in ``tally.imported`` (calling ``progress`` every hundred and at the
     end). The blocks are merged ``per_unit`` at a time by
     :meth:`~contactbook.service.ContactService.merge_many`, one unit of work each, which
-    asks each customer's permission before the unit opens. Leaving the iteration early
-    (an exception in the caller) stores nothing of the blocks not yet yielded.
+    asks each customer's permission before the unit opens; a unit commits before its
+    blocks are yielded. Leaving the iteration early (an exception in the caller) stores
+    no further unit.
     """
     check_request(actor, "")
     tally = tally or Tally()

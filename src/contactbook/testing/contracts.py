@@ -862,6 +862,21 @@ class BatchStoreContract:
         assert found[saved] == store.load(saved)
         assert {} == store.load_many([])
 
+    @_WITH_A_FIXTURE
+    @given(sets=st.lists(_ANY_SET, min_size=1, max_size=4))
+    def test_any_sets_round_trip_exactly_in_a_batch(
+        self, store: _BatchUnderTest, sets: list[ContactSet]
+    ) -> None:
+        """Every set the strategies draw, saved in one batch, loads back equal (property)."""
+        pairs = [(new_customer_id(), contacts) for contacts in sets]
+        customers = [customer for customer, _ in pairs]
+        store.save_many([(customer, contacts, 0) for customer, contacts in pairs])
+        expected = {customer: Stored(contacts, 1) for customer, contacts in pairs}
+        assert expected == store.load_many(customers)
+        assert [expected[customer] for customer in customers] == [
+            store.load(customer) for customer in customers
+        ]
+
     def test_save_many_stores_each_set_at_its_version_plus_one(
         self, store: _BatchUnderTest
     ) -> None:

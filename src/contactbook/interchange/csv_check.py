@@ -107,6 +107,11 @@ class Summary:
 
     def add(self, block: CustomerBlock) -> None:
         """Count ``block`` in."""
+        self.rows += block.rows
+        self.customers += bool(block.customer_id)
+        self.points += len(block.points)
+        if not block.problems:
+            return
         refused = set()
         for problem in block.problems:
             if problem.severity == "error":
@@ -119,9 +124,6 @@ class Summary:
                     self.values_refused += 1
             else:
                 self.warnings[problem.code] += 1
-        self.rows += block.rows
-        self.customers += bool(block.customer_id)
-        self.points += len(block.points)
         self.rows_refused += len(refused)
 
 
@@ -456,7 +458,8 @@ def _check_group(plan: _Plan, group: list[Row]) -> CustomerBlock:
     points: list[CheckedPoint] = []
     problems: list[Problem] = []
     for row in group:
-        problems.extend(row.problems)
+        if row.problems:
+            problems.extend(row.problems)
         if row.over_limit:
             problems.append(
                 Problem(

@@ -638,7 +638,8 @@ class Export:
     def rows(self) -> Iterator[Row]:
         """Yield the rows after the header, in file order, values not checked yet."""
         for record in self._records:
-            blank = record.cells is not None and not any(cell.strip() for cell in record.cells)
+            # (one join: a row of short cells, and str.strip's white space either way)
+            blank = record.cells is not None and not "".join(record.cells).strip()
             if blank and record.flaw is None:
                 continue  # a blank line, as spreadsheets leave them
             yield self._row(record)

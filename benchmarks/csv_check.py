@@ -80,7 +80,9 @@ source, repeat = sys.argv[1], int(sys.argv[2])
 with open(source, encoding="utf-8", newline="") as data:
     rows = list(csv.reader(data))[1:]
 email, phone, website = (
-    contactbook.normalize_email, contactbook.normalize_phone, contactbook.normalize_website
+    contactbook.validation.normalize_email,
+    contactbook.validation.normalize_phone,
+    contactbook.validation.normalize_website,
 )
 
 def values():

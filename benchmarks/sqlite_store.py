@@ -27,10 +27,11 @@ from pathlib import Path
 if __package__ in {None, ""}:  # run as a script: python benchmarks/sqlite_store.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from contactbook import AddPoint, ContactKind, ContactSet, EditPoint, apply
+from contactbook import AddPoint, ContactKind, ContactSet, EditPoint
 from contactbook.adapters.memory import AllowAll
 from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.interchange.jsonform import dump_set
+from contactbook.operations import apply
 from contactbook.service import ContactService
 
 EMAIL, PHONE, MOBILE, WEBSITE = (

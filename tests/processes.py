@@ -18,16 +18,9 @@ import signal
 import time
 import uuid
 
-from contactbook import (
-    AddPoint,
-    ConflictError,
-    ContactKind,
-    ContactSet,
-    PointAdded,
-    RemovePoint,
-    replay,
-)
+from contactbook import AddPoint, ConflictError, ContactKind, ContactSet, RemovePoint
 from contactbook.adapters.memory import AllowAll
+from contactbook.audit import PointAdded, replay
 from contactbook.ports import HostUnitOfWork
 from contactbook.service import ContactService
 

@@ -4,21 +4,11 @@ import datetime as dt
 
 import pytest
 
-from contactbook import (
-    ActivityEntry,
-    ActivityLog,
-    BatchValidationError,
-    CardLabels,
-    ContactKind,
-    ContactSet,
-    EditPoint,
-    RemovePoint,
-    add,
-    apply,
-    describe,
-    diff,
-)
-from contactbook.presentation.activity import describe_change
+from contactbook import BatchValidationError, ContactKind, ContactSet, EditPoint, RemovePoint, add
+from contactbook.audit import ActivityEntry, describe, diff
+from contactbook.operations import apply
+from contactbook.presentation.activity import ActivityLog, describe_change
+from contactbook.presentation.card import CardLabels
 
 EMAIL, PHONE, MOBILE, WEBSITE = (
     ContactKind.EMAIL,

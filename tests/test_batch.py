@@ -7,26 +7,25 @@ from hypothesis import strategies as st
 from contactbook import (
     AddPoint,
     BatchValidationError,
-    ClearPrimary,
     ContactKind,
     ContactPoint,
     ContactSet,
-    DescriptionChanged,
     EditPoint,
-    Finding,
-    PointAdded,
-    PointRemoved,
     PrimaryChanged,
     RemovePoint,
     SetPrimary,
-    ValueChanged,
     add,
-    apply,
+)
+from contactbook.audit import (
+    DescriptionChanged,
+    PointAdded,
+    PointRemoved,
+    ValueChanged,
     describe,
     diff,
     replay,
-    revalidate,
 )
+from contactbook.operations import ClearPrimary, Finding, apply, revalidate
 
 EMAIL, PHONE, MOBILE, WEBSITE = (
     ContactKind.EMAIL,

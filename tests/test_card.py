@@ -5,22 +5,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contactbook import (
-    CardLabels,
-    CardRow,
-    ContactCard,
-    ContactKind,
-    ContactPoint,
-    ContactSet,
-    PermissionDeniedError,
-    add,
-    normalize_website,
-)
+from contactbook import ContactKind, ContactPoint, ContactSet, PermissionDeniedError, add
 from contactbook.adapters.memory import GrantTable, InMemoryStore
 from contactbook.model import description_key
 from contactbook.ports import Permission
-from contactbook.presentation.card import display_value, safe_link
+from contactbook.presentation.card import CardLabels, CardRow, ContactCard, display_value, safe_link
 from contactbook.service import ContactService
+from contactbook.validation import normalize_website
 
 EMAIL, PHONE, MOBILE, WEBSITE = (
     ContactKind.EMAIL,

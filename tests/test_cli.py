@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from contactbook import ERROR_CODES, ConflictError, ContactError, ContactKind, StorageError
+from contactbook import ConflictError, ContactError, ContactKind, StorageError
 from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.cli import Exit, exit_status
+from contactbook.errors import ERROR_CODES
 from contactbook.interchange.jsonform import load_set
 from contactbook.interchange.vcard import load_vcard
 

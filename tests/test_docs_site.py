@@ -28,7 +28,7 @@ class TestApiPages:
         modules = load_hooks().public_modules()
         presentation = ["contactbook.presentation", "contactbook.presentation.activity"]
         presentation += ["contactbook.presentation.card", "contactbook.presentation.form"]
-        presentation += ["contactbook.presentation.i18n"]
+        presentation += ["contactbook.presentation.i18n", "contactbook.presentation.window"]
         assert presentation == [
             name for name in modules if name.startswith("contactbook.presentation")
         ]

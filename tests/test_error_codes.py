@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 import contactbook
-from contactbook import ERROR_CODES, WARNING_CODES
+from contactbook.errors import ERROR_CODES, WARNING_CODES
 
 ROOT = Path(__file__).parent.parent
 CODE = re.compile(r'"((?:[a-z]+)\.(?:[a-z_]+))"')

@@ -16,28 +16,24 @@ from collections.abc import Callable
 from pathlib import Path
 
 import contactbook
-from contactbook import (
-    ContactError,
-    ContactForm,
-    ContactKind,
-    ContactSet,
-    ContactValidationError,
-    add,
+from contactbook import ContactError, ContactKind, ContactSet, ContactValidationError, add
+from contactbook.adapters.memory import AllowAll, GrantTable, InMemoryStore
+from contactbook.adapters.sqlite import SQLiteStore
+from contactbook.interchange.csv_read import text_codec
+from contactbook.interchange.jsonform import dump_set, load_set
+from contactbook.operations import remove
+from contactbook.ports import Stored, check_time
+from contactbook.presentation.form import ContactForm
+from contactbook.routing import route
+from contactbook.service import ContactService
+from contactbook.validation import (
     normalize_description,
     normalize_email,
     normalize_phone,
     normalize_region,
     normalize_website,
-    remove,
+    validate_value,
 )
-from contactbook.adapters.memory import AllowAll, GrantTable, InMemoryStore
-from contactbook.adapters.sqlite import SQLiteStore
-from contactbook.interchange.csv_read import text_codec
-from contactbook.interchange.jsonform import dump_set, load_set
-from contactbook.ports import Stored, check_time
-from contactbook.routing import route
-from contactbook.service import ContactService
-from contactbook.validation import validate_value
 
 PAGE = Path(__file__).parent.parent / "docs" / "reference" / "errors.md"
 ROW = re.compile(r"^\| `([a-z_.]+)` \| (.*?) \| (.*?) \|$")
@@ -54,7 +50,7 @@ def raised(call: Callable[[], object]) -> str:
 
 def full_set() -> ContactSet:
     contacts = ContactSet()
-    for n in range(contactbook.MAX_POINTS):
+    for n in range(contactbook.model.MAX_POINTS):
         contacts = add(contacts, ContactKind.EMAIL, f"a{n}@example.com")
     return contacts
 
@@ -181,11 +177,13 @@ class TestErrorTable:
 
     def test_every_code_has_a_row(self):
         rows = documented()
-        assert set(contactbook.ERROR_CODES) | set(contactbook.WARNING_CODES) == set(rows)
+        assert set(contactbook.errors.ERROR_CODES) | set(contactbook.errors.WARNING_CODES) == set(
+            rows
+        )
 
     def test_meanings_match_the_registry(self):
         rows = documented()
-        codes = {**contactbook.ERROR_CODES, **contactbook.WARNING_CODES}
+        codes = {**contactbook.errors.ERROR_CODES, **contactbook.errors.WARNING_CODES}
         assert dict(codes) == {code: rows[code][0] for code in codes}
 
     def test_example_messages_are_the_real_ones(self):
@@ -202,7 +200,7 @@ class TestErrorTable:
 
 def rewrite() -> None:
     """Rewrite the tables' rows from ERROR_CODES, WARNING_CODES and EXAMPLES."""
-    codes = {**contactbook.ERROR_CODES, **contactbook.WARNING_CODES}
+    codes = {**contactbook.errors.ERROR_CODES, **contactbook.errors.WARNING_CODES}
     out = []
     for line in PAGE.read_text(encoding="utf-8").splitlines():
         match = ROW.match(line) or re.match(r"^\| `([a-z_.]+)` \| (.*?) \|$", line)

@@ -35,7 +35,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from contactbook import _corpus, normalize_email, normalize_phone, normalize_website, validation
+from contactbook import _corpus, validation
 from contactbook._fastpath import (
     IDNA_CACHE_SIZE,
     Refused,
@@ -50,6 +50,9 @@ from contactbook.validation import (
     _TRIMMED,
     MAX_EMAIL_INPUT,
     email_reference,
+    normalize_email,
+    normalize_phone,
+    normalize_website,
     parse_phone,
     phone_input,
     trimmed,

@@ -5,29 +5,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contactbook import (
-    UNCHANGED,
     AddPoint,
     BatchValidationError,
     ConflictError,
     ContactError,
-    ContactForm,
     ContactKind,
     ContactSet,
     EditPoint,
-    FormField,
-    FormGroup,
-    FormRow,
     PermissionDeniedError,
     RemovePoint,
     add,
-    apply,
-    normalize,
-    normalize_description,
 )
 from contactbook.adapters.memory import AllowAll, FixedClock, InMemoryStore
+from contactbook.operations import UNCHANGED, apply
 from contactbook.ports import Stored
-from contactbook.presentation.form import Location
+from contactbook.presentation.form import ContactForm, FormField, FormGroup, FormRow, Location
 from contactbook.service import ContactService
+from contactbook.validation import normalize, normalize_description
 
 EMAIL, PHONE, MOBILE, WEBSITE = (
     ContactKind.EMAIL,

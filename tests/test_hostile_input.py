@@ -15,30 +15,30 @@ from hypothesis import strategies as st
 from contactbook import (
     AddPoint,
     BatchValidationError,
-    ContactCard,
     ContactError,
     ContactKind,
     ContactSet,
     EditPoint,
     FormatError,
-    RoutingPolicy,
-    apply,
     bulk,
-    normalize_description,
-    normalize_email,
-    normalize_phone,
-    normalize_region,
-    normalize_website,
-    route,
 )
 from contactbook.adapters.memory import AllowAll, InMemoryStore
 from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.cli import cli
 from contactbook.interchange import csv_check, csv_read, csv_write, jsonform, vcard
-from contactbook.operations import merge
+from contactbook.operations import apply, merge
+from contactbook.presentation.card import ContactCard
 from contactbook.presentation.form import ContactForm
+from contactbook.routing import RoutingPolicy, route
 from contactbook.service import ContactService
 from contactbook.testing import strategies as cs
+from contactbook.validation import (
+    normalize_description,
+    normalize_email,
+    normalize_phone,
+    normalize_region,
+    normalize_website,
+)
 
 EMAIL, PHONE, MOBILE, WEBSITE = (
     ContactKind.EMAIL,

@@ -16,15 +16,9 @@ from babel.messages.pofile import read_po
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from contactbook import (
-    ActivityEntry,
-    ContactKind,
-    ContactSet,
-    ContactValidationError,
-    add,
-    diff,
-)
+from contactbook import ContactKind, ContactSet, ContactValidationError, add
 from contactbook._fastpath import emails
+from contactbook.audit import ActivityEntry, diff
 from contactbook.messages import Message
 from contactbook.presentation.activity import ActivityLog
 from contactbook.presentation.i18n import (
@@ -480,7 +474,8 @@ class TestEveryMessageShownIsInTheCatalog:
         assert "{what}" not in Translator.for_language("nl").text(stored.message)
 
     def test_a_batch_of_problems(self):
-        from contactbook import AddPoint, apply
+        from contactbook import AddPoint
+        from contactbook.operations import apply
 
         with pytest.raises(ContactValidationError) as caught:
             apply(
@@ -496,7 +491,7 @@ class TestEveryMessageShownIsInTheCatalog:
         assert_dutch(caught.value.message)
 
     def test_the_labels_and_nouns(self):
-        from contactbook import CardLabels
+        from contactbook.presentation.card import CardLabels
         from contactbook.vocabulary import LABELS, NOUNS
 
         for name in CardLabels.__attrs_attrs__:
@@ -507,8 +502,9 @@ class TestEveryMessageShownIsInTheCatalog:
             assert_dutch(text)
 
     def test_the_edit_windows_own_refusals(self):
-        from contactbook import ContactForm, ContactService
+        from contactbook import ContactService
         from contactbook.adapters.memory import AllowAll, InMemoryStore
+        from contactbook.presentation.form import ContactForm
 
         service = ContactService(InMemoryStore(), AllowAll())
         stored = service.read("ann", "c1")

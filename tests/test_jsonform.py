@@ -9,18 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contactbook import (
-    ActivityEntry,
-    AddPoint,
-    ClearPrimary,
-    ContactKind,
-    ContactSet,
-    EditPoint,
-    FormatError,
-    RemovePoint,
-    add,
-    apply,
-)
+from contactbook import AddPoint, ContactKind, ContactSet, EditPoint, FormatError, RemovePoint, add
+from contactbook.audit import ActivityEntry
 from contactbook.interchange.jsonform import (
     dump_entry,
     dump_set,
@@ -29,6 +19,7 @@ from contactbook.interchange.jsonform import (
     load_set,
     set_to_data,
 )
+from contactbook.operations import ClearPrimary, apply
 
 EMAIL, PHONE, MOBILE, WEBSITE = (
     ContactKind.EMAIL,

@@ -56,42 +56,15 @@ def loaded_by(code):
     return json.loads(done.stdout)
 
 
-class TestTheNamespaceLoadsOnUse:
-    """`import contactbook` loads the core; presentation, service and routing load on first use."""
+class TestTheTopLevelLoadsLittle:
+    """`import contactbook` loads the core and the service; no presentation or routing."""
 
-    LAZY = ("contactbook.presentation", "contactbook.service", "contactbook.routing")
+    NOT_LOADED = ("contactbook.presentation", "contactbook.routing", "contactbook.interchange")
 
-    def test_importing_the_package_loads_no_presentation_service_or_routing(self):
+    def test_importing_the_package_loads_no_presentation_routing_or_interchange(self):
         loaded = loaded_by("import contactbook")
-        assert [] == [m for m in loaded if any(m.startswith(lazy) for lazy in self.LAZY)]
-
-    def test_a_name_loads_its_module_on_first_use(self):
-        loaded = loaded_by("import contactbook; contactbook.ContactForm")
-        assert (True, False) == (
-            "contactbook.presentation.form" in loaded,
-            "contactbook.service" in loaded,
-        )
-
-    def test_dir_lists_every_exported_name_before_any_is_used(self):
-        code = "import contactbook; print(sorted(set(contactbook.__all__) - set(dir(contactbook))))"
-        done = subprocess.run(
-            [sys.executable, "-c", code], check=True, capture_output=True, text=True
-        )
-        assert "[]" == done.stdout.strip()
-
-    def test_every_exported_name_resolves_to_the_object_its_module_defines(self):
-        import importlib
-
-        import contactbook
-
-        for name, module in contactbook._LAZY.items():
-            assert getattr(importlib.import_module(module), name) is getattr(contactbook, name)
-
-    def test_an_unknown_name_is_an_attribute_error(self):
-        import contactbook
-
-        with pytest.raises(AttributeError, match="no attribute 'ContactCards'"):
-            contactbook.ContactCards  # noqa: B018
+        assert [] == [m for m in loaded if m.startswith(self.NOT_LOADED)]
+        assert "contactbook.service" in loaded
 
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,16 +3,15 @@
 import pytest
 
 from contactbook import (
-    MAX_POINTS,
     ContactKind,
     ContactNotFoundError,
     ContactPoint,
     ContactSet,
     ContactValidationError,
     add,
-    edit,
-    remove,
 )
+from contactbook.model import MAX_POINTS
+from contactbook.operations import edit, remove
 
 EMAIL, PHONE, MOBILE, WEBSITE = (
     ContactKind.EMAIL,

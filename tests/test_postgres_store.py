@@ -8,7 +8,6 @@ import pytest
 
 import pgserver
 from contactbook import (
-    ActivityEntry,
     AddPoint,
     ConflictError,
     ContactKind,
@@ -16,8 +15,9 @@ from contactbook import (
     ContactValidationError,
     EntryNotFoundError,
     StorageError,
-    apply,
 )
+from contactbook.audit import ActivityEntry
+from contactbook.operations import apply
 
 psycopg = pgserver.require("psycopg")
 from contactbook.adapters.postgres import SCHEMA_VERSION, PostgresStore  # noqa: E402

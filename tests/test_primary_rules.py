@@ -9,16 +9,9 @@ import string
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from contactbook import (
-    ContactError,
-    ContactKind,
-    ContactSet,
-    ContactValidationError,
-    add,
-    edit,
-    normalize,
-    remove,
-)
+from contactbook import ContactError, ContactKind, ContactSet, ContactValidationError, add
+from contactbook.operations import edit, remove
+from contactbook.validation import normalize
 
 label = st.text(string.ascii_lowercase, min_size=1, max_size=3)
 RAW_VALUES = {

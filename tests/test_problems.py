@@ -4,12 +4,12 @@ import io
 
 import pytest
 
-from contactbook import ContactKind, ContactSet, Problem, apply
+from contactbook import ContactKind, ContactSet, Problem
 from contactbook.errors import BatchValidationError, InBatch, InFile, InVCard, Location
 from contactbook.interchange.csv_check import check_blocks
 from contactbook.interchange.csv_read import open_export
 from contactbook.interchange.vcard import load_vcard
-from contactbook.operations import AddPoint
+from contactbook.operations import AddPoint, apply
 from contactbook.presentation.form import Location as FormLocation
 
 

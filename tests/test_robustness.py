@@ -14,8 +14,9 @@ from contactbook import (
     ContactValidationError,
     EditPoint,
     add,
-    apply,
-    edit,
+)
+from contactbook.operations import apply, edit
+from contactbook.validation import (
     normalize_description,
     normalize_email,
     normalize_phone,

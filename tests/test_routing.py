@@ -8,20 +8,15 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from contactbook import (
-    Channel,
     ContactError,
     ContactKind,
     ContactSet,
     ContactValidationError,
     NoRecipientError,
-    Purpose,
-    Recipients,
-    RoutingPolicy,
-    RoutingRule,
     add,
-    route,
 )
 from contactbook.interchange.routing_config import policy_from_config, policy_from_json
+from contactbook.routing import Channel, Purpose, Recipients, RoutingPolicy, RoutingRule, route
 
 EMAIL, PHONE, MOBILE, WEBSITE = (
     ContactKind.EMAIL,

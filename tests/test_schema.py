@@ -10,22 +10,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contactbook import (
-    ActivityEntry,
     AddPoint,
-    ClearPrimary,
     ContactKind,
     ContactSet,
     ContactValidationError,
     EditPoint,
     RemovePoint,
     add,
-    apply,
 )
+from contactbook.audit import ActivityEntry
 from contactbook.interchange.describe import problems
 from contactbook.interchange.formats import DOCUMENTS, schema_text
 from contactbook.interchange.jsonform import dump_entry, dump_set, set_to_data
 from contactbook.interchange.routing_config import policy_from_config
 from contactbook.interchange.schemas import SCHEMA_FILES, load_schema
+from contactbook.operations import ClearPrimary, apply
 
 ROOT = Path(__file__).parent.parent
 EMAIL, PHONE, MOBILE, WEBSITE = (

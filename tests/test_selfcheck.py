@@ -1,8 +1,8 @@
-"""The fence on the fast paths, contactbook.fastpaths() and the self-check.
+"""The fence on the fast paths, contactbook.selfcheck.fastpaths() and the self-check.
 
 The fast paths run only on the validator releases their differential tests passed on
 (``contactbook._fastpath.FENCE``); elsewhere every input takes the reference path. A
-host asks which path runs (``contactbook.fastpaths()``, ``python -m contactbook doctor``)
+host asks which path runs (``contactbook.selfcheck.fastpaths()``, ``python -m contactbook doctor``)
 and checks its own environment (``python -m contactbook selfcheck``).
 """
 
@@ -16,10 +16,17 @@ from pathlib import Path
 
 import pytest
 
-import contactbook
-from contactbook import _fastpath, normalize_email, normalize_phone, normalize_website, selfcheck
+import contactbook.selfcheck
+from contactbook import _fastpath, selfcheck
 from contactbook._fastpath import FENCE, gate, installed_versions, passage
-from contactbook.validation import email_reference, phone_reference, website_reference
+from contactbook.validation import (
+    email_reference,
+    normalize_email,
+    normalize_phone,
+    normalize_website,
+    phone_reference,
+    website_reference,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -98,7 +105,7 @@ class TestTheFenceAndTheDeclaredRanges:
 
     def test_the_installed_releases_are_inside_the_fence(self):
         """A new release outside it fails here: run the differential tests, then widen FENCE."""
-        for kind, found in contactbook.fastpaths().items():
+        for kind, found in contactbook.selfcheck.fastpaths().items():
             assert (kind, True) == (kind, found.active), (
                 f"{found.reason}: if tests/test_fastpath_differential.py passes on it, add "
                 "it to FENCE in src/contactbook/_fastpath/__init__.py "
@@ -146,18 +153,18 @@ class TestAShutFenceMeansTheReferencePath:
     def test_the_switch_is_read_at_import(self):
         done = python(
             "-c",
-            "import contactbook; print(sorted(k for k, p in contactbook.fastpaths().items()"
-            " if not p.active))",
+            "from contactbook.selfcheck import fastpaths; "
+            "print(sorted(k for k, p in fastpaths().items() if not p.active))",
             env={"CONTACTBOOK_FASTPATHS": "off"},
         )
         assert "['email', 'phone', 'website']\n" == done.stdout
 
 
 class TestFastpathsSaysWhy:
-    """contactbook.fastpaths() names, per kind, the state, the reason and the versions."""
+    """contactbook.selfcheck.fastpaths() names, per kind, the state, the reason and the versions."""
 
     def test_one_entry_per_kind(self):
-        found = contactbook.fastpaths()
+        found = contactbook.selfcheck.fastpaths()
         assert ["email", "phone", "website"] == sorted(found)
         assert {name: importlib.metadata.version(name) for name in FENCE["phone"]} == dict(
             found["phone"].versions

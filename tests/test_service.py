@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from contactbook import (
     AddPoint,
     BatchValidationError,
-    ClearPrimary,
     ConflictError,
     ContactKind,
     ContactSet,
@@ -22,11 +21,11 @@ from contactbook import (
     PermissionDeniedError,
     RemovePoint,
     SetPrimary,
-    apply,
     bulk,
-    replay,
 )
 from contactbook.adapters.memory import AllowAll, FixedClock, GrantTable, InMemoryStore
+from contactbook.audit import replay
+from contactbook.operations import ClearPrimary, apply
 from contactbook.ports import (
     AuditSink,
     Authorizer,
@@ -400,7 +399,7 @@ class TestBillingCountry:
         assert "+3225111234" == store.load("c1").contacts.primary(PHONE).value
 
     def test_revalidation_reads_each_number_in_its_own_country(self, service, store):
-        from contactbook import revalidate
+        from contactbook.operations import revalidate
 
         store.set_billing_country("c1", "BE")
         save(service, "c1", [AddPoint(PHONE, "02 511 12 34")])

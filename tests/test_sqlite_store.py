@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contactbook import (
-    ActivityEntry,
     AddPoint,
     ConflictError,
     ContactKind,
@@ -23,12 +22,12 @@ from contactbook import (
     ContactSet,
     ContactValidationError,
     EntryNotFoundError,
-    PointAdded,
     StorageError,
 )
 from contactbook.adapters import sqlite as sqlite_adapter
 from contactbook.adapters.memory import AllowAll, FixedClock
 from contactbook.adapters.sqlite import APPLICATION_ID, SCHEMA_VERSION, SQLiteStore
+from contactbook.audit import ActivityEntry, PointAdded
 from contactbook.interchange.jsonform import dump_entry, entry_to_data
 from contactbook.ports import AuditSink, ContactRepository, HostUnitOfWork
 from contactbook.service import ContactService

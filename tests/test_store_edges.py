@@ -13,17 +13,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from contactbook import (
-    ActivityEntry,
-    AddPoint,
-    ContactError,
-    ContactKind,
-    ContactPoint,
-    ContactSet,
-    PointAdded,
-)
+from contactbook import AddPoint, ContactError, ContactKind, ContactPoint, ContactSet
 from contactbook.adapters.memory import AllowAll, FixedClock, InMemoryStore
 from contactbook.adapters.sqlite import SQLiteStore
+from contactbook.audit import ActivityEntry, PointAdded
 from contactbook.interchange.jsonform import dump_entry, load_entry
 from contactbook.service import ContactService
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from _pytest.outcomes import Failed
 
-from contactbook import ActivityPage, ConflictError, ContactSet, StorageError
+from contactbook import ConflictError, ContactSet, StorageError
 from contactbook.adapters.memory import InMemoryStore
-from contactbook.ports import Stored
+from contactbook.ports import ActivityPage, Stored
 from contactbook.testing.contracts import (
     AuditSinkContract,
     BatchStoreContract,

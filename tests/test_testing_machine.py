@@ -5,8 +5,9 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import Flaky
 from hypothesis.stateful import run_state_machine_as_test
 
-from contactbook import ContactSet, apply
+from contactbook import ContactSet
 from contactbook.adapters.memory import AllowAll, InMemoryStore
+from contactbook.operations import apply
 from contactbook.service import ContactService
 from contactbook.testing.machine import PrimaryRulesMachine
 
@@ -20,7 +21,7 @@ QUICK = settings(
 
 
 class PureApplyMachine(PrimaryRulesMachine):
-    """The machine driving contactbook.apply() on a set held in memory."""
+    """The machine driving contactbook.operations.apply() on a set held in memory."""
 
     def __init__(self):
         super().__init__()

@@ -5,21 +5,17 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from contactbook import (
-    MAX_POINTS,
-    ContactKind,
-    ContactPoint,
-    ContactSet,
-    ContactValidationError,
-    add,
-    apply,
+from contactbook import ContactKind, ContactPoint, ContactSet, ContactValidationError, add
+from contactbook.model import MAX_POINTS
+from contactbook.operations import apply
+from contactbook.testing import strategies as cs
+from contactbook.validation import (
     normalize,
     normalize_description,
     normalize_email,
     normalize_phone,
     normalize_website,
 )
-from contactbook.testing import strategies as cs
 
 EMAIL, PHONE, MOBILE, WEBSITE = (
     ContactKind.EMAIL,
@@ -156,7 +152,7 @@ class TestInvalidInputs:
         labelled_with_the_code()
 
     def test_every_label_is_a_registered_error_code(self):
-        from contactbook import ERROR_CODES
+        from contactbook.errors import ERROR_CODES
 
         labels = cs.EMAIL_CODES + cs.PHONE_CODES + cs.WEBSITE_CODES + cs.DESCRIPTION_CODES
         assert [] == [code for code in labels if code not in ERROR_CODES]

@@ -3,17 +3,18 @@
 import phonenumbers
 import pytest
 
-from contactbook import (
-    ContactKind,
-    ContactValidationError,
+from contactbook import ContactKind, ContactValidationError
+from contactbook.validation import (
+    LineType,
     normalize,
     normalize_description,
     normalize_email,
     normalize_phone,
     normalize_region,
     normalize_website,
+    parse_phone,
+    validate_value,
 )
-from contactbook.validation import LineType, parse_phone, validate_value
 
 
 def refused(call, *args):

@@ -6,15 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contactbook import (
-    ContactKind,
-    ContactSet,
-    ContactValidationError,
-    FormatError,
-    add,
-    normalize_description,
-)
+from contactbook import ContactKind, ContactSet, ContactValidationError, FormatError, add
 from contactbook.interchange.vcard import dump_vcard, load_vcard
+from contactbook.validation import normalize_description
 
 EMAIL, PHONE, MOBILE, WEBSITE = (
     ContactKind.EMAIL,

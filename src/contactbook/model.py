@@ -76,7 +76,7 @@ class Link(enum.Enum):
 class KindSpec:
     """Everything that differs between kinds, in one row: every module reads it here.
 
-    ``label`` and ``noun`` are English :class:`~contactbook.Message` texts (translated by
+    ``label`` and ``noun`` are English :class:`~contactbook.messages.Message` texts (translated by
     the catalogs); ``duplicate`` is the template of the ``contact.duplicate`` refusal
     (one per kind, as another language may word each noun's sentence differently).
     ``spellings`` are the names a spreadsheet gives the kind, lower case (the first is
@@ -226,7 +226,7 @@ class ContactPoint:
     ``value`` is the normalized form (E.164 for phones); ``entered`` is the input as it
     was typed and ``region`` the billing country it was read in, kept so that stored
     points can be re-checked when the validation data changes
-    (:func:`contactbook.revalidate`). ``id`` is stable: edits never change it and a set
+    (:func:`contactbook.operations.revalidate`). ``id`` is stable: edits never change it and a set
     never reuses it.
 
     Build points through :func:`contactbook.add` and friends, which validate; the
@@ -259,7 +259,7 @@ def description_key(description: str | None) -> str | None:
     """Return the key under which two descriptions are the same: case-insensitive.
 
     Descriptions are stored tidied (trimmed, inner white space collapsed, NFC; see
-    :func:`contactbook.normalize_description`), so the case-folded text is all that is
+    :func:`contactbook.validation.normalize_description`), so the case-folded text is all that is
     left to compare. The card groups additional contacts by this key and routing
     policies match descriptions by it.
 

@@ -40,7 +40,7 @@ __all__ = ["DEFAULT_SIZE", "Disagreement", "FastPath", "SelfCheck", "fastpaths",
 #: How many corpus inputs :func:`run` compares per kind by default (a few seconds in all).
 DEFAULT_SIZE = 10_000
 
-Outcome = tuple[str, ...]
+Verdict = tuple[str, ...]
 
 
 class FastPath(NamedTuple):
@@ -77,8 +77,8 @@ class Disagreement(NamedTuple):
     kind: str
     raw: str
     region: str | None  #: the billing country, for a phone number
-    fast: Outcome  #: ``("value", ...)`` or ``("refused", code, field, message)``
-    reference: Outcome
+    fast: Verdict  #: ``("value", ...)`` or ``("refused", code, field, message)``
+    reference: Verdict
 
 
 class SelfCheck(NamedTuple):
@@ -95,14 +95,14 @@ class SelfCheck(NamedTuple):
         return self.disagreement is None
 
 
-def _outcome(read: Callable[[], str]) -> Outcome:
+def _verdict(read: Callable[[], str]) -> Verdict:
     try:
         return ("value", read())
     except ContactValidationError as error:
         return ("refused", error.code, str(error.field), error.message)
 
 
-def _decided(fast: object, field: str) -> Outcome:
+def _decided(fast: object, field: str) -> Verdict:
     if isinstance(fast, Refused):
         return ("refused", fast.code, field, fast.message)
     return ("value", str(fast))
@@ -130,7 +130,7 @@ def _compared(
             yield False
             continue
         mine = _decided(fast, field)
-        theirs = _outcome(functools.partial(reference, raw))
+        theirs = _verdict(functools.partial(reference, raw))
         yield Disagreement(field, raw, None, mine, theirs) if mine != theirs else True
 
 
@@ -196,7 +196,7 @@ def _phones(size: int, seed: int) -> Iterator[Disagreement | bool]:
             parsed = phone_reference(raw, region)
             return f"{parsed.e164} {parsed.line_type.value}"
 
-        theirs = _outcome(reference)
+        theirs = _verdict(reference)
         yield Disagreement("phone", raw, region, mine, theirs) if mine != theirs else True
 
 

@@ -4,9 +4,11 @@
   (:class:`~contactbook.presentation.card.ContactCard`), its texts
   (:class:`~contactbook.presentation.card.CardLabels`, which translate everything shown)
   and how values and links are shown.
-- :mod:`contactbook.presentation.form`: the edit window
+- :mod:`contactbook.presentation.form`: the edit window's form
   (:class:`~contactbook.presentation.form.ContactForm`) and its round trip through a
   browser.
+- :mod:`contactbook.presentation.window`: the edit window as one call per request
+  (:class:`~contactbook.presentation.window.EditWindow`: open it, post it).
 - :mod:`contactbook.presentation.activity`: the activity log as lines a person reads
   (:class:`~contactbook.presentation.activity.ActivityLog`).
 - :mod:`contactbook.presentation.i18n`: every text in the language of a request

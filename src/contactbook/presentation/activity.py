@@ -62,7 +62,8 @@ class ActivityLog:
         """Return the log of ``entries`` (newest first) in ``labels``' words.
 
         >>> import datetime as dt
-        >>> from contactbook import ActivityEntry, ContactKind, ContactSet, add, diff
+        >>> from contactbook import ContactKind, ContactSet, add
+        >>> from contactbook.audit import ActivityEntry, diff
         >>> after = add(ContactSet(), ContactKind.MOBILE, "+31612345678")
         >>> at = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
         >>> entry = ActivityEntry("e1", "c1", "ann", at, 1, diff(ContactSet(), after))

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, assert_never
 
 import attrs
 
-from contactbook.errors import ContactValidationError
+from contactbook.errors import ConflictError, ContactValidationError
 from contactbook.messages import Message
 from contactbook.model import (
     KINDS,
@@ -66,7 +66,7 @@ class CardLabels:
     The defaults are the product's English texts. The activity log's lines are
     templates: ``{kind}``, ``{value}``, ``{before}``, ``{after}``, ``{description}`` and
     ``{before_kind}`` are filled in (see :mod:`contactbook.presentation.activity`). Each
-    default is a :class:`~contactbook.Message`, so the catalogs translate it:
+    default is a :class:`~contactbook.messages.Message`, so the catalogs translate it:
     ``Translator.for_language("nl").labels`` is the Dutch card
     (:mod:`contactbook.presentation.i18n`). One field can still be replaced by hand:
     ``CardLabels(save="Opslaan")``; a field left out keeps its English text. The kinds'
@@ -111,10 +111,7 @@ class CardLabels:
     not_saved: str = Message(
         "Nothing was saved. Correct what is marked below and click Save again."
     )
-    conflict: str = Message(
-        "Someone else changed these contact details while this window was open, so "
-        "nothing was saved. Reload the window to see their changes, then make yours again."
-    )
+    conflict: str = ConflictError.MESSAGE
     refused: str = Message(
         "You cannot change these contact details: it needs the permission Update Customer "
         "Contact Details. Ask your system administrator."

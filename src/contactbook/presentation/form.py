@@ -569,11 +569,7 @@ class ContactForm:
                 Problem(
                     ConflictError.code,
                     None,
-                    Message(
-                        "These contact details were changed by someone else after this "
-                        "window was opened, so nothing was saved. Reload them and make "
-                        "your change again."
-                    ),
+                    ConflictError.MESSAGE,
                     location=_FORM,
                 )
             )

@@ -1,6 +1,6 @@
 """Every text a person reads, in the language a host chooses for each request.
 
-contactbook's texts are English :class:`~contactbook.Message` values that keep their
+contactbook's texts are English :class:`~contactbook.messages.Message` values that keep their
 template and params (problems, warnings, the card's and the edit window's labels, the
 notices around a save, the activity log's lines). A :class:`Translator` looks each
 template up in a gettext catalog (compiled ``.mo`` files, read with the standard
@@ -45,7 +45,8 @@ _ENGLISH_LABELS = CardLabels()
 class Translator:
     """Renders contactbook's texts in one language; build it with :meth:`for_language`.
 
-    >>> from contactbook import ContactValidationError, normalize_phone
+    >>> from contactbook import ContactValidationError
+    >>> from contactbook.validation import normalize_phone
     >>> dutch = Translator.for_language("nl")
     >>> try:
     ...     normalize_phone("")
@@ -75,7 +76,7 @@ class Translator:
         return _translator(_tag(language), None if directory is None else str(directory))
 
     def text(self, text: str, /) -> str:
-        """Return ``text`` in this language: a :class:`~contactbook.Message` is translated.
+        """Return ``text`` in this language: a :class:`~contactbook.messages.Message` is translated.
 
         Any other string (a value, a description, a text of a host's own) is returned as
         it is. A translation that names a placeholder the message does not have, or that

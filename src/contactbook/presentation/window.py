@@ -35,7 +35,7 @@ class EditWindow:
 
     ``saved`` is what a Save stored (the host then goes back to the card, with
     :meth:`notice` and the saved warnings); otherwise the host shows ``form`` again
-    (:meth:`ContactForm.view <contactbook.presentation.form.ContactForm.view>`) with
+    (:meth:`~contactbook.presentation.form.ContactForm.view`) with
     :attr:`status` and :meth:`notice`. ``checked`` is a "Check" button's outcome.
     """
 
@@ -55,12 +55,11 @@ class EditWindow:
     ) -> EditWindow:
         """Carry out a posted window: Save, Check, or an Add/Remove/Undo button.
 
-        ``posted`` is what :meth:`ContactForm.from_post
-        <contactbook.presentation.form.ContactForm.from_post>` reads (werkzeug's
-        ``request.form.lists()``, Django's ``request.POST``, ...). Save stores the batch
-        with its activity entry; Check previews it and stores nothing; the other buttons
-        only change the form. A refused save or preview stores nothing and comes back
-        on the form.
+        ``posted`` is what :meth:`~contactbook.presentation.form.ContactForm.from_post`
+        reads (werkzeug's ``request.form.lists()``, Django's ``request.POST``, ...). Save
+        stores the batch with its activity entry; Check previews it and stores nothing;
+        the other buttons only change the form. A refused save or preview stores nothing
+        and comes back on the form.
         """
         form: ContactForm | None = None
         try:

@@ -11,7 +11,7 @@ Raw inputs (what a person types) come in two families:
 
 Domain values are built from valid inputs through contactbook's own rules:
 :func:`contact_points`, :func:`contact_sets` and :func:`batches` (changes that
-:func:`contactbook.apply` accepts for a given set).
+:func:`contactbook.operations.apply` accepts for a given set).
 
 Every ``region`` argument is the customer's billing country as the normalizer will be
 given it (an ISO 3166-1 alpha-2 code, or ``None`` when none is known): phone numbers are

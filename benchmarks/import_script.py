@@ -80,9 +80,9 @@ def script(source: Path, database: Path) -> int:  # noqa: PLR0915 (one script, a
         except email_validator.EmailNotValidError:
             return None
 
-    def phone(raw: str, region: str | None) -> str | None:
+    def phone(raw: str, country: str | None) -> str | None:
         try:
-            number = phonenumbers.parse(raw, region)
+            number = phonenumbers.parse(raw, country)
         except phonenumbers.NumberParseException:
             return None
         if not phonenumbers.is_valid_number(number):
@@ -126,16 +126,16 @@ def script(source: Path, database: Path) -> int:  # noqa: PLR0915 (one script, a
 
     with source.open(encoding="utf-8", newline="") as data:
         for row in csv.DictReader(data):
-            region = row["country"].upper() or None
+            country = row["country"].upper() or None
             values = {
                 "email": email(row["email"]) if row["email"] else None,
-                "phone": phone(row["phone"], region) if row["phone"] else None,
-                "mobile": phone(row["mobile"], region) if row["mobile"] else None,
+                "phone": phone(row["phone"], country) if row["phone"] else None,
+                "mobile": phone(row["mobile"], country) if row["mobile"] else None,
                 "website": website(row["website"]) if row["website"] else None,
             }
             kept = {kind: value for kind, value in values.items() if value is not None}
             invalid += sum(bool(row[kind]) for kind in values) - len(kept)
-            document = json.dumps({"country": region, "points": kept})
+            document = json.dumps({"country": country, "points": kept})
             at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             customers.append((row["customer_id"], document))
             log.append((row["customer_id"], at, json.dumps({"set": kept})))

@@ -42,10 +42,10 @@ def contactbook_contenders() -> dict[str, Callable[..., object]]:
     import contactbook
 
     def record(item: Record) -> object:
-        email, phone, region, website = item
+        email, phone, country, website = item
         return (
             contactbook.validation.normalize_email(email),
-            contactbook.validation.normalize_phone(phone, region),
+            contactbook.validation.normalize_phone(phone, country),
             contactbook.validation.normalize_website(website),
         )
 
@@ -72,8 +72,8 @@ def direct_contenders() -> dict[str, Callable[..., object]]:
     )
 
     def phone(item: tuple[str, str | None]) -> str:
-        raw, region = item
-        number = phonenumbers.parse(raw, region.upper() if region else None)
+        raw, country = item
+        number = phonenumbers.parse(raw, country.upper() if country else None)
         if not phonenumbers.is_valid_number(number):
             raise ValueError(raw)
         return phonenumbers.format_number(number, e164)
@@ -102,8 +102,8 @@ def pydantic_contenders() -> dict[str, Callable[..., object]]:
     import pydantic
     from pydantic_extra_types.phone_numbers import PhoneNumberValidator
 
-    def phone_type(region: str | None) -> Any:
-        return Annotated[str, PhoneNumberValidator(default_region=region, number_format="E164")]
+    def phone_type(country: str | None) -> Any:
+        return Annotated[str, PhoneNumberValidator(default_region=country, number_format="E164")]
 
     email_adapter = pydantic.TypeAdapter(pydantic.EmailStr)
     url_adapter = pydantic.TypeAdapter(pydantic.HttpUrl)
@@ -111,20 +111,20 @@ def pydantic_contenders() -> dict[str, Callable[..., object]]:
     models: dict[str | None, type[pydantic.BaseModel]] = {}
 
     def phone(item: tuple[str, str | None]) -> object:
-        region = item[1].upper() if item[1] else None
-        adapter = phones.get(region)
+        country = item[1].upper() if item[1] else None
+        adapter = phones.get(country)
         if adapter is None:
-            adapter = phones[region] = pydantic.TypeAdapter(phone_type(region))
+            adapter = phones[country] = pydantic.TypeAdapter(phone_type(country))
         return adapter.validate_python(item[0])
 
     def record(item: Record) -> object:
-        region = item[2].upper() if item[2] else None
-        model = models.get(region)
+        country = item[2].upper() if item[2] else None
+        model = models.get(country)
         if model is None:
-            model = models[region] = pydantic.create_model(
+            model = models[country] = pydantic.create_model(
                 "Customer",
                 email=(pydantic.EmailStr, ...),
-                phone=(phone_type(region), ...),
+                phone=(phone_type(country), ...),
                 website=(pydantic.HttpUrl, ...),
             )
         return model(email=item[0], phone=item[1], website=item[3])
@@ -153,22 +153,22 @@ def django_contenders() -> dict[str, Callable[..., object]]:
     form_classes: dict[str | None, type[forms.Form]] = {}
 
     def phone(item: tuple[str, str | None]) -> object:
-        region = item[1].upper() if item[1] else None
-        field = phone_fields.get(region)
+        country = item[1].upper() if item[1] else None
+        field = phone_fields.get(country)
         if field is None:
-            field = phone_fields[region] = PhoneNumberField(region=region)
+            field = phone_fields[country] = PhoneNumberField(country=country)
         return field.clean(item[0]).as_e164
 
     def record(item: Record) -> object:
-        region = item[2].upper() if item[2] else None
-        form_class = form_classes.get(region)
+        country = item[2].upper() if item[2] else None
+        form_class = form_classes.get(country)
         if form_class is None:
-            form_class = form_classes[region] = type(
+            form_class = form_classes[country] = type(
                 "CustomerForm",
                 (forms.Form,),
                 {
                     "email": forms.EmailField(),
-                    "phone": PhoneNumberField(region=region),
+                    "phone": PhoneNumberField(country=country),
                     "website": forms.URLField(assume_scheme="https"),
                 },
             )
@@ -269,7 +269,7 @@ def load_set_figures(repeat: int) -> tuple[float, float, float]:
             value=f"value-{i}@example.com" if i % 4 == 0 else f"+3161234{i:04d}",
             description="Billing Contact" if i % 3 == 0 else None,
             entered=f"Value-{i}",
-            region="NL" if kinds[i % 4] in (ContactKind.PHONE, ContactKind.MOBILE) else None,
+            country="NL" if kinds[i % 4] in (ContactKind.PHONE, ContactKind.MOBILE) else None,
         )
         for i in range(1, 101)
     ]
@@ -310,7 +310,7 @@ def batch_seconds(repeat: int) -> float:
         ClearPrimary(ContactKind.WEBSITE),
         EditPoint(5, value="Person4@Example.com"),
     ]
-    return median_seconds(lambda: apply(contacts, changes, region="NL"), repeat, 200)
+    return median_seconds(lambda: apply(contacts, changes, country="NL"), repeat, 200)
 
 
 # --------------------------------------------------------------------------- the table

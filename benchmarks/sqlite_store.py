@@ -54,7 +54,7 @@ def contact_sets(count: int, seed: int = 8) -> list[ContactSet]:
             AddPoint(MOBILE, f"06 1{rng.randrange(1_000_000, 9_999_999)}", description="Work"),
             AddPoint(WEBSITE, f"shop{n}.example.com"),
         ]
-        sets.append(apply(ContactSet(), changes, region="NL").contacts)
+        sets.append(apply(ContactSet(), changes, country="NL").contacts)
     return sets
 
 

@@ -23,7 +23,7 @@ def main() -> None:
     print("Customer 1001, billing country NL\n")
     for kind, raw, description in MESSY_INPUT:
         try:
-            contacts = add(contacts, kind, raw, description, region="NL")
+            contacts = add(contacts, kind, raw, description, country="NL")
         except ContactValidationError as error:
             print(f"  refused  {kind.value:<8} {raw!r}\n           [{error.code}] {error}")
         else:

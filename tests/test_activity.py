@@ -25,7 +25,7 @@ def entry(before, after, version=1):
 
 @pytest.fixture
 def contacts():
-    s = add(ContactSet(), MOBILE, "020 1234567", region="NL")  # a landline typed as Mobile
+    s = add(ContactSet(), MOBILE, "020 1234567", country="NL")  # a landline typed as Mobile
     return add(s, EMAIL, "billing@example.nl", "Billing Contact")
 
 
@@ -33,14 +33,14 @@ class TestLines:
     """Each change is one line, numbers as the card shows them."""
 
     def test_an_added_number_shows_as_on_the_card(self):
-        after = add(ContactSet(), MOBILE, "06 12345678", "Evenings", region="NL")
+        after = add(ContactSet(), MOBILE, "06 12345678", "Evenings", country="NL")
         assert (
             "Added mobile number +31 6 12345678 (Evenings)",
             "Primary mobile number is now +31 6 12345678 (was none)",
         ) == ActivityLog.build([entry(ContactSet(), after)]).items[0].lines
 
     def test_a_changed_value_and_description(self, contacts):
-        after = apply(contacts, [EditPoint(1, "020 7654321", "Reception")], region="NL").contacts
+        after = apply(contacts, [EditPoint(1, "020 7654321", "Reception")], country="NL").contacts
         assert (
             "Changed mobile number from +31 20 123 4567 to +31 20 765 4321",
             "Changed the description of mobile number +31 20 765 4321 from no description "
@@ -48,7 +48,7 @@ class TestLines:
         ) == ActivityLog.build([entry(contacts, after)]).items[0].lines
 
     def test_a_number_moved_to_another_kind(self, contacts):
-        after = apply(contacts, [EditPoint(1, kind=PHONE)], region="NL").contacts
+        after = apply(contacts, [EditPoint(1, kind=PHONE)], country="NL").contacts
         lines = ActivityLog.build([entry(contacts, after)]).items[0].lines
         assert "Moved mobile number +31 20 123 4567 to telephone number +31 20 123 4567" == lines[0]
         assert "Moved mobile number +31201234567 to telephone number +31201234567" == describe(
@@ -99,9 +99,9 @@ class TestKindChange:
 
     def test_the_primaries_follow_the_first_point_of_each_kind(self):
         s = add(ContactSet(), PHONE, "+31 20 765 4321")  # 1, primary telephone
-        s = add(s, MOBILE, "020 1234567", region="NL")  # 2, a landline as the primary mobile
-        s = add(s, MOBILE, "06 12345678", region="NL")  # 3
-        moved = apply(s, [EditPoint(2, kind=PHONE)], region="NL").contacts
+        s = add(s, MOBILE, "020 1234567", country="NL")  # 2, a landline as the primary mobile
+        s = add(s, MOBILE, "06 12345678", country="NL")  # 3
+        moved = apply(s, [EditPoint(2, kind=PHONE)], country="NL").contacts
         assert [1, 2, 3] == [point.id for point in moved]
         assert (1, 3) == (moved.primary(PHONE).id, moved.primary(MOBILE).id)
         assert PHONE is moved.get(2).kind
@@ -119,6 +119,6 @@ class TestKindChange:
         assert ["contact.duplicate"] == [problem.code for problem in info.value.errors]
 
     def test_a_mobile_number_moved_to_telephone_gets_the_warning(self):
-        s = add(ContactSet(), MOBILE, "06 12345678", region="NL")
-        outcome = apply(s, [EditPoint(1, kind=PHONE)], region="NL")
+        s = add(ContactSet(), MOBILE, "06 12345678", country="NL")
+        outcome = apply(s, [EditPoint(1, kind=PHONE)], country="NL")
         assert ["phone.mobile"] == [warning.code for warning in outcome.warnings]

@@ -39,7 +39,7 @@ EMAIL, PHONE, MOBILE, WEBSITE = (
 def contacts():
     s = add(ContactSet(), EMAIL, "ann@example.com")
     s = add(s, EMAIL, "billing@example.com", "Billing Contact")
-    return add(s, MOBILE, "06 12345678", region="NL")
+    return add(s, MOBILE, "06 12345678", country="NL")
 
 
 class TestApply:
@@ -62,7 +62,7 @@ class TestApply:
             RemovePoint(1),
         ]
         with pytest.raises(BatchValidationError) as info:
-            apply(contacts, batch, region="NL")
+            apply(contacts, batch, country="NL")
         assert [
             (1, "email.invalid", "email"),
             (1, "description.too_long", "description"),
@@ -85,13 +85,13 @@ class TestApply:
 
     def test_warnings_carry_their_change_index(self, contacts):
         outcome = apply(
-            contacts, [AddPoint(WEBSITE, "x.nl"), AddPoint(MOBILE, "020 1234567")], region="NL"
+            contacts, [AddPoint(WEBSITE, "x.nl"), AddPoint(MOBILE, "020 1234567")], country="NL"
         )
         assert [("mobile.fixed_line", 1)] == [(w.code, w.index) for w in outcome.warnings]
 
-    def test_invalid_region_is_refused_up_front(self, contacts):
+    def test_invalid_country_is_refused_up_front(self, contacts):
         with pytest.raises(ValueError, match="country code"):
-            apply(contacts, [], region="Netherlands")
+            apply(contacts, [], country="Netherlands")
 
 
 class TestJudgedByTheResult:
@@ -112,7 +112,7 @@ class TestJudgedByTheResult:
             apply(
                 contacts,
                 [EditPoint(3, "06 87654321"), EditPoint(2, "ANN@example.com")],
-                region="NL",
+                country="NL",
             )
         [problem] = info.value.errors
         assert ("contact.duplicate", 1) == (problem.code, problem.index)
@@ -126,7 +126,7 @@ class TestJudgedByTheResult:
             apply(
                 contacts,
                 [AddPoint(MOBILE, "0687654321"), AddPoint(MOBILE, "+31 6 87654321")],
-                region="NL",
+                country="NL",
             )
         [problem] = info.value.errors
         assert 1 == problem.index
@@ -246,20 +246,20 @@ class TestRevalidate:
         assert () == revalidate(contacts)
 
     def test_a_value_that_would_now_differ_is_reported(self):
-        stale = ContactPoint(1, MOBILE, "+31600000001", entered="06 12345678", region="NL")
+        stale = ContactPoint(1, MOBILE, "+31600000001", entered="06 12345678", country="NL")
         contacts = ContactSet((stale,))
         assert (Finding(stale, "+31612345678"),) == revalidate(contacts)
 
     def test_a_value_that_would_now_be_refused_is_reported(self):
-        stale = ContactPoint(1, PHONE, "+31201234567", entered="020 12", region="NL")
+        stale = ContactPoint(1, PHONE, "+31201234567", entered="020 12", country="NL")
         (finding,) = revalidate(ContactSet((stale,)))
         assert (None, "phone.invalid") == (finding.value, finding.problem.code)
 
     def test_a_new_billing_country_can_be_given(self, contacts):
-        (finding,) = revalidate(contacts, region="BE")
+        (finding,) = revalidate(contacts, country="BE")
         assert (3, None) == (finding.point.id, finding.value)
 
     def test_it_changes_nothing(self, contacts):
         before = ContactSet(contacts.points, contacts.next_id)
-        revalidate(contacts, region="BE")
+        revalidate(contacts, country="BE")
         assert before == contacts

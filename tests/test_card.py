@@ -25,9 +25,9 @@ EMAIL, PHONE, MOBILE, WEBSITE = (
 def contacts():
     # Added in an order unlike the card's, to show the card imposes its own.
     s = add(ContactSet(), WEBSITE, "example.com", "Shop")  # 1
-    s = add(s, MOBILE, "06 12345678", region="NL")  # 2
+    s = add(s, MOBILE, "06 12345678", country="NL")  # 2
     s = add(s, EMAIL, "info@example.com")  # 3
-    s = add(s, PHONE, "020 1234567", "Reception", region="NL")  # 4
+    s = add(s, PHONE, "020 1234567", "Reception", country="NL")  # 4
     s = add(s, EMAIL, "billing@example.com", "Billing Contact")  # 5
     s = add(s, MOBILE, "+31687654321")  # 6
     s = add(s, PHONE, "+31207654321", "billing contact")  # 7

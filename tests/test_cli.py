@@ -156,7 +156,7 @@ class TestOneCustomer:
         assert unknown.stderr.startswith("contactbook: error [customer.not_found]: ")
         assert "" == unknown.stdout
         refused = run(*db, "add", "42", "mobile", "06 12345678", cwd=tmp_path, ok=(3,))
-        assert "[phone.region_required]" in refused.stderr
+        assert "[phone.country_required]" in refused.stderr
         assert (
             "Billing country of customer 42: none" in run(*db, "country", "42", cwd=tmp_path).stdout
         )

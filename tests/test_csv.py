@@ -80,8 +80,8 @@ class TestCustomerShape:
             (2, "email", "email.invalid"),
             (2, "phone", "phone.invalid"),
             (2, "website", "website.scheme"),
-            (3, "country", "region.invalid"),
-            (3, "phone", "phone.region_required"),
+            (3, "country", "country.invalid"),
+            (3, "phone", "phone.country_required"),
         ] == where(report)
         assert {"error"} == {p["severity"] for p in report}
         assert ("1001", "ann@example") == (report[0]["customer_id"], report[0]["input"])

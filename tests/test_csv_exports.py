@@ -173,7 +173,7 @@ class TestAddressBooks:
         ] == points(out)
         assert [
             (3, "E-mail 1 - Value", "email.invalid"),
-            (3, "Phone 2 - Value", "phone.region_required"),
+            (3, "Phone 2 - Value", "phone.country_required"),
             (3, "Website 1 - Value", "website.scheme"),
         ] == where(report)
 

@@ -27,10 +27,10 @@ from contactbook.presentation.form import ContactForm
 from contactbook.routing import route
 from contactbook.service import ContactService
 from contactbook.validation import (
+    normalize_country,
     normalize_description,
     normalize_email,
     normalize_phone,
-    normalize_region,
     normalize_website,
     validate_value,
 )
@@ -87,10 +87,10 @@ EXAMPLES: dict[str, Callable[[], str]] = {
     "email.too_long": lambda: raised(lambda: normalize_email("a" * 3000)),
     "phone.empty": lambda: raised(lambda: normalize_phone("")),
     "phone.invalid": lambda: raised(lambda: normalize_phone("06 1234", "NL")),
-    "phone.region_required": lambda: raised(lambda: normalize_phone("06 12345678")),
+    "phone.country_required": lambda: raised(lambda: normalize_phone("06 12345678")),
     "phone.extension": lambda: raised(lambda: normalize_phone("+31 20 123 4567 ext. 12")),
     "phone.too_long": lambda: raised(lambda: normalize_phone("1" * 300)),
-    "region.invalid": lambda: raised(lambda: normalize_region("Netherlands")),
+    "country.invalid": lambda: raised(lambda: normalize_country("Netherlands")),
     "website.empty": lambda: raised(lambda: normalize_website("")),
     "website.invalid": lambda: raised(lambda: normalize_website("https:/example.com")),
     "website.scheme": lambda: raised(lambda: normalize_website("javascript:alert(1)")),

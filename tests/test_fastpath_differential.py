@@ -608,10 +608,10 @@ def phone_reference(item: PhoneInput) -> str:
 def fast_phone(item: PhoneInput) -> object:
     """The phone fast path on what validation.py hands it; None for a refused input."""
     try:
-        text, region = phone_input(item[0], item[1], "phone")
+        text, country = phone_input(item[0], item[1], "phone")
     except ContactValidationError:
         return None
-    return phones.phone(text, region)
+    return phones.phone(text, country)
 
 
 REGIONS = sorted(phonenumbers.SUPPORTED_REGIONS)
@@ -623,13 +623,13 @@ NUMBER_FORMATS = [
 
 
 def example_numbers() -> list[tuple[str, str]]:
-    """Every example number in libphonenumber's metadata: (region, E.164) pairs."""
+    """Every example number in libphonenumber's metadata: (country, E.164) pairs."""
     found = []
-    for region in REGIONS:
+    for country in REGIONS:
         for number_type in range(12):  # every PhoneNumberType but UNKNOWN (99)
-            number = phonenumbers.example_number_for_type(region, number_type)
+            number = phonenumbers.example_number_for_type(country, number_type)
             if number is not None:
-                found.append((region, phonenumbers.format_number(number, NUMBER_FORMATS[2])))
+                found.append((country, phonenumbers.format_number(number, NUMBER_FORMATS[2])))
     for code in sorted(phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS):
         number = phonenumbers.example_number_for_non_geo_entity(code)
         if number is not None:
@@ -654,7 +654,7 @@ PHONE_PIECES = [
     "#", ",", ";", ";ext=1", "~", "*", "tel:", ";phone-context=+31", ";isub=1", "A", "abc",
     "FLOWERS", "\uff11", "\u0663", "\uff0b", "12345678", "555", "0800", "9" * 20,
 ]  # fmt: skip
-phone_regions = (
+phone_countries = (
     st.sampled_from(REGIONS)
     | st.sampled_from(REGIONS).map(str.lower)
     | st.sampled_from([None, "XX", "uk", "001", " nl "])
@@ -687,7 +687,7 @@ def phone_outcomes(item: PhoneInput) -> tuple[Outcome, Outcome]:
 class TestPhoneFastPathAgrees:
     """normalize_phone and parse_phone give exactly what phonenumbers alone gives."""
 
-    @given(st.tuples(phone_text | example_text | separated_text, phone_regions))
+    @given(st.tuples(phone_text | example_text | separated_text, phone_countries))
     @example(("06 12345678", "NL"))
     @example(("+31 (0)6 12345678", None))
     @example(("0031612345678", None))
@@ -718,9 +718,9 @@ class TestPhoneFastPathAgrees:
     def test_every_example_number_in_the_metadata(self) -> None:
         items = [
             (written(e164, number_format), home)
-            for region, e164 in EXAMPLES
+            for country, e164 in EXAMPLES
             for number_format in NUMBER_FORMATS
-            for home in [*sorted({region, "NL", "US"} - {"001"}), None]
+            for home in [*sorted({country, "NL", "US"} - {"001"}), None]
         ]
         assert [] == disagreements(items, phone_public, phone_reference)
         # The fast path reads almost all of them itself.
@@ -730,7 +730,7 @@ class TestPhoneFastPathAgrees:
         assert ("+31612345678", "mobile") == fast_phone(("06 12345678", "NL"))
         assert ("+12025550125", "other") == fast_phone(("+1 (202) 555-0125", None))
         assert ("+442079460018", "fixed_line") == fast_phone(("+44 (0)20 7946 0018", "nl"))
-        assert "phone.region_required" == getattr(fast_phone(("555-0125", None)), "code", None)
+        assert "phone.country_required" == getattr(fast_phone(("555-0125", None)), "code", None)
         assert "phone.invalid" == getattr(fast_phone(("06 1234567", "NL")), "code", None)
 
     def test_what_it_is_unsure_of_it_leaves_to_the_reference(self) -> None:
@@ -762,7 +762,7 @@ def mistyped_phones(size: int, seed: int) -> list[PhoneInput]:
     rng = random.Random(seed)  # noqa: S311 -- a seeded corpus, not a secret
     out = []
     for item in _corpus_module().phones(size, seed=seed):
-        raw, region = item
+        raw, country = item
         roll = rng.random()
         i = rng.randrange(len(raw) + 1)
         if roll < 0.5:
@@ -774,8 +774,8 @@ def mistyped_phones(size: int, seed: int) -> list[PhoneInput]:
         elif roll < 0.85:
             raw = raw[:i] + rng.choice(PHONE_MISTAKES) + raw[i:]
         else:
-            region = rng.choice(MISTYPED_REGIONS)  # another billing country
-        out.append((raw, region))
+            country = rng.choice(MISTYPED_REGIONS)  # another billing country
+        out.append((raw, country))
     return out
 
 

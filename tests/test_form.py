@@ -34,7 +34,7 @@ EMAIL, PHONE, MOBILE, WEBSITE = (
 @pytest.fixture
 def contacts():
     s = add(ContactSet(), EMAIL, "info@example.com")  # 1
-    s = add(s, MOBILE, "06 12345678", "Work", region="NL")  # 2
+    s = add(s, MOBILE, "06 12345678", "Work", country="NL")  # 2
     s = add(s, EMAIL, "billing@example.com", "Billing Contact")  # 3
     s = add(s, EMAIL, "old@example.com")  # 4
     return add(s, PHONE, "+31 20 765 4321", "billing contact")  # 5
@@ -181,11 +181,11 @@ class TestBatch:
         assert AddPoint(MOBILE, "+31 6 33333333", "Billing Contact") == change
 
     def test_a_rows_kind_changes_and_the_point_keeps_its_id(self, contacts):
-        contacts = add(ContactSet(), MOBILE, "020 1234567", region="NL")  # a landline as Mobile
+        contacts = add(ContactSet(), MOBILE, "020 1234567", country="NL")  # a landline as Mobile
         form = ContactForm.from_set(contacts, version=1).edit(MOBILE, kind=PHONE)
         changes = form.changes()
         assert (EditPoint(1, kind=PHONE),) == changes
-        outcome = apply(contacts, changes, region="NL")
+        outcome = apply(contacts, changes, country="NL")
         assert (PHONE, 1) == (outcome.contacts.primary(PHONE).kind, outcome.contacts.points[0].id)
         assert None is outcome.contacts.primary(MOBILE)
         assert () == outcome.warnings
@@ -197,7 +197,7 @@ class TestBatch:
 
     def test_a_phone_shown_internationally_can_be_retyped_nationally(self, form, contacts):
         changes = form.edit(MOBILE, value="06 87654321").changes()
-        saved = apply(contacts, changes, region="NL").contacts
+        saved = apply(contacts, changes, country="NL").contacts
         assert "+31687654321" == saved.get(2).value
         assert () == ContactForm.from_set(saved, version=8).changes()
 
@@ -261,7 +261,7 @@ class TestLocations:
 
     def test_a_previews_warnings_are_at_their_rows(self, form, contacts):
         edited = form.edit(MOBILE, value="020 1234567")
-        outcome = apply(contacts, edited.changes(), region="NL")
+        outcome = apply(contacts, edited.changes(), country="NL")
         checked = edited.with_outcome(outcome)
         assert [(Location("value", MOBILE), "mobile.fixed_line")] == [
             (p.location, p.code) for p in checked.warnings
@@ -519,7 +519,7 @@ class TestErrorSummary:
         if not form.errors:  # nothing is removed by omission
             assert {1, 2} <= named
         try:
-            outcome = apply(contacts, form.changes(), region="NL")
+            outcome = apply(contacts, form.changes(), country="NL")
         except ContactError as error:
             located = form.with_error(error)
             assert located.errors

@@ -33,10 +33,10 @@ from contactbook.routing import RoutingPolicy, route
 from contactbook.service import ContactService
 from contactbook.testing import strategies as cs
 from contactbook.validation import (
+    normalize_country,
     normalize_description,
     normalize_email,
     normalize_phone,
-    normalize_region,
     normalize_website,
 )
 
@@ -62,7 +62,7 @@ def document(*points, next_id=None):
                     "value": value,
                     "description": description,
                     "entered": value,
-                    "region": None,
+                    "country": None,
                 }
                 for i, (kind, value, description) in enumerate(points, start=1)
             ],
@@ -161,7 +161,7 @@ class TestOutsideSetsAreChecked:
     def test_values_are_normalized_and_ids_kept(self):
         contacts = jsonform.read_set(
             document((EMAIL, " Ann@Example.COM ", "  Billing  "), (PHONE, "020 1234567", None)),
-            region="NL",
+            country="NL",
         )
         assert [
             (1, EMAIL, "Ann@example.com", "Billing"),
@@ -300,7 +300,7 @@ def only_contact_errors(call, *args, **kwargs):
 def points_json(draw_values):
     return [
         {"id": i, "kind": kind.value, "value": value, "description": description,
-         "entered": value, "region": None}
+         "entered": value, "country": None}
         for i, (kind, value, description) in enumerate(draw_values, start=1)
     ]  # fmt: skip
 
@@ -425,17 +425,17 @@ class TestNoEntryPointCrashes:
     """Every entry point that takes outside data returns or raises a ContactError only."""
 
     @given(kinds, hostile_text, st.none() | hostile_text, st.none() | hostile_text)
-    def test_normalizers_and_operations(self, kind, raw, description, region):
+    def test_normalizers_and_operations(self, kind, raw, description, country):
         for call, args in (
             (normalize_email, (raw,)),
             (normalize_website, (raw,)),
-            (normalize_phone, (raw, region)),
-            (normalize_region, (region,)),
+            (normalize_phone, (raw, country)),
+            (normalize_country, (country,)),
             (normalize_description, (description,)),
         ):
             only_contact_errors(call, *args)
         start = apply(ContactSet(), [AddPoint(EMAIL, "a@example.com")]).contacts
-        only_contact_errors(apply, start, [AddPoint(kind, raw, description)], region=region)
+        only_contact_errors(apply, start, [AddPoint(kind, raw, description)], country=country)
         only_contact_errors(apply, start, [EditPoint(1, raw, description)])
 
     @settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture])

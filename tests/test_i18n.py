@@ -433,9 +433,9 @@ class TestEveryMessageShownIsInTheCatalog:
         ),
         st.sampled_from([None, "NL", "GB", "US"]),
     )
-    def test_any_refusal_or_warning(self, kind, raw, region):
+    def test_any_refusal_or_warning(self, kind, raw, country):
         try:
-            outcome = validate_value(kind, raw, region)
+            outcome = validate_value(kind, raw, country)
         except ContactValidationError as error:
             for problem in error.errors:
                 assert_dutch(problem.message)

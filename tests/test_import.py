@@ -45,7 +45,7 @@ def points(*values):
     """Checked points (as a reader gives them) for ``(kind, input[, description])``."""
     contacts = ContactSet()
     for kind, value, *description in values:
-        contacts = add(contacts, kind, value, *description, region="NL")
+        contacts = add(contacts, kind, value, *description, country="NL")
     return contacts.points
 
 
@@ -80,7 +80,7 @@ class TestMerge:
             (p.id, p.kind, p.value) for p in outcome.contacts
         ]
         assert "06 12345678" == outcome.contacts.points[1].entered
-        assert "NL" == outcome.contacts.points[1].region
+        assert "NL" == outcome.contacts.points[1].country
         assert "PointAdded" == type(outcome.changes[0]).__name__
 
     def test_descriptions_follow_the_incoming_points_only_when_asked(self):
@@ -111,7 +111,7 @@ class TestMerge:
 
     def test_merge_into_the_empty_set_is_what_apply_adds(self):
         adds = [AddPoint(EMAIL, "a@example.com", "Billing"), AddPoint(MOBILE, "06 12345678")]
-        applied = apply(ContactSet(), adds, region="NL")
+        applied = apply(ContactSet(), adds, country="NL")
         merged = merge(ContactSet(), applied.contacts.points)
         assert applied.contacts == merged.contacts
         assert applied.changes == merged.changes
@@ -137,13 +137,13 @@ class TestIntake:
         for batch in batches:
             adds = [AddPoint(ContactKind(kind), value) for kind, value in batch]
             try:
-                expected = apply(contacts, adds, region="NL")
+                expected = apply(contacts, adds, country="NL")
             except BatchValidationError as error:
                 with pytest.raises(BatchValidationError) as refused:
-                    intake.add(adds, region="NL")
+                    intake.add(adds, country="NL")
                 assert error.errors == refused.value.errors
                 continue
-            added, warnings = intake.add(adds, region="NL")
+            added, warnings = intake.add(adds, country="NL")
             assert expected.contacts.points[len(contacts) :] == added
             assert expected.warnings == warnings
             contacts = expected.contacts
@@ -156,10 +156,10 @@ class TestIntake:
         values += [("email", "A@example.com"), ("phone", "020 1234567")]
         adds = [AddPoint(ContactKind(kind), value) for kind, value in values]
         each, one_by_one, contacts = Intake(), Intake(), ContactSet()
-        outcomes = each.add_each(adds, region="NL", keep=keep)
+        outcomes = each.add_each(adds, country="NL", keep=keep)
         for change, (point, found) in zip(adds, outcomes, strict=True):
             try:
-                applied = apply(contacts, [change], region="NL")
+                applied = apply(contacts, [change], country="NL")
             except BatchValidationError as error:
                 assert (None, [p.code for p in error.errors]) == (point, [p.code for p in found])
                 continue
@@ -167,7 +167,7 @@ class TestIntake:
             assert [(w.code, w.message) for w in applied.warnings] == [
                 (w.code, w.message) for w in found
             ]
-            one_by_one.add([change], region="NL")
+            one_by_one.add([change], country="NL")
             contacts = applied.contacts
         assert ["email.invalid", "contact.duplicate"] == [
             p.code for point, found in outcomes if point is None for p in found

@@ -32,7 +32,7 @@ EMAIL, PHONE, MOBILE, WEBSITE = (
 @pytest.fixture
 def contacts():
     s = add(ContactSet(), EMAIL, "Ann@Example.com", "Facturen \u20ac")
-    s = add(s, MOBILE, "06 12345678", region="NL")
+    s = add(s, MOBILE, "06 12345678", country="NL")
     s = add(s, WEBSITE, "bücher.de")
     return add(s, EMAIL, "b@example.com")
 
@@ -59,7 +59,7 @@ def entry(contacts):
 
 
 class TestRoundTrip:
-    """What is written reads back equal: ids, next_id, input, region, Unicode."""
+    """What is written reads back equal: ids, next_id, input, country, Unicode."""
 
     def test_set(self, contacts):
         assert contacts == load_set(dump_set(contacts))
@@ -94,7 +94,7 @@ class TestRoundTrip:
             "value": "+31612345678",
             "description": None,
             "entered": "06 12345678",
-            "region": "NL",
+            "country": "NL",
         } == data["points"][1]
 
 
@@ -132,7 +132,7 @@ class TestRefusals:
             ("kind", "fax"),
             ("value", None),
             ("entered", 3),
-            ("region", 1),
+            ("country", 1),
             ("id", True),
         ],
     )
@@ -187,10 +187,10 @@ class TestLocatedRefusals:
             (lambda d: d["points"][1].update(id="2"), "points[1].id must be an integer"),
             (lambda d: d["points"][0].update(kind="fax"), "points[0].kind must be one of"),
             (lambda d: d["points"][2].update(extra=1), "points[2] has an unknown key 'extra'"),
-            (lambda d: d["points"][3].pop("region"), "points[3] lacks the key 'region'"),
+            (lambda d: d["points"][3].pop("country"), "points[3] lacks the key 'country'"),
             (
-                lambda d: d["points"][1].update(region=1),
-                "points[1].region must be a string or null",
+                lambda d: d["points"][1].update(country=1),
+                "points[1].country must be a string or null",
             ),
             (lambda d: d.update(next_id="5"), "next_id must be an integer"),
             (lambda d: d.update(points={}), "points must be an array"),
@@ -217,7 +217,7 @@ class TestTheFastPathAgreesWithTheDescription:
 
     @given(
         st.dictionaries(
-            st.sampled_from(["id", "kind", "value", "description", "entered", "region", "x"]),
+            st.sampled_from(["id", "kind", "value", "description", "entered", "country", "x"]),
             st.none() | st.booleans() | st.integers() | st.sampled_from(["email", "fax", "NL"]),
         )
     )

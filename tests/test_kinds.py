@@ -27,7 +27,7 @@ def every_kind():
     """A set with one point of each kind, in the card's order."""
     contacts = ContactSet()
     for kind, spec in KINDS.items():
-        contacts = add(contacts, kind, VALUES[spec.family][0], region="NL")
+        contacts = add(contacts, kind, VALUES[spec.family][0], country="NL")
     return contacts
 
 
@@ -101,7 +101,7 @@ class TestEveryPlaceReadsTheTable:
 
     def test_a_phone_kind_keeps_its_billing_country(self, every_kind):
         assert [("NL" if kind in PHONE_KINDS else None) for kind in ContactKind] == [
-            point.region for point in every_kind
+            point.country for point in every_kind
         ]
 
     def test_the_card_links_each_kind_as_its_row_says(self, every_kind):
@@ -127,4 +127,4 @@ class TestEveryPlaceReadsTheTable:
 
     def test_a_telephone_line_with_no_other_kinds_type_is_a_telephone(self):
         card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nTEL;TYPE=work:020 123 4567\r\nEND:VCARD\r\n"
-        assert [ContactKind.PHONE] == [p.kind for p in load_vcard(card, region="NL").contacts]
+        assert [ContactKind.PHONE] == [p.kind for p in load_vcard(card, country="NL").contacts]

@@ -22,7 +22,7 @@ def points(*values):
     """Checked points (as a reader gives them) for ``(kind, input[, description])``."""
     contacts = ContactSet()
     for kind, value, *description in values:
-        contacts = add(contacts, kind, value, *description, region="NL")
+        contacts = add(contacts, kind, value, *description, country="NL")
     return contacts.points
 
 

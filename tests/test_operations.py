@@ -25,7 +25,7 @@ EMAIL, PHONE, MOBILE, WEBSITE = (
 def contacts():
     s = add(ContactSet(), EMAIL, "ann@example.com")
     s = add(s, EMAIL, "billing@example.com", "Billing Contact")
-    s = add(s, MOBILE, "06 12345678", region="NL")
+    s = add(s, MOBILE, "06 12345678", country="NL")
     return add(s, EMAIL, "emergency@example.com", "Emergency Contact")
 
 
@@ -36,13 +36,13 @@ class TestAdd:
         s = add(ContactSet(), EMAIL, "a@example.com")
         assert s.points[0] == s.primary(EMAIL)
 
-    def test_point_keeps_input_region_and_description(self):
-        s = add(ContactSet(), MOBILE, " 06 12345678 ", "  Work ", region="nl")
+    def test_point_keeps_input_country_and_description(self):
+        s = add(ContactSet(), MOBILE, " 06 12345678 ", "  Work ", country="nl")
         assert ContactPoint(1, MOBILE, "+31612345678", "Work", " 06 12345678 ", "NL") == s.points[0]
 
-    def test_region_is_kept_only_on_phone_points(self):
-        s = add(ContactSet(), EMAIL, "a@example.com", region="NL")
-        assert s.points[0].region is None
+    def test_country_is_kept_only_on_phone_points(self):
+        s = add(ContactSet(), EMAIL, "a@example.com", country="NL")
+        assert s.points[0].country is None
 
     def test_ids_are_sequential_from_next_id(self, contacts):
         assert [1, 2, 3, 4] == [p.id for p in contacts.points]
@@ -103,7 +103,7 @@ class TestEdit:
         assert edit(contacts, 2, description=None).get(2).description is None
 
     def test_same_normalized_value_changes_nothing(self, contacts):
-        assert contacts == edit(contacts, 3, value="+31 6 1234 5678", region="NL")
+        assert contacts == edit(contacts, 3, value="+31 6 1234 5678", country="NL")
 
     def test_edit_to_another_points_value_is_a_duplicate(self, contacts):
         with pytest.raises(ContactValidationError, match="already"):
@@ -115,12 +115,12 @@ class TestEdit:
         assert isinstance(info.value, LookupError)
         assert "contact.not_found" == info.value.code
 
-    def test_phone_edit_records_new_input_and_region(self, contacts):
-        s = edit(contacts, 3, value="0470 12 34 56", region="BE")
+    def test_phone_edit_records_new_input_and_country(self, contacts):
+        s = edit(contacts, 3, value="0470 12 34 56", country="BE")
         assert ("+32470123456", "0470 12 34 56", "BE") == (
             s.get(3).value,
             s.get(3).entered,
-            s.get(3).region,
+            s.get(3).country,
         )
 
 

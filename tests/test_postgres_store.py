@@ -583,5 +583,5 @@ class TestBillingCountries:
     def test_an_unknown_country_is_refused(self, store):
         with pytest.raises(ContactValidationError) as refused:
             store.set_billing_country("c1", "XX")
-        assert "region.invalid" == refused.value.code
+        assert "country.invalid" == refused.value.code
         assert store.billing_country("c1") is None

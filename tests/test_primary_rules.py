@@ -56,12 +56,12 @@ class PrimaryRules(RuleBasedStateMachine):
         value = normalize(kind, raw, "NL")
         if self._duplicate(kind, value):
             try:
-                add(self.contacts, kind, raw, description, region="NL")
+                add(self.contacts, kind, raw, description, country="NL")
             except ContactValidationError as error:
                 assert "contact.duplicate" == error.code
                 return
             raise AssertionError("duplicate accepted")
-        new = add(self.contacts, kind, raw, description, region="NL")
+        new = add(self.contacts, kind, raw, description, country="NL")
         point = new.points[-1]
         assert point.id not in self.ids_ever
         assert self.contacts.next_id == point.id
@@ -78,12 +78,12 @@ class PrimaryRules(RuleBasedStateMachine):
         value = normalize(kind, raw, "NL")
         if self._duplicate(kind, value, own_id=point_id):
             try:
-                edit(self.contacts, point_id, value=raw, region="NL")
+                edit(self.contacts, point_id, value=raw, country="NL")
             except ContactValidationError as error:
                 assert "contact.duplicate" == error.code
                 return
             raise AssertionError("duplicate accepted")
-        new = edit(self.contacts, point_id, value=raw, region="NL")
+        new = edit(self.contacts, point_id, value=raw, country="NL")
         self.model[index] = (point_id, kind, value)
         self._moved_to(new)
 

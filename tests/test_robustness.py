@@ -28,7 +28,7 @@ from contactbook.validation import (
 any_text = st.text(st.characters(), max_size=3000) | st.text(
     st.characters(codec="utf-8") | st.sampled_from("@.:/+0123456789 ;,-_[]%#?"), max_size=80
 )
-regions = st.none() | st.sampled_from(["NL", "us", "GB", "xx", "", "001"])
+countries = st.none() | st.sampled_from(["NL", "us", "GB", "xx", "", "001"])
 
 
 def normalizes_or_refuses(call, *args):
@@ -50,9 +50,9 @@ class TestNormalizersNeverCrash:
         result = normalizes_or_refuses(normalize_email, raw)
         assert result is None or normalize_email(result) == result
 
-    @given(any_text, regions)
-    def test_phone(self, raw, region):
-        result = normalizes_or_refuses(normalize_phone, raw, region)
+    @given(any_text, countries)
+    def test_phone(self, raw, country):
+        result = normalizes_or_refuses(normalize_phone, raw, country)
         assert result is None or normalize_phone(result) == result
 
     @given(any_text)
@@ -75,11 +75,11 @@ class TestNormalizersNeverCrash:
 class TestOperationsNeverCrash:
     """add, edit and apply refuse arbitrary text cleanly and change nothing."""
 
-    @given(st.sampled_from(list(ContactKind)), any_text, st.none() | any_text, regions)
-    def test_add(self, kind, raw, description, region):
+    @given(st.sampled_from(list(ContactKind)), any_text, st.none() | any_text, countries)
+    def test_add(self, kind, raw, description, country):
         start = add(ContactSet(), ContactKind.EMAIL, "a@example.com")
         try:
-            result = add(start, kind, raw, description, region=region)
+            result = add(start, kind, raw, description, country=country)
         except ContactValidationError:
             return
         assert len(start) + 1 == len(result)
@@ -95,7 +95,7 @@ class TestOperationsNeverCrash:
         start = add(ContactSet(), ContactKind.EMAIL, "a@example.com")
         batch = [AddPoint(kind, raw) for kind, raw in changes] + [EditPoint(1, description="x")]
         try:
-            outcome = apply(start, batch, region="NL")
+            outcome = apply(start, batch, country="NL")
         except BatchValidationError as error:
             assert {p.index for p in error.errors} <= set(range(len(batch)))
             return

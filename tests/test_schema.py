@@ -50,7 +50,7 @@ def contact_sets(draw):
         value = draw(st.sampled_from(VALUES[kind]))
         if any(p.entered == value for p in contacts):
             continue
-        contacts = add(contacts, kind, value, draw(descriptions), region="NL")
+        contacts = add(contacts, kind, value, draw(descriptions), country="NL")
     return contacts
 
 
@@ -98,7 +98,7 @@ class TestDocumentsValidate:
         ]
         changes = [data.draw(st.sampled_from(choices))(point) for point in contacts]
         changes.extend([AddPoint(PHONE, "+31 20 7654321"), ClearPrimary(WEBSITE)])
-        outcome = apply(contacts, changes, region="NL")
+        outcome = apply(contacts, changes, country="NL")
         entry = ActivityEntry(
             "e-1",
             "cust-1",
@@ -116,12 +116,12 @@ class TestDocumentsValidate:
             lambda d: d.update(extra=1),
             lambda d: d["points"][0].update(kind="fax"),
             lambda d: d["points"][0].pop("entered"),
-            lambda d: d["points"][0].update(region="nl"),
+            lambda d: d["points"][0].update(country="nl"),
         ],
-        ids=["newer version", "unknown key", "unknown kind", "missing key", "bad region"],
+        ids=["newer version", "unknown key", "unknown kind", "missing key", "bad country"],
     )
     def test_malformed_sets_do_not_validate(self, mutate):
-        data = set_to_data(add(ContactSet(), MOBILE, "06 12345678", region="NL"))
+        data = set_to_data(add(ContactSet(), MOBILE, "06 12345678", country="NL"))
         mutate(data)
         assert not validator("contact-set").is_valid(data)
 
@@ -196,7 +196,7 @@ class TestTheDescriptionChecksWhatTheSchemaSays:
                 lambda d: d.update(extra=1),
                 lambda d: d["points"] and d["points"][0].update(kind="fax"),
                 lambda d: d["points"] and d["points"][0].pop("entered"),
-                lambda d: d["points"] and d["points"][0].update(region="nl"),
+                lambda d: d["points"] and d["points"][0].update(country="nl"),
                 lambda d: d["points"] and d["points"][0].update(description="x" * 101),
                 lambda d: d["points"] and d["points"][0].update(value=""),
                 lambda d: d.update(points=d["points"] * 101),

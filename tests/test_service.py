@@ -126,12 +126,12 @@ class TestUpdate:
         store.set_billing_country("c1", "NL")
         saved = save(service, "c1", [SetPrimary(MOBILE, "06 12345678")])
         assert "+31612345678" == saved.contacts.primary(MOBILE).value
-        assert "NL" == saved.contacts.primary(MOBILE).region
+        assert "NL" == saved.contacts.primary(MOBILE).country
 
     def test_without_a_billing_country_a_national_number_is_refused(self, service):
         with pytest.raises(BatchValidationError) as refused:
             save(service, "c1", [SetPrimary(MOBILE, "06 12345678")])
-        assert ["phone.region_required"] == [p.code for p in refused.value.errors]
+        assert ["phone.country_required"] == [p.code for p in refused.value.errors]
 
     def test_warnings_are_returned(self, service, store):
         store.set_billing_country("c1", "NL")
@@ -410,7 +410,7 @@ class TestBillingCountry:
     def test_an_unknown_country_code_is_refused(self, service):
         with pytest.raises(ContactValidationError) as refused:
             service.country_change("ann", "c1", "XX")
-        assert "region.invalid" == refused.value.code
+        assert "country.invalid" == refused.value.code
 
 
 changes = st.one_of(
@@ -439,7 +439,7 @@ class TestServiceAgainstModel:
         model, versions = ContactSet(), [ContactSet()]
         for batch in batches:
             try:
-                outcome = apply(model, batch, region="NL")
+                outcome = apply(model, batch, country="NL")
             except BatchValidationError:
                 with pytest.raises(BatchValidationError):
                     save(service, "c1", batch)

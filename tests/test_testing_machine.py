@@ -28,7 +28,7 @@ class PureApplyMachine(PrimaryRulesMachine):
         self.contacts = ContactSet()
 
     def apply_batch(self, changes, /):
-        outcome = apply(self.contacts, changes, region=self.region)
+        outcome = apply(self.contacts, changes, country=self.country)
         if outcome.changes:  # like the service: a batch that changes nothing saves nothing
             self.contacts = outcome.contacts
 
@@ -39,18 +39,18 @@ class PureApplyMachine(PrimaryRulesMachine):
 class DutchPureApplyMachine(PureApplyMachine):
     """The same, for a customer billed in the Netherlands (national numbers too)."""
 
-    region = "NL"
+    country = "NL"
 
 
 class ServiceMachine(PrimaryRulesMachine):
     """The machine driving ContactService over an InMemoryStore, as a host would."""
 
-    region = "GB"
+    country = "GB"
 
     def __init__(self):
         super().__init__()
         store = InMemoryStore()
-        store.set_billing_country("customer-1", self.region)
+        store.set_billing_country("customer-1", self.country)
         self.service = ContactService(store, AllowAll())
 
     def apply_batch(self, changes, /):

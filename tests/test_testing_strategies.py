@@ -47,20 +47,20 @@ class TestValidInputs:
         normalize_email(raw)
 
     @given(cs.phone_numbers())
-    def test_phone_numbers_of_any_region_need_no_region(self, raw):
+    def test_phone_numbers_of_any_country_need_no_country(self, raw):
         value = normalize_phone(raw)
         assert value == normalize_phone(value)
         assert value.startswith("+")
 
     @given(st.data())
-    def test_phone_numbers_for_a_region(self, data):
-        region = data.draw(cs.regions())
-        raw = data.draw(cs.phone_numbers(region=region))
-        value = normalize_phone(raw, region)
-        assert value == normalize_phone(value, region)
+    def test_phone_numbers_for_a_country(self, data):
+        country = data.draw(cs.countries())
+        raw = data.draw(cs.phone_numbers(country=country))
+        value = normalize_phone(raw, country)
+        assert value == normalize_phone(value, country)
         assert value == normalize_phone(value)
 
-    @given(cs.phone_numbers(region="NL", mobile=True))
+    @given(cs.phone_numbers(country="NL", mobile=True))
     def test_dutch_mobile_numbers(self, raw):
         value = normalize_phone(raw, "NL")
         assert value == normalize_phone(value)
@@ -96,10 +96,10 @@ class TestValidInputs:
     @given(st.data())
     def test_valid_values_of_every_kind(self, data):
         kind = data.draw(cs.contact_kinds())
-        region = data.draw(st.none() | cs.regions())
-        raw = data.draw(cs.valid_values(kind, region=region))
-        value = normalize(kind, raw, region)
-        assert value == normalize(kind, value, region)
+        country = data.draw(st.none() | cs.countries())
+        raw = data.draw(cs.valid_values(kind, country=country))
+        value = normalize(kind, raw, country)
+        assert value == normalize(kind, value, country)
 
 
 class TestInvalidInputs:
@@ -110,14 +110,14 @@ class TestInvalidInputs:
         assert invalid.code == refusal_code(normalize_email, invalid.raw)
 
     @given(cs.invalid_phone_numbers())
-    def test_phone_numbers_without_region(self, invalid):
+    def test_phone_numbers_without_country(self, invalid):
         assert invalid.code == refusal_code(normalize_phone, invalid.raw)
 
     @given(st.data())
-    def test_phone_numbers_for_a_region(self, data):
-        region = data.draw(cs.regions())
-        invalid = data.draw(cs.invalid_phone_numbers(region=region))
-        assert invalid.code == refusal_code(normalize_phone, invalid.raw, region)
+    def test_phone_numbers_for_a_country(self, data):
+        country = data.draw(cs.countries())
+        invalid = data.draw(cs.invalid_phone_numbers(country=country))
+        assert invalid.code == refusal_code(normalize_phone, invalid.raw, country)
 
     @given(cs.invalid_websites())
     def test_websites(self, invalid):
@@ -130,9 +130,9 @@ class TestInvalidInputs:
     @given(st.data())
     def test_invalid_values_of_every_kind(self, data):
         kind = data.draw(cs.contact_kinds())
-        region = data.draw(st.none() | cs.regions())
-        invalid = data.draw(cs.invalid_values(kind, region=region))
-        assert invalid.code == refusal_code(normalize, kind, invalid.raw, region)
+        country = data.draw(st.none() | cs.countries())
+        invalid = data.draw(cs.invalid_values(kind, country=country))
+        assert invalid.code == refusal_code(normalize, kind, invalid.raw, country)
 
     @pytest.mark.parametrize(
         ("strategy", "code"),
@@ -163,12 +163,12 @@ class TestDomainValues:
 
     @given(cs.contact_points())
     def test_points_are_normalized(self, point):
-        assert point.value == normalize(point.kind, point.entered, point.region)
+        assert point.value == normalize(point.kind, point.entered, point.country)
         assert point.description == normalize_description(point.description)
 
-    @given(cs.contact_points(kinds=[PHONE], region="GB"))
-    def test_points_of_chosen_kinds_and_region(self, point):
-        assert (PHONE, "GB") == (point.kind, point.region)
+    @given(cs.contact_points(kinds=[PHONE], country="GB"))
+    def test_points_of_chosen_kinds_and_country(self, point):
+        assert (PHONE, "GB") == (point.kind, point.country)
 
     @given(cs.contact_sets(min_size=2, max_size=6))
     def test_sets_hold_a_size_in_range_with_growing_ids(self, contacts):
@@ -177,21 +177,21 @@ class TestDomainValues:
         assert sorted(set(ids)) == ids
         assert contacts.next_id > ids[-1]
 
-    @given(cs.contact_sets(region="NL", max_size=8))
+    @given(cs.contact_sets(country="NL", max_size=8))
     def test_sets_can_be_rebuilt_through_add(self, contacts):
         rebuilt = ContactSet()
         for point in contacts:
-            rebuilt = add(rebuilt, point.kind, point.entered, point.description, region="NL")
+            rebuilt = add(rebuilt, point.kind, point.entered, point.description, country="NL")
         assert [(p.kind, p.value) for p in contacts] == [(p.kind, p.value) for p in rebuilt]
 
     @settings(suppress_health_check=[HealthCheck.too_slow])
     @given(st.data())
     def test_batches_are_accepted_by_apply(self, data):
-        region = data.draw(st.none() | st.sampled_from(["NL", "US"]))
-        contacts = data.draw(cs.contact_sets(region=region, max_size=6))
-        batch = data.draw(cs.batches(contacts, region=region, min_size=1, max_size=6))
+        country = data.draw(st.none() | st.sampled_from(["NL", "US"]))
+        contacts = data.draw(cs.contact_sets(country=country, max_size=6))
+        batch = data.draw(cs.batches(contacts, country=country, min_size=1, max_size=6))
         assert 1 <= len(batch) <= 6
-        outcome = apply(contacts, batch, region=region)
+        outcome = apply(contacts, batch, country=country)
         assert len(outcome.contacts) <= MAX_POINTS
 
     def test_batches_contain_every_kind_of_change(self):
@@ -236,7 +236,7 @@ class TestShrinking:
     def test_a_phone_counterexample_shrinks(self):
         # A false belief: "every number typed for a Dutch customer is Dutch".
         found = find(
-            cs.phone_numbers(region="NL"),
+            cs.phone_numbers(country="NL"),
             lambda raw: not normalize_phone(raw, "NL").startswith("+31"),
             settings=NO_DATABASE,
         )
@@ -256,15 +256,15 @@ class TestInvalidArguments:
             lambda: cs.contact_sets(kinds=["email"]),
             lambda: cs.descriptions(max_size=101),
             lambda: cs.descriptions(min_size=5, max_size=4),
-            lambda: cs.phone_numbers(region="XX"),
-            lambda: cs.phone_numbers(region="TA", mobile=True),
+            lambda: cs.phone_numbers(country="XX"),
+            lambda: cs.phone_numbers(country="TA", mobile=True),
             lambda: cs.phone_numbers(mobile="yes"),
             lambda: cs.websites(with_scheme="https"),
             lambda: cs.emails(allow_unicode=None),
             lambda: cs.invalid_emails(codes=["phone.invalid"]),
             lambda: cs.invalid_emails(codes="email.invalid"),
             lambda: cs.invalid_emails(codes=[]),
-            lambda: cs.invalid_phone_numbers(region="NL", codes=["phone.region_required"]),
+            lambda: cs.invalid_phone_numbers(country="NL", codes=["phone.country_required"]),
             lambda: cs.batches("not a set"),
             lambda: cs.batches(ContactSet(), min_size=2, max_size=1),
             lambda: cs.valid_values("email"),

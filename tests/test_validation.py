@@ -7,10 +7,10 @@ from contactbook import ContactKind, ContactValidationError
 from contactbook.validation import (
     LineType,
     normalize,
+    normalize_country,
     normalize_description,
     normalize_email,
     normalize_phone,
-    normalize_region,
     normalize_website,
     parse_phone,
     validate_value,
@@ -77,13 +77,13 @@ class TestPhone:
     def test_national_number_is_read_in_the_billing_country(self):
         assert "+31612345678" == normalize_phone("06 12345678", "NL")
 
-    def test_region_is_any_case(self):
+    def test_country_is_any_case(self):
         assert "+31612345678" == normalize_phone("06-12345678", " nl ")
 
-    def test_international_number_needs_no_region(self):
+    def test_international_number_needs_no_country(self):
         assert "+31612345678" == normalize_phone("+31 6 12345678")
 
-    def test_00_prefix_needs_no_region(self):
+    def test_00_prefix_needs_no_country(self):
         assert "+31612345678" == normalize_phone("0031 6 12345678")
 
     def test_number_need_not_belong_to_the_billing_country(self):
@@ -91,16 +91,16 @@ class TestPhone:
         assert "+447624123456" == normalize_phone("+44 7624 123456", "GB")
         assert "+32470123456" == normalize_phone("+32 470 12 34 56", "NL")
 
-    def test_national_number_without_region_says_so(self):
+    def test_national_number_without_country_says_so(self):
         error = refused(normalize_phone, "06 12345678")
-        assert ("phone.region_required", "phone") == (error.code, error.field)
+        assert ("phone.country_required", "phone") == (error.code, error.field)
         assert "country code" in str(error)
 
     @pytest.mark.parametrize("raw", ["12", "06 1234", "+31 6 1234567890123", "not a number"])
     def test_invalid_numbers_are_refused(self, raw):
         assert "phone.invalid" == refused(normalize_phone, raw, "NL").code
 
-    def test_unknown_country_code_is_invalid_not_a_missing_region(self):
+    def test_unknown_country_code_is_invalid_not_a_missing_country(self):
         error = refused(normalize_phone, "+999 123456")
         assert "phone.invalid" == error.code
         assert "country code is not valid" in str(error)
@@ -110,31 +110,31 @@ class TestPhone:
         assert "phone.extension" == error.code
         assert "12" in str(error)
 
-    def test_unknown_region_is_refused(self):
+    def test_unknown_country_is_refused(self):
         error = refused(normalize_phone, "06 12345678", "XX")
-        assert ("region.invalid", "region") == (error.code, error.field)
+        assert ("country.invalid", "country") == (error.code, error.field)
 
-    def test_normalize_region(self):
-        assert "GB" == normalize_region("gb")
-        assert normalize_region(None) is None
+    def test_normalize_country(self):
+        assert "GB" == normalize_country("gb")
+        assert normalize_country(None) is None
 
     def test_line_type_is_reported(self):
         assert LineType.MOBILE == parse_phone("06 12345678", "NL").line_type
         assert LineType.FIXED_LINE == parse_phone("020 123 4567", "NL").line_type
         assert LineType.OTHER == parse_phone("(201) 555-0123", "US").line_type
 
-    @pytest.mark.parametrize("region", sorted(phonenumbers.SUPPORTED_REGIONS))
-    def test_every_region_national_format_gives_libphonenumbers_e164(self, region):
+    @pytest.mark.parametrize("country", sorted(phonenumbers.SUPPORTED_REGIONS))
+    def test_every_country_national_format_gives_libphonenumbers_e164(self, country):
         for number_type in (
             phonenumbers.PhoneNumberType.FIXED_LINE,
             phonenumbers.PhoneNumberType.MOBILE,
         ):
-            example = phonenumbers.example_number_for_type(region, number_type)
+            example = phonenumbers.example_number_for_type(country, number_type)
             if example is None or not phonenumbers.is_valid_number(example):
                 continue
             national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
             expected = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
-            assert expected == normalize_phone(national, region.lower())
+            assert expected == normalize_phone(national, country.lower())
 
 
 class TestPhoneKindWarnings:

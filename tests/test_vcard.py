@@ -21,9 +21,9 @@ EMAIL, PHONE, MOBILE, WEBSITE = (
 @pytest.fixture
 def contacts():
     s = add(ContactSet(), EMAIL, "ann@example.com")
-    s = add(s, MOBILE, "06 12345678", region="NL")
+    s = add(s, MOBILE, "06 12345678", country="NL")
     s = add(s, EMAIL, "facturen@example.nl", "Billing Contact")
-    s = add(s, PHONE, "020 123 4567", "Head office; reception, desk\\2", region="NL")
+    s = add(s, PHONE, "020 123 4567", "Head office; reception, desk\\2", country="NL")
     s = add(s, WEBSITE, "example.com")
     return add(s, MOBILE, "+44 7911 123456", "Emergency Contact")
 
@@ -89,7 +89,7 @@ class TestImport:
             "ADR;type=HOME:;;Dam 1;Amsterdam;;1012 JS;Netherlands\r\n"
             "END:VCARD\r\n"
         )
-        result = load_vcard(card, region="NL")
+        result = load_vcard(card, country="NL")
         assert [
             (PHONE, "+31201234567", "Work", True),
             (MOBILE, "+31612345678", None, True),
@@ -125,7 +125,7 @@ class TestImport:
         assert [
             (4, "email.invalid"),
             (6, "contact.duplicate"),
-            (7, "phone.region_required"),
+            (7, "phone.country_required"),
             (8, "website.scheme"),
             (9, "vcard.unsupported"),
             (10, "vcard.line"),
@@ -184,9 +184,9 @@ class TestImport:
         )
         assert [(EMAIL, "a@example.com", "B\u00fcro", True)] == summary(load_vcard(card).contacts)
 
-    def test_unknown_region_is_refused(self):
+    def test_unknown_country_is_refused(self):
         with pytest.raises(ContactValidationError, match="two letters"):
-            load_vcard("BEGIN:VCARD\nVERSION:4.0\nEND:VCARD\n", region="Netherlands")
+            load_vcard("BEGIN:VCARD\nVERSION:4.0\nEND:VCARD\n", country="Netherlands")
 
 
 descriptions = st.none() | st.text(
@@ -243,7 +243,7 @@ class TestProperties:
     )
     def test_any_text_is_read_or_refused_clearly(self, lines, newline):
         try:
-            result = load_vcard(newline.join(lines), region="NL")
+            result = load_vcard(newline.join(lines), country="NL")
         except FormatError as error:
             assert error.code in {"format.invalid", "format.version"}
         else:

@@ -777,8 +777,8 @@ class TestOwnExportRoundTrip:
         for card in read_cards(files[name].read_bytes()):
             if card.refusal() is not None:
                 continue
-            points = [point for _, point in check_card(card, region="US").accepted]
-            again = load_vcard(dump_vcard(ContactSet(points), full_name="Customer"), region="US")
+            points = [point for _, point in check_card(card, country="US").accepted]
+            again = load_vcard(dump_vcard(ContactSet(points), full_name="Customer"), country="US")
             assert [(p.kind, p.value, p.description) for p in points] == [
                 (p.kind, p.value, p.description) for p in again.contacts
             ], name

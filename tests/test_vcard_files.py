@@ -87,7 +87,7 @@ class TestVersion21:
 
     def test_folded_base64_photos_end_at_a_blank_line_or_the_next_property(self):
         (card,) = read_cards(fixture("photo-2.1.vcf"))
-        checked = check_card(card, region="NL")
+        checked = check_card(card, country="NL")
         assert [(9, MOBILE, "+31612345678"), (13, EMAIL, "photo@example.com")] == [
             (line, p.kind, p.value) for line, p in checked.accepted
         ]
@@ -113,7 +113,7 @@ class TestLineEndsAndEncodings:
         data = fixture("iphone-cr-cr-lf-photo.vcf").replace(b"\r\r\n", end)
         (card,) = read_cards(data)
         assert [5, 6, 10, 11, 12] == [line.number for line in card.lines if line.number > 4]
-        assert 3 == len(check_card(card, region="US").accepted)
+        assert 3 == len(check_card(card, country="US").accepted)
 
     @pytest.mark.parametrize("name", ["utf-16-bom.vcf", "utf-16-be-no-bom.vcf"])
     def test_utf_16(self, name):

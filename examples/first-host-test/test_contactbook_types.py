@@ -21,4 +21,4 @@ def test_the_primary_is_the_first_point_of_its_kind(contacts: ContactSet) -> Non
 
 @given(st.from_type(ContactPoint))
 def test_a_point_holds_what_it_was_entered_as_normalized(point: ContactPoint) -> None:
-    assert point.value == normalize(point.kind, point.entered, region=point.region)
+    assert point.value == normalize(point.kind, point.entered, country=point.country)

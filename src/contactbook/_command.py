@@ -104,7 +104,7 @@ def _selfcheck(args: list[str]) -> int:
     if found is None:
         print(f"agree: every fast-path answer is the reference answer ({result.seconds:.1f} s)")
         return 0
-    where = f" (billing country {found.region})" if found.region is not None else ""
+    where = f" (billing country {found.country})" if found.country is not None else ""
     print(f"DISAGREE on the {found.kind} input {found.raw!r}{where}:")
     print(f"  fast path: {found.fast}")
     print(f"  reference: {found.reference}")

@@ -143,19 +143,19 @@ def _one_website(rng: random.Random, odd: float) -> str:
 
 
 def _one_phone(rng: random.Random) -> tuple[str, str | None]:
-    region = rng.choice(list(_PHONES))
-    number = rng.choice(_PHONES[region])
+    country = rng.choice(list(_PHONES))
+    number = rng.choice(_PHONES[country])
     if rng.random() < 0.7:
         # Vary the subscriber digits so that the corpus is not a handful of strings.
         digits = [i for i, c in enumerate(number) if c.isdigit()]
         for i in rng.sample(digits, k=min(2, len(digits))):
             if i >= len(number) - 6:
                 number = number[:i] + str(rng.randrange(10)) + number[i + 1 :]
-    given: str | None = region
+    given: str | None = country
     if rng.random() < 0.1:
         given = None  # no billing country known
     elif rng.random() < 0.1:
-        given = region.lower()
+        given = country.lower()
     return _pad(rng, number), given
 
 

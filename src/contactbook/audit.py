@@ -91,11 +91,11 @@ def diff(old: ContactSet, new: ContactSet, /) -> tuple[Event, ...]:
         if was is None:
             changes.append(PointAdded(point))
             continue
-        if (was.kind, was.value, was.entered, was.region) != (
+        if (was.kind, was.value, was.entered, was.country) != (
             point.kind,
             point.value,
             point.entered,
-            point.region,
+            point.country,
         ):
             changes.append(ValueChanged(was, point))
         if was.description != point.description:

@@ -281,6 +281,6 @@ def import_vcard(
     once, one unit of work, one load.
     """
     with service.editing(actor, customer_id) as edit:
-        card = load_vcard(text, region=edit.region)
+        card = load_vcard(text, country=edit.country)
         saved = edit.merge(card.contacts.points, describes=True)
     return saved, card

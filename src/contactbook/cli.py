@@ -67,7 +67,7 @@ from contactbook.interchange.vcard import (
 from contactbook.operations import UNCHANGED, AddPoint, Command, EditPoint, RemovePoint
 from contactbook.presentation.card import CardLabels, ContactCard
 from contactbook.service import ContactService, Saved
-from contactbook.validation import normalize_region
+from contactbook.validation import normalize_country
 from contactbook.vocabulary import KIND_NAMES
 
 __all__ = ["Exit", "exit_status", "main"]
@@ -106,7 +106,7 @@ _EXIT_BY_FAMILY: dict[str, Exit] = {
     # Input refused or unreadable: a file (its header, encoding, layout, version) ...
     **dict.fromkeys(["format", "csv", "vcard"], Exit.INPUT),
     # ... or a value, id or option given on the command line.
-    **dict.fromkeys(["email", "phone", "region", "website", "description", "text"], Exit.INPUT),
+    **dict.fromkeys(["email", "phone", "country", "website", "description", "text"], Exit.INPUT),
     **dict.fromkeys(["contact", "customer", "activity", "form", "page", "version"], Exit.INPUT),
     **dict.fromkeys(["actor"], Exit.INPUT),  # --actor
     **dict.fromkeys(["routing"], Exit.INPUT),
@@ -333,7 +333,7 @@ class _Reading:
         country = self.default_country
         if country is not None:
             try:
-                country = normalize_region(country)
+                country = normalize_country(country)
             except ContactError as error:
                 raise click.BadParameter(error.message, param_hint="--country") from None
         return CheckOptions(
@@ -395,7 +395,7 @@ def _vcard_run(file: Path, identity: str, country: str | None) -> _VCardRun | No
     if file.suffix.lower() not in {".vcf", ".vcard"} and not looks_like_vcard(start):
         return None
     try:
-        return _VCardRun(Identity(identity, file.name), normalize_region(country))
+        return _VCardRun(Identity(identity, file.name), normalize_country(country))
     except ContactError as error:
         hint = "--identity" if error.code == "format.invalid" else "--country"
         raise click.BadParameter(error.message, param_hint=hint) from None

@@ -98,7 +98,7 @@ class KindSpec:
     label_words: tuple[str, ...] = ()
 
     @property
-    def keeps_region(self) -> bool:
+    def keeps_country(self) -> bool:
         """Whether a point keeps the billing country its value was read in (phones)."""
         return self.family is Family.PHONE
 
@@ -179,7 +179,7 @@ KINDS: Mapping[ContactKind, KindSpec] = MappingProxyType(
     {kind: _spec(kind) for kind in ContactKind}
 )
 #: The kinds whose values are telephone numbers: read in, and keeping, a billing country.
-PHONE_KINDS = frozenset(kind for kind, spec in KINDS.items() if spec.keeps_region)
+PHONE_KINDS = frozenset(kind for kind, spec in KINDS.items() if spec.keeps_country)
 _CASE_INSENSITIVE = frozenset(kind for kind, spec in KINDS.items() if spec.case_insensitive)
 _POSITION = {kind: position for position, kind in enumerate(ContactKind)}
 
@@ -224,7 +224,7 @@ class ContactPoint:
     """One contact detail of a customer.
 
     ``value`` is the normalized form (E.164 for phones); ``entered`` is the input as it
-    was typed and ``region`` the billing country it was read in, kept so that stored
+    was typed and ``country`` the billing country it was read in, kept so that stored
     points can be re-checked when the validation data changes
     (:func:`contactbook.operations.revalidate`). ``id`` is stable: edits never change it and a set
     never reuses it.
@@ -238,7 +238,7 @@ class ContactPoint:
     value: str
     description: str | None = None
     entered: str = attrs.field()
-    region: str | None = None
+    country: str | None = None
 
     @entered.default
     def _entered_defaults_to_value(self) -> str:

@@ -38,8 +38,8 @@ from contactbook.model import (
 )
 from contactbook.validation import (
     format_phone,
+    normalize_country,
     normalize_description,
-    normalize_region,
     validate_value,
 )
 
@@ -102,10 +102,10 @@ class EditPoint:
 
 @attrs.frozen
 class RereadPoint:
-    """Read a point's input again as it was first read: in the region it was entered in.
+    """Read a point's input again as it was first read: in the country it was entered in.
 
     For re-validation after a validator upgrade (:func:`revalidate`): the point keeps
-    its id, place, input and region; only its value follows today's rules. The
+    its id, place, input and country; only its value follows today's rules. The
     customer's billing country now plays no part.
     """
 
@@ -157,17 +157,17 @@ def add(
     value: str,
     description: str | None = None,
     *,
-    region: str | None = None,
+    country: str | None = None,
 ) -> ContactSet:
     """Return ``contacts`` with a new point of ``kind`` added at the end.
 
-    ``region`` is the billing country, used for phone numbers without a country code.
+    ``country`` is the billing country, used for phone numbers without a country code.
 
     >>> from contactbook import ContactSet, ContactKind
-    >>> add(ContactSet(), ContactKind.MOBILE, "06 12345678", region="NL").points[0].value
+    >>> add(ContactSet(), ContactKind.MOBILE, "06 12345678", country="NL").points[0].value
     '+31612345678'
     """
-    return _single(contacts, AddPoint(kind, value, description), normalize_region(region))
+    return _single(contacts, AddPoint(kind, value, description), normalize_country(country))
 
 
 def edit(
@@ -176,7 +176,7 @@ def edit(
     *,
     value: str | Unchanged = UNCHANGED,
     description: str | Unchanged | None = UNCHANGED,
-    region: str | None = None,
+    country: str | None = None,
 ) -> ContactSet:
     """Return ``contacts`` with one point's value and/or description changed.
 
@@ -184,7 +184,7 @@ def edit(
     point keeps its id and its place, so a primary stays primary.
     """
     change = EditPoint(point_id, value, description)
-    return _single(contacts, change, normalize_region(region))
+    return _single(contacts, change, normalize_country(country))
 
 
 def remove(contacts: ContactSet, point_id: int) -> ContactSet:
@@ -196,7 +196,7 @@ def remove(contacts: ContactSet, point_id: int) -> ContactSet:
 
 
 def apply(
-    contacts: ContactSet, changes: Iterable[Command], /, *, region: str | None = None
+    contacts: ContactSet, changes: Iterable[Command], /, *, country: str | None = None
 ) -> Outcome:
     """Validate and apply a batch of changes as a whole.
 
@@ -206,7 +206,7 @@ def apply(
     change, each with the ``index`` of its change. A batch that changes nothing returns
     an outcome with no changes.
     """
-    billing_country = normalize_region(region)
+    billing_country = normalize_country(country)
     working = _Draft.of(contacts)
     problems: list[Problem] = []
     warnings: list[Problem] = []
@@ -236,10 +236,10 @@ def apply(
     return Outcome(result, diff(contacts, result), tuple(warnings))
 
 
-def _single(contacts: ContactSet, change: Command, region: str | None) -> ContactSet:
+def _single(contacts: ContactSet, change: Command, country: str | None) -> ContactSet:
     """Apply one change on its own: :func:`_step`, then the duplicate rule on the result."""
     before = _Draft.of(contacts)
-    after, _ = _step(before, change, region)
+    after, _ = _step(before, change, country)
     valued = dict.fromkeys(_revalued(before, after), 0)
     problems = [problem for _, problem in _duplicates(after, valued)]
     if problems:
@@ -311,37 +311,39 @@ def _duplicates(contacts: _Draft, valued: Mapping[int, int]) -> list[tuple[int, 
 
 
 def _step(  # noqa: PLR0911 -- one return per kind of change reads best
-    contacts: _Draft, change: Command, region: str | None
+    contacts: _Draft, change: Command, country: str | None
 ) -> tuple[_Draft, Problem | None]:
     """Apply one change; raise the change's problems as one ContactValidationError."""
     if isinstance(change, SetPrimary):
         primary = contacts.primary(change.kind)
         if primary is None:
             description = None if change.description is UNCHANGED else change.description
-            return _step(contacts, AddPoint(change.kind, change.value, description), region)
-        return _step(contacts, EditPoint(primary.id, change.value, change.description), region)
+            return _step(contacts, AddPoint(change.kind, change.value, description), country)
+        return _step(contacts, EditPoint(primary.id, change.value, change.description), country)
     if isinstance(change, ClearPrimary):
         primary = contacts.primary(change.kind)
         if primary is None:
             return contacts, None
-        return _step(contacts, RemovePoint(primary.id), region)
+        return _step(contacts, RemovePoint(primary.id), country)
     if isinstance(change, RemovePoint):
         gone = contacts.get(change.point_id)
         return attrs.evolve(
             contacts, points=tuple(p for p in contacts.points if p is not gone)
         ), None
     if isinstance(change, AddPoint):
-        return _added(contacts, change, region)
+        return _added(contacts, change, country)
     if isinstance(change, RereadPoint):
         point = contacts.get(change.point_id)
-        # An edit to the same input, in the point's own region: entered and region stay.
-        return _edited(contacts, EditPoint(point.id, point.entered), point.region)
-    return _edited(contacts, change, region)
+        # An edit to the same input, in the point's own country: entered and country stay.
+        return _edited(contacts, EditPoint(point.id, point.entered), point.country)
+    return _edited(contacts, change, country)
 
 
-def _added(contacts: _Draft, change: AddPoint, region: str | None) -> tuple[_Draft, Problem | None]:
+def _added(
+    contacts: _Draft, change: AddPoint, country: str | None
+) -> tuple[_Draft, Problem | None]:
     # Duplicates are judged on the batch's result (_duplicates), not step by step.
-    point, _, warning = _new_point(change, region, len(contacts), contacts.next_id, _untaken)
+    point, _, warning = _new_point(change, country, len(contacts), contacts.next_id, _untaken)
     return _Draft((*contacts.points, point), contacts.next_id + 1), warning
 
 
@@ -363,7 +365,7 @@ class _Addition(Protocol):
 
 def _new_point(
     change: _Addition,
-    region: str | None,
+    country: str | None,
     size: int,
     next_id: int,
     taken: Callable[[tuple[ContactKind, str]], int | None],
@@ -376,7 +378,7 @@ def _new_point(
     """
     problems: list[Problem] = []
     kind = change.kind
-    value, warning = _value(kind, change.value, region, problems)
+    value, warning = _value(kind, change.value, country, problems)
     description = None if change.description is None else _description(change.description, problems)
     if size >= MAX_POINTS:
         problems.append(_limit_problem(kind))
@@ -395,7 +397,7 @@ def _new_point(
         value=value,
         description=description,
         entered=change.value,
-        region=_region_of(kind, region),
+        country=_country_of(kind, country),
     )
     return point, key, warning
 
@@ -415,7 +417,7 @@ def _duplicate_problem(kind: ContactKind, value: str) -> Problem:
 
 
 def _edited(
-    contacts: _Draft, change: EditPoint, region: str | None
+    contacts: _Draft, change: EditPoint, country: str | None
 ) -> tuple[_Draft, Problem | None]:
     point = contacts.get(change.point_id)
     problems: list[Problem] = []
@@ -425,15 +427,15 @@ def _edited(
         # A point moved to another kind is read again as that kind, from what was typed.
         raw = point.entered if change.value is UNCHANGED else change.value
         if change.value is UNCHANGED and kind in PHONE_KINDS:
-            region = point.region
-        value, warning = _value(kind, raw, region, problems)
+            country = point.country
+        value, warning = _value(kind, raw, country, problems)
         if value is not None and (value != point.value or kind is not point.kind):
             updated = attrs.evolve(
                 updated,
                 kind=kind,
                 value=value,
                 entered=raw,
-                region=_region_of(kind, region),
+                country=_country_of(kind, country),
             )
     if change.description is not UNCHANGED:
         updated = attrs.evolve(updated, description=_description(change.description, problems))
@@ -446,10 +448,10 @@ def _edited(
 
 
 def _value(
-    kind: ContactKind, raw: str, region: str | None, problems: list[Problem]
+    kind: ContactKind, raw: str, country: str | None, problems: list[Problem]
 ) -> tuple[str | None, Problem | None]:
     try:
-        accepted = validate_value(kind, raw, region)
+        accepted = validate_value(kind, raw, country)
     except ContactValidationError as error:
         problems.extend(error.errors)
         return None, None
@@ -464,9 +466,9 @@ def _description(raw: str | None, problems: list[Problem]) -> str | None:
         return None
 
 
-def _region_of(kind: ContactKind, region: str | None) -> str | None:
+def _country_of(kind: ContactKind, country: str | None) -> str | None:
     """Keep the billing country on phone points only: it is what read their number."""
-    return region if kind in PHONE_KINDS else None
+    return country if kind in PHONE_KINDS else None
 
 
 # --------------------------------------------------------------------------- bulk
@@ -492,13 +494,13 @@ class Intake:
         additions: Sequence[_Addition],
         /,
         *,
-        region: str | None = None,
+        country: str | None = None,
         keep: bool = True,
     ) -> tuple[tuple[ContactPoint, ...], tuple[Problem, ...]]:
         """Check and keep a batch of additions as a whole: return its points and warnings.
 
         ``additions`` are :class:`AddPoint` objects (or anything with their ``kind``,
-        ``value`` and ``description``). ``region`` is the billing country, already
+        ``value`` and ``description``). ``country`` is the billing country, already
         normalized (a bulk reader reads it once per row). On any problem nothing of the
         batch is kept; with ``keep`` false the batch is only checked, as if added (a row
         skipped for another reason).
@@ -511,7 +513,7 @@ class Intake:
         warnings: list[Problem] = []
         for index, change in enumerate(additions):
             try:
-                point, key, warning = _new_point(change, region, size, size + 1, taken.get)
+                point, key, warning = _new_point(change, country, size, size + 1, taken.get)
             except ContactValidationError as error:
                 problems.extend(problem.at(index) for problem in error.errors)
                 continue
@@ -535,7 +537,7 @@ class Intake:
         additions: Sequence[_Addition],
         /,
         *,
-        region: str | None = None,
+        country: str | None = None,
         keep: bool = True,
     ) -> list[tuple[ContactPoint | None, tuple[Problem, ...]]]:
         """Check each addition on its own and keep those that pass: a problem refuses one.
@@ -553,7 +555,7 @@ class Intake:
         keys: list[tuple[ContactKind, str]] = []
         for index, change in enumerate(additions):
             try:
-                point, key, warning = _new_point(change, region, size, size + 1, taken.get)
+                point, key, warning = _new_point(change, country, size, size + 1, taken.get)
             except ContactValidationError as error:
                 outcomes.append((None, tuple(problem.at(index) for problem in error.errors)))
                 continue
@@ -576,7 +578,7 @@ def merge(
 
     The import rule, shared by CSV and vCard import. A point whose value the set does
     not hold yet (same kind, same match key) is added at the end with a new id, keeping
-    its input and region; when ``describes`` is true, a held point whose description
+    its input and country; when ``describes`` is true, a held point whose description
     differs takes the incoming one (``None`` clears it). Nothing is removed or
     reordered, so stored primaries stay primary and merging the same points twice
     changes nothing the second time. ``incoming`` are points checked by the rules
@@ -609,7 +611,12 @@ def merge(
                 raise BatchValidationError.from_problems([problem])
             points.append(
                 ContactPoint(
-                    next_id, point.kind, point.value, point.description, point.entered, point.region
+                    next_id,
+                    point.kind,
+                    point.value,
+                    point.description,
+                    point.entered,
+                    point.country,
                 )
             )
             next_id += 1
@@ -638,18 +645,18 @@ class Finding:
 
 
 def revalidate(
-    contacts: ContactSet, /, *, region: str | Unchanged | None = UNCHANGED
+    contacts: ContactSet, /, *, country: str | Unchanged | None = UNCHANGED
 ) -> tuple[Finding, ...]:
     """Re-check every point's input against the current rules and metadata.
 
-    Each point is read again from ``entered`` in the region it was entered in (or in
-    ``region``, when given, for a changed billing country). Returns the points whose
+    Each point is read again from ``entered`` in the country it was entered in (or in
+    ``country``, when given, for a changed billing country). Returns the points whose
     value would now differ or be refused; changes nothing. Run it after upgrading
     phonenumbers.
     """
     findings: list[Finding] = []
     for point in contacts.points:
-        billing_country = point.region if region is UNCHANGED else region
+        billing_country = point.country if country is UNCHANGED else country
         try:
             value = validate_value(point.kind, point.entered, billing_country).value
         except ContactValidationError as error:

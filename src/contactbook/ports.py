@@ -208,7 +208,7 @@ class BillingCountries(Protocol):
         """Return the customer's billing country (ISO 3166-1 alpha-2), or ``None``.
 
         ``None`` means none is known; numbers without a country code are then refused
-        with ``phone.region_required``.
+        with ``phone.country_required``.
         """
         ...
 

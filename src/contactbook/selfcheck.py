@@ -76,7 +76,7 @@ class Disagreement(NamedTuple):
 
     kind: str
     raw: str
-    region: str | None  #: the billing country, for a phone number
+    country: str | None  #: the billing country, for a phone number
     fast: Verdict  #: ``("value", ...)`` or ``("refused", code, field, message)``
     reference: Verdict
 
@@ -158,27 +158,27 @@ def _phone_inputs(size: int, seed: int) -> list[tuple[str, str | None]]:
 
     rng = random.Random(seed)
     items = [
-        (_corpus.mutated(rng, raw) if raw and rng.random() < 0.5 else raw, region)
-        for raw, region in _corpus.phones(size, seed)
+        (_corpus.mutated(rng, raw) if raw and rng.random() < 0.5 else raw, country)
+        for raw, country in _corpus.phones(size, seed)
     ]
     formats = [
         phonenumbers.PhoneNumberFormat.NATIONAL,
         phonenumbers.PhoneNumberFormat.INTERNATIONAL,
     ]
-    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+    for country in sorted(phonenumbers.SUPPORTED_REGIONS):
         for number_type in range(12):  # every PhoneNumberType but UNKNOWN (99)
-            number = phonenumbers.example_number_for_type(region, number_type)
+            number = phonenumbers.example_number_for_type(country, number_type)
             if number is not None:
                 for number_format in formats:
                     written = phonenumbers.format_number(number, number_format)
-                    items.extend([(written, region), (written, "NL"), (written, None)])
+                    items.extend([(written, country), (written, "NL"), (written, None)])
     return items
 
 
 def _phones(size: int, seed: int) -> Iterator[Disagreement | bool]:
-    for raw, region in _phone_inputs(size, seed):
+    for raw, country in _phone_inputs(size, seed):
         try:
-            text, billing_country = phone_input(raw, region, "phone")
+            text, billing_country = phone_input(raw, country, "phone")
         except ContactValidationError:
             yield False  # refused before any fast path runs
             continue
@@ -192,12 +192,12 @@ def _phones(size: int, seed: int) -> Iterator[Disagreement | bool]:
             else ("value", f"{fast.e164} {fast.line_type}")
         )
 
-        def reference(raw: str = raw, region: str | None = region) -> str:
-            parsed = phone_reference(raw, region)
+        def reference(raw: str = raw, country: str | None = country) -> str:
+            parsed = phone_reference(raw, country)
             return f"{parsed.e164} {parsed.line_type.value}"
 
         theirs = _verdict(reference)
-        yield Disagreement("phone", raw, region, mine, theirs) if mine != theirs else True
+        yield Disagreement("phone", raw, country, mine, theirs) if mine != theirs else True
 
 
 _CHECKS = {"email": _emails, "website": _websites, "phone": _phones}

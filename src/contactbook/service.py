@@ -71,7 +71,7 @@ from contactbook.ports import (
     check_time,
     check_version,
 )
-from contactbook.validation import normalize_region
+from contactbook.validation import normalize_country
 from contactbook.vocabulary import check_text, shown
 
 __all__ = ["ContactService", "Editing", "Saved", "check_request"]
@@ -210,11 +210,11 @@ class ContactService:
         permission).
         """
         self.authorize(actor, Permission.READ_CONTACT_DETAILS, customer_id)
-        region = normalize_region(country)
+        country = normalize_country(country)
         with self.unit.read_transaction():
             contacts = self.unit.contacts.load(customer_id).contacts
         phones = [point for point in contacts if point.kind in PHONE_KINDS]
-        return revalidate(ContactSet(phones, contacts.next_id), region=region)
+        return revalidate(ContactSet(phones, contacts.next_id), country=country)
 
     # ----------------------------------------------------------------- editing
 
@@ -451,23 +451,23 @@ class Editing:
     customer_id: str
     stored: Stored
     reading: bool = attrs.field(default=False, kw_only=True)
-    _region: str | None = attrs.field(default=None, init=False)
-    _region_read: bool = attrs.field(default=False, init=False)
+    _country: str | None = attrs.field(default=None, init=False)
+    _country_read: bool = attrs.field(default=False, init=False)
 
     @property
-    def region(self) -> str | None:
+    def country(self) -> str | None:
         """The customer's billing country, read once (the host's BillingCountries)."""
-        if not self._region_read:
-            self._region = self.service.unit.countries.billing_country(self.customer_id)
-            self._region_read = True
-        return self._region
+        if not self._country_read:
+            self._country = self.service.unit.countries.billing_country(self.customer_id)
+            self._country_read = True
+        return self._country
 
     def preview(self, changes: Iterable[Command], *, expected_version: int) -> Outcome:
         """Return what saving ``changes`` would do; save nothing (as :meth:`save` checks)."""
         check_version(expected_version)
         if expected_version != self.stored.version:
             raise ConflictError(self.customer_id, expected_version, self.stored.version)
-        return apply(self.stored.contacts, tuple(changes), region=self.region)
+        return apply(self.stored.contacts, tuple(changes), country=self.country)
 
     def save(self, changes: Iterable[Command], *, expected_version: int) -> Saved:
         """Validate ``changes`` and save them, with their activity entry.

@@ -41,19 +41,19 @@ __all__ = [
     "LineType",
     "Normalized",
     "ParsedPhone",
+    "country_named",
     "email_reference",
     "format_phone",
     "normalize",
+    "normalize_country",
     "normalize_description",
     "normalize_email",
     "normalize_phone",
-    "normalize_region",
     "normalize_website",
     "parse_phone",
     "phone_input",
     "phone_reference",
     "phone_uri",
-    "region_named",
     "trimmed",
     "validate_value",
     "website_reference",
@@ -249,35 +249,35 @@ _NOT_A_NUMBER = N_("it is not a telephone number")
 
 
 @functools.cache
-def _regions() -> frozenset[str]:
+def _countries() -> frozenset[str]:
     import phonenumbers
 
     return frozenset(phonenumbers.SUPPORTED_REGIONS)
 
 
-def normalize_region(region: str | None, /) -> str | None:
+def normalize_country(country: str | None, /) -> str | None:
     """Return a billing country as an upper-case ISO 3166-1 alpha-2 code, or refuse it.
 
-    ``None`` (no billing country known) stays ``None``. Only regions libphonenumber
+    ``None`` (no billing country known) stays ``None``. Only countries libphonenumber
     knows are accepted.
 
-    >>> normalize_region(" nl ")
+    >>> normalize_country(" nl ")
     'NL'
     """
-    if region is None:
+    if country is None:
         return None
-    regions = _regions()
-    if type(region) is str and region in regions:
-        return region  # already an upper-case code: the common case, kept cheap
-    code = _require_str(region, "region").strip().upper()
-    if code not in regions:
+    countries = _countries()
+    if type(country) is str and country in countries:
+        return country  # already an upper-case code: the common case, kept cheap
+    code = _require_str(country, "country").strip().upper()
+    if code not in countries:
         raise _refuse(
-            "region.invalid",
-            "region",
+            "country.invalid",
+            "country",
             Message(
                 "{value} is not a country code; give the billing country as two letters "
                 "(ISO 3166-1 alpha-2), for example 'NL' or 'GB'.",
-                value=_shown(region),
+                value=_shown(country),
             ),
         )
     return code
@@ -303,7 +303,7 @@ def _country_key(name: str) -> str:
 
 @functools.cache
 def _country_names() -> dict[str, str]:
-    # libphonenumber's geocoding data names every region in many languages ("*xx" means
+    # libphonenumber's geocoding data names every country in many languages ("*xx" means
     # "as in language xx"); imported on first use only, as it is large.
     from phonenumbers.geodata.locale import LOCALE_DATA
 
@@ -316,35 +316,35 @@ def _country_names() -> dict[str, str]:
     return names
 
 
-def region_named(text: str, /) -> str | None:
-    """Return the region code a country as an address writes it stands for, or ``None``.
+def country_named(text: str, /) -> str | None:
+    """Return the country code a country as an address writes it stands for, or ``None``.
 
     A two-letter code (``nl``) or a country's name in any language libphonenumber knows
     (``Netherlands``, ``Deutschland``, ``U.S.A.``), compared without case, spaces or
-    dots. Used for the country of a vCard's address; ``None`` when it names no region.
+    dots. Used for the country of a vCard's address; ``None`` when it names no country.
 
-    >>> region_named("United States of America"), region_named("Deutschland")
+    >>> country_named("United States of America"), country_named("Deutschland")
     ('US', 'DE')
     """
     code = text.strip().upper()
-    if code in _regions():
+    if code in _countries():
         return code
-    region = _country_names().get(_country_key(text))
-    return region if region in _regions() else None
+    country = _country_names().get(_country_key(text))
+    return country if country in _countries() else None
 
 
-def normalize_phone(raw: str, /, region: str | None = None) -> str:
+def normalize_phone(raw: str, /, country: str | None = None) -> str:
     """Return a telephone number in E.164 form (``+31612345678``), or refuse it.
 
-    ``region`` is the customer's billing country (ISO 3166-1 alpha-2, any case): it is
+    ``country`` is the customer's billing country (ISO 3166-1 alpha-2, any case): it is
     used only for numbers written without a country code. A number starting with ``+``
-    needs no region; without a region, a leading ``00`` is read as the international
+    needs no country; without a country, a leading ``00`` is read as the international
     prefix. Numbers with an extension are refused, since E.164 cannot hold one.
 
     >>> normalize_phone("06 12345678", "NL")
     '+31612345678'
     """
-    text, billing_country = phone_input(raw, region, "phone")
+    text, billing_country = phone_input(raw, country, "phone")
     fast = _fast_phone(text, billing_country, "phone")
     if fast is not None:
         return fast.e164
@@ -355,9 +355,9 @@ def normalize_phone(raw: str, /, region: str | None = None) -> str:
     )
 
 
-def parse_phone(raw: str, /, region: str | None = None, *, field: str = "phone") -> ParsedPhone:
+def parse_phone(raw: str, /, country: str | None = None, *, field: str = "phone") -> ParsedPhone:
     """Like :func:`normalize_phone`, but also tell what kind of line the number is."""
-    text, billing_country = phone_input(raw, region, field)
+    text, billing_country = phone_input(raw, country, field)
     fast = _fast_phone(text, billing_country, field)
     if fast is not None:
         return ParsedPhone(e164=fast.e164, line_type=LineType(fast.line_type))
@@ -379,9 +379,11 @@ def _fast_phone(text: str, billing_country: str | None, field: str) -> phones.Ph
     return fast
 
 
-def phone_reference(raw: object, region: str | None = None, *, field: str = "phone") -> ParsedPhone:
+def phone_reference(
+    raw: object, country: str | None = None, *, field: str = "phone"
+) -> ParsedPhone:
     """Read a number with phonenumbers alone, never the fast path (for tests)."""
-    text, billing_country = phone_input(raw, region, field)
+    text, billing_country = phone_input(raw, country, field)
     return _parsed(_phone_checked(text, billing_country, field))
 
 
@@ -401,12 +403,12 @@ def _parsed(number: phonenumbers.PhoneNumber) -> ParsedPhone:
     )
 
 
-def phone_input(raw: object, region: str | None, field: str) -> tuple[str, str | None]:
-    """Check the region and the text, and read a leading ``00`` without a region.
+def phone_input(raw: object, country: str | None, field: str) -> tuple[str, str | None]:
+    """Check the country and the text, and read a leading ``00`` without a country.
 
     Return the text every later step and message uses, and the billing country.
     """
-    billing_country = normalize_region(region)
+    billing_country = normalize_country(country)
     text = trimmed(
         raw, field=field, code_prefix="phone", limit=_MAX_PHONE_INPUT, what="telephone number"
     )
@@ -435,7 +437,7 @@ def _phone_checked(text: str, billing_country: str | None, field: str) -> phonen
             and billing_country is None
             and not text.startswith("+")  # "+999 ...": a country code, just not a real one
         ):
-            raise _refusal(phones.region_required(text), field) from None
+            raise _refusal(phones.country_required(text), field) from None
         reason = Message(_PARSE_FAILURES.get(error.error_type, _NOT_A_NUMBER))
         message = Message(
             "{value} is not a valid telephone number: {reason}.", value=_shown(text), reason=reason
@@ -602,16 +604,16 @@ class Normalized:
     warning: Problem | None = None
 
 
-def normalize(kind: ContactKind, raw: str, /, region: str | None = None) -> str:
+def normalize(kind: ContactKind, raw: str, /, country: str | None = None) -> str:
     """Return ``raw`` normalized as a value of ``kind``, or refuse it.
 
     >>> normalize(ContactKind.MOBILE, "+31 6 12345678")
     '+31612345678'
     """
-    return validate_value(kind, raw, region).value
+    return validate_value(kind, raw, country).value
 
 
-def validate_value(kind: ContactKind, raw: str, /, region: str | None = None) -> Normalized:
+def validate_value(kind: ContactKind, raw: str, /, country: str | None = None) -> Normalized:
     """Normalize ``raw`` as a value of ``kind`` and say what is odd about it.
 
     The one warning today: a number libphonenumber knows to be fixed-line only entered
@@ -630,7 +632,7 @@ def validate_value(kind: ContactKind, raw: str, /, region: str | None = None) ->
             assert_never(family)
     field = kind.value
     # parse_phone, without building its ParsedPhone: check runs on every value of a file.
-    text, billing_country = phone_input(raw, region, field)
+    text, billing_country = phone_input(raw, country, field)
     fast = _fast_phone(text, billing_country, field)
     if fast is None:
         parsed = _parsed(_phone_checked(text, billing_country, field))

@@ -30,7 +30,7 @@ from contactbook.vocabulary import shown
 if TYPE_CHECKING:
     from phonenumbers import PhoneMetadata, PhoneNumberDesc
 
-__all__ = ["Phone", "invalid", "phone", "region_required"]
+__all__ = ["Phone", "country_required", "invalid", "phone"]
 
 # The domain: ASCII digits and the separators people type, one optional "+" in front.
 # No letters (so no extension, vanity number or "tel:" URI), no "#", ",", ";", "/", "~",
@@ -66,10 +66,10 @@ class Phone(NamedTuple):
     line_type: str
 
 
-def region_required(text: str) -> Refused:
-    """Refuse a number without a country code when no region is known."""
+def country_required(text: str) -> Refused:
+    """Refuse a number without a country code when no country is known."""
     return Refused(
-        "phone.region_required",
+        "phone.country_required",
         Message(
             "{value} has no country code and the customer has no billing country; "
             "write the number with its country code (for example +31 6 12345678) or set the "
@@ -79,17 +79,17 @@ def region_required(text: str) -> Refused:
     )
 
 
-def invalid(text: str, region: str | None) -> Refused:
+def invalid(text: str, country: str | None) -> Refused:
     """Refuse a number that parses but that ``is_valid_number`` rejects."""
     return Refused(
         "phone.invalid",
         Message(
-            "{value} is not a valid telephone number in {region}; check the digits and the "
+            "{value} is not a valid telephone number in {country}; check the digits and the "
             "country code.",
             value=shown(text),
-            region=region,
+            country=country,
         )
-        if region and not text.startswith("+")
+        if country and not text.startswith("+")
         else Message(
             "{value} is not a valid telephone number; check the digits and the country code.",
             value=shown(text),
@@ -103,7 +103,7 @@ _Desc = tuple[frozenset[int] | None, Callable[[str], object]]
 
 
 class _Plan(NamedTuple):
-    """One region's (or non-geographic country code's) metadata, patterns compiled."""
+    """One country's (or non-geographic country code's) metadata, patterns compiled."""
 
     country_code: int
     country_code_text: str
@@ -205,13 +205,13 @@ def _build(metadata: PhoneMetadata | None) -> _Plan | None:
     )
 
 
-# One compiled plan per region or non-geographic country code, built on first use: the
+# One compiled plan per country or non-geographic country code, built on first use: the
 # table is bounded by libphonenumber's metadata, whatever the inputs.
 @functools.cache
-def _region_plan(region: str) -> _Plan | None:
+def _country_plan(country: str) -> _Plan | None:
     from phonenumbers import PhoneMetadata
 
-    return _build(PhoneMetadata.metadata_for_region(region, None))
+    return _build(PhoneMetadata.metadata_for_region(country, None))
 
 
 @functools.cache
@@ -221,13 +221,13 @@ def _non_geo_plan(country_code: int) -> _Plan | None:
     return _build(PhoneMetadata.metadata_for_nongeo_region(country_code, None))
 
 
-def _plan_for(country_code: int, region: str) -> _Plan | None:
+def _plan_for(country_code: int, country: str) -> _Plan | None:
     """PhoneMetadata.metadata_for_region_or_calling_code, compiled."""
-    return _non_geo_plan(country_code) if region == _NON_GEO else _region_plan(region)
+    return _non_geo_plan(country_code) if country == _NON_GEO else _country_plan(country)
 
 
 @functools.cache
-def _country_regions() -> Mapping[int, tuple[str, ...]]:
+def _code_countries() -> Mapping[int, tuple[str, ...]]:
     from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
     return COUNTRY_CODE_TO_REGION_CODE
@@ -283,9 +283,9 @@ def _country_code(number: str) -> tuple[int, str]:
     """phonenumberutil._extract_country_code: (0, number) when there is none."""
     if not number or number[0] == "0":
         return 0, number
-    regions = _country_regions()
+    countries = _code_countries()
     for size in range(1, min(len(number), _MAX_LENGTH_COUNTRY_CODE) + 1):
-        if int(number[:size]) in regions:
+        if int(number[:size]) in countries:
             return int(number[:size]), number[size:]
     return 0, number
 
@@ -309,18 +309,18 @@ def _number_type(number: str, plan: _Plan) -> str:
 def _line_type(country_code: int, number: str) -> str | None:
     """Return what ``is_valid_number`` and ``number_type`` decide; ``None`` if unsure.
 
-    Both find the number's region first (region_code_for_number: the only region of
-    the country code, or the first of its regions whose leading digits match, or that
-    the number is valid in), then match the number against that region's metadata.
+    Both find the number's country first (region_code_for_number: the only country of
+    the country code, or the first of its countries whose leading digits match, or that
+    the number is valid in), then match the number against that country's metadata.
     """
-    regions = _country_regions().get(country_code)
-    if regions is None:
+    countries = _code_countries().get(country_code)
+    if countries is None:
         return None
-    if len(regions) == 1:
-        plan = _plan_for(country_code, regions[0])
+    if len(countries) == 1:
+        plan = _plan_for(country_code, countries[0])
         return None if plan is None else _number_type(number, plan)
-    for region in regions:  # _region_code_for_number_from_list
-        plan = _region_plan(region)
+    for country in countries:  # _region_code_for_number_from_list
+        plan = _country_plan(country)
         if plan is None:
             return None
         if plan.leading_digits is not None:
@@ -328,20 +328,20 @@ def _line_type(country_code: int, number: str) -> str | None:
                 return _number_type(number, plan)
         elif (line_type := _number_type(number, plan)) != _UNKNOWN:
             return line_type
-    return _UNKNOWN  # no region: is_valid_number_for_region(number, None) is False
+    return _UNKNOWN  # no country: is_valid_number_for_region(number, None) is False
 
 
 _Read = tuple[int, str, _Plan]  # country code, national number, metadata to read it with
 
 
-def phone(text: str, region: str | None) -> Phone | Refused | None:
+def phone(text: str, country: str | None) -> Phone | Refused | None:
     """Return what the reference path gives for ``text``, or ``None`` if unsure.
 
     ``text`` is trimmed, free of control characters, with a leading ``00`` already
-    read as ``+`` when ``region`` is ``None``; ``region`` is an upper-case code
+    read as ``+`` when ``country`` is ``None``; ``country`` is an upper-case code
     phonenumbers supports, or ``None``. The steps are those of ``phonenumbers.parse``
     then ``is_valid_number``; a number ``parse`` would refuse gives ``None``, except
-    one without a country code and without a region (``phone.region_required``).
+    one without a country code and without a country (``phone.country_required``).
     """
     if _SHAPE.fullmatch(text) is None:
         return None
@@ -350,16 +350,16 @@ def phone(text: str, region: str | None) -> Phone | Refused | None:
         return None
     if text[0] == "+":
         read = _international(digits)
-    elif region is None:
-        # _check_region_for_parsing: neither a region nor a "+" to read one from.
-        return region_required(text)
+    elif country is None:
+        # _check_region_for_parsing: neither a country nor a "+" to read one from.
+        return country_required(text)
     else:
-        home = _region_plan(region)
+        home = _country_plan(country)
         read = None if home is None else _national(digits, home)
-    return None if read is None else _checked(text, region, read)
+    return None if read is None else _checked(text, country, read)
 
 
-def _checked(text: str, region: str | None, read: _Read) -> Phone | Refused | None:
+def _checked(text: str, country: str | None, read: _Read) -> Phone | Refused | None:
     """Finish parse on a number split from its country code, then is_valid_number."""
     country_code, number, plan = read
     if len(number) < _MIN_LENGTH_FOR_NSN:
@@ -374,7 +374,7 @@ def _checked(text: str, region: str | None, read: _Read) -> Phone | Refused | No
     if line_type is None:
         return None
     if line_type == _UNKNOWN:
-        return invalid(text, region)
+        return invalid(text, country)
     # format_number(E164): "+", the country code, the national significant number with
     # its leading zeros (national_significant_number keeps them: "italian_leading_zero").
     return Phone(f"+{country_code}{number}", line_type)
@@ -384,7 +384,7 @@ def _international(digits: str) -> _Read | None:
     """Read the country code after "+" or an international prefix, as parse does.
 
     phonenumberutil._maybe_extract_country_code then parse: the number's country code
-    brings the metadata of its main region. ``None`` where parse refuses (too short
+    brings the metadata of its main country. ``None`` where parse refuses (too short
     after the prefix, no such country code) or retries without the "+".
     """
     if len(digits) <= _MIN_LENGTH_FOR_NSN:
@@ -392,13 +392,13 @@ def _international(digits: str) -> _Read | None:
     country_code, rest = _country_code(digits)
     if country_code == 0:
         return None
-    plan = _plan_for(country_code, _country_regions()[country_code][0])
+    plan = _plan_for(country_code, _code_countries()[country_code][0])
     return None if plan is None else (country_code, rest, plan)
 
 
 def _national(digits: str, home: _Plan) -> _Read | None:
-    """Read a number written without "+", in the home region, as parse does."""
-    # _maybe_strip_i18n_prefix_and_normalize: the region's international prefix, unless
+    """Read a number written without "+", in the home country, as parse does."""
+    # _maybe_strip_i18n_prefix_and_normalize: the country's international prefix, unless
     # a 0 follows it (country codes never start with 0).
     prefix = home.international_prefix
     match = prefix.match(digits) if prefix is not None else None
@@ -412,6 +412,6 @@ def _national(digits: str, home: _Plan) -> _Read | None:
         if (not _viable(digits, home) and _viable(rest, home)) or _length_check(
             digits, home
         ) == _TOO_LONG:
-            plan = _plan_for(home.country_code, _country_regions()[home.country_code][0])
+            plan = _plan_for(home.country_code, _code_countries()[home.country_code][0])
             return None if plan is None else (home.country_code, rest, plan)
     return home.country_code, digits, home

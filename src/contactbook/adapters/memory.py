@@ -27,7 +27,7 @@ from contactbook.ports import (
     check_saves,
     check_version,
 )
-from contactbook.validation import normalize_region
+from contactbook.validation import normalize_country
 
 __all__ = ["AllowAll", "FixedClock", "GrantTable", "InMemoryStore"]
 
@@ -125,15 +125,15 @@ class InMemoryStore(StorePorts):
     def set_billing_country(self, customer_id: str, country: str | None, /) -> None:
         """Set (or, with ``None``, forget) the customer's billing country.
 
-        The code is checked (``region.invalid``) and stored upper-cased. Stored numbers
+        The code is checked (``country.invalid``) and stored upper-cased. Stored numbers
         are not touched: see :meth:`contactbook.service.ContactService.country_change`.
         """
-        region = normalize_region(country)
+        country = normalize_country(country)
         with self._lock:
-            if region is None:
+            if country is None:
                 self._countries.pop(customer_id, None)
             else:
-                self._countries[customer_id] = region
+                self._countries[customer_id] = country
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

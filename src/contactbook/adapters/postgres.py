@@ -80,7 +80,7 @@ from contactbook.ports import (
     check_saves,
     check_version,
 )
-from contactbook.validation import normalize_region
+from contactbook.validation import normalize_country
 
 __all__ = [
     "DEFAULT_POOL_TIMEOUT",
@@ -818,7 +818,7 @@ class PostgresStore(StorePorts):
         The stored phone numbers are not touched: see ``ContactService.country_change``.
         """
         key = _key(customer_id, "customer_id")
-        code = normalize_region(country)
+        code = normalize_country(country)
         if code is None:
             self._all(self._sql_clear_country, (key,))
         else:

@@ -86,7 +86,7 @@ from contactbook.ports import (
     check_saves,
     check_version,
 )
-from contactbook.validation import normalize_region
+from contactbook.validation import normalize_country
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "SQLiteStore"]
 
@@ -140,12 +140,12 @@ _MIGRATIONS: Sequence[Sequence[str]] = (
 #: teach the compressor. Part of the file format: never changed once released (another
 #: dictionary would take a new schema version, and zlib's header names the one used).
 _ENTRY_WORDS = (
-    b'"description":null,"entered":"","region":null}},{"type":"description_changed",'
+    b'"description":null,"entered":"","country":null}},{"type":"description_changed",'
     b'"before":{"id":,"kind":"website","value":"https://www.","description":null}'
     b',"after":{"id":,"kind":"email","value":"","description":null,"entered":"",'
-    b'"region":null}},{"type":"value_changed","before":{"id":,"kind":"phone","value":"+'
-    b'","description":null,"entered":"","region":""}},{"type":"point_removed","point":'
-    b'{"id":,"kind":"mobile","value":"+","description":null,"entered":"","region":""}}'
+    b'"country":null}},{"type":"value_changed","before":{"id":,"kind":"phone","value":"+'
+    b'","description":null,"entered":"","country":""}},{"type":"point_removed","point":'
+    b'{"id":,"kind":"mobile","value":"+","description":null,"entered":"","country":""}}'
     b',{"type":"primary_changed","kind":"website","before":null,"after":},'
     b'{"type":"primary_changed","kind":"mobile","before":null,"after":},'
     b'{"type":"primary_changed","kind":"phone","before":null,"after":},'
@@ -864,14 +864,14 @@ class SQLiteStore(StorePorts):
     def set_billing_country(self, customer_id: str, country: str | None, /) -> None:
         """Set (or, with ``None``, forget) the customer's billing country.
 
-        The code is checked (``region.invalid``) and stored upper-cased. Stored numbers
+        The code is checked (``country.invalid``) and stored upper-cased. Stored numbers
         are not touched: see :meth:`contactbook.service.ContactService.country_change`.
         """
         key = _key(customer_id, "customer_id")
-        region = normalize_region(country)
+        country = normalize_country(country)
         with self._writing():
             connection = self._connection()
-            if region is None:
+            if country is None:
                 self._run(connection, "DELETE FROM billing_countries WHERE customer_id = ?", (key,))
             else:
                 self._run(
@@ -879,7 +879,7 @@ class SQLiteStore(StorePorts):
                     "INSERT INTO billing_countries (customer_id, country) VALUES (?, ?) "
                     "ON CONFLICT (customer_id) DO UPDATE SET country = excluded.country "
                     "WHERE country IS NOT excluded.country",  # the same country writes nothing
-                    (key, region),
+                    (key, country),
                 )
 
     def entries_since(

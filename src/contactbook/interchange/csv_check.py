@@ -46,7 +46,7 @@ from contactbook.interchange.csv_read import (
 from contactbook.interchange.csv_write import NormalizedWriter, ReportWriter
 from contactbook.model import MAX_POINTS, ContactKind, match_key
 from contactbook.operations import Intake
-from contactbook.validation import normalize_region, validate_value
+from contactbook.validation import normalize_country, validate_value
 from contactbook.vocabulary import NOUNS
 
 __all__ = [
@@ -300,11 +300,11 @@ def check_blocks(
     do not depend on it. ``progress`` is called with ``tally`` (a new one if not
     given), counted on as the rows are checked.
     ``country`` is the billing country of customers whose rows give none (refused,
-    ``region.invalid``, when it is no ISO 3166-1 code).
+    ``country.invalid``, when it is no ISO 3166-1 code).
     """
     plan = _Plan(
         country_column=export.column("country"),
-        country=normalize_region(country),
+        country=normalize_country(country),
         describes=export.describes,
     )
     tally = tally or Tally()
@@ -440,9 +440,9 @@ class _Customer:
         self.intake = Intake()
         self.origins: list[tuple[int, str]] = []  # per accepted point, in order
 
-    def earlier(self, kind: ContactKind, value: str, region: str | None) -> tuple[int, str]:
+    def earlier(self, kind: ContactKind, value: str, country: str | None) -> tuple[int, str]:
         """Return the row and column of the accepted point ``value`` repeats."""
-        key = match_key(kind, validate_value(kind, value, region).value)
+        key = match_key(kind, validate_value(kind, value, country).value)
         for point, origin in zip(self.intake.points, self.origins, strict=True):
             if point.kind is kind and match_key(kind, point.value) == key:
                 return origin
@@ -473,14 +473,14 @@ def _check_group(plan: _Plan, group: list[Row]) -> CustomerBlock:
             )
             continue
         owner = customer_id if row.customer_id else ""
-        region, row_problems = _region(plan, row, owner, country if owner else None)
-        if row.customer_id and country is None and region is not None and not row_problems:
-            country = region
+        row_country, row_problems = _row_country(plan, row, owner, country if owner else None)
+        if row.customer_id and country is None and row_country is not None and not row_problems:
+            country = row_country
         if row.items:
             # A row without a usable id belongs to no customer: its values are checked on
             # their own, and none is kept.
             checked = customer if row.customer_id else _Customer()
-            accepted, more = _check_items(row, owner, checked, region, keep=bool(owner))
+            accepted, more = _check_items(row, owner, checked, row_country, keep=bool(owner))
             points.extend(accepted)
             row_problems.extend(more)
         problems.extend(row_problems)
@@ -495,14 +495,14 @@ def _check_group(plan: _Plan, group: list[Row]) -> CustomerBlock:
     )
 
 
-def _region(
+def _row_country(
     plan: _Plan, row: Row, customer_id: str, country: str | None
 ) -> tuple[str | None, list[Problem]]:
     """Return the row's billing country (the customer's, or the default, if empty)."""
     if not row.country.strip():
         return country or plan.country, []
     try:
-        region = normalize_region(row.country)
+        found = normalize_country(row.country)
     except ContactValidationError as error:
         problem = Problem(
             error.code,
@@ -512,10 +512,10 @@ def _region(
             input=shown_cell(row.country),
         )
         return None, [problem]
-    if country is not None and region != country:
+    if country is not None and found != country:
         message = (
             f"Customer {customer_id!r} has billing country {country} in an earlier row and "
-            f"{region} here; a customer has one billing country, so this row's numbers "
+            f"{found} here; a customer has one billing country, so this row's numbers "
             f"were read in {country}. Correct one of the rows."
         )
         problem = Problem(
@@ -526,11 +526,11 @@ def _region(
             input=shown_cell(row.country),
         )
         return country, [problem]
-    return region, []
+    return found, []
 
 
 def _check_items(
-    row: Row, customer_id: str, customer: _Customer, region: str | None, *, keep: bool
+    row: Row, customer_id: str, customer: _Customer, country: str | None, *, keep: bool
 ) -> tuple[list[CheckedPoint], list[Problem]]:
     """Add the row's values to the customer's points so far, one at a time.
 
@@ -541,13 +541,13 @@ def _check_items(
     problems: list[Problem] = []
     items = [item for item in row.items if item.kind is not None]  # unknown: reported
     # An item has the kind (not None here), value and description of an AddPoint.
-    outcomes = customer.intake.add_each(items, region=region, keep=keep)  # type: ignore[arg-type]
+    outcomes = customer.intake.add_each(items, country=country, keep=keep)  # type: ignore[arg-type]
     number = row.row
     origins = customer.origins
     for item, (point, found) in zip(items, outcomes, strict=True):
         if found:
             problems.extend(
-                _value_problem(row, customer_id, item, p, customer, region) for p in found
+                _value_problem(row, customer_id, item, p, customer, country) for p in found
             )
         if point is not None and keep:
             origins.append((number, item.column))
@@ -559,7 +559,7 @@ def _check_items(
                     point.description,
                     item.value,
                     item.description,
-                    point.region,
+                    point.country,
                 )
             )
     return accepted, problems
@@ -571,7 +571,7 @@ def _value_problem(  # noqa: PLR0917 -- the problem and where it is
     item: Item,
     problem: Problem,
     customer: _Customer,
-    region: str | None,
+    country: str | None,
 ) -> Problem:
     if problem.field == "description":
         column = item.described_by or item.column
@@ -586,7 +586,7 @@ def _value_problem(  # noqa: PLR0917 -- the problem and where it is
     message = problem.message
     if problem.code == "contact.duplicate" and item.kind is not None:
         # Named by row and column, as a spreadsheet shows them, never by a point's id.
-        at_row, at_column = customer.earlier(item.kind, item.value, region)
+        at_row, at_column = customer.earlier(item.kind, item.value, country)
         message = (
             f"{item.column} repeats row {at_row}, column {at_column}: a customer holds each "
             f"{NOUNS[item.kind]} once, so this one was left out."

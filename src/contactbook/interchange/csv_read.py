@@ -155,7 +155,7 @@ class Columns:
 class CheckedPoint(NamedTuple):
     """An accepted contact point of the export: normalized, with the input kept.
 
-    ``region`` is the billing country its number was read in (phones only). A named
+    ``country`` is the billing country its number was read in (phones only). A named
     tuple: one is made for every value of a file.
     """
 
@@ -165,11 +165,11 @@ class CheckedPoint(NamedTuple):
     description: str | None
     entered: str
     entered_description: str | None
-    region: str | None = None
+    country: str | None = None
 
     def point(self) -> ContactPoint:
         """Return it as a contact point (id 0: a merge gives it its id)."""
-        return ContactPoint(0, self.kind, self.value, self.description, self.entered, self.region)
+        return ContactPoint(0, self.kind, self.value, self.description, self.entered, self.country)
 
 
 @attrs.frozen

@@ -83,7 +83,7 @@ POINT = Object(
         ),
         Field("entered", String(), description="The input as it was entered."),
         Field(
-            "region",
+            "country",
             String(pattern="^[A-Z]{2}$", nullable=True),
             description="The billing country (ISO 3166-1 alpha-2) a phone number was read "
             "in; null for none.",

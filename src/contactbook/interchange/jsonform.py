@@ -4,7 +4,7 @@ A contact set::
 
     {"format": "contactbook/contact-set", "format_version": 1, "next_id": 3,
      "points": [{"id": 1, "kind": "email", "value": "ann@example.com",
-                 "description": null, "entered": "Ann@Example.com", "region": null}, ...]}
+                 "description": null, "entered": "Ann@Example.com", "country": null}, ...]}
 
 An activity entry::
 
@@ -93,7 +93,7 @@ def _point(point: ContactPoint) -> dict[str, Any]:
         "value": point.value,
         "description": point.description,
         "entered": point.entered,
-        "region": point.region,
+        "country": point.country,
     }
 
 
@@ -484,14 +484,14 @@ def load_set(text: str | bytes, /) -> ContactSet:
     return set_from_data(_parsed(text))
 
 
-def read_set(text: str | bytes, /, *, region: str | None = None) -> ContactSet:
+def read_set(text: str | bytes, /, *, country: str | None = None) -> ContactSet:
     """Read a contact set from outside, checking every value as if entered.
 
     The structure is checked as :func:`load_set` checks it
     (:class:`~contactbook.errors.FormatError`). Then each point is added, in order, as
     a batch edit adds it to an empty set: its value is checked and normalized for its
-    kind (telephone numbers without a country code are read with ``region``, the
-    customer's billing country, which becomes each point's ``region``), its description
+    kind (telephone numbers without a country code are read with ``country``, the
+    customer's billing country, which becomes each point's ``country``), its description
     tidied, duplicates and the 100-point limit refused. If anything is refused, nothing
     is returned: :class:`~contactbook.errors.BatchValidationError` lists every problem,
     each with the ``index`` of its point in the document's ``points``. Ids, ``next_id``
@@ -500,7 +500,7 @@ def read_set(text: str | bytes, /, *, region: str | None = None) -> ContactSet:
     >>> read_set('{"format": "contactbook/contact-set", "format_version": 1, '
     ...          '"next_id": 2, "points": [{"id": 1, "kind": "website", '
     ...          '"value": "Example.COM", "description": null, "entered": "", '
-    ...          '"region": null}]}').points[0].value
+    ...          '"country": null}]}').points[0].value
     'https://example.com'
     """
     data = _parsed(text)
@@ -512,7 +512,7 @@ def read_set(text: str | bytes, /, *, region: str | None = None) -> ContactSet:
     outcome = apply(
         ContactSet(),
         [AddPoint(point.kind, point.value, point.description) for point in points],
-        region=region,
+        country=country,
     )
     checked = [
         attrs.evolve(added, id=point.id, entered=point.entered)

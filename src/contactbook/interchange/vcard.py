@@ -61,7 +61,7 @@ from contactbook.interchange.csv_check import (
 from contactbook.interchange.csv_read import CheckedPoint, CustomerBlock, customer_id_problem
 from contactbook.model import KINDS, ContactKind, ContactPoint, ContactSet, Family
 from contactbook.operations import AddPoint, Intake
-from contactbook.validation import normalize_region, phone_uri, region_named
+from contactbook.validation import country_named, normalize_country, phone_uri
 from contactbook.vocabulary import shown
 
 __all__ = [
@@ -480,15 +480,15 @@ class VCard:
         return None
 
     def country(self) -> str | None:
-        """Return the region the card's address names (its preferred address first)."""
+        """Return the country the card's address names (its preferred address first)."""
         addresses = sorted((line for line in self.lines if line.name == "ADR"), key=_pref)
         for line in addresses:
             parts = re.split(r"(?<!\\);", line.value)
-            # RFC 6350 §6.3.1: box; extended; street; locality; region; code; country.
+            # RFC 6350 §6.3.1: box; extended; street; locality; country; code; country.
             if len(parts) >= 7 and parts[6].strip():
-                region = region_named(_unescape(parts[6]))
-                if region is not None:
-                    return region
+                country = country_named(_unescape(parts[6]))
+                if country is not None:
+                    return country
         return None
 
     def refusal(self) -> FormatError | None:
@@ -760,10 +760,10 @@ def _primaries_first(found: list[_Candidate]) -> list[_Candidate]:
     return ordered
 
 
-def check_card(card: VCard, /, *, region: str | None = None) -> CheckedCard:
+def check_card(card: VCard, /, *, country: str | None = None) -> CheckedCard:
     """Check a card's email addresses, numbers and websites by the rules of any input.
 
-    ``region`` is the billing country (normalized) for numbers without a country code.
+    ``country`` is the billing country (normalized) for numbers without a country code.
     Each value is added as :class:`~contactbook.operations.Intake` adds a row's: the
     same validation, duplicates and 100-point limit; a refused value is a problem at
     its line and the card's other values are kept.
@@ -775,7 +775,7 @@ def check_card(card: VCard, /, *, region: str | None = None) -> CheckedCard:
         line = candidate.line
         change = AddPoint(candidate.kind, candidate.value, candidate.description)
         try:
-            added, warnings = intake.add([change], region=region)
+            added, warnings = intake.add([change], country=country)
         except ContactValidationError as error:
             found = error.errors
         else:
@@ -791,17 +791,17 @@ def check_card(card: VCard, /, *, region: str | None = None) -> CheckedCard:
     return CheckedCard(card, tuple(accepted), tuple(skipped))
 
 
-def load_vcard(text: str | bytes, /, *, region: str | None = None) -> VCardImport:
+def load_vcard(text: str | bytes, /, *, country: str | None = None) -> VCardImport:
     """Read one customer's vCard (2.1, 3.0 or 4.0) into a new contact set.
 
-    ``region`` is the customer's billing country, used for telephone numbers written
+    ``country`` is the customer's billing country, used for telephone numbers written
     without a country code. Values are validated as any input is; each line that could
     not be used is in ``skipped`` with its reason (a second card too: one card is one
     customer; :func:`read_cards` reads them all). A text that is not a vCard, is cut
     short, is longer than :data:`MAX_VCARD_SIZE` or has another version raises
     :class:`~contactbook.errors.FormatError`.
     """
-    billing_country = normalize_region(region)
+    billing_country = normalize_country(country)
     if len(text) > MAX_VCARD_SIZE:
         msg = (
             f"The vCard is {len(text):,} characters long; one customer's card is read, "
@@ -813,7 +813,7 @@ def load_vcard(text: str | bytes, /, *, region: str | None = None) -> VCardImpor
     refusal = card.refusal()
     if refusal is not None:
         raise refusal
-    checked = check_card(card, region=billing_country)
+    checked = check_card(card, country=billing_country)
     skipped = [p for p in checked.problems if not p.is_warning]
     warnings = [Problem(p.code, None, p.message) for p in checked.problems if p.is_warning]
     skipped.extend(
@@ -936,10 +936,10 @@ def check_cards(
     """
     identity = identity or Identity()
     tally = tally or Tally(size=source_size(source))
-    default = normalize_region(country)
+    default = normalize_country(country)
     for card in read_cards(source):
         customer_id = identity.of(card)
-        region = card.country() or default
+        country = card.country() or default
         refusal = card.refusal()
         if refusal is not None:
             problem = Problem(
@@ -951,10 +951,10 @@ def check_cards(
             points: tuple[CheckedPoint, ...] = ()
             problems: tuple[Problem, ...] = (problem,)
         else:
-            checked = check_card(card, region=region)
+            checked = check_card(card, country=country)
             points = tuple(
                 CheckedPoint(
-                    line, p.kind, p.value, p.description, p.entered, p.description, p.region
+                    line, p.kind, p.value, p.description, p.entered, p.description, p.country
                 )
                 for line, p in checked.accepted
             )
@@ -966,7 +966,7 @@ def check_cards(
             )
         yield CustomerBlock(
             customer_id=customer_id,
-            country=region,
+            country=country,
             first_row=card.line,
             rows=card.rows,
             points=points,

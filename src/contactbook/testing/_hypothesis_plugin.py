@@ -36,10 +36,10 @@ def register() -> None:
 def _contact_sets(_: type[ContactSet], /) -> st.SearchStrategy[ContactSet]:
     from contactbook.testing import strategies  # noqa: PLC0415 -- see register()
 
-    # Sets of any billing country, or of none: the region a set was entered in is part
+    # Sets of any billing country, or of none: the country a set was entered in is part
     # of the value (phone points keep it).
-    return strategies.contact_sets() | strategies.regions().flatmap(
-        lambda region: strategies.contact_sets(region=region)
+    return strategies.contact_sets() | strategies.countries().flatmap(
+        lambda country: strategies.contact_sets(country=country)
     )
 
 

@@ -88,7 +88,7 @@ from contactbook.ports import (
     UnitOfWork,
 )
 from contactbook.service import ContactService
-from contactbook.testing.strategies import batches, contact_sets, regions
+from contactbook.testing.strategies import batches, contact_sets, countries
 
 __all__ = [
     "AuditSinkContract",
@@ -122,8 +122,8 @@ _WITH_A_FIXTURE = settings(
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
 )
-_ANY_SET = contact_sets(max_size=12) | regions().flatmap(
-    lambda region: contact_sets(region=region, max_size=12)
+_ANY_SET = contact_sets(max_size=12) | countries().flatmap(
+    lambda country: contact_sets(country=country, max_size=12)
 )
 _UTC = dt.timezone.utc
 
@@ -149,9 +149,9 @@ def _point(
     *,
     description: str | None = None,
     entered: str | None = None,
-    region: str | None = None,
+    country: str | None = None,
 ) -> ContactPoint:
-    return ContactPoint(point_id, kind, value, description, entered or value, region)
+    return ContactPoint(point_id, kind, value, description, entered or value, country)
 
 
 def tricky_set() -> ContactSet:
@@ -165,14 +165,14 @@ def tricky_set() -> ContactSet:
                 description="Billing Contact",
                 entered="  Jöns.O'Brien@BÜCHER.de ",
             ),
-            _point(3, PHONE, "+31201234567", entered="020 123 4567", region="NL"),
+            _point(3, PHONE, "+31201234567", entered="020 123 4567", country="NL"),
             _point(
                 5,
                 MOBILE,
                 "+447400123456",
                 description="Emergency Contact 🚑",
                 entered="+44 7400 123456",
-                region="GB",
+                country="GB",
             ),
             _point(
                 6,
@@ -182,7 +182,7 @@ def tricky_set() -> ContactSet:
                 entered="münchen.de/preise?a=1&b='x'",
             ),
             _point(8, EMAIL, "facturen@example.nl", description="x" * 100),
-            _point(9, MOBILE, "+31612345678", entered="06 12345678", region="NL"),
+            _point(9, MOBILE, "+31612345678", entered="06 12345678", country="NL"),
         ),
         next_id=12,
     )
@@ -289,7 +289,7 @@ class RepositoryContract:
     # ----------------------------------------------------------------- round trips
 
     def test_a_set_round_trips_exactly(self, repository: ContactRepository) -> None:
-        """Ids, ``next_id``, values, entered text, regions and descriptions all survive."""
+        """Ids, ``next_id``, values, entered text, countries and descriptions all survive."""
         customer = new_customer_id()
         repository.save(customer, tricky_set(), expected_version=0)
         loaded = repository.load(customer).contacts
@@ -537,7 +537,7 @@ class AuditSinkContract:
                     mobile.value,
                     description=None,
                     entered=mobile.entered,
-                    region=mobile.region,
+                    country=mobile.country,
                 ),
                 second_email,
                 second_mobile,

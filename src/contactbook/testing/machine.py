@@ -4,7 +4,7 @@ Subclass :class:`PrimaryRulesMachine`, tell it how to apply a batch to your syst
 how to read the current set back, and run its ``TestCase``::
 
     class OurContactsMachine(PrimaryRulesMachine):
-        region = "NL"                        # the billing country batches are read in
+        country = "NL"                        # the billing country batches are read in
 
         def __init__(self):
             super().__init__()
@@ -12,7 +12,7 @@ how to read the current set back, and run its ``TestCase``::
             self.customer = new_customer()
 
         def apply_batch(self, changes):
-            self.api.update_contacts(self.customer, changes, region=self.region)
+            self.api.update_contacts(self.customer, changes, country=self.country)
 
         def current_set(self):
             return self.api.contacts_of(self.customer)
@@ -25,7 +25,7 @@ what ``current_set()`` returns with a model that implements the primary rules on
 own, step by step, as ``SPEC`` states them:
 
 - the points are exactly the model's, in the order they were added, with their ids,
-  values, entered text, regions and descriptions; ``next_id`` matches;
+  values, entered text, countries and descriptions; ``next_id`` matches;
 - each kind that has points has exactly one primary: the first one added that is
   still there. Removing the primary promotes the next of its kind; editing never
   moves it; nothing else chooses it;
@@ -63,7 +63,7 @@ from contactbook.operations import (
     SetPrimary,
 )
 from contactbook.testing.strategies import batches, contact_kinds, invalid_values, valid_values
-from contactbook.validation import normalize, normalize_description, normalize_region
+from contactbook.validation import normalize, normalize_country, normalize_description
 
 __all__ = ["PrimaryRulesMachine"]
 
@@ -77,7 +77,7 @@ class _Model:
     moves, so that the two formulations check each other.
     """
 
-    region: str | None
+    country: str | None
     points: list[ContactPoint] = attrs.Factory(list)
     next_id: int = 1
     primary: dict[ContactKind, int] = attrs.Factory(dict)
@@ -124,10 +124,10 @@ class _Model:
         point = ContactPoint(
             id=self.next_id,
             kind=change.kind,
-            value=normalize(change.kind, change.value, self.region),
+            value=normalize(change.kind, change.value, self.country),
             description=normalize_description(change.description),
             entered=change.value,
-            region=self.region if change.kind in PHONE_KINDS else None,
+            country=self.country if change.kind in PHONE_KINDS else None,
         )
         self.points.append(point)
         self.next_id += 1
@@ -138,10 +138,10 @@ class _Model:
         point = self.find(change.point_id)
         edited = point
         if change.value is not UNCHANGED:
-            value = normalize(point.kind, change.value, self.region)
+            value = normalize(point.kind, change.value, self.country)
             if value != point.value:  # an equivalent input keeps what was entered first
-                region = self.region if point.kind in PHONE_KINDS else None
-                edited = attrs.evolve(edited, value=value, entered=change.value, region=region)
+                country = self.country if point.kind in PHONE_KINDS else None
+                edited = attrs.evolve(edited, value=value, entered=change.value, country=country)
         if change.description is not UNCHANGED:
             edited = attrs.evolve(edited, description=normalize_description(change.description))
         # Editing keeps the point's place, so a primary stays primary.
@@ -166,24 +166,24 @@ class PrimaryRulesMachine(RuleBasedStateMachine):
 
     Override :meth:`apply_batch` and :meth:`current_set`, and ``__init__`` (calling
     ``super().__init__()``) to start every run with a customer who has no contact
-    details. Set ``region`` to the billing country your batches are read in. Then
+    details. Set ``country`` to the billing country your batches are read in. Then
     ``TestYours = YourMachine.TestCase`` runs it under pytest or unittest; tune it with
     ``TestYours.settings = hypothesis.settings(max_examples=..., stateful_step_count=...)``.
     """
 
     #: The customer's billing country, used for phone numbers without a country code.
-    region: ClassVar[str | None] = None
+    country: ClassVar[str | None] = None
 
     def __init__(self) -> None:
         super().__init__()
-        self.model = _Model(region=normalize_region(self.region))
+        self.model = _Model(country=normalize_country(self.country))
 
     # ----------------------------------------------------------------- the host's part
 
     def apply_batch(self, changes: Sequence[Command], /) -> None:
         """Apply ``changes`` as one batch through your system (override this).
 
-        Apply them with ``region=self.region``. A refused batch must raise
+        Apply them with ``country=self.country``. A refused batch must raise
         :class:`~contactbook.errors.ContactValidationError` (the service raises its
         subclass :class:`~contactbook.errors.BatchValidationError`) with every
         problem in ``errors``; translate your API's error back if it has its own.
@@ -202,7 +202,7 @@ class PrimaryRulesMachine(RuleBasedStateMachine):
     def save_a_batch(self, data: st.DataObject) -> None:
         """Apply a valid batch of one to five changes of any kind."""
         batch = data.draw(
-            batches(self.model.as_set(), region=self.region, min_size=1, max_size=5),
+            batches(self.model.as_set(), country=self.country, min_size=1, max_size=5),
             label="batch",
         )
         self.apply_batch(batch)
@@ -222,8 +222,8 @@ class PrimaryRulesMachine(RuleBasedStateMachine):
     def edit_a_primary(self, data: st.DataObject) -> None:
         """Set a primary field to a new value: the primary is edited and stays primary."""
         kind = data.draw(st.sampled_from(sorted(self.model.primary, key=list(ContactKind).index)))
-        raw = data.draw(valid_values(kind, region=self.region), label="value")
-        key = match_key(kind, normalize(kind, raw, self.region))
+        raw = data.draw(valid_values(kind, country=self.country), label="value")
+        key = match_key(kind, normalize(kind, raw, self.country))
         primary_id = self.model.primary[kind]
         if any(
             p.kind is kind and p.id != primary_id and p.match_key == key for p in self.model.points
@@ -237,7 +237,7 @@ class PrimaryRulesMachine(RuleBasedStateMachine):
     def a_refused_batch_changes_nothing(self, data: st.DataObject) -> None:
         """Apply a batch with one bad change: it is refused whole, naming that change."""
         before = self.model.as_set()
-        good = data.draw(batches(before, region=self.region, max_size=3), label="valid changes")
+        good = data.draw(batches(before, country=self.country, max_size=3), label="valid changes")
         bad, code = data.draw(self._refused_changes(before), label="refused change")
         if code == "contact.duplicate":
             # A batch is judged by its result: another change could edit, remove or
@@ -258,7 +258,7 @@ class PrimaryRulesMachine(RuleBasedStateMachine):
 
     def _refused_changes(self, contacts: ContactSet) -> st.SearchStrategy[tuple[Command, str]]:
         invalid = contact_kinds().flatmap(
-            lambda kind: invalid_values(kind, region=self.region).map(
+            lambda kind: invalid_values(kind, country=self.country).map(
                 lambda bad: (AddPoint(kind, bad.raw), bad.code)
             )
         )

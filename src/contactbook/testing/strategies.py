@@ -13,13 +13,13 @@ Domain values are built from valid inputs through contactbook's own rules:
 :func:`contact_points`, :func:`contact_sets` and :func:`batches` (changes that
 :func:`contactbook.operations.apply` accepts for a given set).
 
-Every ``region`` argument is the customer's billing country as the normalizer will be
+Every ``country`` argument is the customer's billing country as the normalizer will be
 given it (an ISO 3166-1 alpha-2 code, or ``None`` when none is known): phone numbers are
-written nationally only when a region is given. For "any region", combine with
-:func:`regions`: ``regions().flatmap(lambda r: phone_numbers(region=r))``.
+written nationally only when a country is given. For "any country", combine with
+:func:`countries`: ``countries().flatmap(lambda r: phone_numbers(country=r))``.
 
 Phone numbers are drawn from libphonenumber's own metadata (the national number pattern
-of each region and line type), so they are valid numbers, not look-alikes. Every
+of each country and line type), so they are valid numbers, not look-alikes. Every
 strategy shrinks towards short, readable values: ``a@a.co``, ``https://a.co``,
 ``+31 6 10000000``.
 """
@@ -70,6 +70,7 @@ __all__ = [
     "contact_kinds",
     "contact_points",
     "contact_sets",
+    "countries",
     "descriptions",
     "emails",
     "invalid_descriptions",
@@ -78,7 +79,6 @@ __all__ = [
     "invalid_values",
     "invalid_websites",
     "phone_numbers",
-    "regions",
     "valid_values",
     "websites",
 ]
@@ -89,7 +89,7 @@ EMAIL_CODES = ("email.empty", "email.invalid", "email.multiple", "email.too_long
 PHONE_CODES = (
     "phone.empty",
     "phone.invalid",
-    "phone.region_required",
+    "phone.country_required",
     "phone.extension",
     "phone.too_long",
 )
@@ -155,16 +155,16 @@ def _check_type(name: str, value: object, expected: type | tuple[type, ...]) -> 
         raise InvalidArgument(msg)
 
 
-def _check_region(region: str | None) -> str | None:
-    if region is None:
+def _check_country(country: str | None) -> str | None:
+    if country is None:
         return None
-    if not isinstance(region, str) or region.strip().upper() not in _ALL_REGIONS:
+    if not isinstance(country, str) or country.strip().upper() not in _ALL_REGIONS:
         msg = (
-            f"region={region!r} is not a region libphonenumber knows; pass an ISO 3166-1 "
+            f"country={country!r} is not a country libphonenumber knows; pass an ISO 3166-1 "
             "alpha-2 code such as 'NL', or None for no billing country."
         )
         raise InvalidArgument(msg)
-    return region.strip().upper()
+    return country.strip().upper()
 
 
 def _check_codes(codes: Collection[str] | None, known: Sequence[str], what: str) -> list[str]:
@@ -209,8 +209,8 @@ _LOCAL_UNICODE = "üéñøжλ"  # RFC 6531 (SMTPUTF8) local parts, already in N
 _TLDS = ("co", "com", "nl", "org", "net", "de", "uk", "io", "info", "museum")
 _IDN_TLDS = ("рф", "中国", "ελ")
 _WHITE_SPACE = ("", " ", "  ", "\t", "\n")
-_NON_GEOGRAPHIC = "001"  # libphonenumber's region for +800, +882, ...
-# Familiar regions first so that shrunk examples use them; then every other region.
+_NON_GEOGRAPHIC = "001"  # libphonenumber's country for +800, +882, ...
+# Familiar countries first so that shrunk examples use them; then every other country.
 _FAMILIAR = ("NL", "GB", "US", "DE", "FR", "BE")
 _ALL_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS) - {_NON_GEOGRAPHIC}
 _REGION_ORDER = (*_FAMILIAR, *sorted(_ALL_REGIONS - set(_FAMILIAR)))
@@ -272,7 +272,7 @@ def contact_kinds() -> st.SearchStrategy[ContactKind]:
     return st.sampled_from(ContactKind)
 
 
-def regions() -> st.SearchStrategy[str]:
+def countries() -> st.SearchStrategy[str]:
     """Billing countries libphonenumber knows (ISO 3166-1 alpha-2), familiar ones first."""
     return st.sampled_from(_REGION_ORDER)
 
@@ -301,10 +301,10 @@ def _emails(allow_unicode: bool) -> st.SearchStrategy[str]:
 
 
 @functools.cache
-def _national_numbers(region: str, mobile: bool) -> st.SearchStrategy[phonenumbers.PhoneNumber]:
-    """Draw valid numbers of ``region`` from its national number pattern."""
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
-    assert metadata is not None  # noqa: S101 -- only called for supported regions
+def _national_numbers(country: str, mobile: bool) -> st.SearchStrategy[phonenumbers.PhoneNumber]:
+    """Draw valid numbers of ``country`` from its national number pattern."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(country)
+    assert metadata is not None  # noqa: S101 -- only called for supported countries
     desc = metadata.mobile if mobile else metadata.fixed_line
     assert desc is not None  # noqa: S101 -- _has_line_type() was checked first
     assert desc.national_number_pattern is not None  # noqa: S101 -- as above
@@ -314,15 +314,15 @@ def _national_numbers(region: str, mobile: bool) -> st.SearchStrategy[phonenumbe
         # An explicit alphabet: from_regex's default (characters(codec="utf-8")) scans
         # every code point on a first run (seconds), as _descriptions() explains.
         st.from_regex(pattern, fullmatch=True, alphabet=string.digits)
-        .map(functools.partial(_parsed, region=region))
+        .map(functools.partial(_parsed, country=country))
         .filter(lambda number: number is not None and phonenumbers.is_valid_number(number))
         .map(_not_none)
     )
 
 
-def _parsed(national: str, *, region: str) -> phonenumbers.PhoneNumber | None:
+def _parsed(national: str, *, country: str) -> phonenumbers.PhoneNumber | None:
     try:
-        return phonenumbers.parse(national, region)
+        return phonenumbers.parse(national, country)
     except phonenumbers.NumberParseException:
         return None
 
@@ -336,8 +336,8 @@ def _not_none(number: phonenumbers.PhoneNumber | None) -> phonenumbers.PhoneNumb
     return number
 
 
-def _has_line_type(region: str, mobile: bool) -> bool:
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+def _has_line_type(country: str, mobile: bool) -> bool:
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(country)
     desc = None if metadata is None else (metadata.mobile if mobile else metadata.fixed_line)
     return desc is not None and desc.national_number_pattern is not None
 
@@ -347,22 +347,24 @@ def _line_types(mobile: bool | None) -> tuple[bool, ...]:
     return (False, True) if mobile is None else (mobile,)
 
 
-def _has_numbers(region: str, mobile: bool | None) -> bool:
-    return any(_has_line_type(region, kind) for kind in _line_types(mobile))
+def _has_numbers(country: str, mobile: bool | None) -> bool:
+    return any(_has_line_type(country, kind) for kind in _line_types(mobile))
 
 
 @functools.cache
-def _valid_numbers(region: str, mobile: bool | None) -> st.SearchStrategy[phonenumbers.PhoneNumber]:
+def _valid_numbers(
+    country: str, mobile: bool | None
+) -> st.SearchStrategy[phonenumbers.PhoneNumber]:
     line_types = _line_types(mobile)
     return st.one_of(
-        [_national_numbers(region, kind) for kind in line_types if _has_line_type(region, kind)]
+        [_national_numbers(country, kind) for kind in line_types if _has_line_type(country, kind)]
     )
 
 
 @functools.cache
-def _numbers_of_any_region(mobile: bool | None) -> st.SearchStrategy[phonenumbers.PhoneNumber]:
-    usable = [region for region in _REGION_ORDER if _has_numbers(region, mobile)]
-    return st.sampled_from(usable).flatmap(lambda region: _valid_numbers(region, mobile))
+def _numbers_of_any_country(mobile: bool | None) -> st.SearchStrategy[phonenumbers.PhoneNumber]:
+    usable = [country for country in _REGION_ORDER if _has_numbers(country, mobile)]
+    return st.sampled_from(usable).flatmap(lambda country: _valid_numbers(country, mobile))
 
 
 def _international(
@@ -371,7 +373,7 @@ def _international(
     """Ways to write a number with its country code: ``+`` or, with ``idd``, ``00``.
 
     ``00`` is only unambiguous with no billing country: the normalizer then reads it as
-    the international prefix, while in a region it means that region's own prefix
+    the international prefix, while in a country it means that country's own prefix
     (Cambodia dials out with 001 and 007-009, so "00855 ..." is not "+855 ...").
     """
     spaced = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
@@ -383,20 +385,20 @@ def _international(
 
 
 def phone_numbers(
-    *, region: str | None = None, mobile: bool | None = None
+    *, country: str | None = None, mobile: bool | None = None
 ) -> st.SearchStrategy[str]:
-    """Draw valid telephone numbers as people type them, for a customer in ``region``.
+    """Draw valid telephone numbers as people type them, for a customer in ``country``.
 
-    With ``region=None`` (no billing country known) the numbers are of any region and
+    With ``country=None`` (no billing country known) the numbers are of any country and
     carry their country code (``+44 20 7946 0000``, ``+442079460000``, ``0044 20 ...``).
-    With a region, they are also written nationally (``020 7946 0000``) or dialled from
-    that region (``011 44 20 7946 0000`` from the US), and some belong to other regions:
+    With a country, they are also written nationally (``020 7946 0000``) or dialled from
+    that country (``011 44 20 7946 0000`` from the US), and some belong to other countries:
     a billing country is only the default for numbers without a country code.
 
     ``mobile=True`` draws mobile numbers, ``False`` fixed-line ones, ``None`` either.
-    Every value is accepted by ``normalize_phone(value, region)``.
+    Every value is accepted by ``normalize_phone(value, country)``.
     """
-    home = _check_region(region)
+    home = _check_country(country)
     _check_type("mobile", mobile, (bool, type(None)))
     if home is not None and not _has_numbers(home, mobile):
         msg = f"libphonenumber knows no {'mobile' if mobile else 'fixed-line'} numbers in {home}."
@@ -408,7 +410,7 @@ def phone_numbers(
 def _phone_numbers(home: str | None, mobile: bool | None) -> st.SearchStrategy[str]:
     if home is None:
         return _padded(
-            _numbers_of_any_region(mobile).flatmap(functools.partial(_international, idd=True))
+            _numbers_of_any_country(mobile).flatmap(functools.partial(_international, idd=True))
         )
 
     def written_at_home(number: phonenumbers.PhoneNumber) -> st.SearchStrategy[str]:
@@ -417,16 +419,16 @@ def _phone_numbers(home: str | None, mobile: bool | None) -> st.SearchStrategy[s
 
     def dialled_from_home(number: phonenumbers.PhoneNumber) -> st.SearchStrategy[str]:
         dialled = phonenumbers.format_out_of_country_calling_number(number, home)
-        # Where a region has several international prefixes, libphonenumber may write
+        # Where a country has several international prefixes, libphonenumber may write
         # one that reads back differently (Hong Kong: "00 1 284 ..." reads as 001 + 284):
         # keep the dialled form only when it reads back as the same number.
-        again = _parsed(dialled, region=home)
+        again = _parsed(dialled, country=home)
         if again is not None and _e164(again) == _e164(number):
             return st.just(dialled) | _international(number)
         return _international(number)
 
     local = _valid_numbers(home, mobile).flatmap(written_at_home)
-    foreign = _numbers_of_any_region(mobile).flatmap(dialled_from_home)
+    foreign = _numbers_of_any_country(mobile).flatmap(dialled_from_home)
     return _padded(local | foreign)
 
 
@@ -514,8 +516,8 @@ def _descriptions(min_size: int, max_size: int) -> st.SearchStrategy[str]:
     return (common | words).filter(lambda text: min_size <= len(_tidy(text)) <= max_size)
 
 
-def valid_values(kind: ContactKind, /, *, region: str | None = None) -> st.SearchStrategy[str]:
-    """Draw valid raw inputs for ``kind`` (phone numbers read in ``region``).
+def valid_values(kind: ContactKind, /, *, country: str | None = None) -> st.SearchStrategy[str]:
+    """Draw valid raw inputs for ``kind`` (phone numbers read in ``country``).
 
     Telephone numbers are fixed-line and mobile numbers mobile ones, so that no drawn
     value earns a line-type warning.
@@ -528,11 +530,11 @@ def valid_values(kind: ContactKind, /, *, region: str | None = None) -> st.Searc
         case Family.WEBSITE:
             return websites()
         case Family.PHONE:
-            home = _check_region(region)
+            home = _check_country(country)
             mobile = kind is ContactKind.MOBILE
             if home is not None and not _has_line_type(home, mobile):
                 mobile = not mobile  # Tristan da Cunha has no mobile numbers of its own
-            return phone_numbers(region=home, mobile=mobile)
+            return phone_numbers(country=home, mobile=mobile)
         case _:
             assert_never(family)
 
@@ -588,21 +590,21 @@ def invalid_emails(*, codes: Collection[str] | None = None) -> st.SearchStrategy
 
 
 def invalid_phone_numbers(
-    *, region: str | None = None, codes: Collection[str] | None = None
+    *, country: str | None = None, codes: Collection[str] | None = None
 ) -> st.SearchStrategy[InvalidInput]:
-    """Draw inputs ``normalize_phone(raw, region)`` must refuse, labelled with the code.
+    """Draw inputs ``normalize_phone(raw, country)`` must refuse, labelled with the code.
 
-    ``phone.region_required`` (a national number with no billing country) is only
-    possible with ``region=None``. ``codes`` limits the draw to some of
+    ``phone.country_required`` (a national number with no billing country) is only
+    possible with ``country=None``. ``codes`` limits the draw to some of
     :data:`PHONE_CODES`.
     """
-    home = _check_region(region)
-    possible = [code for code in PHONE_CODES if home is None or code != "phone.region_required"]
-    if codes is not None and home is not None and "phone.region_required" in codes:
-        msg = "phone.region_required cannot happen when a region is given; pass region=None."
+    home = _check_country(country)
+    possible = [code for code in PHONE_CODES if home is None or code != "phone.country_required"]
+    if codes is not None and home is not None and "phone.country_required" in codes:
+        msg = "phone.country_required cannot happen when a country is given; pass country=None."
         raise InvalidArgument(msg)
     chosen = _check_codes(codes, possible, "invalid_phone_numbers")
-    numbers = _numbers_of_any_region(None)
+    numbers = _numbers_of_any_country(None)
     e164 = numbers.map(_e164)
     by_code = {
         "phone.empty": _blank(),
@@ -614,7 +616,7 @@ def invalid_phone_numbers(
             e164.map(lambda text: text + "0" * 12),
             st.tuples(e164, st.integers(0, 20), _CONTROLS).map(lambda parts: _with_control(*parts)),
         ),
-        "phone.region_required": numbers.map(_national_digits).filter(
+        "phone.country_required": numbers.map(_national_digits).filter(
             lambda text: not text.startswith(("+", "00"))
         ),
         "phone.extension": st.tuples(
@@ -717,9 +719,9 @@ def invalid_descriptions(
 
 
 def invalid_values(
-    kind: ContactKind, /, *, region: str | None = None
+    kind: ContactKind, /, *, country: str | None = None
 ) -> st.SearchStrategy[InvalidInput]:
-    """Draw inputs ``normalize(kind, raw, region)`` must refuse, labelled with the code."""
+    """Draw inputs ``normalize(kind, raw, country)`` must refuse, labelled with the code."""
     _check_type("kind", kind, ContactKind)
     family = KINDS[kind].family
     match family:
@@ -728,7 +730,7 @@ def invalid_values(
         case Family.WEBSITE:
             return invalid_websites()
         case Family.PHONE:
-            return invalid_phone_numbers(region=region)
+            return invalid_phone_numbers(country=country)
         case _:
             assert_never(family)
 
@@ -746,36 +748,36 @@ def _points(
     draw: st.DrawFn,
     *,
     kinds: Sequence[ContactKind],
-    region: str | None,
+    country: str | None,
     ids: st.SearchStrategy[int],
 ) -> ContactPoint:
     kind = draw(st.sampled_from(kinds))
-    raw = draw(valid_values(kind, region=region))
+    raw = draw(valid_values(kind, country=country))
     description = draw(_maybe_descriptions())
-    # The point contactbook.add makes (value, entered text, region, tidied description).
-    (point,) = add(ContactSet(), kind, raw, description, region=region).points
+    # The point contactbook.add makes (value, entered text, country, tidied description).
+    (point,) = add(ContactSet(), kind, raw, description, country=country).points
     return attrs.evolve(point, id=draw(ids))
 
 
 @functools.cache
 def _unnumbered_points(
-    kinds: tuple[ContactKind, ...], region: str | None
+    kinds: tuple[ContactKind, ...], country: str | None
 ) -> st.SearchStrategy[ContactPoint]:
-    # One strategy per (kinds, region), not a new one per drawn set: Hypothesis keeps
+    # One strategy per (kinds, country), not a new one per drawn set: Hypothesis keeps
     # what it learns about a strategy (validation, emptiness) on the object.
-    return _points(kinds=kinds, region=region, ids=st.just(0))
+    return _points(kinds=kinds, country=country, ids=st.just(0))
 
 
 def contact_points(
-    *, kinds: Collection[ContactKind] | None = None, region: str | None = None
+    *, kinds: Collection[ContactKind] | None = None, country: str | None = None
 ) -> st.SearchStrategy[ContactPoint]:
     """Contact points as :func:`contactbook.add` makes them, with any positive id.
 
-    ``value`` is the normalized form of ``entered``; phone points keep ``region``.
+    ``value`` is the normalized form of ``entered``; phone points keep ``country``.
     ``kinds`` limits the kinds drawn.
     """
     return _points(
-        kinds=_check_kinds(kinds), region=_check_region(region), ids=st.integers(1, 10_000)
+        kinds=_check_kinds(kinds), country=_check_country(country), ids=st.integers(1, 10_000)
     )
 
 
@@ -786,11 +788,11 @@ def _sets(
     min_size: int,
     max_size: int,
     kinds: Sequence[ContactKind],
-    region: str | None,
+    country: str | None,
 ) -> ContactSet:
     points = draw(
         st.lists(
-            _unnumbered_points(tuple(kinds), region),
+            _unnumbered_points(tuple(kinds), country),
             min_size=min_size,
             max_size=max_size,
             unique_by=lambda point: (point.kind, point.match_key),
@@ -811,20 +813,20 @@ def contact_sets(
     min_size: int = 0,
     max_size: int | None = None,
     kinds: Collection[ContactKind] | None = None,
-    region: str | None = None,
+    country: str | None = None,
 ) -> st.SearchStrategy[ContactSet]:
     """Contact sets of ``min_size`` to ``max_size`` points (at most 100), as saved.
 
     Points are in the order they were added, with growing ids and the gaps removals
     leave; ``next_id`` may be past the last id. Phone points were entered in the billing
-    country ``region``.
+    country ``country``.
     """
     _check_size(min_size, max_size, limit=MAX_POINTS)
     return _sets(
         min_size=min_size,
         max_size=MAX_POINTS if max_size is None else max_size,
         kinds=_check_kinds(kinds),
-        region=_check_region(region),
+        country=_check_country(country),
     )
 
 
@@ -838,9 +840,9 @@ def _taken(contacts: ContactSet, kind: ContactKind, value: str, own_id: int | No
 
 @st.composite
 def _changes(  # noqa: PLR0911 -- one return per kind of change reads best
-    draw: st.DrawFn, contacts: ContactSet, region: str | None
+    draw: st.DrawFn, contacts: ContactSet, country: str | None
 ) -> Command:
-    """One change that apply() must accept on ``contacts`` (read in ``region``)."""
+    """One change that apply() must accept on ``contacts`` (read in ``country``)."""
     actions = ["add", "set_primary", "clear_primary"]
     if contacts.points:
         actions[1:1] = ["edit", "remove"]
@@ -853,15 +855,15 @@ def _changes(  # noqa: PLR0911 -- one return per kind of change reads best
         return RemovePoint(draw(st.sampled_from(contacts.points)).id)
     if action == "edit":
         point = draw(st.sampled_from(contacts.points))
-        value = draw(st.just(UNCHANGED) | valid_values(point.kind, region=region))
+        value = draw(st.just(UNCHANGED) | valid_values(point.kind, country=country))
         description = draw(st.just(UNCHANGED) | maybe_description)
         if value is not UNCHANGED and _taken(
-            contacts, point.kind, validate_value(point.kind, value, region).value, point.id
+            contacts, point.kind, validate_value(point.kind, value, country).value, point.id
         ):
             return EditPoint(point.id, description=description)
         return EditPoint(point.id, value, description)
-    value = draw(valid_values(kind, region=region))
-    normalized = validate_value(kind, value, region).value
+    value = draw(valid_values(kind, country=country))
+    normalized = validate_value(kind, value, country).value
     if action == "set_primary":
         primary = contacts.primary(kind)
         description = draw(st.just(UNCHANGED) | maybe_description)
@@ -880,7 +882,7 @@ def _changes(  # noqa: PLR0911 -- one return per kind of change reads best
 def _batches(
     draw: st.DrawFn,
     contacts: ContactSet,
-    region: str | None,
+    country: str | None,
     min_size: int,
     max_size: int | None,
 ) -> list[Command]:
@@ -888,10 +890,10 @@ def _batches(
     batch: list[Command] = []
     working = contacts
     for _ in range(size):
-        change = draw(_changes(working, region))
+        change = draw(_changes(working, country))
         batch.append(change)
         # The next change is drawn against the set as the batch has made it so far.
-        working = apply(working, [change], region=region).contacts
+        working = apply(working, [change], country=country).contacts
     return batch
 
 
@@ -899,18 +901,18 @@ def batches(
     contacts: ContactSet,
     /,
     *,
-    region: str | None = None,
+    country: str | None = None,
     min_size: int = 0,
     max_size: int | None = None,
 ) -> st.SearchStrategy[list[Command]]:
-    """Batches of changes that ``apply(contacts, batch, region=region)`` accepts.
+    """Batches of changes that ``apply(contacts, batch, country=country)`` accepts.
 
     Every kind of change occurs: adding, editing (value, description or both), removing
     (a primary too, so the next point is promoted), setting and clearing primary
     fields. Each change is drawn against the set as the changes before it left it, so a
-    batch may remove a point and add its value again. ``region`` is the billing country
+    batch may remove a point and add its value again. ``country`` is the billing country
     the batch will be applied with.
     """
     _check_type("contacts", contacts, ContactSet)
     _check_size(min_size, max_size)
-    return _batches(contacts, _check_region(region), min_size, max_size)
+    return _batches(contacts, _check_country(country), min_size, max_size)

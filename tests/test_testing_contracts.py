@@ -339,7 +339,7 @@ class TestTheSuitesCatchBrokenImplementations:
         assert {
             "test_a_conflict_inside_a_batch_stores_none_of_it",
             "test_a_customer_named_twice_is_a_conflict",
-            "test_a_version_that_is_none_is_refused_before_anything_is_stored",
+            "test_a_version_that_is_no_version_is_refused_before_anything_is_stored",
             "test_a_conflict_leaves_the_open_unit_usable",
         } <= failed
 

@@ -914,7 +914,7 @@ class BatchStoreContract:
             store.save_many([(other, first, 0), (customer, first, 0), (customer, first, 1)])
         assert {0} == {stored.version for stored in store.load_many([customer, other]).values()}
 
-    def test_a_version_that_is_none_is_refused_before_anything_is_stored(
+    def test_a_version_that_is_no_version_is_refused_before_anything_is_stored(
         self, store: _BatchUnderTest
     ) -> None:
         """An expected version that is no version is ``version.invalid``; nothing is stored."""

@@ -140,11 +140,11 @@ def throwaway_server(settings: Mapping[str, str] = FAST) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def opened_store(conninfo: str, schema: str, *, check: bool = True) -> Iterator[Any]:
+def opened_store(conninfo: str, schema: str, *, prepare: bool = True) -> Iterator[Any]:
     """A PostgresStore on a connection of its own, closed at the end (picklable with
     ``functools.partial``, so a child process can open its own)."""
     psycopg = require("psycopg")
     from contactbook.adapters.postgres import PostgresStore
 
     with psycopg.connect(conninfo, autocommit=True) as connection:
-        yield PostgresStore(connection, schema=schema, check=check)
+        yield PostgresStore(connection, schema=schema, prepare=prepare)

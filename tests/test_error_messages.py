@@ -22,7 +22,7 @@ from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.interchange.csv_read import text_codec
 from contactbook.interchange.jsonform import dump_set, load_set
 from contactbook.operations import remove
-from contactbook.ports import Stored, check_time
+from contactbook.ports import Stored, require_time
 from contactbook.presentation.form import ContactForm
 from contactbook.routing import route
 from contactbook.service import ContactService
@@ -132,7 +132,7 @@ EXAMPLES: dict[str, Callable[[], str]] = {
         ContactForm.from_set(ContactSet(), version=0).add_group("Billing Contact")
     ),
     "page.invalid": lambda: raised(lambda: InMemoryStore().entries("cust-42", limit=0)),
-    "clock.invalid": lambda: raised(lambda: check_time(dt.datetime(2026, 11, 25, 9, 30))),
+    "clock.invalid": lambda: raised(lambda: require_time(dt.datetime(2026, 11, 25, 9, 30))),
     "version.invalid": lambda: raised(
         lambda: ContactService(InMemoryStore(), AllowAll()).update(
             "ann", "cust-42", [], expected_version=None

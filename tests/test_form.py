@@ -259,7 +259,7 @@ class TestLocations:
         once = form.with_error(ConflictError("c1", 1, 2))
         assert once == once.with_error(ConflictError("c1", 1, 2))
 
-    def test_a_previews_warnings_are_at_their_rows(self, form, contacts):
+    def test_a_checks_warnings_are_at_their_rows(self, form, contacts):
         edited = form.edit(MOBILE, value="020 1234567")
         outcome = apply(contacts, edited.changes(), country="NL")
         checked = edited.with_outcome(outcome)

@@ -491,12 +491,12 @@ class TestNoEntryPointCrashes:
             (service.billing_country, (actor, customer_id)),
             (service.country_change, (actor, customer_id, "NL")),
             (ContactCard.for_actor, (service, actor, customer_id)),
-            (service.preview, (actor, customer_id, add)),
+            (service.check, (actor, customer_id, add)),
             (service.update, (actor, customer_id, add)),
             (bulk.import_vcard, (service, actor, customer_id, card)),
             (bulk.import_file, (service, actor, io.BytesIO(rows.encode("utf-8", "surrogatepass")))),
         ):
-            kwargs = {"expected_version": 0} if call in (service.preview, service.update) else {}
+            kwargs = {"expected_version": 0} if call in (service.check, service.update) else {}
             only_contact_errors(call, *args, **kwargs)
         stored = service.read("ann", "c1") if customer_id != "c1" else None
         assert stored is None or 0 == stored.version

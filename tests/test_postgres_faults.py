@@ -44,7 +44,7 @@ class TestKilledWriters:
         for kill in range(KILLS):
             ready = context.Event()
             receiver, sender = context.Pipe(duplex=False)
-            opener = functools.partial(pgserver.opened_store, postgres, store.schema, check=False)
+            opener = functools.partial(pgserver.opened_store, postgres, store.schema, prepare=False)
             child = context.Process(
                 target=processes.save_until_killed, args=(opener, kill, ready, sender)
             )

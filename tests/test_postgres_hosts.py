@@ -60,7 +60,7 @@ def schema(postgres):
 @pytest.fixture
 def kept(pg_connect, schema):
     """``kept(customer)``: (version, entries) as another connection sees them."""
-    reader = PostgresStore(pg_connect(autocommit=True), schema=schema, check=False)
+    reader = PostgresStore(pg_connect(autocommit=True), schema=schema, prepare=False)
     return lambda customer: (reader.load(customer).version, len(reader.entries(customer).entries))
 
 
@@ -94,7 +94,7 @@ def django_shapes(conninfo, schema):
 
     def store():
         connection.ensure_connection()
-        return PostgresStore(connection.connection, schema=schema, check=False)
+        return PostgresStore(connection.connection, schema=schema, prepare=False)
 
     outcomes = {}
 
@@ -171,7 +171,7 @@ def engine(postgres):
 
 def session_store(session, schema):
     return PostgresStore(
-        session.connection().connection.driver_connection, schema=schema, check=False
+        session.connection().connection.driver_connection, schema=schema, prepare=False
     )
 
 
@@ -226,7 +226,7 @@ class TestPlainPsycopg:
     @pytest.mark.parametrize("unit", ["store", "psycopg"])
     def test_not_in_autocommit_and_idle(self, pg_connect, schema, kept, unit):
         host = pg_connect()  # not autocommit, no transaction open
-        store = PostgresStore(host, schema=schema, check=False)
+        store = PostgresStore(host, schema=schema, prepare=False)
         transaction = store.transaction if unit == "store" else host.transaction
         with pytest.raises(BrokenLogError):
             update(service_over(store, transaction), f"pg-{unit}")
@@ -234,14 +234,14 @@ class TestPlainPsycopg:
         assert (0, 0) == kept(f"pg-{unit}")
 
     def test_in_autocommit(self, pg_connect, schema, kept):
-        store = PostgresStore(pg_connect(autocommit=True), schema=schema, check=False)
+        store = PostgresStore(pg_connect(autocommit=True), schema=schema, prepare=False)
         with pytest.raises(BrokenLogError):
             update(service_over(store, store.transaction), "pg-auto")
         assert (0, 0) == kept("pg-auto")
 
     def test_inside_the_hosts_transaction_block(self, pg_connect, schema, kept):
         host = pg_connect(autocommit=True)
-        store = PostgresStore(host, schema=schema, check=False)
+        store = PostgresStore(host, schema=schema, prepare=False)
         with pytest.raises(BrokenLogError), host.transaction():
             update(service_over(store, store.transaction), "pg-block")
         assert (0, 0) == kept("pg-block")
@@ -250,7 +250,7 @@ class TestPlainPsycopg:
         self, pg_connect, schema, kept
     ):
         host = pg_connect()
-        store = PostgresStore(host, schema=schema, check=False)
+        store = PostgresStore(host, schema=schema, prepare=False)
         update(service_over(store, store.transaction, failing=False), "pg-commit")
         store.set_billing_country("pg-commit", "NL")  # a call outside any unit: the same
         assert (0, 0) == kept("pg-commit")
@@ -260,7 +260,7 @@ class TestPlainPsycopg:
 
     def test_not_in_autocommit_the_hosts_rollback_undoes_every_call(self, pg_connect, schema, kept):
         host = pg_connect()
-        store = PostgresStore(host, schema=schema, check=False)
+        store = PostgresStore(host, schema=schema, prepare=False)
         store.save("pg-rollback", store.load("pg-rollback").contacts, expected_version=0)
         host.rollback()
         assert (0, 0) == kept("pg-rollback")

@@ -218,7 +218,7 @@ class TestTables:
 
     def test_check_false_runs_no_statement(self, pg_connect):
         connection = pg_connect()
-        PostgresStore(connection, schema=new_schema(), check=False)
+        PostgresStore(connection, schema=new_schema(), prepare=False)
         assert psycopg.pq.TransactionStatus.IDLE == connection.info.transaction_status
 
 
@@ -450,7 +450,7 @@ class TestEncodings:
         latin = PostgresStore(
             pg_connect(autocommit=True, options="-c client_encoding=LATIN1"),
             schema=schema,
-            check=False,
+            prepare=False,
         )
         tokyo = apply(ContactSet(), [AddPoint(ContactKind.EMAIL, "a@b.nl", "東京 office")])
         with pytest.raises(StorageError) as refused:

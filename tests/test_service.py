@@ -301,7 +301,7 @@ class TestAtomicity:
         watched = Watched()
         service = service_over(watched)
         service.update("ann", "c1", [AddPoint(EMAIL, "a@example.com")], expected_version=0)
-        service.preview("ann", "c1", [AddPoint(EMAIL, "b@example.com")], expected_version=1)
+        service.check("ann", "c1", [AddPoint(EMAIL, "b@example.com")], expected_version=1)
         ContactCard.for_actor(service, "ann", "c1")
         service.history("ann", "c1")
         service.country_change("ann", "c1", "BE")
@@ -338,20 +338,20 @@ class TestNoUpdateWithoutAVersion:
 
 
 class TestPreview:
-    """A preview checks a batch as a save would, and saves nothing."""
+    """A check looks at a batch as a save would, and saves nothing."""
 
-    def test_a_preview_returns_the_outcome_and_warnings_and_saves_nothing(self, service, store):
+    def test_a_check_returns_the_outcome_and_warnings_and_saves_nothing(self, service, store):
         store.set_billing_country("c1", "NL")
-        outcome = service.preview(
+        outcome = service.check(
             "ann", "c1", [SetPrimary(MOBILE, "020 1234567")], expected_version=0
         )
         assert "+31201234567" == outcome.contacts.primary(MOBILE).value
         assert ["mobile.fixed_line"] == [w.code for w in outcome.warnings]
         assert (0, []) == (store.load("c1").version, logged(store, "c1"))
 
-    def test_a_preview_reports_every_error(self, service):
+    def test_a_check_reports_every_error(self, service):
         with pytest.raises(BatchValidationError) as refused:
-            service.preview(
+            service.check(
                 "ann",
                 "c1",
                 [AddPoint(EMAIL, "bad"), AddPoint(WEBSITE, "ftp://x")],
@@ -361,15 +361,15 @@ class TestPreview:
             (p.code, p.index) for p in refused.value.errors
         ]
 
-    def test_a_stale_preview_is_a_conflict(self, service):
+    def test_a_stale_check_is_a_conflict(self, service):
         save(service, "c1", [AddPoint(EMAIL, "a@example.com")])
         with pytest.raises(ConflictError):
-            service.preview("ann", "c1", [ClearPrimary(EMAIL)], expected_version=0)
+            service.check("ann", "c1", [ClearPrimary(EMAIL)], expected_version=0)
 
-    def test_a_preview_needs_the_update_permission(self, store):
+    def test_a_check_needs_the_update_permission(self, store):
         service = service_over(store, GrantTable.of(bob=[Permission.READ_CONTACT_DETAILS]))
         with pytest.raises(PermissionDeniedError):
-            service.preview("bob", "c1", [], expected_version=0)
+            service.check("bob", "c1", [], expected_version=0)
 
 
 class TestHistory:
@@ -543,7 +543,7 @@ USE_CASES = {
     "history": lambda service, actor: service.history(actor, "c1"),
     "billing_country": lambda service, actor: service.billing_country(actor, "c1"),
     "country_change": lambda service, actor: service.country_change(actor, "c1", "BE"),
-    "preview": lambda service, actor: service.preview(actor, "c1", ADD, expected_version=0),
+    "check": lambda service, actor: service.check(actor, "c1", ADD, expected_version=0),
     "update": lambda service, actor: service.update(actor, "c1", ADD, expected_version=0),
     "merge": lambda service, actor: service.merge(actor, "c1", apply(ContactSet(), ADD).contacts),
     "merge_many": lambda service, actor: service.merge_many(
@@ -581,7 +581,7 @@ ONE_CALL = {
     "history": (1, 1, 0),
     "billing_country": (1, 1, 0),
     "country_change": (1, 1, 1),
-    "preview": (1, 1, 1),
+    "check": (1, 1, 1),
     "update": (1, 1, 1),
     "merge": (1, 1, 1),
     "editing": (1, 1, 1),

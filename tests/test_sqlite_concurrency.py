@@ -21,7 +21,7 @@ class TestProcesses:
             open_store, workers=WORKERS, customers=CUSTOMERS, rounds=ROUNDS
         )
         with SQLiteStore(path) as store:
-            store.check_integrity()
+            store.verify_integrity()
             processes.assert_nothing_lost(store, accepted, CUSTOMERS, kept_all=True)
 
 

@@ -18,7 +18,7 @@ KILLS = 30
 def assert_sound(path):
     """The store opens, passes integrity_check, and every save has exactly its entry."""
     with SQLiteStore(path) as store:
-        store.check_integrity()
+        store.verify_integrity()
         processes.assert_sound(store)
 
 
@@ -68,5 +68,5 @@ class TestKilledWriters:
         child.join(timeout=30)
         assert -signal.SIGKILL == child.exitcode
         with SQLiteStore(path) as store:
-            store.check_integrity()
+            store.verify_integrity()
             assert (1, ()) == (store.load("c1").version, store.entries("c1").entries)

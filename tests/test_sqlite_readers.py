@@ -61,7 +61,7 @@ class TestReadsBesideALongWrite:
                 row.value for row in ContactCard.for_actor(service, "ann", "c1").primary
             )
             assert () == service.country_change("ann", "c1", "BE")
-            assert service.preview("ann", "c1", BOB, expected_version=1).changes
+            assert service.check("ann", "c1", BOB, expected_version=1).changes
         # The writer held the lock all along: a write still cannot have it.
         with SQLiteStore(writer, timeout=0.2) as store:
             with pytest.raises(StorageError) as refused:

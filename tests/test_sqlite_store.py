@@ -596,13 +596,13 @@ class TestBackup:
             store.save("c2", a_set("b@example.com"), expected_version=0)
             store.backup(tmp_path / "copy.db")
         with SQLiteStore(tmp_path / "copy.db") as copy:
-            copy.check_integrity()
+            copy.verify_integrity()
             assert (3, 0) == (copy.load("c1").version, copy.load("c2").version)
             assert [3, 2, 1] == [entry.version for entry in copy.entries("c1").entries]
 
     def test_check_passes_on_a_sound_store(self, store):
         add_emails(store, "c1", 2)
-        store.check_integrity()
+        store.verify_integrity()
 
 
 class TestChangedTables:

@@ -99,7 +99,7 @@ class TestNumbers:
         fits = type(version) is int and 0 <= version <= 2**63 - 1
         for call in (
             lambda: service.update("ann", customer, add, expected_version=version),
-            lambda: service.preview("ann", customer, add, expected_version=version),
+            lambda: service.check("ann", customer, add, expected_version=version),
             lambda: store.save(customer, ContactSet(), expected_version=version),
         ):
             code = refused_code(call)
@@ -196,7 +196,7 @@ class TestStrings:
 
     @pytest.mark.parametrize("lone", ["x\udbff", "\udc00\ud800", "a\ud800b"])
     def test_a_lone_surrogate_is_refused_as_a_pair_is(self, tmp_path, lone):
-        # One rule for every surrogate (vocabulary.check_text): no store could give it back.
+        # One rule for every surrogate (vocabulary.require_text): no store could give it back.
         with SQLiteStore(tmp_path / "s.db") as store:
             assert "text.character" == refused_code(lambda: store.record(an_entry(actor=lone)))
             assert () == store.entries_since(None)

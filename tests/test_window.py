@@ -42,7 +42,7 @@ def test_save_stores_the_batch_with_its_entry(service, store):
     assert LABELS.saved == window.notice(LABELS)
 
 
-def test_check_previews_and_stores_nothing(service, store):
+def test_check_checks_and_stores_nothing(service, store):
     window = EditWindow.post(service, "ann", "c1", post(0, "a@example.com", "check"))
     assert (None, 200, LABELS.checked) == (window.saved, window.status, window.notice(LABELS))
     assert window.checked is not None

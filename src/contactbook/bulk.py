@@ -52,7 +52,7 @@ from contactbook.interchange.csv_check import (
 )
 from contactbook.interchange.csv_read import CustomerBlock
 from contactbook.interchange.vcard import Identity, VCardImport, check_cards, load_vcard
-from contactbook.service import ContactService, Saved, check_request
+from contactbook.service import ContactService, Saved, require_request
 
 __all__ = [
     "DEFAULT_PER_UNIT",
@@ -97,7 +97,7 @@ def import_file(
     is reported on its first row and nothing of it is stored. Returns what was done;
     raises :class:`~contactbook.errors.FormatError` for a file that cannot be read.
     """
-    check_request(actor, "")
+    require_request(actor, "")
     sinks = sinks or Sinks()
     export, blocks, tally = start_check(source, options or CheckOptions(), sinks.progress)
     imported = _stored(
@@ -187,7 +187,7 @@ def import_blocks(
     blocks are yielded. Leaving the iteration early (an exception in the caller) stores
     no further unit.
     """
-    check_request(actor, "")
+    require_request(actor, "")
     tally = tally or Tally()
     for group in _groups(blocks, per_unit):
         yield from _stored_group(service, actor, group, imported, set_country)

@@ -50,10 +50,10 @@ __all__ = [
     "SystemClock",
     "Transaction",
     "UnitOfWork",
-    "check_page_size",
-    "check_saves",
-    "check_time",
-    "check_version",
+    "require_page_size",
+    "require_saves",
+    "require_time",
+    "require_version",
 ]
 
 #: How many activity entries a page holds when the caller does not say.
@@ -65,7 +65,7 @@ DEFAULT_PAGE_SIZE = 50
 MAX_INTEGER = 2**63 - 1
 
 
-def check_page_size(limit: int, /) -> int:
+def require_page_size(limit: int, /) -> int:
     """Return ``limit`` if it is a page size (an int from 1 to ``MAX_INTEGER - 1``).
 
     Anything else (0, a negative, a bool, a float, a string, a number past 64 bits) is
@@ -81,7 +81,7 @@ def check_page_size(limit: int, /) -> int:
     return limit
 
 
-def check_version(version: int, /, *, field: str = "expected_version") -> int:
+def require_version(version: int, /, *, field: str = "expected_version") -> int:
     """Return ``version`` if it is a version (an int from 0 to ``MAX_INTEGER``).
 
     Anything else is refused with ``version.invalid`` before it reaches storage. The
@@ -98,7 +98,7 @@ def check_version(version: int, /, *, field: str = "expected_version") -> int:
     return version
 
 
-def check_time(at: dt.datetime, /) -> dt.datetime:
+def require_time(at: dt.datetime, /) -> dt.datetime:
     """Return the clock's time ``at`` in UTC, or refuse one no activity entry can hold.
 
     An aware time of any offset is turned into UTC (the same instant); a naive time
@@ -194,7 +194,7 @@ class AuditSink(Protocol):
         ``before`` is the ``next`` cursor of the previous page (``None``: the newest
         page). A cursor the log does not know raises
         :class:`~contactbook.errors.EntryNotFoundError`; a ``limit`` that is no page size
-        (:func:`check_page_size`) raises
+        (:func:`require_page_size`) raises
         :class:`~contactbook.errors.ContactValidationError` (``page.invalid``).
         """
         ...
@@ -392,16 +392,16 @@ class BatchStore(Protocol):
         ...
 
 
-def check_saves(saves: Sequence[tuple[str, ContactSet, int]], /) -> None:
+def require_saves(saves: Sequence[tuple[str, ContactSet, int]], /) -> None:
     """Refuse what no :meth:`BatchStore.save_many` takes, before anything is written.
 
-    Every expected version must be a version (:func:`check_version`); a customer named
+    Every expected version must be a version (:func:`require_version`); a customer named
     twice is a :class:`~contactbook.errors.ConflictError` (its second save was built on
     a version the first one replaces). Every store calls it first.
     """
     seen: set[str] = set()
     for customer_id, _, expected_version in saves:
-        check_version(expected_version)
+        require_version(expected_version)
         if customer_id in seen:
             raise ConflictError(customer_id, expected_version)
         seen.add(customer_id)

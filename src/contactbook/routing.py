@@ -28,7 +28,7 @@ from contactbook.errors import (
 )
 from contactbook.model import ContactKind, ContactPoint, ContactSet, description_key
 from contactbook.validation import normalize_description
-from contactbook.vocabulary import NOUNS, check_text, shown
+from contactbook.vocabulary import NOUNS, require_text, shown
 
 __all__ = [
     "PURPOSE_NAME",
@@ -151,7 +151,7 @@ def _all_purposes(names: Iterable[str]) -> frozenset[str]:
 def _not_text(name: str, field: str) -> Problem | None:
     """Return the ``text.character`` problem of a name holding a surrogate, or ``None``."""
     try:
-        check_text(name, field=field, what="purpose name")
+        require_text(name, field=field, what="purpose name")
     except ContactValidationError as error:
         return error.errors[0]
     return None

@@ -10,7 +10,7 @@ A host's own use case over one customer's set (the edit window's post, say) gets
 same in :meth:`ContactService.editing`. Authorising
 starts with the request itself: the actor must be printable, non-blank text
 (``actor.invalid``), and neither the actor nor the customer id may hold a surrogate
-code point (``text.character``, :func:`contactbook.vocabulary.check_text`), so what is
+code point (``text.character``, :func:`contactbook.vocabulary.require_text`), so what is
 recorded is what a store gives back. The unit is open before the first read and closed
 after the last write, so:
 
@@ -67,14 +67,14 @@ from contactbook.ports import (
     Stored,
     SystemClock,
     UnitOfWork,
-    check_page_size,
-    check_time,
-    check_version,
+    require_page_size,
+    require_time,
+    require_version,
 )
 from contactbook.validation import normalize_country
-from contactbook.vocabulary import check_text, shown
+from contactbook.vocabulary import require_text, shown
 
-__all__ = ["ContactService", "Editing", "Saved", "check_request"]
+__all__ = ["ContactService", "Editing", "Saved", "require_request"]
 
 
 @attrs.frozen
@@ -99,7 +99,7 @@ def _new_entry_id() -> str:
     return uuid.uuid4().hex
 
 
-def check_request(actor: object, customer_id: object) -> None:
+def require_request(actor: object, customer_id: object) -> None:
     """Refuse an actor or a customer id no use case may take, before anything else.
 
     The actor names who acts in the activity log, so it is a ``str`` of printable
@@ -110,7 +110,7 @@ def check_request(actor: object, customer_id: object) -> None:
     if not isinstance(actor, str):
         msg = f"The actor must be a str naming who acts, not {type(actor).__name__}."
         raise ContactValidationError(msg, code="actor.invalid", field="actor")
-    check_text(actor, field="actor", what="actor")
+    require_text(actor, field="actor", what="actor")
     if not actor.strip() or not actor.isprintable():
         msg = (
             f"The actor {shown(actor, masked=True)} is blank or holds control or other "
@@ -118,7 +118,7 @@ def check_request(actor: object, customer_id: object) -> None:
         )
         raise ContactValidationError(msg, code="actor.invalid", field="actor")
     if isinstance(customer_id, str):  # (another type is the store's to refuse)
-        check_text(customer_id, field="customer_id", what="customer id")
+        require_text(customer_id, field="customer_id", what="customer id")
 
 
 @attrs.frozen
@@ -131,7 +131,7 @@ class ContactService:
     is a service; a host with ports of its own assembles one with
     :class:`~contactbook.ports.HostUnitOfWork`. The use cases that only read
     (:meth:`read`, :meth:`history`, :meth:`billing_country`, :meth:`country_change`,
-    :meth:`preview`) run in its ``read_transaction()``, which may take no write lock,
+    :meth:`check`) run in its ``read_transaction()``, which may take no write lock,
     so that readers need not wait for a writer (SQLite's ``BEGIN DEFERRED``).
     ``new_entry_id`` makes the activity entry ids (random UUIDs by default).
 
@@ -163,7 +163,7 @@ class ContactService:
 
         Refuses what :meth:`authorize` refuses before asking.
         """
-        check_request(actor, customer_id)
+        require_request(actor, customer_id)
         return self.authorizer.is_allowed(actor, permission, customer_id)
 
     # ----------------------------------------------------------------- reading
@@ -188,7 +188,7 @@ class ContactService:
         is no page size (below 1, past 64 bits, not an int) raises ``page.invalid``.
         """
         self.authorize(actor, Permission.READ_CONTACT_DETAILS, customer_id)
-        check_page_size(limit)
+        require_page_size(limit)
         with self.unit.read_transaction():
             return self.unit.log.entries(customer_id, limit=limit, before=before)
 
@@ -218,7 +218,7 @@ class ContactService:
 
     # ----------------------------------------------------------------- editing
 
-    def preview(
+    def check(
         self,
         actor: str,
         customer_id: str,
@@ -233,9 +233,9 @@ class ContactService:
         :class:`~contactbook.errors.BatchValidationError` with every problem at once,
         or :class:`ConflictError` when the version moved on.
         """
-        check_version(expected_version)
+        require_version(expected_version)
         with self.editing(actor, customer_id, reading=True) as edit:
-            return edit.preview(changes, expected_version=expected_version)
+            return edit.check(changes, expected_version=expected_version)
 
     def update(
         self,
@@ -256,7 +256,7 @@ class ContactService:
         nothing and records nothing. Refusals (permission, validation, conflict) change
         nothing.
         """
-        check_version(expected_version)
+        require_version(expected_version)
         with self.editing(actor, customer_id) as edit:
             return edit.save(changes, expected_version=expected_version)
 
@@ -292,9 +292,9 @@ class ContactService:
 
         Asks "Update Customer Contact Details" once, opens one unit of work
         (``transaction()``) and loads the set once; the :class:`Editing` it gives holds
-        the set as stored, and previews, saves or merges in that unit. Leaving the block
+        the set as stored, and checks, saves or merges in that unit. Leaving the block
         commits; an exception undoes everything done inside it. With ``reading`` the
-        unit is ``read_transaction()`` and the edit only previews (a save raises
+        unit is ``read_transaction()`` and the edit only checks (a save raises
         :class:`TypeError`): the window opening, say. The edit window
         (:class:`contactbook.presentation.window.EditWindow`) is one.
 
@@ -341,7 +341,7 @@ class ContactService:
         writes nothing; one named twice is merged twice, in order. A storage failure,
         or a failure of ``after_each``, rolls the whole unit back and is raised.
         """
-        check_request(actor, "")  # an actor no use case takes is refused, not each customer
+        require_request(actor, "")  # an actor no use case takes is refused, not each customer
         answers: list[Saved | ContactError | None] = []
         permitted: list[tuple[int, str, tuple[ContactPoint, ...]]] = []
         for customer_id, points in merges:
@@ -408,7 +408,7 @@ class ContactService:
         self, actor: str, customer_id: str, version: int, changes: tuple[Event, ...]
     ) -> ActivityEntry:
         """Return the activity entry of a save about to be made (the clock checked first)."""
-        at = check_time(self.clock.now())  # refused before anything is written
+        at = require_time(self.clock.now())  # refused before anything is written
         return ActivityEntry(
             id=self.new_entry_id(),
             customer_id=customer_id,
@@ -462,9 +462,9 @@ class Editing:
             self._country_read = True
         return self._country
 
-    def preview(self, changes: Iterable[Command], *, expected_version: int) -> Outcome:
+    def check(self, changes: Iterable[Command], *, expected_version: int) -> Outcome:
         """Return what saving ``changes`` would do; save nothing (as :meth:`save` checks)."""
-        check_version(expected_version)
+        require_version(expected_version)
         if expected_version != self.stored.version:
             raise ConflictError(self.customer_id, expected_version, self.stored.version)
         return apply(self.stored.contacts, tuple(changes), country=self.country)
@@ -475,7 +475,7 @@ class Editing:
         As :meth:`ContactService.update`: a stale ``expected_version`` raises
         :class:`ConflictError`, a batch that changes nothing saves nothing.
         """
-        return self._saved(self.preview(changes, expected_version=expected_version))
+        return self._saved(self.check(changes, expected_version=expected_version))
 
     def merge(self, incoming: Iterable[ContactPoint], *, describes: bool = True) -> Saved:
         """Merge already-checked points and save them (:meth:`ContactService.merge`)."""
@@ -484,7 +484,7 @@ class Editing:
     def _saved(self, outcome: Outcome) -> Saved:
         """Save the outcome on the loaded version and record its entry (inside the unit)."""
         if self.reading:
-            msg = "This edit was opened with reading=True: it previews, and saves nothing."
+            msg = "This edit was opened with reading=True: it checks, and saves nothing."
             raise TypeError(msg)
         current = self.stored
         if not outcome.changes:

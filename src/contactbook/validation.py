@@ -27,7 +27,7 @@ from contactbook._fastpath import Refused, emails, gate, phones, websites
 from contactbook.errors import ContactValidationError, Problem
 from contactbook.messages import N_, Message
 from contactbook.model import KINDS, ContactKind, Family
-from contactbook.vocabulary import REFUSED, REFUSED_IN_DESCRIPTION, check_text
+from contactbook.vocabulary import REFUSED, REFUSED_IN_DESCRIPTION, require_text
 from contactbook.vocabulary import shown as _shown
 
 if TYPE_CHECKING:
@@ -146,7 +146,7 @@ def trimmed(raw: object, *, field: str, code_prefix: str, limit: int, what: str)
         )
     if not text:
         raise _refuse(f"{code_prefix}.empty", field, Message(_EMPTY[code_prefix]))
-    check_text(text, field=field, what=what)
+    require_text(text, field=field, what=what)
     return text
 
 
@@ -697,7 +697,7 @@ def normalize_description(raw: str | None, /) -> str | None:
                 limit=MAX_DESCRIPTION_LENGTH,
             ),
         )
-    check_text(text, field="description", what="description")
+    require_text(text, field="description", what="description")
     if REFUSED_IN_DESCRIPTION.search(text):
         raise _refuse(
             "description.character",

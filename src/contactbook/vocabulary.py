@@ -15,7 +15,7 @@
   ids, the actor, routing purposes, the fields of an activity entry read from JSON):
   a surrogate code point (U+D800 to U+DFFF), alone or two of them that a UTF-16 pair
   would make, is not a character, so no store could give it back as it was given
-  (:func:`check_text`, code ``text.character``).
+  (:func:`require_text`, code ``text.character``).
 
 The limit of 100 points and its wording live with the set they bound:
 :data:`contactbook.model.MAX_POINTS` and :data:`contactbook.model.LIMIT_MESSAGE`.
@@ -44,7 +44,7 @@ __all__ = [
     "REFUSED",
     "REFUSED_IN_DESCRIPTION",
     "SURROGATE",
-    "check_text",
+    "require_text",
     "shown",
 ]
 
@@ -93,7 +93,7 @@ REFUSED_IN_DESCRIPTION = _class(_CONTROL_RANGES + _SURROGATES + _BIDI_RANGES)
 SURROGATE = _class(_SURROGATES)
 
 
-def check_text(text: str, /, *, field: str, what: str) -> None:
+def require_text(text: str, /, *, field: str, what: str) -> None:
     r"""Refuse ``text`` if it holds a surrogate code point: ``text.character``.
 
     A Python ``str`` can hold U+D800 to U+DFFF, alone or as two code points that UTF-16
@@ -103,7 +103,7 @@ def check_text(text: str, /, *, field: str, what: str) -> None:
     this one code. ``what`` names the text in the message ("actor", "customer id").
 
     >>> try:
-    ...     check_text("x\udbff\udc00", field="actor", what="actor")
+    ...     require_text("x\udbff\udc00", field="actor", what="actor")
     ... except ContactValidationError as error:
     ...     print(error.code)
     text.character

@@ -23,9 +23,9 @@ from contactbook.ports import (
     Permission,
     Stored,
     StorePorts,
-    check_page_size,
-    check_saves,
-    check_version,
+    require_page_size,
+    require_saves,
+    require_version,
 )
 from contactbook.validation import normalize_country
 
@@ -52,7 +52,7 @@ class InMemoryStore(StorePorts):
 
     def save(self, customer_id: str, contacts: ContactSet, /, *, expected_version: int) -> int:
         """Store ``contacts`` as version ``expected_version + 1``, or raise a conflict."""
-        check_version(expected_version)
+        require_version(expected_version)
         with self._lock:
             stored = self._sets.get(customer_id)
             current = 0 if stored is None else stored.version
@@ -71,7 +71,7 @@ class InMemoryStore(StorePorts):
 
     def save_many(self, saves: Sequence[tuple[str, ContactSet, int]], /) -> None:
         """Store each set as its expected version + 1; on any conflict, store none."""
-        check_saves(saves)
+        require_saves(saves)
         with self._lock:
             for customer_id, _, expected_version in saves:
                 current = self._sets.get(customer_id, _NOTHING_STORED).version
@@ -82,14 +82,14 @@ class InMemoryStore(StorePorts):
 
     def record(self, entry: ActivityEntry, /) -> None:
         """Append ``entry`` to the activity log."""
-        check_version(entry.version, field="entry.version")
+        require_version(entry.version, field="entry.version")
         with self._lock:
             self._entries.append(entry)
 
     def record_many(self, entries: Sequence[ActivityEntry], /) -> None:
         """Append ``entries`` to the activity log, in their order."""
         for entry in entries:
-            check_version(entry.version, field="entry.version")
+            require_version(entry.version, field="entry.version")
         with self._lock:
             self._entries.extend(entries)
 
@@ -97,7 +97,7 @@ class InMemoryStore(StorePorts):
         self, customer_id: str, /, *, limit: int = DEFAULT_PAGE_SIZE, before: str | None = None
     ) -> ActivityPage:
         """Return up to ``limit`` of the customer's entries, newest first (a page)."""
-        check_page_size(limit)
+        require_page_size(limit)
         with self._lock:
             positions = [
                 at for at, entry in enumerate(self._entries) if entry.customer_id == customer_id

@@ -76,9 +76,9 @@ from contactbook.ports import (
     ActivityPage,
     Stored,
     StorePorts,
-    check_page_size,
-    check_saves,
-    check_version,
+    require_page_size,
+    require_saves,
+    require_version,
 )
 from contactbook.validation import normalize_country
 
@@ -178,10 +178,10 @@ class PostgresStore(StorePorts):
 
     ``connection`` is a psycopg 3 connection the host owns (the store never closes it);
     use :meth:`from_pool` for a pool. ``schema`` is the schema the tables live in
-    (made if missing). ``check`` (the default) recognises the tables and creates or
+    (made if missing). ``prepare`` (the default) recognises the tables and creates or
     migrates them before the store is used; a host that makes a store per request over
-    the request's connection may pass ``check=False`` after one store made at start-up
-    has checked the database.
+    the request's connection may pass ``prepare=False`` after one store made at
+    start-up has prepared the database.
     """
 
     def __init__(
@@ -190,12 +190,12 @@ class PostgresStore(StorePorts):
         /,
         *,
         schema: str = DEFAULT_SCHEMA,
-        check: bool = True,
+        prepare: bool = True,
     ) -> None:
         self._setup(schema)
         self._connection: psycopg.Connection[Any] | None = connection
         self._pool: ConnectionSource | None = None
-        if check:
+        if prepare:
             self._prepare()
 
     @classmethod
@@ -205,7 +205,7 @@ class PostgresStore(StorePorts):
         /,
         *,
         schema: str = DEFAULT_SCHEMA,
-        check: bool = True,
+        prepare: bool = True,
         timeout: float = DEFAULT_POOL_TIMEOUT,
     ) -> PostgresStore:
         """Return a store that borrows connections from ``pool`` (a psycopg_pool pool).
@@ -227,7 +227,7 @@ class PostgresStore(StorePorts):
         store._connection = None
         store._pool = pool
         store._timeout = float(timeout)
-        if check:
+        if prepare:
             store._prepare()
         return store
 
@@ -687,7 +687,7 @@ class PostgresStore(StorePorts):
         stored, and the transaction it ran in is not aborted.
         """
         key = _key(customer_id, "customer_id")
-        check_version(expected_version)  # a bool or a str would reach SQL as another type
+        require_version(expected_version)  # a bool or a str would reach SQL as another type
         body = _document(dump_set(contacts), "contacts")
         if expected_version == 0:
             _, written = self._run(self._sql_insert, (key, body))
@@ -725,7 +725,7 @@ class PostgresStore(StorePorts):
         :class:`~contactbook.errors.ConflictError` raised (no SQL error: the
         transaction stays usable).
         """
-        check_saves(saves)
+        require_saves(saves)
         if not saves:
             return
         first: tuple[list[str], list[str]] = ([], [])
@@ -777,7 +777,7 @@ class PostgresStore(StorePorts):
         entry_id = _key(entry.id, "entry.id")
         customer_id = _key(entry.customer_id, "entry.customer_id")
         _key(entry.actor, "entry.actor")
-        check_version(entry.version, field="entry.version")
+        require_version(entry.version, field="entry.version")
         body = _document(dump_entry(entry), "entry")
         return (entry_id, customer_id, entry.version, entry.at, body)
 
@@ -794,7 +794,7 @@ class PostgresStore(StorePorts):
         in version order.
         """
         key = _key(customer_id, "customer_id")
-        check_page_size(limit)
+        require_page_size(limit)
         if before is None:
             rows = self._all(self._sql_newest, (key, limit + 1))
         else:

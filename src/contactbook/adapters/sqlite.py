@@ -82,9 +82,9 @@ from contactbook.ports import (
     ActivityPage,
     Stored,
     StorePorts,
-    check_page_size,
-    check_saves,
-    check_version,
+    require_page_size,
+    require_saves,
+    require_version,
 )
 from contactbook.validation import normalize_country
 
@@ -422,7 +422,7 @@ class SQLiteStore(StorePorts):
         )
         raise StorageError(msg, code="storage.corrupt")
 
-    def check_integrity(self) -> None:
+    def verify_integrity(self) -> None:
         """Run SQLite's full ``PRAGMA integrity_check``; raise ``storage.corrupt`` if it fails.
 
         It reads the whole file, so it takes time in proportion to its size: run it
@@ -722,7 +722,7 @@ class SQLiteStore(StorePorts):
         is raised and nothing is stored.
         """
         key = _key(customer_id, "customer_id")
-        check_version(expected_version)
+        require_version(expected_version)
         body = _document(dump_set(contacts), "contacts", lambda: set_to_data(contacts))
         with self._writing():
             connection = self._connection()
@@ -765,7 +765,7 @@ class SQLiteStore(StorePorts):
         ``UPDATE``), in a savepoint: when they write fewer rows than the block holds, the
         savepoint is rolled back and :class:`~contactbook.errors.ConflictError` raised.
         """
-        check_saves(saves)
+        require_saves(saves)
         if not saves:
             return
         first: list[tuple[str, str]] = []
@@ -829,7 +829,7 @@ class SQLiteStore(StorePorts):
         """Check an entry and return its row of the activity table."""
         entry_id = _key(entry.id, "entry.id")
         customer_id = _key(entry.customer_id, "entry.customer_id")
-        check_version(entry.version, field="entry.version")
+        require_version(entry.version, field="entry.version")
         body = _document(dump_entry(entry), "entry", functools.partial(entry_to_data, entry))
         return (entry_id, customer_id, entry.version, _compressed(body))
 
@@ -843,7 +843,7 @@ class SQLiteStore(StorePorts):
         the log does not hold raises :class:`~contactbook.errors.EntryNotFoundError`.
         """
         key = _key(customer_id, "customer_id")
-        check_page_size(limit)
+        require_page_size(limit)
         # One more row than the page tells whether an older page exists.
         start = _NEWEST if before is None else self._position(before)
         rows = self._all(
@@ -893,7 +893,7 @@ class SQLiteStore(StorePorts):
         never committed behind one a relay has already seen. An unknown id raises
         :class:`~contactbook.errors.EntryNotFoundError`.
         """
-        check_page_size(limit)
+        require_page_size(limit)
         after = 0 if entry_id is None else self._position(entry_id)
         rows = self._all(
             "SELECT body FROM activity WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit)

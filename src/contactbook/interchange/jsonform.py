@@ -64,7 +64,7 @@ from contactbook.interchange.formats import (
 )
 from contactbook.model import ContactPoint, ContactSet
 from contactbook.operations import AddPoint, apply
-from contactbook.vocabulary import KIND_NAMES, SURROGATE, check_text
+from contactbook.vocabulary import KIND_NAMES, SURROGATE, require_text
 
 __all__ = [
     "ENTRY_FORMAT",
@@ -458,7 +458,7 @@ def _check_texts(data: object, field: str) -> None:
     has the entry's structure (checked before), so the walk is bounded by it.
     """
     if isinstance(data, str):
-        check_text(data, field=field, what=f"activity entry's {field}")
+        require_text(data, field=field, what=f"activity entry's {field}")
     elif isinstance(data, dict):
         for key, value in data.items():
             _check_texts(value, key)

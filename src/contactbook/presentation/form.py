@@ -79,7 +79,7 @@ __all__ = [
 #: additional section by positions.
 RowRef = ContactKind | tuple[int, int]
 
-#: What a posted form asks for: save it, check it without saving (preview), or go on
+#: What a posted form asks for: save it, check it without saving, or go on
 #: editing (an "Add" button was pressed).
 Intent = Literal["save", "check", "edit"]
 
@@ -192,7 +192,7 @@ class ContactForm:
 
     ``primary`` holds one field per kind, in the card's order; ``groups`` the
     additional section. ``problems`` are those found so far: in reading a post, in a
-    refused save or a preview (:meth:`with_error`, :meth:`with_outcome`). ``intent``
+    refused save or a check (:meth:`with_error`, :meth:`with_outcome`). ``intent``
     is what the posted button asked for; ``focus`` the name of the input a host puts
     the focus on (the row or group an Add or Remove button just made). Build one with
     :meth:`from_set`, :meth:`open` or :meth:`from_post`.
@@ -264,7 +264,7 @@ class ContactForm:
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
-        """Warnings found by a preview: the value is accepted, but look again."""
+        """Warnings found by a check: the value is accepted, but look again."""
         return tuple(problem for problem in self.problems if problem.is_warning)
 
     @property
@@ -398,7 +398,7 @@ class ContactForm:
         return self._edited(groups=(*self.groups[:index], group, *self.groups[index + 1 :]))
 
     def _edited(self, **fields: object) -> ContactForm:
-        """Return the form changed; what a save or preview found was about the old text.
+        """Return the form changed; what a save or check found was about the old text.
 
         A conflict and an unreadable post stay: they are about the window itself, and
         only opening it again clears them.
@@ -409,7 +409,7 @@ class ContactForm:
     # ----------------------------------------------------------------------- problems
 
     def with_error(self, error: ContactError, /) -> ContactForm:
-        """Return the form with a refused save's or preview's problems at their places.
+        """Return the form with a refused save's or check's problems at their places.
 
         A :class:`~contactbook.errors.BatchValidationError` from this form's
         :meth:`changes` puts each problem next to its row or group; a conflict (the
@@ -423,7 +423,7 @@ class ContactForm:
         return self._adding(found)
 
     def with_outcome(self, outcome: Outcome, /) -> ContactForm:
-        """Return the form with a preview's warnings at their places (nothing saved)."""
+        """Return the form with a check's warnings at their places (nothing saved)."""
         plan = self._plan()
         return self._adding([w.at(_locate(w, plan)) for w in outcome.warnings])
 

@@ -57,8 +57,8 @@ class EditWindow:
 
         ``posted`` is what :meth:`~contactbook.presentation.form.ContactForm.from_post`
         reads (werkzeug's ``request.form.lists()``, Django's ``request.POST``, ...). Save
-        stores the batch with its activity entry; Check previews it and stores nothing;
-        the other buttons only change the form. A refused save or preview stores nothing
+        stores the batch with its activity entry; Check checks it and stores nothing;
+        the other buttons only change the form. A refused save or check stores nothing
         and comes back on the form.
         """
         form: ContactForm | None = None
@@ -70,7 +70,7 @@ class EditWindow:
                     return cls(form)
                 changes = form.changes()
                 if form.intent == "check":
-                    outcome = edit.preview(changes, expected_version=form.version)
+                    outcome = edit.check(changes, expected_version=form.version)
                     return cls(form.with_outcome(outcome), checked=outcome)
                 return cls(form, saved=edit.save(changes, expected_version=form.version))
         except ContactError as error:

@@ -299,7 +299,7 @@ class TestEditWindow:
         second.get_by_label("Website", exact=True).fill("second.example")
         save(second)
         notice = second.get_by_role("alert")
-        assert "Someone else changed these contact details" in notice.inner_text()
+        assert "These contact details were changed by someone else" in notice.inner_text()
         assert "second.example" == second.get_by_label("Website", exact=True).input_value()
         second.get_by_role("link", name="Reload").click()
         assert (
@@ -657,7 +657,7 @@ class TestOnPostgreSQL:
         assert "pg@bakkerijdevries.nl" in first.locator("dl.primary").inner_text()
         second.get_by_label("Website", exact=True).fill("second.example")
         save(second)
-        assert "Someone else changed" in second.get_by_role("alert").inner_text()
+        assert "changed by someone else" in second.get_by_role("alert").inner_text()
         first.reload()
         assert 2 == log_items(first).count()
 

@@ -87,3 +87,12 @@ def test_a_log_that_fails_after_the_save_keeps_nothing(store):
     assert (None, 422) == (window.saved, window.status)
     assert ["storage.unavailable"] == [problem.code for problem in window.form.errors]
     assert (0, ()) == (store.load("c1").version, store.entries("c1").entries)
+
+
+def test_an_edit_opened_to_read_saves_nothing(service, store):
+    with service.editing("ann", "c1", reading=True) as edit:
+        add = [AddPoint(ContactKind.EMAIL, "a@example.com")]
+        assert edit.check(add, expected_version=0).changes
+        with pytest.raises(TypeError, match="reading=True"):
+            edit.save(add, expected_version=0)
+    assert 0 == store.load("c1").version

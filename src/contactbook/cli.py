@@ -676,10 +676,9 @@ def _print_saved(saved: Saved) -> None:
 
 
 def _update(ctx: _Context, customer: str, change: Command) -> None:
-    """Save one change, built on the version read just before (a conflict is reported)."""
-    with ctx.service() as (service, _store):
-        current = service.read(ctx.actor, customer)
-        saved = service.update(ctx.actor, customer, [change], expected_version=current.version)
+    """Save one change on the set as stored now: one edit (one permission, unit, load)."""
+    with ctx.service() as (service, _store), service.editing(ctx.actor, customer) as edit:
+        saved = edit.save([change], expected_version=edit.stored.version)
     _print_saved(saved)
 
 

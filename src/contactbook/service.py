@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 
 import attrs
 
@@ -285,9 +285,8 @@ class ContactService:
         with self.editing(actor, customer_id) as edit:
             return edit.merge(incoming, describes=describes)
 
-    def editing(
-        self, actor: str, customer_id: str, *, reading: bool = False
-    ) -> AbstractContextManager[Editing]:
+    @contextmanager
+    def editing(self, actor: str, customer_id: str, *, reading: bool = False) -> Iterator[Editing]:
         """Open one edit of a customer's contact details: for a use case of the host's own.
 
         Asks "Update Customer Contact Details" once, opens one unit of work
@@ -306,10 +305,6 @@ class ContactService:
         ...     edit.save(batch, expected_version=edit.stored.version).version
         1
         """
-        return self._editing(actor, customer_id, reading=reading)
-
-    @contextmanager
-    def _editing(self, actor: str, customer_id: str, *, reading: bool) -> Iterator[Editing]:
         self.authorize(actor, Permission.UPDATE_CONTACT_DETAILS, customer_id)
         with self.unit.read_transaction() if reading else self.unit.transaction():
             stored = self.unit.contacts.load(customer_id)

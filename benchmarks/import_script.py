@@ -366,8 +366,10 @@ def main(argv: list[str] | None = None) -> int:
               f"| {verdict(ratio, goal)} |")  # fmt: skip
     for name, seconds in postgres.items():
         ratio = rows / seconds / per_second["script"]
+        beside = rows / seconds / per_second[name]  # the same step into SQLite
         print(f"| {name} into PostgreSQL (fsync off) | {rows / seconds:,.0f} | "
-              f"{1e6 * seconds / rows:.0f} | {ratio:.2f}x script | |")  # fmt: skip
+              f"{1e6 * seconds / rows:.0f} | {ratio:.2f}x script, {beside:.2f}x SQLite's "
+              "| |")  # fmt: skip
     print()
     print("| figure | value |")
     print("|---|---:|")

@@ -7,6 +7,7 @@ import pytest
 import pgserver
 from contactbook.testing.contracts import (
     AuditSinkContract,
+    BatchStoreContract,
     BillingCountriesContract,
     RepositoryContract,
     UnitOfWorkContract,
@@ -114,4 +115,39 @@ class TestPostgresUnitOfWorkInTheHostsTransaction(UnitOfWorkContract):
         store = PostgresStore(host, schema=schema)
         host.commit()  # the check's reads: a connection not in autocommit opened a transaction
         with host.transaction():  # the host's transaction, open for the whole test
+            yield store
+
+
+class TestPostgresBatchStore(BatchStoreContract):
+    """PostgresStore's batch methods keep their contract (separate connections race)."""
+
+    @pytest.fixture
+    def store(self, store):
+        return store
+
+    @pytest.fixture(autouse=True)
+    def _connect(self, pg_connect, schema):
+        self.connect = lambda: PostgresStore(pg_connect(autocommit=True), schema=schema)
+
+    def concurrent_stores(self, store, count):
+        return [self.connect() for _ in range(count)]
+
+
+class TestPostgresBatchStoreOverAPool(BatchStoreContract):
+    """A store over a pool keeps it too."""
+
+    @pytest.fixture
+    def store(self, pooled):
+        return pooled
+
+
+class TestPostgresBatchStoreInTheHostsTransaction(BatchStoreContract):
+    """Inside the host's own open transaction, a refused batch leaves it usable."""
+
+    @pytest.fixture
+    def store(self, pg_connect, schema):
+        host = pg_connect()  # not autocommit
+        store = PostgresStore(host, schema=schema)
+        host.commit()
+        with host.transaction():
             yield store

@@ -5,6 +5,7 @@ import pytest
 from contactbook.adapters.sqlite import SQLiteStore
 from contactbook.testing.contracts import (
     AuditSinkContract,
+    BatchStoreContract,
     BillingCountriesContract,
     RepositoryContract,
     UnitOfWorkContract,
@@ -67,3 +68,22 @@ class TestSQLiteUnitOfWork(UnitOfWorkContract):
     @pytest.fixture
     def unit(self, store):
         return store
+
+
+class TestSQLiteBatchStore(BatchStoreContract):
+    """SQLiteStore's batch methods keep their contract (separate stores race on one file)."""
+
+    @pytest.fixture
+    def store(self, store):
+        return store
+
+    @pytest.fixture(autouse=True)
+    def _close_handles(self):
+        self.handles = []
+        yield
+        for handle in self.handles:
+            handle.close()
+
+    def concurrent_stores(self, store, count):
+        self.handles = [SQLiteStore(store.path) for _ in range(count)]
+        return self.handles

@@ -25,6 +25,7 @@ from contactbook.ports import HostUnitOfWork
 from contactbook.service import ContactService
 from contactbook.testing.contracts import (
     AuditSinkContract,
+    BatchStoreContract,
     RepositoryContract,
     UnitOfWorkContract,
 )
@@ -417,3 +418,21 @@ class TestHostUnitOfWork(TestContractsOverAHostConnection, UnitOfWorkContract):
     @pytest.fixture
     def unit(self, store):
         return store
+
+
+class TestHostBatchStore(TestContractsOverAHostConnection, BatchStoreContract):
+    """The batch methods' contract, threads each over a connection of their own."""
+
+    @pytest.fixture(autouse=True)
+    def _close_handles(self):
+        self.connections = []
+        yield
+        for connection in self.connections:
+            connection.close()
+
+    def concurrent_stores(self, store, count):
+        self.connections = [
+            sqlite3.connect(store.path, isolation_level=None, check_same_thread=False, timeout=30)
+            for _ in range(count)
+        ]
+        return [SQLiteStore.over(connection) for connection in self.connections]

@@ -28,7 +28,7 @@ from contactbook.adapters import sqlite as sqlite_adapter
 from contactbook.adapters.memory import AllowAll, FixedClock
 from contactbook.adapters.sqlite import APPLICATION_ID, SCHEMA_VERSION, SQLiteStore
 from contactbook.audit import ActivityEntry, PointAdded
-from contactbook.interchange.jsonform import entry_to_data
+from contactbook.interchange.jsonform import dump_entry, entry_to_data
 from contactbook.ports import AuditSink, ContactRepository, HostUnitOfWork
 from contactbook.service import ContactService
 
@@ -418,8 +418,40 @@ class TestSchema:
             (body,) = raw.execute("SELECT body FROM activity").fetchone()
         raw.close()
         assert isinstance(body, bytes)
-        assert json.loads(zlib.decompress(body))["id"] == "e1"
+        unpacker = zlib.decompressobj(zdict=sqlite_adapter._ENTRY_WORDS)
+        assert json.loads(unpacker.decompress(body))["id"] == "e1"
         assert [an_entry("e1")] == list(store.entries("c1").entries)
+
+    def test_an_entry_is_compressed_with_the_dictionary_to_half_of_schema_3(self, store):
+        entry = an_entry("e1")
+        store.record(entry)
+        with sqlite3.connect(store.path) as raw:
+            (body,) = raw.execute("SELECT body FROM activity").fetchone()
+        raw.close()
+        assert body[1] & 0x20  # zlib's FDICT: a preset dictionary, named in the header
+        assert len(body) < 0.6 * len(zlib.compress(dump_entry(entry).encode()))
+
+    def test_a_schema_3_file_with_entries_compressed_without_dictionary_is_read(self, tmp_path):
+        path = tmp_path / "c.db"
+        with SQLiteStore(path) as store:
+            store.record(an_entry("e1"))
+        with sqlite3.connect(path, isolation_level=None) as raw:
+            body = zlib.compress(dump_entry(an_entry("e1")).encode())
+            raw.execute("UPDATE activity SET body = ?", (body,))
+            raw.execute("PRAGMA user_version = 3")
+        raw.close()
+        with SQLiteStore(path) as store:
+            assert [an_entry("e1")] == list(store.entries("c1").entries)
+        assert SCHEMA_VERSION == 4 == pragma(path, "user_version")
+
+    def test_a_cut_short_compressed_entry_is_refused_clearly(self, store):
+        store.record(an_entry("e1"))
+        with sqlite3.connect(store.path, isolation_level=None) as raw:
+            raw.execute("UPDATE activity SET body = substr(body, 1, length(body) - 9)")
+        raw.close()
+        with pytest.raises(StorageError) as raised:
+            store.entries("c1")
+        assert "storage.corrupt" == raised.value.code
 
     def test_a_schema_2_file_with_entries_as_text_is_read_and_migrated(self, tmp_path):
         # A file written before schema 3: its entries are JSON text, version 1 of the
@@ -437,7 +469,7 @@ class TestSchema:
         with SQLiteStore(path) as store:
             assert [entry] == list(store.entries("c1").entries)
             assert [entry] == list(store.entries_since(None))
-        assert SCHEMA_VERSION == 3 == pragma(path, "user_version")
+        assert SCHEMA_VERSION == 4 == pragma(path, "user_version")
 
     def test_a_damaged_compressed_entry_is_refused_clearly(self, store):
         store.record(an_entry("e1"))

@@ -17,6 +17,7 @@ from contactbook.adapters.memory import InMemoryStore
 from contactbook.ports import ActivityPage, Stored
 from contactbook.testing.contracts import (
     AuditSinkContract,
+    BatchStoreContract,
     BillingCountriesContract,
     RepositoryContract,
     UnitOfWorkContract,
@@ -55,7 +56,30 @@ class TestInMemoryUnitOfWork(UnitOfWorkContract):
         return InMemoryStore()
 
 
+class TestInMemoryBatchStore(BatchStoreContract):
+    """InMemoryStore's batch methods keep their contract."""
+
+    @pytest.fixture
+    def store(self):
+        return InMemoryStore()
+
+
 # --------------------------------------------------------------------------- broken ones
+
+
+class OneByOneBatchStore(InMemoryStore):
+    """Saves a batch one set at a time: the sets before a conflict stay stored."""
+
+    def save_many(self, saves, /):
+        for customer_id, contacts, expected_version in saves:
+            self.save(customer_id, contacts, expected_version=expected_version)
+
+
+class ShuffledBatchLog(InMemoryStore):
+    """Records a batch of entries in reverse."""
+
+    def record_many(self, entries, /):
+        super().record_many(entries[::-1])
 
 
 class VersionBlindStore(InMemoryStore):
@@ -306,6 +330,22 @@ class TestTheSuitesCatchBrokenImplementations:
     def test_a_conflict_that_poisons_the_unit_fails(self):
         failed = failing_tests(TestInMemoryUnitOfWork, unit=PoisonedByConflictStore)
         assert {"test_a_conflict_leaves_nothing_and_the_unit_usable"} == failed
+
+    def test_a_correct_batch_store_fails_nothing(self):
+        assert set() == failing_tests(TestInMemoryBatchStore, store=InMemoryStore)
+
+    def test_a_batch_saved_one_by_one_fails(self):
+        failed = failing_tests(TestInMemoryBatchStore, store=OneByOneBatchStore)
+        assert {
+            "test_a_conflict_inside_a_batch_stores_none_of_it",
+            "test_a_customer_named_twice_is_a_conflict",
+            "test_a_version_that_is_no_version_is_refused_before_anything_is_stored",
+            "test_a_conflict_leaves_the_open_unit_usable",
+        } <= failed
+
+    def test_a_batch_log_out_of_order_fails(self):
+        failed = failing_tests(TestInMemoryBatchStore, store=ShuffledBatchLog)
+        assert {"test_record_many_keeps_the_entries_in_their_order"} == failed
 
     def test_the_fixture_must_be_overridden(self):
         with pytest.raises(NotImplementedError, match="repository"):

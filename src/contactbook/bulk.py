@@ -1,39 +1,40 @@
 """Import through the service: a checked CSV export in bulk, and a vCard.
 
-Import is :meth:`contactbook.service.ContactService.merge`, the use case; this module
-feeds it. :func:`import_file` checks an export (:mod:`contactbook.interchange.csv_check`,
-where the process pool lives), merges each customer's accepted points, already
-normalized, into the stored set (so each value is validated once and each customer
-loaded once), and writes the normalized rows and the report as it goes.
+Import is :meth:`contactbook.service.ContactService.merge_many`, the use case; this
+module feeds it. :func:`import_file` checks an export
+(:mod:`contactbook.interchange.csv_check`, where the process pool lives), merges each
+customer's accepted points, already normalized, into the stored set (so each value is
+validated once and each customer loaded once), and writes the normalized rows and the
+report as it goes.
 
-Many customers share one unit of work (``per_unit``, 500 by default), so a large file
-commits a few hundred times instead of once per customer; each customer still gets its
-own save, version and activity entry, in the merge's nested unit (a savepoint), so a
-customer the store refuses is reported and the others go on; its billing country is
-written after the merge, in the open unit (a write that fails there is the store's, and
-ends the import with the open unit rolled back). A customer whose merge changes nothing
-costs a load and the country's write (which writes no row when the country is the
-same): no save, no entry. A crash or an abort loses
-at most the open unit: what it held is not stored, and running the same import again
-finishes the job (merging what is already stored changes nothing). The outputs are
-written as customers are checked, so after a crash they may name customers the open
-unit had not committed yet; run the import again.
+The customers are merged ``per_unit`` at a time (500 by default), one unit of work
+each, so a large file commits a few hundred times instead of once per customer; each
+customer still gets its own save, version and activity entry. A store with the batch
+methods (:class:`~contactbook.ports.BatchStore`, as the shipped ones) loads a block's
+customers in one call and saves and records the changed ones in one call each; any
+other store is called customer by customer. A customer refused (no permission, a set
+over 100 points) is reported on its first row and the others go on. Its billing
+country is written after its merge, in the same unit (a write that fails there is the
+store's, and ends the import with the open unit rolled back). A customer whose merge
+changes nothing costs its share of the block's load and the country's write (which
+writes no row when the country is the same): no save, no entry. A crash or an abort
+loses at most the open unit: what it held is not stored, and running the same import
+again finishes the job (merging what is already stored changes nothing). A block's
+rows are written after its unit commits, so after a crash the outputs may miss
+customers that were stored; run the import again.
 
 :func:`import_vcard_file` imports a vCard file the same way, one customer per card
 (:func:`contactbook.interchange.vcard.check_cards`); :func:`import_vcard` merges one
 customer's card.
 
-:func:`import_vcard` merges one customer's vCard the same way.
-
 Permission comes first, as in every use case: the actor is checked before anything
-is read, and each customer's update permission before a unit of work is opened for
-it, so an actor who may not import never opens one (never takes a store's write lock,
-never waits on another writer's). A customer refused is reported on its first row.
+is read, and each customer's update permission before the unit of work of its block
+opens, so an actor who may not import never opens one (never takes a store's write
+lock, never waits on another writer's).
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import BinaryIO
 
@@ -51,7 +52,6 @@ from contactbook.interchange.csv_check import (
 )
 from contactbook.interchange.csv_read import CustomerBlock
 from contactbook.interchange.vcard import Identity, VCardImport, check_cards, load_vcard
-from contactbook.ports import Permission
 from contactbook.service import ContactService, Saved, require_request
 
 __all__ = [
@@ -160,7 +160,7 @@ def _stored(
     try:
         imported.summary = write_results(stored, sinks)
     finally:
-        stored.close()  # a failure while writing rolls the open unit back, now
+        stored.close()  # a failure while writing stores no further block
     return imported
 
 
@@ -181,50 +181,82 @@ def import_blocks(
     Yields each block as stored: a refused customer comes back with its problem added
     and no points. Counts the customers changed and unchanged in ``imported``, and
     those merged in ``tally.imported`` (calling ``progress`` every hundred and at the
-    end). Each customer's permission is asked before its points enter a unit, and a
-    unit opens only for a customer the actor may update. Leaving the iteration early
-    (an exception in the caller) rolls the open unit back.
+    end). The blocks are merged ``per_unit`` at a time by
+    :meth:`~contactbook.service.ContactService.merge_many`, one unit of work each, which
+    asks each customer's permission before the unit opens; a unit commits before its
+    blocks are yielded. Leaving the iteration early (an exception in the caller) stores
+    no further unit.
     """
     require_request(actor, "")
     tally = tally or Tally()
-    with contextlib.ExitStack() as unit:
-        done = 0
-        for block, permitted in _permitted(service, actor, blocks):
-            if permitted:
-                if done == 0:
-                    unit.enter_context(service.unit.transaction())
-                yield _merged(service, actor, block, imported, set_country)
-                done += 1
-            else:
-                yield block
+    for group in _groups(blocks, per_unit):
+        yield from _stored_group(service, actor, group, imported, set_country)
+        for block in group:
             tally.imported += bool(block.customer_id)
             if progress is not None and tally.imported % _PROGRESS_EVERY == 0:
                 progress(tally)
-            if done >= per_unit:
-                unit.close()  # commit these customers; the next permitted one opens a unit
-                done = 0
     if progress is not None:
         progress(tally)
 
 
-def _permitted(
-    service: ContactService, actor: str, blocks: Iterable[CustomerBlock]
-) -> Iterator[tuple[CustomerBlock, bool]]:
-    """Each block, and whether it is merged: it has points and the actor may update it.
-
-    A customer the actor may not update (or whose id no use case takes) comes back
-    refused, with the problem on its first row, without a unit of work.
-    """
+def _groups(blocks: Iterable[CustomerBlock], size: int) -> Iterator[list[CustomerBlock]]:
+    """Cut the blocks into lists of ``size`` customers to merge (and the blocks between)."""
+    group: list[CustomerBlock] = []
+    describes: list[bool] = []  # of the blocks to merge: one merge_many takes one
     for block in blocks:
-        if not block.customer_id or not block.points:
-            yield block, False
+        merges = bool(block.customer_id and block.points)
+        if merges and describes and block.describes is not describes[0]:
+            yield group
+            group, describes = [], []
+        group.append(block)
+        if merges:
+            describes.append(block.describes)
+        if len(describes) >= size:
+            yield group
+            group, describes = [], []
+    if group:
+        yield group
+
+
+def _stored_group(
+    service: ContactService,
+    actor: str,
+    group: list[CustomerBlock],
+    imported: Imported,
+    set_country: Callable[[str, str], None] | None,
+) -> list[CustomerBlock]:
+    """Merge a group of blocks in one unit; return them as stored (refused ones marked)."""
+    merging = [block for block in group if block.customer_id and block.points]
+    countries = {block.customer_id: block.country for block in merging}
+
+    def country_of(customer_id: str) -> None:
+        country = countries[customer_id]
+        if set_country is not None and country is not None:
+            # The export is the billing system's: its country is the customer's (checked
+            # and normalized by the reader). A failure here is the store's (storage.*):
+            # it ends the import, rolling the open unit back whole.
+            set_country(customer_id, country)
+
+    results = service.merge_many(
+        actor,
+        [(block.customer_id, [point.point() for point in block.points]) for block in merging],
+        describes=merging[0].describes if merging else True,
+        after_each=country_of,
+    )
+    outcome = dict(zip((id(block) for block in merging), results, strict=True))
+    stored: list[CustomerBlock] = []
+    for block in group:
+        result = outcome.get(id(block))
+        if isinstance(result, ContactError):
+            stored.append(_refused(block, result))
             continue
-        try:
-            service.authorize(actor, Permission.UPDATE_CONTACT_DETAILS, block.customer_id)
-        except ContactError as error:
-            yield _refused(block, error), False
-        else:
-            yield block, True
+        if result is not None:
+            if result.entry is None:
+                imported.unchanged += 1
+            else:
+                imported.changed += 1
+        stored.append(block)
+    return stored
 
 
 def _refused(block: CustomerBlock, error: ContactError) -> CustomerBlock:
@@ -232,32 +264,6 @@ def _refused(block: CustomerBlock, error: ContactError) -> CustomerBlock:
         error.code, None, error.message, location=InFile(block.first_row, "", block.customer_id)
     )
     return attrs.evolve(block, points=(), problems=(*block.problems, problem))
-
-
-def _merged(
-    service: ContactService,
-    actor: str,
-    block: CustomerBlock,
-    imported: Imported,
-    set_country: Callable[[str, str], None] | None,
-) -> CustomerBlock:
-    points = [point.point() for point in block.points]
-    try:
-        # A nested unit of its own (the merge's): the set and its entry, or nothing. A
-        # merge that changes nothing writes nothing.
-        saved = service.merge(actor, block.customer_id, points, describes=block.describes)
-    except ContactError as error:
-        return _refused(block, error)
-    if set_country is not None and block.country is not None:
-        # The export is the billing system's: its country is the customer's (checked
-        # and normalized by the reader). No savepoint of its own: a failure here is the
-        # store's (storage.*), and it ends the import, rolling the open unit back whole.
-        set_country(block.customer_id, block.country)
-    if saved.entry is None:
-        imported.unchanged += 1
-    else:
-        imported.changed += 1
-    return block
 
 
 def import_vcard(

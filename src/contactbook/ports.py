@@ -25,19 +25,21 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import reprlib
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol, cast, runtime_checkable
 
 import attrs
 
 from contactbook.audit import ActivityEntry
-from contactbook.errors import ContactValidationError
+from contactbook.errors import ConflictError, ContactValidationError
 from contactbook.model import ContactSet
 
 __all__ = [
     "ActivityPage",
     "AuditSink",
     "Authorizer",
+    "BatchStore",
     "BillingCountries",
     "Clock",
     "ContactRepository",
@@ -49,6 +51,7 @@ __all__ = [
     "Transaction",
     "UnitOfWork",
     "require_page_size",
+    "require_saves",
     "require_time",
     "require_version",
 ]
@@ -352,3 +355,53 @@ class SystemClock:
     def now(self) -> dt.datetime:
         """Return the current time in UTC."""
         return dt.datetime.now(dt.timezone.utc)
+
+
+@runtime_checkable
+class BatchStore(Protocol):
+    """Optional: a store that loads, saves and records many customers at once.
+
+    A bulk import (:mod:`contactbook.bulk`) uses these methods when the store has all
+    three, a block of customers per call instead of a call per customer, and falls back
+    to :meth:`ContactRepository.load`, :meth:`ContactRepository.save` and
+    :meth:`AuditSink.record` one customer at a time when it has not: a host's store
+    need not offer them. The shipped stores do;
+    :class:`~contactbook.testing.contracts.BatchStoreContract` checks a host's own.
+    Each method is all or nothing: when it raises, it has written nothing.
+    """
+
+    def load_many(self, customer_ids: Sequence[str], /) -> dict[str, Stored]:
+        """Return the set and version of each customer, as :meth:`~ContactRepository.load`.
+
+        Every id asked is a key of the result: a customer with nothing stored is
+        ``Stored(ContactSet(), 0)``.
+        """
+        ...
+
+    def save_many(self, saves: Sequence[tuple[str, ContactSet, int]], /) -> None:
+        """Store each ``(customer_id, contacts, expected_version)`` as its version + 1.
+
+        Checks every version in the write, as :meth:`~ContactRepository.save` does:
+        when any of them moved on (or a customer is named twice), raises
+        :class:`~contactbook.errors.ConflictError` for one of them and stores none.
+        """
+        ...
+
+    def record_many(self, entries: Sequence[ActivityEntry], /) -> None:
+        """Append ``entries`` to the activity log, in their order, as :meth:`~AuditSink.record`."""
+        ...
+
+
+def require_saves(saves: Sequence[tuple[str, ContactSet, int]], /) -> None:
+    """Refuse what no :meth:`BatchStore.save_many` takes, before anything is written.
+
+    Every expected version must be a version (:func:`require_version`); a customer named
+    twice is a :class:`~contactbook.errors.ConflictError` (its second save was built on
+    a version the first one replaces). Every store calls it first.
+    """
+    seen: set[str] = set()
+    for customer_id, _, expected_version in saves:
+        require_version(expected_version)
+        if customer_id in seen:
+            raise ConflictError(customer_id, expected_version)
+        seen.add(customer_id)

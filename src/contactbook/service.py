@@ -41,14 +41,16 @@ permission once, not the read permission as well.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 import attrs
 
 from contactbook.audit import ActivityEntry, Event
 from contactbook.errors import (
+    BatchValidationError,
     ConflictError,
+    ContactError,
     ContactValidationError,
     PermissionDeniedError,
     Problem,
@@ -59,6 +61,7 @@ from contactbook.ports import (
     DEFAULT_PAGE_SIZE,
     ActivityPage,
     Authorizer,
+    BatchStore,
     Clock,
     Permission,
     Stored,
@@ -307,6 +310,127 @@ class ContactService:
             stored = self.unit.contacts.load(customer_id)
             yield Editing(self, actor, customer_id, stored, reading=reading)
 
+    def merge_many(
+        self,
+        actor: str,
+        merges: Sequence[tuple[str, Iterable[ContactPoint]]],
+        /,
+        *,
+        describes: bool = True,
+        after_each: Callable[[str], None] | None = None,
+    ) -> list[Saved | ContactError]:
+        """Merge already-checked points into many customers' sets: a bulk import's block.
+
+        What :meth:`merge` does for each ``(customer_id, points)``, in one unit of work
+        for them all; returns, in the order given, each customer's :class:`Saved`, or
+        the :class:`~contactbook.errors.ContactError` that refused it alone (no update
+        permission, an id no use case takes, a set that would pass 100 points): the
+        others are stored. Permission is asked once per customer, all before the unit
+        opens (none opens when no customer may be updated). ``after_each``, if given, is
+        called with each customer merged, inside the unit after its writes (a bulk
+        import stores the billing country there). When the unit's ``contacts`` and
+        ``log`` are a :class:`~contactbook.ports.BatchStore`, the customers are loaded
+        in one call and the changed ones saved and recorded in one call each (should
+        a save conflict, the block is merged again customer by customer); otherwise
+        customer by customer, each in a nested unit. A customer that changes nothing
+        writes nothing; one named twice is merged twice, in order. A storage failure,
+        or a failure of ``after_each``, rolls the whole unit back and is raised.
+        """
+        require_request(actor, "")  # an actor no use case takes is refused, not each customer
+        answers: list[Saved | ContactError | None] = []
+        permitted: list[tuple[int, str, tuple[ContactPoint, ...]]] = []
+        for customer_id, points in merges:
+            try:
+                self.authorize(actor, Permission.UPDATE_CONTACT_DETAILS, customer_id)
+            except ContactError as error:
+                answers.append(error)
+                continue
+            permitted.append((len(answers), customer_id, tuple(points)))
+            answers.append(None)
+        if permitted:
+            with self.unit.transaction():
+                for merging in _rounds(permitted):
+                    merged = self._merged(actor, merging, describes=describes)
+                    for (place, customer_id, _), answer in zip(merging, merged, strict=True):
+                        answers[place] = answer
+                        if after_each is not None and isinstance(answer, Saved):
+                            after_each(customer_id)
+        return [answer for answer in answers if answer is not None]
+
+    def _merged(
+        self, actor: str, merging: list[_Merging], *, describes: bool
+    ) -> list[Saved | ContactError]:
+        """Merge customers named once each, in the open unit: in batches if the store can."""
+        contacts, log = self.unit.contacts, self.unit.log
+        if isinstance(contacts, BatchStore) and isinstance(log, BatchStore):
+            stored = contacts.load_many([customer_id for _, customer_id, _ in merging])
+            answers: list[Saved | ContactError] = []
+            saves: list[tuple[str, ContactSet, int]] = []
+            entries: list[ActivityEntry] = []
+            for _, customer_id, points in merging:
+                current = stored[customer_id]
+                try:
+                    outcome = merge(current.contacts, points, describes=describes)
+                except BatchValidationError as error:
+                    answers.append(error)
+                    continue
+                if not outcome.changes:
+                    answers.append(Saved(current.contacts, current.version, None, outcome.warnings))
+                    continue
+                entry = self._entry(actor, customer_id, current.version + 1, outcome.changes)
+                saves.append((customer_id, outcome.contacts, current.version))
+                entries.append(entry)
+                answers.append(Saved(outcome.contacts, entry.version, entry, outcome.warnings))
+            try:
+                contacts.save_many(saves)
+            except ConflictError:  # another writer came between: nothing was saved
+                pass
+            else:
+                log.record_many(entries)
+                return answers
+        one_by_one: list[Saved | ContactError] = []
+        for _, customer_id, points in merging:
+            try:
+                with self.unit.transaction():  # nested: a refusal undoes this customer alone
+                    stored_now = self.unit.contacts.load(customer_id)
+                    editing = Editing(self, actor, customer_id, stored_now)
+                    one_by_one.append(editing.merge(points, describes=describes))
+            except (BatchValidationError, ConflictError) as error:
+                one_by_one.append(error)
+        return one_by_one
+
+    def _entry(
+        self, actor: str, customer_id: str, version: int, changes: tuple[Event, ...]
+    ) -> ActivityEntry:
+        """Return the activity entry of a save about to be made (the clock checked first)."""
+        at = require_time(self.clock.now())  # refused before anything is written
+        return ActivityEntry(
+            id=self.new_entry_id(),
+            customer_id=customer_id,
+            actor=actor,
+            at=at,
+            version=version,
+            changes=changes,
+        )
+
+
+#: A customer to merge: its place in the answers, its id and its points.
+_Merging = tuple[int, str, tuple[ContactPoint, ...]]
+
+
+def _rounds(merging: list[_Merging]) -> Iterator[list[_Merging]]:
+    """Cut the customers into runs that name each customer once (a batch saves each once)."""
+    run: list[_Merging] = []
+    seen: set[str] = set()
+    for one in merging:
+        if one[1] in seen:
+            yield run
+            run, seen = [], set()
+        run.append(one)
+        seen.add(one[1])
+    if run:
+        yield run
+
 
 @attrs.define
 class Editing:
@@ -361,17 +485,9 @@ class Editing:
         if not outcome.changes:
             return Saved(current.contacts, current.version, None, outcome.warnings)
         service = self.service
-        at = require_time(service.clock.now())  # refused before anything is written
+        entry = service._entry(self.actor, self.customer_id, current.version + 1, outcome.changes)
         version = service.unit.contacts.save(
             self.customer_id, outcome.contacts, expected_version=current.version
-        )
-        entry = ActivityEntry(
-            id=service.new_entry_id(),
-            customer_id=self.customer_id,
-            actor=self.actor,
-            at=at,
-            version=version,
-            changes=outcome.changes,
         )
         service.unit.log.record(entry)
         self.stored = Stored(outcome.contacts, version)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from contactbook._fastpath import Refused
 from contactbook.messages import Message
@@ -114,7 +114,12 @@ class _Plan(NamedTuple):
     transform: str | None  # national_prefix_transform_rule
     international_prefix: re.Pattern[str] | None
     leading_digits: re.Pattern[str] | None
-    special: tuple[_Desc, ...]  # premium rate ... voicemail, in _number_type_helper order
+    # premium rate ... voicemail: every one makes a number _OTHER, so the order
+    # _number_type_helper tries them in does not matter; per length, one pattern of the
+    # descs that allow it (None: none does), and for any other length the descs that
+    # list no lengths.
+    special: Mapping[int, Callable[[str], object] | None]
+    special_otherwise: Callable[[str], object] | None
     fixed_line: _Desc | None
     mobile: _Desc | None
     same_mobile_and_fixed_line_pattern: bool
@@ -126,6 +131,31 @@ def _desc(desc: PhoneNumberDesc | None) -> _Desc | None:
         return None
     lengths = frozenset(desc.possible_length) or None
     return lengths, re.compile(desc.national_number_pattern).fullmatch
+
+
+def _specials(descs: tuple[PhoneNumberDesc | None, ...]) -> dict[str, Any]:
+    """Return the special descs as one fullmatch per length (the _Plan's two fields).
+
+    A number matches one of several descs exactly when it matches their patterns as one
+    alternation (``fullmatch`` tries each alternative in full).
+    """
+    kept = [
+        (frozenset(desc.possible_length) or None, desc.national_number_pattern)
+        for desc in descs
+        if desc is not None and desc.national_number_pattern
+    ]
+
+    def either(length: int | None) -> Callable[[str], object] | None:
+        patterns = [pattern for lengths, pattern in kept if lengths is None or length in lengths]
+        if not patterns:
+            return None
+        return re.compile("|".join(f"(?:{pattern})" for pattern in patterns)).fullmatch
+
+    listed = {length for lengths, _ in kept if lengths is not None for length in lengths}
+    return {
+        "special": {length: either(length) for length in sorted(listed)},
+        "special_otherwise": either(None),
+    }
 
 
 def _build(metadata: PhoneMetadata | None) -> _Plan | None:
@@ -168,7 +198,7 @@ def _build(metadata: PhoneMetadata | None) -> _Plan | None:
         leading_digits=(
             re.compile(metadata.leading_digits) if metadata.leading_digits is not None else None
         ),
-        special=tuple(compiled for desc in special if (compiled := _desc(desc)) is not None),
+        **_specials(special),
         fixed_line=_desc(metadata.fixed_line),
         mobile=_desc(metadata.mobile),
         same_mobile_and_fixed_line_pattern=bool(metadata.same_mobile_and_fixed_line_pattern),
@@ -264,10 +294,9 @@ def _number_type(number: str, plan: _Plan) -> str:
     """phonenumberutil._number_type_helper, folded into LineType values."""
     if not _matches(number, plan.general):
         return _UNKNOWN
-    length = len(number)
-    for lengths, fullmatch in plan.special:
-        if (lengths is None or length in lengths) and fullmatch(number) is not None:
-            return _OTHER
+    special = plan.special.get(len(number), plan.special_otherwise)
+    if special is not None and special(number) is not None:
+        return _OTHER
     if _matches(number, plan.fixed_line):
         if plan.same_mobile_and_fixed_line_pattern or _matches(number, plan.mobile):
             return _OTHER  # FIXED_LINE_OR_MOBILE

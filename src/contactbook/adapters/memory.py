@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 
 import attrs
@@ -24,11 +24,15 @@ from contactbook.ports import (
     Stored,
     StorePorts,
     require_page_size,
+    require_saves,
     require_version,
 )
 from contactbook.validation import normalize_country
 
 __all__ = ["AllowAll", "FixedClock", "GrantTable", "InMemoryStore"]
+
+
+_NOTHING_STORED = Stored(ContactSet(), 0)
 
 
 class InMemoryStore(StorePorts):
@@ -57,11 +61,37 @@ class InMemoryStore(StorePorts):
             self._sets[customer_id] = Stored(contacts, current + 1)
             return current + 1
 
+    def load_many(self, customer_ids: Sequence[str], /) -> dict[str, Stored]:
+        """Return each customer's set and version (:meth:`load` of each, at one time)."""
+        with self._lock:
+            return {
+                customer_id: self._sets.get(customer_id, _NOTHING_STORED)
+                for customer_id in customer_ids
+            }
+
+    def save_many(self, saves: Sequence[tuple[str, ContactSet, int]], /) -> None:
+        """Store each set as its expected version + 1; on any conflict, store none."""
+        require_saves(saves)
+        with self._lock:
+            for customer_id, _, expected_version in saves:
+                current = self._sets.get(customer_id, _NOTHING_STORED).version
+                if current != expected_version:
+                    raise ConflictError(customer_id, expected_version, current)
+            for customer_id, contacts, expected_version in saves:
+                self._sets[customer_id] = Stored(contacts, expected_version + 1)
+
     def record(self, entry: ActivityEntry, /) -> None:
         """Append ``entry`` to the activity log."""
         require_version(entry.version, field="entry.version")
         with self._lock:
             self._entries.append(entry)
+
+    def record_many(self, entries: Sequence[ActivityEntry], /) -> None:
+        """Append ``entries`` to the activity log, in their order."""
+        for entry in entries:
+            require_version(entry.version, field="entry.version")
+        with self._lock:
+            self._entries.extend(entries)
 
     def entries(
         self, customer_id: str, /, *, limit: int = DEFAULT_PAGE_SIZE, before: str | None = None

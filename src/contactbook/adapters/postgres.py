@@ -77,6 +77,7 @@ from contactbook.ports import (
     Stored,
     StorePorts,
     require_page_size,
+    require_saves,
     require_version,
 )
 from contactbook.validation import normalize_country
@@ -151,6 +152,13 @@ _COLUMNS: dict[str, dict[str, str]] = {
     },
     "billing_countries": {"customer_id": "text", "country": "text"},
 }
+
+_NOTHING_STORED = Stored(ContactSet(), 0)
+
+
+class _StaleError(Exception):
+    """A block of saves wrote fewer rows than it holds (raised to roll its savepoint back)."""
+
 
 _NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
 
@@ -259,6 +267,29 @@ class PostgresStore(StorePorts):
         self._sql_older = s(
             "SELECT entry_id, body::text FROM {s}.activity WHERE customer_id = %s "
             "AND seq < %s ORDER BY seq DESC LIMIT %s"
+        )
+        self._sql_load_many = s(
+            "SELECT customer_id, version, body::text FROM {s}.contact_sets "
+            "WHERE customer_id = ANY(%s::text[])"
+        )
+        self._sql_insert_many = s(
+            "INSERT INTO {s}.contact_sets (customer_id, version, body) "
+            "SELECT customer_id, 1, body::jsonb FROM unnest(%s::text[], %s::text[]) "
+            "AS saved (customer_id, body) ON CONFLICT (customer_id) DO NOTHING"
+        )
+        self._sql_update_many = s(
+            "UPDATE {s}.contact_sets AS stored SET version = stored.version + 1, "
+            "body = saved.body::jsonb "
+            "FROM unnest(%s::text[], %s::bigint[], %s::text[]) "
+            "AS saved (customer_id, version, body) "
+            "WHERE stored.customer_id = saved.customer_id AND stored.version = saved.version"
+        )
+        self._sql_record_many = s(
+            "INSERT INTO {s}.activity (entry_id, customer_id, version, at, body) "
+            "SELECT entry_id, customer_id, version, at, body::jsonb FROM unnest("
+            "%s::text[], %s::text[], %s::bigint[], %s::timestamptz[], %s::text[]) "
+            "WITH ORDINALITY AS entry (entry_id, customer_id, version, at, body, place) "
+            "ORDER BY place"
         )
         self._sql_country = s("SELECT country FROM {s}.billing_countries WHERE customer_id = %s")
         self._sql_set_country = s(
@@ -667,16 +698,88 @@ class PostgresStore(StorePorts):
             raise ConflictError(customer_id, expected_version, int(rows[0][0]) if rows else 0)
         return expected_version + 1
 
+    # ----------------------------------------------------------------- in blocks
+
+    def load_many(self, customer_ids: Sequence[str], /) -> dict[str, Stored]:
+        """Return each customer's set and version (``(ContactSet(), 0)`` if unknown).
+
+        One ``SELECT ... = ANY(...)`` for them all.
+        """
+        keys = [_key(customer_id, "customer_id") for customer_id in customer_ids]
+        found: dict[str, Stored] = {}
+        for customer_id, version, body in self._all(self._sql_load_many, (keys,)):
+            if type(version) is not int:
+                raise self._changed(
+                    f"customer {customer_id!r} has a version of type {type(version)}"
+                )
+            found[customer_id] = Stored(self._read(load_set, body, customer_id), version)
+        return {key: found.get(key, _NOTHING_STORED) for key in keys}
+
+    def save_many(self, saves: Sequence[tuple[str, ContactSet, int]], /) -> None:
+        """Store each set as its expected version + 1; on any conflict, store none.
+
+        Two statements for the whole block (an ``INSERT ... ON CONFLICT DO NOTHING``
+        and a conditional ``UPDATE`` over ``unnest`` of the block), each checking the
+        versions in the write, in a savepoint: when they write fewer rows than the
+        block holds, the savepoint is rolled back and
+        :class:`~contactbook.errors.ConflictError` raised (no SQL error: the
+        transaction stays usable).
+        """
+        require_saves(saves)
+        if not saves:
+            return
+        first: tuple[list[str], list[str]] = ([], [])
+        later: tuple[list[str], list[int], list[str]] = ([], [], [])
+        for customer_id, contacts, expected_version in saves:
+            key = _key(customer_id, "customer_id")
+            body = _document(dump_set(contacts), "contacts")
+            if expected_version == 0:
+                first[0].append(key)
+                first[1].append(body)
+            else:
+                later[0].append(key)
+                later[1].append(expected_version)
+                later[2].append(body)
+        try:
+            with self.transaction():  # a savepoint inside the open unit
+                written = self._run(self._sql_insert_many, first)[1] if first[0] else 0
+                if later[0]:
+                    written += self._run(self._sql_update_many, later)[1]
+                if written != len(saves):
+                    raise _StaleError
+        except _StaleError:
+            raise self._conflict(saves) from None
+
+    def _conflict(self, saves: Sequence[tuple[str, ContactSet, int]]) -> ConflictError:
+        """Return the conflict of the first save whose version moved on."""
+        stored = self.load_many([customer_id for customer_id, _, _ in saves])
+        for customer_id, _, expected_version in saves:
+            actual = stored[customer_id].version
+            if actual != expected_version:
+                return ConflictError(customer_id, expected_version, actual)
+        customer_id, _, expected_version = saves[0]  # another writer undid its change
+        return ConflictError(customer_id, expected_version)
+
+    def record_many(self, entries: Sequence[ActivityEntry], /) -> None:
+        """Append ``entries`` to the activity log in their order, in one statement."""
+        rows = [self._entry_row(entry) for entry in entries]
+        if rows:  # one array per column
+            self._all(self._sql_record_many, [list(column) for column in zip(*rows, strict=True)])
+
     # ----------------------------------------------------------------- the activity log
 
     def record(self, entry: ActivityEntry, /) -> None:
         """Append ``entry`` to the activity log (inside the open unit of work, if any)."""
+        self._all(self._sql_record, self._entry_row(entry))
+
+    def _entry_row(self, entry: ActivityEntry) -> tuple[str, str, int, object, str]:
+        """Check an entry and return its row of the activity table."""
         entry_id = _key(entry.id, "entry.id")
         customer_id = _key(entry.customer_id, "entry.customer_id")
         _key(entry.actor, "entry.actor")
         require_version(entry.version, field="entry.version")
         body = _document(dump_entry(entry), "entry")
-        self._all(self._sql_record, (entry_id, customer_id, entry.version, entry.at, body))
+        return (entry_id, customer_id, entry.version, entry.at, body)
 
     def entries(
         self, customer_id: str, /, *, limit: int = DEFAULT_PAGE_SIZE, before: str | None = None

@@ -83,6 +83,7 @@ from contactbook.ports import (
     Stored,
     StorePorts,
     require_page_size,
+    require_saves,
     require_version,
 )
 from contactbook.validation import normalize_country
@@ -128,6 +129,29 @@ _MIGRATIONS: Sequence[Sequence[str]] = (
     # text (written under schema 1 or 2) is still read as it is. The version tells an
     # older release, which cannot read the compressed bodies, to refuse the file.
     (),
+    # Version 4. No table changes: an entry's body is compressed with a preset
+    # dictionary (_ENTRY_WORDS: the words every entry repeats), about half the size of
+    # schema 3's; bodies of schema 1-3 are still read as they are.
+    (),
+)
+
+#: The preset dictionary of schema 4's entry bodies (zlib's FDICT): the keys, event
+#: types and kinds of the JSON form, which a few hundred bytes of one entry cannot
+#: teach the compressor. Part of the file format: never changed once released (another
+#: dictionary would take a new schema version, and zlib's header names the one used).
+_ENTRY_WORDS = (
+    b'"description":null,"entered":"","country":null}},{"type":"description_changed",'
+    b'"before":{"id":,"kind":"website","value":"https://www.","description":null}'
+    b',"after":{"id":,"kind":"email","value":"","description":null,"entered":"",'
+    b'"country":null}},{"type":"value_changed","before":{"id":,"kind":"phone","value":"+'
+    b'","description":null,"entered":"","country":""}},{"type":"point_removed","point":'
+    b'{"id":,"kind":"mobile","value":"+","description":null,"entered":"","country":""}}'
+    b',{"type":"primary_changed","kind":"website","before":null,"after":},'
+    b'{"type":"primary_changed","kind":"mobile","before":null,"after":},'
+    b'{"type":"primary_changed","kind":"phone","before":null,"after":},'
+    b'{"type":"primary_changed","kind":"email","before":null,"after":}]}'
+    b'{"format":"contactbook/activity-entry","format_version":2,"id":"","customer_id":"",'
+    b'"actor":"","at":"T::.Z","version":,"changes":[{"type":"point_added","point":{"id":'
 )
 
 
@@ -147,6 +171,29 @@ def _expected_shape() -> dict[str, list[tuple[Any, ...]]]:
             for statement in step:
                 blank.execute(statement)
         return _shape(blank)
+
+
+#: The store's writes of a set and of an activity entry, one statement each: a first
+#: save inserts (doing nothing when the row exists), a later one updates the version it
+#: was built on; either writes no row when the version moved on.
+_INSERT_SET = (
+    "INSERT INTO contact_sets (customer_id, version, body) VALUES (?, 1, ?) "
+    "ON CONFLICT (customer_id) DO NOTHING"
+)
+_UPDATE_SET = (
+    "UPDATE contact_sets SET version = version + 1, body = ? WHERE customer_id = ? AND version = ?"
+)
+_INSERT_ENTRY = "INSERT INTO activity (entry_id, customer_id, version, body) VALUES (?, ?, ?, ?)"
+
+#: How many customers one ``SELECT ... IN`` of :meth:`SQLiteStore.load_many` names
+#: (SQLite before 3.32 takes at most 999 parameters in a statement).
+_BLOCK = 500
+
+_NOTHING_STORED = Stored(ContactSet(), 0)
+
+
+class _StaleError(Exception):
+    """A block of saves wrote fewer rows than it holds (raised to roll its savepoint back)."""
 
 
 #: A position past every activity entry (SQLite's largest integer): "from the newest".
@@ -680,19 +727,9 @@ class SQLiteStore(StorePorts):
         with self._writing():
             connection = self._connection()
             if expected_version == 0:
-                written = self._write(
-                    connection,
-                    "INSERT INTO contact_sets (customer_id, version, body) VALUES (?, 1, ?) "
-                    "ON CONFLICT (customer_id) DO NOTHING",
-                    (key, body),
-                )
+                written = self._write(connection, _INSERT_SET, (key, body))
             else:
-                written = self._write(
-                    connection,
-                    "UPDATE contact_sets SET version = version + 1, body = ? "
-                    "WHERE customer_id = ? AND version = ?",
-                    (body, key, expected_version),
-                )
+                written = self._write(connection, _UPDATE_SET, (body, key, expected_version))
             if written != 1:
                 rows = self._run(
                     connection, "SELECT version FROM contact_sets WHERE customer_id = ?", (key,)
@@ -700,20 +737,101 @@ class SQLiteStore(StorePorts):
                 raise ConflictError(customer_id, expected_version, int(rows[0][0]) if rows else 0)
             return expected_version + 1
 
+    # ----------------------------------------------------------------- in blocks
+
+    def load_many(self, customer_ids: Sequence[str], /) -> dict[str, Stored]:
+        """Return each customer's set and version (``(ContactSet(), 0)`` if unknown).
+
+        One ``SELECT ... IN (...)`` per :data:`_BLOCK` customers.
+        """
+        keys = [_key(customer_id, "customer_id") for customer_id in customer_ids]
+        found: dict[str, Stored] = {}
+        for start in range(0, len(keys), _BLOCK):
+            block = keys[start : start + _BLOCK]
+            rows = self._all(
+                "SELECT customer_id, version, body FROM contact_sets "  # noqa: S608 -- only ?s
+                f"WHERE customer_id IN ({', '.join('?' * len(block))})",
+                block,
+            )
+            for customer_id, version, body in rows:
+                found[customer_id] = Stored(self._read(load_set, body, customer_id), version)
+        return {key: found.get(key, _NOTHING_STORED) for key in keys}
+
+    def save_many(self, saves: Sequence[tuple[str, ContactSet, int]], /) -> None:
+        """Store each set as its expected version + 1; on any conflict, store none.
+
+        Two statements run for the whole block, each checking the versions in the write
+        (:meth:`save`'s ``INSERT ... ON CONFLICT DO NOTHING`` and conditional
+        ``UPDATE``), in a savepoint: when they write fewer rows than the block holds, the
+        savepoint is rolled back and :class:`~contactbook.errors.ConflictError` raised.
+        """
+        require_saves(saves)
+        if not saves:
+            return
+        first: list[tuple[str, str]] = []
+        later: list[tuple[str, str, int]] = []
+        for customer_id, contacts, expected_version in saves:
+            key = _key(customer_id, "customer_id")
+            body = _document(
+                dump_set(contacts), "contacts", functools.partial(set_to_data, contacts)
+            )
+            if expected_version == 0:
+                first.append((key, body))
+            else:
+                later.append((body, key, expected_version))
+        try:
+            with self.transaction():  # a savepoint inside the open unit
+                connection = self._connection()
+                written = self._write_many(connection, _INSERT_SET, first)
+                written += self._write_many(connection, _UPDATE_SET, later)
+                if written != len(saves):
+                    raise _StaleError
+        except _StaleError:
+            raise self._conflict(saves) from None
+
+    def _conflict(self, saves: Sequence[tuple[str, ContactSet, int]]) -> ConflictError:
+        """Return the conflict of the first save whose version moved on."""
+        stored = self.load_many([customer_id for customer_id, _, _ in saves])
+        for customer_id, _, expected_version in saves:
+            actual = stored[customer_id].version
+            if actual != expected_version:
+                return ConflictError(customer_id, expected_version, actual)
+        customer_id, _, expected_version = saves[0]  # another writer undid its change
+        return ConflictError(customer_id, expected_version)
+
+    def record_many(self, entries: Sequence[ActivityEntry], /) -> None:
+        """Append ``entries`` to the activity log in their order, all or none."""
+        rows = [self._entry_row(entry) for entry in entries]
+        if rows:
+            with self.transaction():  # a savepoint inside the open unit
+                self._write_many(self._connection(), _INSERT_ENTRY, rows)
+
+    def _write_many(
+        self, connection: sqlite3.Connection, sql: str, rows: Sequence[Sequence[object]]
+    ) -> int:
+        """Run one writing statement for each of ``rows``; return how many rows it wrote."""
+        if not rows:
+            return 0
+        try:
+            return connection.executemany(sql, rows).rowcount
+        except sqlite3.Error as error:
+            raise self._error(error) from error
+
     # ----------------------------------------------------------------- the activity log
 
     def record(self, entry: ActivityEntry, /) -> None:
         """Append ``entry`` to the activity log (inside the open unit of work, if any)."""
+        row = self._entry_row(entry)
+        with self._writing():
+            self._run(self._connection(), _INSERT_ENTRY, row)
+
+    def _entry_row(self, entry: ActivityEntry) -> tuple[str, str, int, bytes]:
+        """Check an entry and return its row of the activity table."""
         entry_id = _key(entry.id, "entry.id")
         customer_id = _key(entry.customer_id, "entry.customer_id")
         require_version(entry.version, field="entry.version")
-        body = _document(dump_entry(entry), "entry", lambda: entry_to_data(entry))
-        with self._writing():
-            self._run(
-                self._connection(),
-                "INSERT INTO activity (entry_id, customer_id, version, body) VALUES (?, ?, ?, ?)",
-                (entry_id, customer_id, entry.version, zlib.compress(body.encode("utf-8"))),
-            )
+        body = _document(dump_entry(entry), "entry", functools.partial(entry_to_data, entry))
+        return (entry_id, customer_id, entry.version, _compressed(body))
 
     def entries(
         self, customer_id: str, /, *, limit: int = DEFAULT_PAGE_SIZE, before: str | None = None
@@ -800,14 +918,33 @@ class SQLiteStore(StorePorts):
             raise StorageError.unreadable(error, what=what, where=self._path) from error
 
 
+def _compressed(body: str) -> bytes:
+    """Compress an entry's JSON form with the preset dictionary (schema 4).
+
+    A 4 KiB window (``wbits=12``) and ``memLevel=4``: an entry is a few hundred bytes,
+    and with a dictionary zlib's defaults (a 32 KiB window) take about four times as long
+    to set up, for the same size (measured on the import benchmark's entries).
+    """
+    packer = zlib.compressobj(6, zlib.DEFLATED, 12, 4, zlib.Z_DEFAULT_STRATEGY, _ENTRY_WORDS)
+    return packer.compress(body.encode("utf-8")) + packer.flush()
+
+
 def _stored_entry(body: str | bytes) -> ActivityEntry:
-    """Read an entry's stored body: its JSON form, compressed (schema 3) or as text."""
+    """Read an entry's stored body: its JSON form, compressed (schema 3, 4) or as text.
+
+    A schema 3 body names no dictionary in its zlib header, so the reader never asks
+    for it: one reader reads both.
+    """
     if isinstance(body, bytes):
+        unpacker = zlib.decompressobj(zdict=_ENTRY_WORDS)
         try:
-            body = zlib.decompress(body)
+            body = unpacker.decompress(body) + unpacker.flush()
         except zlib.error as error:
             msg = f"The contact data is malformed: not a compressed activity entry ({error})."
             raise FormatError(msg, code="format.invalid") from None
+        if not unpacker.eof or unpacker.unused_data:
+            msg = "The contact data is malformed: a compressed activity entry is cut short."
+            raise FormatError(msg, code="format.invalid")
     return load_entry(body)
 
 

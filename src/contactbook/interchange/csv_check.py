@@ -107,6 +107,11 @@ class Summary:
 
     def add(self, block: CustomerBlock) -> None:
         """Count ``block`` in."""
+        self.rows += block.rows
+        self.customers += bool(block.customer_id)
+        self.points += len(block.points)
+        if not block.problems:
+            return
         refused = set()
         for problem in block.problems:
             if problem.severity == "error":
@@ -119,9 +124,6 @@ class Summary:
                     self.values_refused += 1
             else:
                 self.warnings[problem.code] += 1
-        self.rows += block.rows
-        self.customers += bool(block.customer_id)
-        self.points += len(block.points)
         self.rows_refused += len(refused)
 
 
@@ -448,13 +450,16 @@ class _Customer:
 
 
 def _check_group(plan: _Plan, group: list[Row]) -> CustomerBlock:
-    customer_id = next((row.customer_id for row in group if row.customer_id), "")
+    customer_id = group[0].customer_id or next(
+        (row.customer_id for row in group if row.customer_id), ""
+    )
     customer = _Customer()
     country: str | None = None
     points: list[CheckedPoint] = []
     problems: list[Problem] = []
     for row in group:
-        problems.extend(row.problems)
+        if row.problems:
+            problems.extend(row.problems)
         if row.over_limit:
             problems.append(
                 Problem(
@@ -538,27 +543,26 @@ def _check_items(
     # An item has the kind (not None here), value and description of an AddPoint.
     outcomes = customer.intake.add_each(items, country=country, keep=keep)  # type: ignore[arg-type]
     number = row.row
+    origins = customer.origins
     for item, (point, found) in zip(items, outcomes, strict=True):
         if found:
             problems.extend(
                 _value_problem(row, customer_id, item, p, customer, country) for p in found
             )
-        if point is None:
-            continue
-        if keep:
-            customer.origins.append((number, item.column))
-        accepted.append(
-            CheckedPoint(
-                number,
-                point.kind,
-                point.value,
-                point.description,
-                item.value,
-                item.description,
-                point.country,
+        if point is not None and keep:
+            origins.append((number, item.column))
+            accepted.append(
+                CheckedPoint(
+                    number,
+                    point.kind,
+                    point.value,
+                    point.description,
+                    item.value,
+                    item.description,
+                    point.country,
+                )
             )
-        )
-    return (accepted if keep else []), problems
+    return accepted, problems
 
 
 def _value_problem(  # noqa: PLR0917 -- the problem and where it is

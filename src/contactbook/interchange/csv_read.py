@@ -459,11 +459,12 @@ def _records(lines: _Lines, delimiter: str) -> Iterator[_Record]:
             flaw = "csv.too_large" if "field limit" in str(error) else "csv.row"
         row += 1
         marked = False
-        for number in range(first_line, lines.number + 1):
-            flaw = lines.flaws.pop(number, None) or flaw
-            if number in lines.marked:
-                lines.marked.discard(number)
-                marked = True
+        if lines.flaws or lines.marked:  # (most files have neither)
+            for number in range(first_line, lines.number + 1):
+                flaw = lines.flaws.pop(number, None) or flaw
+                if number in lines.marked:
+                    lines.marked.discard(number)
+                    marked = True
         yield _Record(row, cells, flaw, marked)
 
 
@@ -551,6 +552,8 @@ class Export:
             v.description is None and v.label_position is None and v.kind is not None
             for v in self._values
         )
+        # In a plain layout each value column is one item of its kind, without description.
+        self._plain_values = tuple((v.position, v.name, v.kind) for v in self._values)
 
     def _find(self, name: str | None) -> int | None:
         return None if name is None else self._where.get(name.strip().casefold())
@@ -635,7 +638,8 @@ class Export:
     def rows(self) -> Iterator[Row]:
         """Yield the rows after the header, in file order, values not checked yet."""
         for record in self._records:
-            blank = record.cells is not None and not any(cell.strip() for cell in record.cells)
+            # (one join: a row of short cells, and str.strip's white space either way)
+            blank = record.cells is not None and not "".join(record.cells).strip()
             if blank and record.flaw is None:
                 continue  # a blank line, as spreadsheets leave them
             yield self._row(record)
@@ -662,7 +666,9 @@ class Export:
             problem = Problem(flaw, None, message, location=InFile(record.row, "", clean_id))
             return Row(record.row, clean_id, "", (), (problem,))
         width = len(self.header)
-        if len(cells) < width or any(cell.strip() for cell in cells[width:]):
+        if len(cells) != width and (
+            len(cells) < width or any(cell.strip() for cell in cells[width:])
+        ):
             message = (
                 f"This row has {len(cells)} cells and the header {width}; a separator or "
                 "a quote is missing or extra. Fix the row."
@@ -685,9 +691,11 @@ class Export:
             items = self._point(record.row, clean_id, cells, problems)
         elif self._plain and not record.marked:
             items = tuple(
-                Item(name, kind, cells[position], None)
-                for name, kind, position, _, _, _ in self._values
-                if cells[position].strip()
+                [
+                    Item(name, kind, cells[position], None)
+                    for position, name, kind in self._plain_values
+                    if cells[position].strip()
+                ]
             )
         else:
             items = self._items(record.row, clean_id, cells, problems)

@@ -50,6 +50,8 @@ import datetime as dt
 import threading
 import uuid
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from typing import Protocol
 
 import attrs
 import pytest
@@ -77,10 +79,12 @@ from contactbook.operations import AddPoint, apply
 from contactbook.ports import (
     ActivityPage,
     AuditSink,
+    BatchStore,
     BillingCountries,
     ContactRepository,
     HostUnitOfWork,
     Permission,
+    Stored,
     UnitOfWork,
 )
 from contactbook.service import ContactService
@@ -88,6 +92,7 @@ from contactbook.testing.strategies import batches, contact_sets, countries
 
 __all__ = [
     "AuditSinkContract",
+    "BatchStoreContract",
     "BillingCountriesContract",
     "RepositoryContract",
     "UnitOfWorkContract",
@@ -823,6 +828,169 @@ class UnitOfWorkContract:
         with pytest.raises(_AbandonedError):
             outer()
         assert (0, 0) == self._state(unit, customer)
+
+
+class BatchStoreContract:
+    """The rules of the optional batch methods (:class:`~contactbook.ports.BatchStore`).
+
+    Override the ``store`` fixture to return a store that has ``load_many``,
+    ``save_many`` and ``record_many`` besides ``load``, ``save``, ``entries`` and
+    ``transaction()``. If one store object must not be shared between threads, also
+    override :meth:`concurrent_stores` to return separate handles on the same storage.
+    """
+
+    @pytest.fixture
+    def store(self) -> _BatchUnderTest:
+        """Return the store under test (override this fixture)."""
+        msg = "Override the `store` fixture to return the store under test."
+        raise NotImplementedError(msg)
+
+    def concurrent_stores(self, store: _BatchUnderTest, count: int) -> Sequence[_BatchUnderTest]:
+        """Return ``count`` handles on the same storage, one per thread (default: shared)."""
+        return [store] * count
+
+    def test_implements_the_batch_protocol(self, store: _BatchUnderTest) -> None:
+        """The object has ``load_many``, ``save_many`` and ``record_many``."""
+        assert isinstance(store, BatchStore)
+
+    def test_load_many_answers_each_customer_as_load_does(self, store: _BatchUnderTest) -> None:
+        """Every id asked is in the answer: stored sets with their versions, unknown ones empty."""
+        saved, unknown = new_customer_id(), new_customer_id()
+        store.save(saved, tricky_set(), expected_version=0)
+        found = store.load_many([saved, unknown])
+        assert {saved: Stored(tricky_set(), 1), unknown: Stored(ContactSet(), 0)} == found
+        assert found[saved] == store.load(saved)
+        assert {} == store.load_many([])
+
+    @_WITH_A_FIXTURE
+    @given(sets=st.lists(_ANY_SET, min_size=1, max_size=4))
+    def test_any_sets_round_trip_exactly_in_a_batch(
+        self, store: _BatchUnderTest, sets: list[ContactSet]
+    ) -> None:
+        """Every set the strategies draw, saved in one batch, loads back equal (property)."""
+        pairs = [(new_customer_id(), contacts) for contacts in sets]
+        customers = [customer for customer, _ in pairs]
+        store.save_many([(customer, contacts, 0) for customer, contacts in pairs])
+        expected = {customer: Stored(contacts, 1) for customer, contacts in pairs}
+        assert expected == store.load_many(customers)
+        assert [expected[customer] for customer in customers] == [
+            store.load(customer) for customer in customers
+        ]
+
+    def test_save_many_stores_each_set_at_its_version_plus_one(
+        self, store: _BatchUnderTest
+    ) -> None:
+        """New customers (version 0) and stored ones (their version) are saved together."""
+        old, new = new_customer_id(), new_customer_id()
+        first = apply(ContactSet(), [_add_email(1)]).contacts
+        store.save(old, first, expected_version=0)
+        store.save(old, first, expected_version=1)
+        later = apply(first, [_add_email(2)]).contacts
+        store.save_many([(old, later, 2), (new, tricky_set(), 0)])
+        assert {old: Stored(later, 3), new: Stored(tricky_set(), 1)} == store.load_many([old, new])
+        store.save_many([])
+
+    def test_a_conflict_inside_a_batch_stores_none_of_it(self, store: _BatchUnderTest) -> None:
+        """One save whose version moved on refuses the whole batch: nothing is stored."""
+        first = apply(ContactSet(), [_add_email(1)]).contacts
+        for stale in (0, 1, 7):  # a new customer's, one behind, one ahead
+            before, moved, after = (new_customer_id() for _ in range(3))
+            store.save(moved, first, expected_version=0)
+            store.save(moved, first, expected_version=1)
+            saves = [(before, first, 0), (moved, tricky_set(), stale), (after, first, 0)]
+            with pytest.raises(ConflictError) as refused:
+                store.save_many(saves)
+            assert (moved, stale) == (refused.value.customer_id, refused.value.expected)
+            assert refused.value.actual in {None, 2}
+            stored = store.load_many([before, moved, after])
+            assert [0, 2, 0] == [stored[customer].version for customer in (before, moved, after)]
+            assert first == stored[moved].contacts
+
+    def test_a_customer_named_twice_is_a_conflict(self, store: _BatchUnderTest) -> None:
+        """Two saves of one customer in a batch: the second was built on a replaced version."""
+        customer, other = new_customer_id(), new_customer_id()
+        first = apply(ContactSet(), [_add_email(1)]).contacts
+        with pytest.raises(ConflictError):
+            store.save_many([(other, first, 0), (customer, first, 0), (customer, first, 1)])
+        assert {0} == {stored.version for stored in store.load_many([customer, other]).values()}
+
+    def test_a_version_that_is_no_version_is_refused_before_anything_is_stored(
+        self, store: _BatchUnderTest
+    ) -> None:
+        """An expected version that is no version is ``version.invalid``; nothing is stored."""
+        customer, other = new_customer_id(), new_customer_id()
+        first = apply(ContactSet(), [_add_email(1)]).contacts
+        for wrong in _NOT_VERSIONS:
+            with pytest.raises(ContactValidationError) as refused:
+                store.save_many([(other, first, 0), (customer, first, wrong)])  # type: ignore[list-item]  # the point
+            assert "version.invalid" == refused.value.code, wrong
+        assert 0 == store.load(other).version
+
+    def test_a_conflict_leaves_the_open_unit_usable(self, store: _BatchUnderTest) -> None:
+        """Inside a unit, a refused batch undoes only itself; the unit goes on and commits."""
+        stale, fresh = new_customer_id(), new_customer_id()
+        first = apply(ContactSet(), [_add_email(1)]).contacts
+        store.save(stale, first, expected_version=0)
+        with store.transaction():
+            with pytest.raises(ConflictError):
+                store.save_many([(fresh, first, 0), (stale, first, 0)])
+            store.save_many([(fresh, tricky_set(), 0)])
+        assert {fresh: Stored(tricky_set(), 1), stale: Stored(first, 1)} == store.load_many(
+            [fresh, stale]
+        )
+
+    def test_record_many_keeps_the_entries_in_their_order(self, store: _BatchUnderTest) -> None:
+        """Entries of several customers come back from ``entries`` as ``record`` keeps them."""
+        ann, bob = new_customer_id(), new_customer_id()
+        anns, bobs = _history(ann, 3), _history(bob, 2)
+        store.record_many([anns[0], bobs[0], anns[1], bobs[1], anns[2]])
+        assert anns[::-1] == list(store.entries(ann).entries)
+        assert bobs[::-1] == list(store.entries(bob).entries)
+        store.record_many([])
+
+    def test_a_failed_unit_keeps_neither_saves_nor_entries(self, store: _BatchUnderTest) -> None:
+        """Batches written in a unit that then fails are undone with it."""
+        customer = new_customer_id()
+        contacts = apply(ContactSet(), [_add_email(1)]).contacts
+
+        def write_then_fail() -> None:
+            with store.transaction():
+                store.save_many([(customer, contacts, 0)])
+                store.record_many([_entry(customer, 1, diff(ContactSet(), contacts))])
+                raise _AbandonedError
+
+        with pytest.raises(_AbandonedError):
+            write_then_fail()
+        assert (0, ()) == (store.load(customer).version, store.entries(customer).entries)
+
+    def test_concurrent_batches_of_the_same_customers_store_one_whole(
+        self, store: _BatchUnderTest
+    ) -> None:
+        """Writers racing with batches of the same new customers: one batch wins, whole."""
+        customers = [new_customer_id() for _ in range(3)]
+        handles = self.concurrent_stores(store, 4)
+        won: list[int] = []
+
+        def save(handle: ContactRepository, number: int) -> None:
+            contacts = apply(ContactSet(), [_add_email(number)]).contacts
+            try:
+                handle.save_many([(customer, contacts, 0) for customer in customers])  # type: ignore[attr-defined]
+            except ConflictError:
+                return
+            won.append(number)
+
+        _run_together(handles, save)
+        assert 1 == len(won)
+        stored = store.load_many(customers)
+        assert {_address(won[0])} == {
+            stored[customer].contacts.points[0].value for customer in customers
+        }
+
+
+class _BatchUnderTest(ContactRepository, AuditSink, BatchStore, Protocol):
+    """What :class:`BatchStoreContract` uses of a store."""
+
+    def transaction(self) -> AbstractContextManager[object]: ...
 
 
 class _AbandonedError(Exception):

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from contactbook import AddPoint, ContactKind, ContactSet, EditPoint, FormatError, RemovePoint, add
 from contactbook.audit import ActivityEntry
+from contactbook.interchange import jsonform
 from contactbook.interchange.jsonform import (
     dump_entry,
     dump_set,
@@ -340,3 +341,41 @@ def _changes(old, new):
 
 def _point_data(point):
     return set_to_data(ContactSet((point,), point.id + 1))["points"][0]
+
+
+# The documents' values: text (any code point, surrogates too), integers, None, lists, objects.
+_JSON_VALUES = st.recursive(
+    st.none() | st.integers() | st.text(st.characters(codec=None), max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+class TestCompiledEncoder:
+    """With orjson installed (the extra ``fast``) the documents are the same text."""
+
+    @given(_JSON_VALUES)
+    def test_orjson_writes_what_json_writes(self, data):
+        pytest.importorskip("orjson")
+        written = jsonform._json_text(data)
+        assert json.dumps(data, ensure_ascii=False, separators=(",", ":")) == written
+
+    @pytest.mark.parametrize("encoder", ["orjson", "json"])
+    def test_a_set_reads_back_and_is_the_same_text_with_either(self, encoder, monkeypatch):
+        if encoder == "json":
+            monkeypatch.setattr(jsonform, "_orjson", None)
+        else:
+            pytest.importorskip("orjson")
+        contacts = apply(
+            ContactSet(),
+            [AddPoint(ContactKind.EMAIL, "añn@example.com", "Büro \u2028"),
+             AddPoint(ContactKind.MOBILE, "06 12345678")],
+            country="NL",
+        ).contacts  # fmt: skip
+        text = dump_set(contacts)
+        assert contacts == load_set(text)
+        with monkeypatch.context() as other:
+            other.setattr(jsonform, "_orjson", None)
+            assert dump_set(contacts) == text

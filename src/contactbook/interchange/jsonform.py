@@ -66,6 +66,11 @@ from contactbook.model import ContactPoint, ContactSet
 from contactbook.operations import AddPoint, apply
 from contactbook.vocabulary import KIND_NAMES, SURROGATE, require_text
 
+try:  # the optional extra `fast`: a compiled encoder, writing json's bytes exactly
+    import orjson as _orjson
+except ImportError:  # pragma: no cover -- the project's checks install it (dev)
+    _orjson = None  # type: ignore[assignment]
+
 __all__ = [
     "ENTRY_FORMAT",
     "ENTRY_FORMAT_VERSION",
@@ -179,9 +184,24 @@ def _utc_text(at: dt.datetime) -> str:
     return at.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
+def _json_text(data: object) -> str:
+    """Write ``data`` as compact JSON: UTF-8 text, not ASCII-escaped, json's exact bytes.
+
+    With orjson installed (the extra ``fast``) it writes, in a tenth of the time; it
+    refuses a surrogate and an integer past 64 bits, which json then writes as before.
+    tests/test_jsonform.py proves both write the same text.
+    """
+    if _orjson is not None:
+        try:
+            return _orjson.dumps(data).decode("utf-8")
+        except TypeError:  # orjson.JSONEncodeError
+            pass
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 def dump_set(contacts: ContactSet, /) -> str:
     """Return ``contacts`` as a compact JSON document (UTF-8 text, not ASCII-escaped)."""
-    return json.dumps(set_to_data(contacts), ensure_ascii=False, separators=(",", ":"))
+    return _json_text(set_to_data(contacts))
 
 
 def dump_entry(entry: ActivityEntry, /) -> str:
@@ -192,7 +212,7 @@ def dump_entry(entry: ActivityEntry, /) -> str:
     cannot read back.
     """
     data = entry_to_data(entry)
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = _json_text(data)
     if not text.isascii() and SURROGATE.search(text):  # JSON writes surrogates as they are
         _check_texts(data, "entry")  # say which text holds it
     return text

@@ -62,7 +62,7 @@ from contactbook.interchange.formats import (
     FORMAT_VERSION,
     SET_FORMAT,
 )
-from contactbook.model import ContactPoint, ContactSet
+from contactbook.model import ContactKind, ContactPoint, ContactSet
 from contactbook.operations import AddPoint, apply
 from contactbook.vocabulary import KIND_NAMES, SURROGATE, require_text
 
@@ -94,12 +94,17 @@ __all__ = [
 def _point(point: ContactPoint) -> dict[str, Any]:
     return {
         "id": point.id,
-        "kind": point.kind.value,
+        "kind": _KIND_TEXT[point.kind],
         "value": point.value,
         "description": point.description,
         "entered": point.entered,
         "country": point.country,
     }
+
+
+# Each kind's name in a plain dict: an enum member's ``.value`` is a descriptor call, and
+# every point of every stored set and entry is written through _point.
+_KIND_TEXT = {kind: kind.value for kind in ContactKind}
 
 
 def set_to_data(contacts: ContactSet, /) -> dict[str, Any]:
@@ -112,45 +117,70 @@ def set_to_data(contacts: ContactSet, /) -> dict[str, Any]:
     }
 
 
-def _change(change: Event, written: tuple[dict[int, ContactPoint], ...]) -> dict[str, Any]:
-    if isinstance(change, PointAdded):
-        return {"type": "point_added", "point": _point(change.point)}
-    if isinstance(change, PointRemoved):
-        return {"type": "point_removed", "point": _point(change.point)}
-    if isinstance(change, ValueChanged):
-        return {"type": "value_changed", "before": _point(change.before),
-                "after": _point(change.after)}  # fmt: skip
-    if isinstance(change, DescriptionChanged):
-        return {"type": "description_changed", "before": _point(change.before),
-                "after": _point(change.after)}  # fmt: skip
+#: Points by id: as an entry's changes write them before, and after.
+_Written = tuple[dict[int, ContactPoint], dict[int, ContactPoint]]
+
+
+def _change(change: Event, written: _Written) -> dict[str, Any]:
+    return _CHANGE_WRITERS[type(change)](change, written)
+
+
+def _point_change(name: str) -> Callable[[Any, _Written], dict[str, Any]]:
+    def write(change: PointAdded | PointRemoved, written: _Written) -> dict[str, Any]:
+        del written
+        return {"type": name, "point": _point(change.point)}
+
+    return write
+
+
+def _before_after(name: str) -> Callable[[Any, _Written], dict[str, Any]]:
+    def write(change: ValueChanged | DescriptionChanged, written: _Written) -> dict[str, Any]:
+        del written
+        return {"type": name, "before": _point(change.before), "after": _point(change.after)}
+
+    return write
+
+
+def _primary_change(change: PrimaryChanged, written: _Written) -> dict[str, Any]:
     was, now = written
     return {
         "type": "primary_changed",
-        "kind": change.kind.value,
+        "kind": _KIND_TEXT[change.kind],
         "before": _primary_point(change.before, was),
         "after": _primary_point(change.after, now),
     }
+
+
+# Dispatch on the event's type: the entry of every imported customer is written here.
+_CHANGE_WRITERS: dict[type, Callable[[Any, _Written], dict[str, Any]]] = {
+    PointAdded: _point_change("point_added"),
+    PointRemoved: _point_change("point_removed"),
+    ValueChanged: _before_after("value_changed"),
+    DescriptionChanged: _before_after("description_changed"),
+    PrimaryChanged: _primary_change,
+}
 
 
 def _primary_point(point: ContactPoint | None, written: dict[int, ContactPoint]) -> object:
     """Write a primary change's point: ``None``, its id if the entry writes it, or it whole."""
     if point is None:
         return None
-    if written.get(point.id) == point:
+    found = written.get(point.id)
+    if found is point or found == point:
         return point.id
     return _point(point)
 
 
-def _written(changes: Iterable[Event]) -> tuple[dict[int, ContactPoint], dict[int, ContactPoint]]:
+def _written(changes: Iterable[Event]) -> _Written:
     """Return the points an entry's changes write, by id: as they were, and as they are."""
     was: dict[int, ContactPoint] = {}
     now: dict[int, ContactPoint] = {}
     for change in changes:
-        if isinstance(change, PointAdded):
+        if type(change) is PointAdded:
             now[change.point.id] = change.point
-        elif isinstance(change, PointRemoved):
+        elif type(change) is PointRemoved:
             was[change.point.id] = change.point
-        elif isinstance(change, (ValueChanged, DescriptionChanged)):
+        elif type(change) is ValueChanged or type(change) is DescriptionChanged:
             was[change.before.id] = change.before
             now[change.after.id] = change.after
     return was, now

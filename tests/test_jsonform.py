@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from contactbook import AddPoint, ContactKind, ContactSet, EditPoint, FormatError, RemovePoint, add
@@ -379,3 +379,42 @@ class TestCompiledEncoder:
         with monkeypatch.context() as other:
             other.setattr(jsonform, "_orjson", None)
             assert dump_set(contacts) == text
+
+    @given(
+        st.fixed_dictionaries(
+            {
+                "format": st.sampled_from(["contactbook/contact-set", "x"]),
+                "format_version": st.sampled_from([1, 1.0, 2**70]),
+                "next_id": st.integers() | st.floats(allow_nan=True) | st.none(),
+                "points": st.lists(
+                    st.fixed_dictionaries(
+                        {
+                            "id": st.integers(min_value=-1, max_value=3) | st.integers(),
+                            "kind": st.sampled_from(["email", "phone", "fax", 1]),
+                            "value": st.text(st.characters(codec=None), max_size=6),
+                            "description": st.none() | st.text(max_size=3),
+                            "entered": st.text(max_size=3),
+                            "country": st.none() | st.sampled_from(["NL", ""]),
+                        }
+                    ),
+                    max_size=3,
+                ),
+            }
+        )
+    )
+    @example({"format": "contactbook/contact-set", "format_version": 1, "next_id": 2**70,
+              "points": []})  # fmt: skip
+    def test_load_set_reads_with_orjson_what_it_reads_with_json(self, data):
+        pytest.importorskip("orjson")
+        text = json.dumps(data, ensure_ascii=data["next_id"] == 1)
+
+        def read():
+            try:
+                return load_set(text)
+            except FormatError as error:
+                return (error.code, error.message)
+
+        with_orjson = read()
+        with pytest.MonkeyPatch.context() as plain:
+            plain.setattr(jsonform, "_orjson", None)
+            assert read() == with_orjson

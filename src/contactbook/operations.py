@@ -377,28 +377,22 @@ def _new_point(
     problems as one ContactValidationError.
     """
     problems: list[Problem] = []
-    kind = change.kind
-    value, warning = _value(kind, change.value, country, problems)
+    kind, entered = change.kind, change.value
+    value, warning = _value(kind, entered, country, problems)
     description = None if change.description is None else _description(change.description, problems)
     if size >= MAX_POINTS:
         problems.append(_limit_problem(kind))
     key = (kind, "")
     if value is not None:
         key = (kind, match_key(kind, value))
-        other = taken(key)
-        if other is not None:
+        if taken(key) is not None:
             problems.append(_duplicate_problem(kind, value))
     if problems:
         raise ContactValidationError.from_problems(problems)
     assert value is not None  # noqa: S101 -- no problems means the value was accepted
-    point = ContactPoint(
-        id=next_id,
-        kind=kind,
-        value=value,
-        description=description,
-        entered=change.value,
-        country=_country_of(kind, country),
-    )
+    # Positional: this runs for every value of a file (id, kind, value, description,
+    # entered, country).
+    point = ContactPoint(next_id, kind, value, description, entered, _country_of(kind, country))
     return point, key, warning
 
 

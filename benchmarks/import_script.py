@@ -172,6 +172,18 @@ def load(
         _import_into(store, source, folder)
 
 
+def load_plain(source: Path, folder: Path, database: Path) -> None:
+    """:func:`load` with the standard library's json, as without the extra ``fast``."""
+    from contactbook.interchange import jsonform
+
+    compiled = jsonform._orjson
+    jsonform._orjson = None  # type: ignore[assignment]
+    try:
+        load(source, folder, database)
+    finally:
+        jsonform._orjson = compiled
+
+
 def load_postgres(source: Path, folder: Path, conninfo: str, schema: str) -> None:
     """``contactbook import`` with 1 job into a PostgresStore (schema ``schema``)."""
     import psycopg
@@ -280,14 +292,21 @@ def rates(rows: int, repeat: int, folder: Path) -> dict[str, float]:
         script_db, book = folder / "script.sqlite3", folder / "book.sqlite3"
         _remove(script_db)
         _remove(book)
+        plain = folder / "plain.sqlite3"
+        _remove(plain)
         contenders: list[tuple[str, Callable[[], object]]] = [
             ("script", functools.partial(script, source, script_db)),
             ("check", functools.partial(check, source, folder)),
             ("import", functools.partial(load, source, folder, book)),
             ("re-import", functools.partial(load, source, folder, book)),
         ]
+        if _compiled_json():  # and without it, as an install without the extra runs
+            contenders += [
+                ("import, json", functools.partial(load_plain, source, folder, plain)),
+                ("re-import, json", functools.partial(load_plain, source, folder, plain)),
+            ]
         if turn % 2:  # swap the script and the library's turns every other round
-            contenders = [contenders[1], contenders[2], contenders[3], contenders[0]]
+            contenders = [*contenders[1:], contenders[0]]
         for name, action in contenders:
             timed(name, action)
         figures = sizes(book)
@@ -326,6 +345,13 @@ def peak_memory(rows: int, folder: Path) -> float:
     return int(done.stdout.split()[-1]) / 1024
 
 
+def _compiled_json() -> bool:
+    """Whether orjson (the extra ``fast``) is installed: the stores' JSON encoder then."""
+    from contactbook.interchange import jsonform
+
+    return jsonform._orjson is not None
+
+
 def verdict(ratio: float, goal: float) -> str:
     return f">= {goal:g}x {'PASS' if ratio >= goal else 'FAIL'}"
 
@@ -350,17 +376,22 @@ def main(argv: list[str] | None = None) -> int:
         figures = rates(rows, options.repeat, folder)
         postgres = postgres_rates(rows, options.repeat, folder) if options.postgres else {}
     names = ("script", "check", "import", "re-import")
+    names += tuple(name for name in ("import, json", "re-import, json") if f"{name} s" in figures)
     per_second = {name: rows / figures[f"{name} s"] for name in names}
     micro = {name: 1e6 * figures[f"{name} s"] / rows for name in per_second}
+    encoder = "orjson" if _compiled_json() else "json"
     print(f"Import against the hand-written script, {rows:,} rows, 1 job, "
-          f"best of {options.repeat}:")  # fmt: skip
+          f"best of {options.repeat}; the stores' JSON written by {encoder} "
+          "('json': without the extra fast):")  # fmt: skip
     print()
     print("| contender | rows/s | us per customer | ratio | goal |")
     print("|---|---:|---:|---:|---|")
     print(f"| script (csv + validators + json + sqlite3) | {per_second['script']:,.0f} "
           f"| {micro['script']:.0f} | | |")  # fmt: skip
-    for name, base, goal in (("check", "script", 3.0), ("import", "script", 2.0),
-                             ("re-import", "import", 3.0)):  # fmt: skip
+    targets = [("check", "script", 3.0), ("import", "script", 2.0), ("re-import", "import", 3.0)]
+    if "import, json" in per_second:
+        targets += [("import, json", "script", 2.0), ("re-import, json", "import, json", 3.0)]
+    for name, base, goal in targets:
         ratio = per_second[name] / per_second[base]
         print(f"| {name} | {per_second[name]:,.0f} | {micro[name]:.0f} | {ratio:.2f}x {base} "
               f"| {verdict(ratio, goal)} |")  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -100,5 +101,6 @@ def test_import_script_benchmark_runs() -> None:
         assert line in done.stdout
     lines = done.stdout.splitlines()
     verdicts = [line.rsplit("|", 2)[-2].strip() for line in lines if "| >=" in line]
-    assert len(verdicts) == 3
+    # With orjson (the extra fast, in dev) the import and re-import run without it too.
+    assert len(verdicts) == (5 if importlib.util.find_spec("orjson") else 3)
     assert {verdict.rsplit(" ", 1)[-1] for verdict in verdicts} <= {"PASS", "FAIL"}

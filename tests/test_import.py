@@ -11,6 +11,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from contactbook import (
     BatchValidationError,
@@ -23,6 +25,7 @@ from contactbook import (
 from contactbook import operations as ops
 from contactbook.adapters.memory import AllowAll, InMemoryStore
 from contactbook.adapters.sqlite import SQLiteStore
+from contactbook.audit import diff
 from contactbook.bulk import import_file, import_vcard
 from contactbook.interchange import csv_check, csv_read, csv_write
 from contactbook.interchange.csv_check import Sinks
@@ -30,6 +33,7 @@ from contactbook.model import MAX_POINTS, ContactPoint
 from contactbook.operations import AddPoint, Intake, apply, merge
 from contactbook.ports import Permission
 from contactbook.service import ContactService
+from contactbook.testing.strategies import contact_sets
 
 EMAIL, PHONE, MOBILE, WEBSITE = (
     ContactKind.EMAIL,
@@ -108,6 +112,20 @@ class TestMerge:
         with pytest.raises(BatchValidationError) as refused:
             merge(stored, points((EMAIL, "new@example.com")))
         assert "contact.limit" == refused.value.code
+
+    @settings(max_examples=200, deadline=None)
+    @given(data=st.data(), describes=st.booleans())
+    def test_its_changes_are_the_diff_of_the_sets(self, data, describes):
+        # merge writes its events as it adds points; they must be diff's, in diff's order.
+        stored = data.draw(contact_sets(max_size=6, country="NL"))
+        others = data.draw(contact_sets(max_size=6, country="NL"))
+        described = [
+            attrs.evolve(point, description=data.draw(st.sampled_from([None, "Billing", "x"])))
+            for point in stored.points
+        ]
+        incoming = data.draw(st.permutations([*described, *others.points]))
+        outcome = merge(stored, incoming, describes=describes)
+        assert diff(stored, outcome.contacts) == outcome.changes
 
     def test_merge_into_the_empty_set_is_what_apply_adds(self):
         adds = [AddPoint(EMAIL, "a@example.com", "Billing"), AddPoint(MOBILE, "06 12345678")]

@@ -6,11 +6,12 @@ import json
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from contactbook import AddPoint, ContactKind, ContactSet, EditPoint, FormatError, RemovePoint, add
 from contactbook.audit import ActivityEntry
+from contactbook.interchange import jsonform
 from contactbook.interchange.jsonform import (
     dump_entry,
     dump_set,
@@ -340,3 +341,80 @@ def _changes(old, new):
 
 def _point_data(point):
     return set_to_data(ContactSet((point,), point.id + 1))["points"][0]
+
+
+# The documents' values: text (any code point, surrogates too), integers, None, lists, objects.
+_JSON_VALUES = st.recursive(
+    st.none() | st.integers() | st.text(st.characters(codec=None), max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+class TestCompiledEncoder:
+    """With orjson installed (the extra ``fast``) the documents are the same text."""
+
+    @given(_JSON_VALUES)
+    def test_orjson_writes_what_json_writes(self, data):
+        pytest.importorskip("orjson")
+        written = jsonform._json_text(data)
+        assert json.dumps(data, ensure_ascii=False, separators=(",", ":")) == written
+
+    @pytest.mark.parametrize("encoder", ["orjson", "json"])
+    def test_a_set_reads_back_and_is_the_same_text_with_either(self, encoder, monkeypatch):
+        if encoder == "json":
+            monkeypatch.setattr(jsonform, "_orjson", None)
+        else:
+            pytest.importorskip("orjson")
+        contacts = apply(
+            ContactSet(),
+            [AddPoint(ContactKind.EMAIL, "añn@example.com", "Büro \u2028"),
+             AddPoint(ContactKind.MOBILE, "06 12345678")],
+            country="NL",
+        ).contacts  # fmt: skip
+        text = dump_set(contacts)
+        assert contacts == load_set(text)
+        with monkeypatch.context() as other:
+            other.setattr(jsonform, "_orjson", None)
+            assert dump_set(contacts) == text
+
+    @given(
+        st.fixed_dictionaries(
+            {
+                "format": st.sampled_from(["contactbook/contact-set", "x"]),
+                "format_version": st.sampled_from([1, 1.0, 2**70]),
+                "next_id": st.integers() | st.floats(allow_nan=True) | st.none(),
+                "points": st.lists(
+                    st.fixed_dictionaries(
+                        {
+                            "id": st.integers(min_value=-1, max_value=3) | st.integers(),
+                            "kind": st.sampled_from(["email", "phone", "fax", 1]),
+                            "value": st.text(st.characters(codec=None), max_size=6),
+                            "description": st.none() | st.text(max_size=3),
+                            "entered": st.text(max_size=3),
+                            "country": st.none() | st.sampled_from(["NL", ""]),
+                        }
+                    ),
+                    max_size=3,
+                ),
+            }
+        )
+    )
+    @example({"format": "contactbook/contact-set", "format_version": 1, "next_id": 2**70,
+              "points": []})  # fmt: skip
+    def test_load_set_reads_with_orjson_what_it_reads_with_json(self, data):
+        pytest.importorskip("orjson")
+        text = json.dumps(data, ensure_ascii=data["next_id"] == 1)
+
+        def read():
+            try:
+                return load_set(text)
+            except FormatError as error:
+                return (error.code, error.message)
+
+        with_orjson = read()
+        with pytest.MonkeyPatch.context() as plain:
+            plain.setattr(jsonform, "_orjson", None)
+            assert read() == with_orjson

@@ -17,7 +17,7 @@ from typing import Final, Literal, Protocol
 
 import attrs
 
-from contactbook.audit import Event, diff
+from contactbook.audit import DescriptionChanged, Event, PointAdded, PrimaryChanged, diff
 from contactbook.errors import (
     BatchValidationError,
     ContactError,
@@ -377,28 +377,22 @@ def _new_point(
     problems as one ContactValidationError.
     """
     problems: list[Problem] = []
-    kind = change.kind
-    value, warning = _value(kind, change.value, country, problems)
+    kind, entered = change.kind, change.value
+    value, warning = _value(kind, entered, country, problems)
     description = None if change.description is None else _description(change.description, problems)
     if size >= MAX_POINTS:
         problems.append(_limit_problem(kind))
     key = (kind, "")
     if value is not None:
         key = (kind, match_key(kind, value))
-        other = taken(key)
-        if other is not None:
+        if taken(key) is not None:
             problems.append(_duplicate_problem(kind, value))
     if problems:
         raise ContactValidationError.from_problems(problems)
     assert value is not None  # noqa: S101 -- no problems means the value was accepted
-    point = ContactPoint(
-        id=next_id,
-        kind=kind,
-        value=value,
-        description=description,
-        entered=change.value,
-        country=_country_of(kind, country),
-    )
+    # Positional: this runs for every value of a file (id, kind, value, description,
+    # entered, country).
+    point = ContactPoint(next_id, kind, value, description, entered, _country_of(kind, country))
     return point, key, warning
 
 
@@ -599,6 +593,11 @@ def merge(
     points = list(contacts.points)
     next_id = contacts.next_id
     seen: set[tuple[ContactKind, str]] = set()
+    # The events as they happen, in diff()'s order (its result, without comparing the
+    # sets afterwards): described held points in the set's order, then the additions,
+    # then each kind the set had no point of and now has (its first addition).
+    described: dict[int, DescriptionChanged] = {}
+    added: list[PointAdded] = []
     for point in incoming:
         key = (point.kind, point.match_key)
         if key in seen:
@@ -609,23 +608,38 @@ def merge(
             if len(points) >= MAX_POINTS:
                 problem = _limit_problem(point.kind).at(len(seen) - 1)
                 raise BatchValidationError.from_problems([problem])
-            points.append(
-                ContactPoint(
-                    next_id,
-                    point.kind,
-                    point.value,
-                    point.description,
-                    point.entered,
-                    point.country,
-                )
+            new = ContactPoint(
+                next_id,
+                point.kind,
+                point.value,
+                point.description,
+                point.entered,
+                point.country,
             )
+            points.append(new)
+            added.append(PointAdded(new))
             next_id += 1
         elif describes and points[where].description != point.description:
-            points[where] = attrs.evolve(points[where], description=point.description)
-    if next_id == contacts.next_id and points == list(contacts.points):
+            before = points[where]
+            points[where] = attrs.evolve(before, description=point.description)
+            described[where] = DescriptionChanged(before, points[where])
+    if not added and not described:
         return Outcome(contacts, ())
-    merged = ContactSet(points, next_id)
-    return Outcome(merged, diff(contacts, merged))
+    changes: list[Event] = [described[where] for where in sorted(described)]
+    changes.extend(added)
+    if added:
+        held_kinds = {p.kind for p in contacts.points}
+        first: dict[ContactKind, ContactPoint] = {}
+        for event in added:
+            if event.point.kind not in held_kinds:
+                first.setdefault(event.point.kind, event.point)
+        changes.extend(
+            PrimaryChanged(kind, None, first[kind]) for kind in _KIND_ORDER if kind in first
+        )
+    return Outcome(ContactSet(points, next_id), tuple(changes))
+
+
+_KIND_ORDER = tuple(ContactKind)
 
 
 # --------------------------------------------------------------------------- re-validation

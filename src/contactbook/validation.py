@@ -620,17 +620,16 @@ def validate_value(kind: ContactKind, raw: str, /, country: str | None = None) -
     as ``MOBILE``, or mobile only entered as ``PHONE``. Numbers it cannot tell apart
     (the US and Canada, for instance) get no warning.
     """
-    family = _FAMILY[kind]
+    family, field = _FAMILY[kind]
     match family:
         case Family.EMAIL:
-            return Normalized(_email(raw, field=kind.value))
+            return Normalized(_email(raw, field=field))
         case Family.WEBSITE:
-            return Normalized(_website(raw, field=kind.value))
+            return Normalized(_website(raw, field=field))
         case Family.PHONE:
             pass
         case _:
             assert_never(family)
-    field = kind.value
     # parse_phone, without building its ParsedPhone: check runs on every value of a file.
     text, billing_country = phone_input(raw, country, field)
     fast = _fast_phone(text, billing_country, field)
@@ -665,8 +664,9 @@ def validate_value(kind: ContactKind, raw: str, /, country: str | None = None) -
     return Normalized(e164)
 
 
-# The table's families in a plain dict: validate_value runs on every value of a file.
-_FAMILY = {kind: spec.family for kind, spec in KINDS.items()}
+# The table's families (and each kind's field name) in a plain dict: validate_value runs
+# on every value of a file, and an enum member's ``.value`` is a descriptor call.
+_FAMILY = {kind: (spec.family, kind.value) for kind, spec in KINDS.items()}
 _FIXED_LINE = LineType.FIXED_LINE.value
 _MOBILE = LineType.MOBILE.value
 

@@ -94,6 +94,8 @@ class TestTheDependencies:
             if module.startswith("contactbook/testing/") or module == "_contactbook_hypothesis.py"
             else ("postgres",)
             if module == "contactbook/adapters/postgres.py"
+            else ("fast",)
+            if module == "contactbook/interchange/jsonform.py"
             else ()
         )
         declared = self.declared(*extras)

@@ -742,7 +742,7 @@ class SQLiteStore(StorePorts):
     def load_many(self, customer_ids: Sequence[str], /) -> dict[str, Stored]:
         """Return each customer's set and version (``(ContactSet(), 0)`` if unknown).
 
-        One ``SELECT ... IN (...)`` per :data:`_BLOCK` customers.
+        One ``SELECT ... IN (...)`` per 500 customers (an SQLite before 3.32 binds 999 at most).
         """
         keys = [_key(customer_id, "customer_id") for customer_id in customer_ids]
         found: dict[str, Stored] = {}

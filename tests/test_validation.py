@@ -163,6 +163,14 @@ class TestPhoneKindWarnings:
 class TestWebsite:
     """Websites are parsed with rfc3986: http(s) only, with a host, normalized."""
 
+    @pytest.mark.parametrize("raw", ["\U00017000\u200d.com", "http://a\U00017000\u200d.com/"])
+    def test_a_host_idna_cannot_name_is_refused_not_a_crash(self, raw):
+        # A joiner after a character an older idna (3.7, the floor) looks up by name in
+        # Python 3.11's Unicode database, which has none: idna raised a bare ValueError.
+        with pytest.raises(ContactValidationError) as error:
+            normalize_website(raw)
+        assert "website.host" == error.value.code
+
     @pytest.mark.parametrize(
         ("raw", "expected"),
         [

@@ -589,7 +589,8 @@ def _ascii_host(host: str, text: str, field: str) -> str:
 
     try:
         return idna.encode(host, uts46=True).decode("ascii")
-    except UnicodeError:  # idna.IDNAError
+    except ValueError:  # idna.IDNAError (a UnicodeError); an older idna (3.7) raises a
+        # bare ValueError for a character this Python's Unicode database has no name for
         raise _refusal(websites.refused("website.host", text), field) from None
 
 

@@ -353,12 +353,17 @@ _JSON_VALUES = st.recursive(
 )
 
 
+_NEEDS_ORJSON = pytest.mark.skipif(
+    jsonform._orjson is None, reason="orjson (the extra fast) is not installed"
+)
+
+
 class TestCompiledEncoder:
     """With orjson installed (the extra ``fast``) the documents are the same text."""
 
+    @_NEEDS_ORJSON
     @given(_JSON_VALUES)
     def test_orjson_writes_what_json_writes(self, data):
-        pytest.importorskip("orjson")
         written = jsonform._json_text(data)
         assert json.dumps(data, ensure_ascii=False, separators=(",", ":")) == written
 
@@ -380,6 +385,7 @@ class TestCompiledEncoder:
             other.setattr(jsonform, "_orjson", None)
             assert dump_set(contacts) == text
 
+    @_NEEDS_ORJSON
     @given(
         st.fixed_dictionaries(
             {
@@ -405,7 +411,6 @@ class TestCompiledEncoder:
     @example({"format": "contactbook/contact-set", "format_version": 1, "next_id": 2**70,
               "points": []})  # fmt: skip
     def test_load_set_reads_with_orjson_what_it_reads_with_json(self, data):
-        pytest.importorskip("orjson")
         text = json.dumps(data, ensure_ascii=data["next_id"] == 1)
 
         def read():

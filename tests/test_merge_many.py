@@ -211,3 +211,18 @@ class TestStorage:
         assert ["unit", "c1", "c2", "c1"] == seen
         with pytest.raises(ConflictError):  # (the store still checks versions)
             store.save("c1", ContactSet(), expected_version=0)
+
+
+def test_a_batch_conflict_names_the_first_save_whose_version_moved_on():
+    from contactbook.ports import Stored, batch_conflict
+
+    saves = [("a", ContactSet(), 1), ("b", ContactSet(), 2), ("c", ContactSet(), 0)]
+    stored = {
+        "a": Stored(ContactSet(), 1),
+        "b": Stored(ContactSet(), 3),
+        "c": Stored(ContactSet(), 1),
+    }
+    error = batch_conflict(saves, stored)
+    assert ("b", 2, 3) == (error.customer_id, error.expected, error.actual)
+    undone = batch_conflict(saves[:1], {"a": Stored(ContactSet(), 1)})
+    assert ("a", 1, None) == (undone.customer_id, undone.expected, undone.actual)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import reprlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol, cast, runtime_checkable
 
@@ -50,6 +50,7 @@ __all__ = [
     "SystemClock",
     "Transaction",
     "UnitOfWork",
+    "batch_conflict",
     "require_page_size",
     "require_saves",
     "require_time",
@@ -405,3 +406,20 @@ def require_saves(saves: Sequence[tuple[str, ContactSet, int]], /) -> None:
         if customer_id in seen:
             raise ConflictError(customer_id, expected_version)
         seen.add(customer_id)
+
+
+def batch_conflict(
+    saves: Sequence[tuple[str, ContactSet, int]], stored: Mapping[str, Stored], /
+) -> ConflictError:
+    """Return the conflict of a refused :meth:`BatchStore.save_many`, for a store to raise.
+
+    ``stored`` is what the store holds now (its ``load_many`` of the saves' customers):
+    the error names the first save whose version moved on, with the version stored; if
+    none did (another writer saved and was undone meanwhile), the first save.
+    """
+    for customer_id, _, expected_version in saves:
+        actual = stored[customer_id].version
+        if actual != expected_version:
+            return ConflictError(customer_id, expected_version, actual)
+    customer_id, _, expected_version = saves[0]
+    return ConflictError(customer_id, expected_version)

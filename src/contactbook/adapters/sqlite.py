@@ -82,6 +82,7 @@ from contactbook.ports import (
     ActivityPage,
     Stored,
     StorePorts,
+    batch_conflict,
     require_page_size,
     require_saves,
     require_version,
@@ -787,17 +788,8 @@ class SQLiteStore(StorePorts):
                 if written != len(saves):
                     raise _StaleError
         except _StaleError:
-            raise self._conflict(saves) from None
-
-    def _conflict(self, saves: Sequence[tuple[str, ContactSet, int]]) -> ConflictError:
-        """Return the conflict of the first save whose version moved on."""
-        stored = self.load_many([customer_id for customer_id, _, _ in saves])
-        for customer_id, _, expected_version in saves:
-            actual = stored[customer_id].version
-            if actual != expected_version:
-                return ConflictError(customer_id, expected_version, actual)
-        customer_id, _, expected_version = saves[0]  # another writer undid its change
-        return ConflictError(customer_id, expected_version)
+            stored = self.load_many([customer_id for customer_id, _, _ in saves])
+            raise batch_conflict(saves, stored) from None
 
     def record_many(self, entries: Sequence[ActivityEntry], /) -> None:
         """Append ``entries`` to the activity log in their order, all or none."""

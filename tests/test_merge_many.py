@@ -222,7 +222,7 @@ def test_a_batch_conflict_names_the_first_save_whose_version_moved_on():
         "b": Stored(ContactSet(), 3),
         "c": Stored(ContactSet(), 1),
     }
-    error = batch_conflict(saves, stored)
+    error = batch_conflict(saves, lambda ids: {i: stored[i] for i in ids})
     assert ("b", 2, 3) == (error.customer_id, error.expected, error.actual)
-    undone = batch_conflict(saves[:1], {"a": Stored(ContactSet(), 1)})
+    undone = batch_conflict(saves[:1], lambda ids: {"a": Stored(ContactSet(), 1)})
     assert ("a", 1, None) == (undone.customer_id, undone.expected, undone.actual)

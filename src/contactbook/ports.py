@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import reprlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol, cast, runtime_checkable
 
@@ -409,14 +409,17 @@ def require_saves(saves: Sequence[tuple[str, ContactSet, int]], /) -> None:
 
 
 def batch_conflict(
-    saves: Sequence[tuple[str, ContactSet, int]], stored: Mapping[str, Stored], /
+    saves: Sequence[tuple[str, ContactSet, int]],
+    load_many: Callable[[Sequence[str]], Mapping[str, Stored]],
+    /,
 ) -> ConflictError:
     """Return the conflict of a refused :meth:`BatchStore.save_many`, for a store to raise.
 
-    ``stored`` is what the store holds now (its ``load_many`` of the saves' customers):
-    the error names the first save whose version moved on, with the version stored; if
-    none did (another writer saved and was undone meanwhile), the first save.
+    ``load_many`` is the store's: it reads what the store holds now. The error names the
+    first save whose version moved on, with the version stored; if none did (another
+    writer saved and was undone meanwhile), the first save.
     """
+    stored = load_many([customer_id for customer_id, _, _ in saves])
     for customer_id, _, expected_version in saves:
         actual = stored[customer_id].version
         if actual != expected_version:

@@ -788,8 +788,7 @@ class SQLiteStore(StorePorts):
                 if written != len(saves):
                     raise _StaleError
         except _StaleError:
-            stored = self.load_many([customer_id for customer_id, _, _ in saves])
-            raise batch_conflict(saves, stored) from None
+            raise batch_conflict(saves, self.load_many) from None
 
     def record_many(self, entries: Sequence[ActivityEntry], /) -> None:
         """Append ``entries`` to the activity log in their order, all or none."""

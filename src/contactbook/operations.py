@@ -577,7 +577,8 @@ def merge(
     reordered, so stored primaries stay primary and merging the same points twice
     changes nothing the second time. ``incoming`` are points checked by the rules
     already (from :class:`Intake`, :func:`apply` or a vCard import): their values are
-    not checked again; their ids are not used. A result over the 100-point limit raises
+    not checked again; their ids are not used (a point whose id is the one it gets is
+    kept as it is). A result over the 100-point limit raises
     :class:`~contactbook.errors.BatchValidationError` (``contact.limit``), changing
     nothing.
 
@@ -608,13 +609,17 @@ def merge(
             if len(points) >= MAX_POINTS:
                 problem = _limit_problem(point.kind).at(len(seen) - 1)
                 raise BatchValidationError.from_problems([problem])
-            new = ContactPoint(
-                next_id,
-                point.kind,
-                point.value,
-                point.description,
-                point.entered,
-                point.country,
+            new = (
+                point  # already numbered as it is added (a new customer's import): as it is
+                if point.id == next_id
+                else ContactPoint(
+                    next_id,
+                    point.kind,
+                    point.value,
+                    point.description,
+                    point.entered,
+                    point.country,
+                )
             )
             points.append(new)
             added.append(PointAdded(new))

@@ -135,6 +135,20 @@ class InMemoryStore(StorePorts):
             else:
                 self._countries[customer_id] = country
 
+    def set_billing_countries(self, countries: Sequence[tuple[str, str | None]], /) -> None:
+        """Set (or forget) many customers' billing countries: each as :meth:`set_billing_country`.
+
+        In order, so the last one given for a customer holds. Every code is checked
+        first: one refused (``country.invalid``) sets none.
+        """
+        checked = [(customer_id, normalize_country(country)) for customer_id, country in countries]
+        with self._lock:
+            for customer_id, country in checked:
+                if country is None:
+                    self._countries.pop(customer_id, None)
+                else:
+                    self._countries[customer_id] = country
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Make everything inside one unit: on an exception, undo it all.

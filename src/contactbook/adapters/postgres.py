@@ -299,6 +299,15 @@ class PostgresStore(StorePorts):
             "WHERE {s}.billing_countries.country IS DISTINCT FROM EXCLUDED.country"
         )  # the same country again writes no row version
         self._sql_clear_country = s("DELETE FROM {s}.billing_countries WHERE customer_id = %s")
+        self._sql_set_countries = s(
+            "INSERT INTO {s}.billing_countries (customer_id, country) "
+            "SELECT * FROM unnest(%s::text[], %s::text[]) "
+            "ON CONFLICT (customer_id) DO UPDATE SET country = EXCLUDED.country "
+            "WHERE {s}.billing_countries.country IS DISTINCT FROM EXCLUDED.country"
+        )
+        self._sql_clear_countries = s(
+            "DELETE FROM {s}.billing_countries WHERE customer_id = ANY(%s::text[])"
+        )
 
     def _compose(self, template: str) -> str:
         """Return ``template`` with ``{s}`` replaced by the quoted schema name."""
@@ -814,6 +823,25 @@ class PostgresStore(StorePorts):
             self._all(self._sql_clear_country, (key,))
         else:
             self._all(self._sql_set_country, (key, code))
+
+    def set_billing_countries(self, countries: Sequence[tuple[str, str | None]], /) -> None:
+        """Set (or forget) many customers' billing countries: each as :meth:`set_billing_country`.
+
+        The last one given for a customer holds. Every id and code is checked first (one
+        refused sets none); then one statement sets them all and one forgets, in a
+        savepoint inside the open unit.
+        """
+        latest = {
+            _key(customer_id, "customer_id"): normalize_country(country)
+            for customer_id, country in countries
+        }
+        set_ = [key for key, code in latest.items() if code is not None]
+        cleared = [key for key, code in latest.items() if code is None]
+        with self.transaction():
+            if set_:
+                self._all(self._sql_set_countries, (set_, [latest[key] for key in set_]))
+            if cleared:
+                self._all(self._sql_clear_countries, (cleared,))
 
 
 def _column_change(column: str, made: str | None, found: str | None) -> str:

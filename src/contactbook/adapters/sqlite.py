@@ -865,13 +865,28 @@ class SQLiteStore(StorePorts):
             if country is None:
                 self._run(connection, "DELETE FROM billing_countries WHERE customer_id = ?", (key,))
             else:
-                self._run(
-                    connection,
-                    "INSERT INTO billing_countries (customer_id, country) VALUES (?, ?) "
-                    "ON CONFLICT (customer_id) DO UPDATE SET country = excluded.country "
-                    "WHERE country IS NOT excluded.country",  # the same country writes nothing
-                    (key, country),
-                )
+                self._run(connection, _SET_COUNTRY, (key, country))
+
+    def set_billing_countries(self, countries: Sequence[tuple[str, str | None]], /) -> None:
+        """Set (or forget) many customers' billing countries: each as :meth:`set_billing_country`.
+
+        The last one given for a customer holds. Every id and code is checked first (one
+        refused sets none); then two statements run for them all, in the open unit.
+        """
+        latest = {
+            _key(customer_id, "customer_id"): normalize_country(country)
+            for customer_id, country in countries
+        }
+        with self._writing():
+            connection = self._connection()
+            self._write_many(
+                connection, _SET_COUNTRY, [(k, code) for k, code in latest.items() if code]
+            )
+            self._write_many(
+                connection,
+                "DELETE FROM billing_countries WHERE customer_id = ?",
+                [(k,) for k, code in latest.items() if code is None],
+            )
 
     def entries_since(
         self, entry_id: str | None, *, limit: int = DEFAULT_PAGE_SIZE
@@ -907,6 +922,14 @@ class SQLiteStore(StorePorts):
             # The message is built only here: _read is on every load's path.
             what = "an activity entry" if customer_id is None else f"customer {customer_id!r}"
             raise StorageError.unreadable(error, what=what, where=self._path) from error
+
+
+#: Set a customer's billing country; the same country again writes nothing.
+_SET_COUNTRY = (
+    "INSERT INTO billing_countries (customer_id, country) VALUES (?, ?) "
+    "ON CONFLICT (customer_id) DO UPDATE SET country = excluded.country "
+    "WHERE country IS NOT excluded.country"
+)
 
 
 def _compressed(body: str) -> bytes:

@@ -271,24 +271,24 @@ class PostgresStore(StorePorts):
         )
         self._sql_load_many = s(
             "SELECT customer_id, version, body::text FROM {s}.contact_sets "
-            "WHERE customer_id = ANY(%s::text[])"
+            "WHERE customer_id = ANY(%b::text[])"
         )
         self._sql_insert_many = s(
             "INSERT INTO {s}.contact_sets (customer_id, version, body) "
-            "SELECT customer_id, 1, body::jsonb FROM unnest(%s::text[], %s::text[]) "
+            "SELECT customer_id, 1, body::jsonb FROM unnest(%b::text[], %b::text[]) "
             "AS saved (customer_id, body) ON CONFLICT (customer_id) DO NOTHING"
         )
         self._sql_update_many = s(
             "UPDATE {s}.contact_sets AS stored SET version = stored.version + 1, "
             "body = saved.body::jsonb "
-            "FROM unnest(%s::text[], %s::bigint[], %s::text[]) "
+            "FROM unnest(%b::text[], %b::bigint[], %b::text[]) "
             "AS saved (customer_id, version, body) "
             "WHERE stored.customer_id = saved.customer_id AND stored.version = saved.version"
         )
         self._sql_record_many = s(
             "INSERT INTO {s}.activity (entry_id, customer_id, version, at, body) "
             "SELECT entry_id, customer_id, version, at, body::jsonb FROM unnest("
-            "%s::text[], %s::text[], %s::bigint[], %s::timestamptz[], %s::text[]) "
+            "%b::text[], %b::text[], %b::bigint[], %b::timestamptz[], %b::text[]) "
             "WITH ORDINALITY AS entry (entry_id, customer_id, version, at, body, place) "
             "ORDER BY place"
         )
@@ -301,12 +301,12 @@ class PostgresStore(StorePorts):
         self._sql_clear_country = s("DELETE FROM {s}.billing_countries WHERE customer_id = %s")
         self._sql_set_countries = s(
             "INSERT INTO {s}.billing_countries (customer_id, country) "
-            "SELECT * FROM unnest(%s::text[], %s::text[]) "
+            "SELECT * FROM unnest(%b::text[], %b::text[]) "
             "ON CONFLICT (customer_id) DO UPDATE SET country = EXCLUDED.country "
             "WHERE {s}.billing_countries.country IS DISTINCT FROM EXCLUDED.country"
         )
         self._sql_clear_countries = s(
-            "DELETE FROM {s}.billing_countries WHERE customer_id = ANY(%s::text[])"
+            "DELETE FROM {s}.billing_countries WHERE customer_id = ANY(%b::text[])"
         )
 
     def _compose(self, template: str) -> str:

@@ -176,14 +176,6 @@ class TestStorage:
             service_over(store).merge_many("ann", MERGES, after_each=country)
         assert (0, 0, 0) == tuple(store.load(c).version for c in ("c1", "c2", "c3"))
 
-    def test_a_failing_after_all_stores_nothing_of_the_block(self, store):
-        def countries(customer_ids):
-            raise StorageError("The disk is full.", code="storage.unavailable")
-
-        with pytest.raises(StorageError):
-            service_over(store).merge_many("ann", MERGES, after_all=countries)
-        assert (0, 0, 0) == tuple(store.load(c).version for c in ("c1", "c2", "c3"))
-
     def test_a_conflicting_batch_is_merged_again_customer_by_customer(self, store, monkeypatch):
         real = store.save_many
         calls = []
@@ -200,7 +192,7 @@ class TestStorage:
         assert ["bob@example.com"] == [p.value for p in store.load("c2").contacts]
         assert 1 == len(store.entries("c2").entries)  # the merge's (the writer recorded none)
 
-    def test_after_each_and_after_all_are_called_inside_the_unit_for_the_merged(self, store):
+    def test_after_each_is_called_inside_the_unit_for_each_merged_customer(self, store):
         seen = []
 
         @contextlib.contextmanager
@@ -215,10 +207,8 @@ class TestStorage:
             def is_allowed(self, actor, permission, customer_id, /):
                 return customer_id != "c3"
 
-        service_over(unit, NotC3()).merge_many(
-            "ann", MERGES, after_each=seen.append, after_all=seen.append
-        )
-        assert ["unit", "c1", "c2", "c1", ["c1", "c2", "c1"]] == seen
+        service_over(unit, NotC3()).merge_many("ann", MERGES, after_each=seen.append)
+        assert ["unit", "c1", "c2", "c1"] == seen
         with pytest.raises(ConflictError):  # (the store still checks versions)
             store.save("c1", ContactSet(), expected_version=0)
 

@@ -318,7 +318,6 @@ class ContactService:
         *,
         describes: bool = True,
         after_each: Callable[[str], None] | None = None,
-        after_all: Callable[[list[str]], None] | None = None,
     ) -> list[Saved | ContactError]:
         """Merge already-checked points into many customers' sets: a bulk import's block.
 
@@ -329,16 +328,13 @@ class ContactService:
         others are stored. Permission is asked once per customer, all before the unit
         opens (none opens when no customer may be updated). ``after_each``, if given, is
         called with each customer merged, inside the unit after its writes (a bulk
-        import stores the billing country there); ``after_all``, if given, is called
-        once, inside the unit after every write, with the customers merged, in order (a
-        bulk import stores their billing countries in one call there). When the unit's
-        ``contacts`` and ``log`` are a :class:`~contactbook.ports.BatchStore`, the
-        customers are loaded in one call and the changed ones saved and recorded in one
-        call each (should a save conflict, the block is merged again customer by
-        customer); otherwise customer by customer, each in a nested unit. A customer
-        that changes nothing writes nothing; one named twice is merged twice, in order.
-        A storage failure, or a failure of ``after_each`` or ``after_all``, rolls the
-        whole unit back and is raised.
+        import stores the billing country there). When the unit's ``contacts`` and
+        ``log`` are a :class:`~contactbook.ports.BatchStore`, the customers are loaded
+        in one call and the changed ones saved and recorded in one call each (should
+        a save conflict, the block is merged again customer by customer); otherwise
+        customer by customer, each in a nested unit. A customer that changes nothing
+        writes nothing; one named twice is merged twice, in order. A storage failure,
+        or a failure of ``after_each``, rolls the whole unit back and is raised.
         """
         require_request(actor, "")  # an actor no use case takes is refused, not each customer
         answers: list[Saved | ContactError | None] = []
@@ -353,17 +349,12 @@ class ContactService:
             answers.append(None)
         if permitted:
             with self.unit.transaction():
-                done: list[str] = []
                 for merging in _rounds(permitted):
                     merged = self._merged(actor, merging, describes=describes)
                     for (place, customer_id, _), answer in zip(merging, merged, strict=True):
                         answers[place] = answer
-                        if isinstance(answer, Saved):
-                            done.append(customer_id)
-                            if after_each is not None:
-                                after_each(customer_id)
-                if after_all is not None:
-                    after_all(done)
+                        if after_each is not None and isinstance(answer, Saved):
+                            after_each(customer_id)
         return [answer for answer in answers if answer is not None]
 
     def _merged(

@@ -376,23 +376,31 @@ def _new_point(
     ``None``. Returns the point, its match key and its warning; raises the change's
     problems as one ContactValidationError.
     """
+    kind, entered, description = change.kind, change.value, change.description
     problems: list[Problem] = []
-    kind, entered = change.kind, change.value
-    value, warning = _value(kind, entered, country, problems)
-    description = None if change.description is None else _description(change.description, problems)
+    # _value and _country_of written out: this runs for every value of a file.
+    try:
+        accepted = validate_value(kind, entered, country)
+    except ContactValidationError as error:
+        problems.extend(error.errors)
+        accepted = None
+    if description is not None:
+        description = _description(description, problems)
     if size >= MAX_POINTS:
         problems.append(_limit_problem(kind))
-    key = (kind, "")
-    if value is not None:
-        key = (kind, match_key(kind, value))
-        if taken(key) is not None:
-            problems.append(_duplicate_problem(kind, value))
+    if accepted is None:
+        raise ContactValidationError.from_problems(problems)
+    value = accepted.value
+    key = (kind, match_key(kind, value))
+    if taken(key) is not None:
+        problems.append(_duplicate_problem(kind, value))
     if problems:
         raise ContactValidationError.from_problems(problems)
-    assert value is not None  # noqa: S101 -- no problems means the value was accepted
-    # Positional: this runs for every value of a file (id, kind, value, description,
-    # entered, country).
-    point = ContactPoint(next_id, kind, value, description, entered, _country_of(kind, country))
+    # Positional: (id, kind, value, description, entered, country).
+    point = ContactPoint(
+        next_id, kind, value, description, entered, country if kind in PHONE_KINDS else None
+    )
+    warning = accepted.warning
     return point, key, warning
 
 
@@ -544,24 +552,26 @@ class Intake:
         values one by one pays for a call per row, not per value.
         """
         taken = self._taken
-        size = len(self.points)
+        lookup = taken.get
+        points = self.points
+        size = len(points)
         outcomes: list[tuple[ContactPoint | None, tuple[Problem, ...]]] = []
-        keys: list[tuple[ContactKind, str]] = []
+        keys: list[tuple[ContactKind, str]] = []  # what to forget again, without keep
         for index, change in enumerate(additions):
             try:
-                point, key, warning = _new_point(change, country, size, size + 1, taken.get)
+                point, key, warning = _new_point(change, country, size, size + 1, lookup)
             except ContactValidationError as error:
                 outcomes.append((None, tuple(problem.at(index) for problem in error.errors)))
                 continue
             taken[key] = point.id
-            keys.append(key)
             size += 1
             if keep:
-                self.points.append(point)
+                points.append(point)
+            else:
+                keys.append(key)
             outcomes.append((point, () if warning is None else (warning.at(index),)))
-        if not keep:
-            for key in keys:
-                del taken[key]
+        for key in keys:
+            del taken[key]
         return outcomes
 
 

@@ -376,31 +376,22 @@ def _new_point(
     ``None``. Returns the point, its match key and its warning; raises the change's
     problems as one ContactValidationError.
     """
-    kind, entered, description = change.kind, change.value, change.description
     problems: list[Problem] = []
-    # _value and _country_of written out: this runs for every value of a file.
-    try:
-        accepted = validate_value(kind, entered, country)
-    except ContactValidationError as error:
-        problems.extend(error.errors)
-        accepted = None
-    if description is not None:
-        description = _description(description, problems)
+    kind, entered = change.kind, change.value
+    value, warning = _value(kind, entered, country, problems)
+    description = None if change.description is None else _description(change.description, problems)
     if size >= MAX_POINTS:
         problems.append(_limit_problem(kind))
-    if accepted is None:
+    if value is None:  # refused: its problems, and the description's and the limit's
         raise ContactValidationError.from_problems(problems)
-    value = accepted.value
     key = (kind, match_key(kind, value))
     if taken(key) is not None:
         problems.append(_duplicate_problem(kind, value))
     if problems:
         raise ContactValidationError.from_problems(problems)
-    # Positional: (id, kind, value, description, entered, country).
-    point = ContactPoint(
-        next_id, kind, value, description, entered, country if kind in PHONE_KINDS else None
-    )
-    warning = accepted.warning
+    # Positional: this runs for every value of a file (id, kind, value, description,
+    # entered, country).
+    point = ContactPoint(next_id, kind, value, description, entered, _country_of(kind, country))
     return point, key, warning
 
 

@@ -382,14 +382,13 @@ def _new_point(
     description = None if change.description is None else _description(change.description, problems)
     if size >= MAX_POINTS:
         problems.append(_limit_problem(kind))
-    key = (kind, "")
-    if value is not None:
-        key = (kind, match_key(kind, value))
-        if taken(key) is not None:
-            problems.append(_duplicate_problem(kind, value))
+    if value is None:  # refused: its problems, and the description's and the limit's
+        raise ContactValidationError.from_problems(problems)
+    key = (kind, match_key(kind, value))
+    if taken(key) is not None:
+        problems.append(_duplicate_problem(kind, value))
     if problems:
         raise ContactValidationError.from_problems(problems)
-    assert value is not None  # noqa: S101 -- no problems means the value was accepted
     # Positional: this runs for every value of a file (id, kind, value, description,
     # entered, country).
     point = ContactPoint(next_id, kind, value, description, entered, _country_of(kind, country))
@@ -544,24 +543,26 @@ class Intake:
         values one by one pays for a call per row, not per value.
         """
         taken = self._taken
-        size = len(self.points)
+        lookup = taken.get
+        points = self.points
+        size = len(points)
         outcomes: list[tuple[ContactPoint | None, tuple[Problem, ...]]] = []
-        keys: list[tuple[ContactKind, str]] = []
+        keys: list[tuple[ContactKind, str]] = []  # what to forget again, without keep
         for index, change in enumerate(additions):
             try:
-                point, key, warning = _new_point(change, country, size, size + 1, taken.get)
+                point, key, warning = _new_point(change, country, size, size + 1, lookup)
             except ContactValidationError as error:
                 outcomes.append((None, tuple(problem.at(index) for problem in error.errors)))
                 continue
             taken[key] = point.id
-            keys.append(key)
             size += 1
             if keep:
-                self.points.append(point)
+                points.append(point)
+            else:
+                keys.append(key)
             outcomes.append((point, () if warning is None else (warning.at(index),)))
-        if not keep:
-            for key in keys:
-                del taken[key]
+        for key in keys:
+            del taken[key]
         return outcomes
 
 

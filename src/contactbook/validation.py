@@ -136,7 +136,7 @@ _EMPTY = {
 
 def trimmed(raw: object, *, field: str, code_prefix: str, limit: int, what: str) -> str:
     """Check the type, refuse empty and oversized input, trim white space and invisibles."""
-    text = _require_str(raw, what)
+    text = raw if type(raw) is str else _require_str(raw, what)  # (the common case first)
     # Checked before strip() too, so that a huge string costs nothing to refuse.
     if len(text) > 4 * limit or len(text := text.strip(_TRIMMED)) > limit:
         raise _refuse(
@@ -146,7 +146,8 @@ def trimmed(raw: object, *, field: str, code_prefix: str, limit: int, what: str)
         )
     if not text:
         raise _refuse(f"{code_prefix}.empty", field, Message(_EMPTY[code_prefix]))
-    require_text(text, field=field, what=what)
+    if not text.isascii():  # (ASCII holds no surrogate: most values need no call)
+        require_text(text, field=field, what=what)
     return text
 
 

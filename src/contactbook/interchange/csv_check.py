@@ -436,6 +436,8 @@ def _check_chunk(plan: _Plan, chunk: list[list[Row]]) -> list[CustomerBlock]:
 class _Customer:
     """One customer's points so far, and the row and column each was read from."""
 
+    __slots__ = ("intake", "origins")
+
     def __init__(self) -> None:
         self.intake = Intake()
         self.origins: list[tuple[int, str]] = []  # per accepted point, in order
@@ -484,14 +486,15 @@ def _check_group(plan: _Plan, group: list[Row]) -> CustomerBlock:
             points.extend(accepted)
             row_problems.extend(more)
         problems.extend(row_problems)
+    # (customer_id, country, first_row, rows, points, problems, describes): one a customer
     return CustomerBlock(
-        customer_id=customer_id,
-        country=country,
-        first_row=group[0].row,
-        rows=len(group),
-        points=tuple(points),
-        problems=tuple(problems),
-        describes=plan.describes,
+        customer_id,
+        country,
+        group[0].row,
+        len(group),
+        tuple(points),
+        tuple(problems),
+        plan.describes,
     )
 
 

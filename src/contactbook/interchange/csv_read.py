@@ -554,6 +554,13 @@ class Export:
         )
         # In a plain layout each value column is one item of its kind, without description.
         self._plain_values = tuple((v.position, v.name, v.kind) for v in self._values)
+        # Read by _row's shortcut for the common row (a plain layout with a customer id):
+        # None when the shortcut does not apply to this layout.
+        self._plain_row = (
+            (self._id, len(self.header), self._country)
+            if self._plain and self.shape is Shape.CUSTOMER and self._id is not None
+            else None
+        )
 
     def _find(self, name: str | None) -> int | None:
         return None if name is None else self._where.get(name.strip().casefold())
@@ -649,6 +656,30 @@ class Export:
         return "" if position is None or position >= len(cells) else cells[position]
 
     def _row(self, record: _Record) -> Row:
+        cells = record.cells
+        plain = self._plain_row
+        if (
+            plain is not None
+            and cells is not None
+            and len(cells) == plain[1]
+            and record.flaw is None
+            and not record.marked
+        ):
+            # The common row, in short: what the general path below does for it.
+            customer_id = cells[plain[0]].strip()
+            if customer_id_problem(customer_id) is None:
+                items = tuple(
+                    [
+                        Item(name, kind, cells[position], None)
+                        for position, name, kind in self._plain_values
+                        if cells[position].strip()
+                    ]
+                )
+                country = "" if plain[2] is None else cells[plain[2]]
+                return Row(record.row, customer_id, country, items)
+        return self._any_row(record)
+
+    def _any_row(self, record: _Record) -> Row:
         cells = record.cells or []
         if self._id is None:
             customer_id = f"row-{record.row}"

@@ -668,15 +668,8 @@ class Export:
             # The common row, in short: what the general path below does for it.
             customer_id = cells[plain[0]].strip()
             if customer_id_problem(customer_id) is None:
-                items = tuple(
-                    [
-                        Item(name, kind, cells[position], None)
-                        for position, name, kind in self._plain_values
-                        if cells[position].strip()
-                    ]
-                )
                 country = "" if plain[2] is None else cells[plain[2]]
-                return Row(record.row, customer_id, country, items)
+                return Row(record.row, customer_id, country, self._plain_items(cells))
         return self._any_row(record)
 
     def _any_row(self, record: _Record) -> Row:
@@ -721,17 +714,21 @@ class Export:
         if self.shape is Shape.POINT:
             items = self._point(record.row, clean_id, cells, problems)
         elif self._plain and not record.marked:
-            items = tuple(
-                [
-                    Item(name, kind, cells[position], None)
-                    for position, name, kind in self._plain_values
-                    if cells[position].strip()
-                ]
-            )
+            items = self._plain_items(cells)
         else:
             items = self._items(record.row, clean_id, cells, problems)
         country = self._cell(cells, self._country)
         return Row(record.row, clean_id, country, items, tuple(problems))
+
+    def _plain_items(self, cells: Sequence[str]) -> tuple[Item, ...]:
+        """Return a plain layout's items: each value column's cell that is not blank."""
+        return tuple(
+            [
+                Item(name, kind, cells[position], None)
+                for position, name, kind in self._plain_values
+                if cells[position].strip()
+            ]
+        )
 
     def _marked_outside_values(self, cells: Sequence[str]) -> bool:
         """Whether bytes that are not text are in a cell other than a value's."""

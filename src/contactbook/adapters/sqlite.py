@@ -53,7 +53,7 @@ import sqlite3
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from types import TracebackType
@@ -83,6 +83,7 @@ from contactbook.ports import (
     Stored,
     StorePorts,
     batch_conflict,
+    require_marks,
     require_page_size,
     require_saves,
     require_version,
@@ -134,6 +135,9 @@ _MIGRATIONS: Sequence[Sequence[str]] = (
     # dictionary (_ENTRY_WORDS: the words every entry repeats), about half the size of
     # schema 3's; bodies of schema 1-3 are still read as they are.
     (),
+    # Version 5. A set's mark (MarkStore): the fingerprint of the rows an import stored
+    # it from, 16 bytes, or NULL. Every write of a set that does not mark it clears it.
+    ("ALTER TABLE contact_sets ADD COLUMN mark BLOB",),
 )
 
 #: The preset dictionary of schema 4's entry bodies (zlib's FDICT): the keys, event
@@ -182,8 +186,10 @@ _INSERT_SET = (
     "ON CONFLICT (customer_id) DO NOTHING"
 )
 _UPDATE_SET = (
-    "UPDATE contact_sets SET version = version + 1, body = ? WHERE customer_id = ? AND version = ?"
+    "UPDATE contact_sets SET version = version + 1, body = ?, mark = NULL "
+    "WHERE customer_id = ? AND version = ?"
 )
+_MARK_SET = "UPDATE contact_sets SET mark = ? WHERE customer_id = ?"
 _INSERT_ENTRY = "INSERT INTO activity (entry_id, customer_id, version, body) VALUES (?, ?, ?, ?)"
 
 #: How many customers one ``SELECT ... IN`` of :meth:`SQLiteStore.load_many` names
@@ -789,6 +795,39 @@ class SQLiteStore(StorePorts):
                     raise _StaleError
         except _StaleError:
             raise batch_conflict(saves, self.load_many) from None
+
+    def load_marked(self, marks: Mapping[str, bytes], /) -> dict[str, Stored]:
+        """Return the set of each customer whose set carries exactly the mark given.
+
+        One ``SELECT ... IN (...)`` per 500 customers (more than one in a read unit:
+        one state of the file); only the bodies whose mark matches are parsed.
+        """
+        require_marks(marks.items())
+        keys = [_key(customer_id, "customer_id") for customer_id in marks]
+        found: dict[str, Stored] = {}
+        # One statement reads one state alone; more take a read unit.
+        with self.read_transaction() if len(keys) > _BLOCK else nullcontext():
+            for start in range(0, len(keys), _BLOCK):
+                block = keys[start : start + _BLOCK]
+                rows = self._all(
+                    "SELECT customer_id, mark, version, body FROM contact_sets "  # noqa: S608 -- only ?s
+                    f"WHERE customer_id IN ({', '.join('?' * len(block))})",
+                    block,
+                )
+                for customer_id, mark, version, body in rows:
+                    if mark is not None and mark == marks[customer_id]:
+                        found[customer_id] = Stored(
+                            self._read(load_set, body, customer_id), version
+                        )
+        return found
+
+    def mark_many(self, marks: Sequence[tuple[str, bytes]], /) -> None:
+        """Put each mark on the customer's set as now stored, all or none (one statement)."""
+        require_marks(marks)
+        rows = [(mark, _key(customer_id, "customer_id")) for customer_id, mark in marks]
+        if rows:
+            with self.transaction():  # a savepoint inside the open unit
+                self._write_many(self._connection(), _MARK_SET, rows)
 
     def record_many(self, entries: Sequence[ActivityEntry], /) -> None:
         """Append ``entries`` to the activity log in their order, all or none."""

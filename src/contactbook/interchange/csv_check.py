@@ -427,7 +427,7 @@ def _fingerprint_context(export: Export, country: str | None) -> hashlib.blake2b
         country,
         MAX_CUSTOMER_ROWS,
     )
-    context.update(_framed([repr(seen)]))
+    context.update(repr(seen).encode("utf-8", "surrogatepass"))
     return context
 
 
@@ -439,31 +439,21 @@ def fingerprint(context: hashlib.blake2b, group: Sequence[Row], /) -> bytes | No
     export's header, shape, layout (a mapping's included), its own column names, whether
     it gives descriptions, the country column, the default billing country
     (``--country``) and the row limit. Then each row: its customer id, country cell
-    and values (column, kind, text, description, the column the description came from),
-    each length-prefixed. Not the row numbers: they only place problems, and a block
-    taken as stored has none (its points are given their rows again). Rows that cannot
-    be taken as stored have none: a row with a problem of its own (unreadable, the
-    wrong width), without a customer id, past the row limit, or with a value of a
-    column of no kind. BLAKE2b, 16 bytes: a mark stored with each set.
+    and values (column, kind, text, description, the column the description came
+    from). Each is framed by its ``repr`` (text quoted and escaped, ``None`` apart from
+    ``""``), so no two lists of rows give the same bytes. Not the row numbers: they only
+    place problems, and a block taken as stored has none (its points are given their
+    rows again). Rows that cannot be taken as stored have none: a row with a problem of
+    its own (unreadable, the wrong width), without a customer id, or past the row
+    limit. BLAKE2b, 16 bytes: a mark stored with each set.
     """
-    fields: list[str] = []
     for row in group:
         if not row.customer_id or row.problems or row.over_limit:
             return None
-        fields += ("row", row.customer_id, row.country)
-        for item in row.items:
-            if item.kind is None:
-                return None
-            fields += (item.column, item.kind.value, item.value, item.described_by)
-            fields.append("-" if item.description is None else "+" + item.description)
     hashed = context.copy()
-    hashed.update(_framed(fields))
+    cells = [(row.customer_id, row.country, row.items) for row in group]
+    hashed.update(repr(cells).encode("utf-8", "surrogatepass"))
     return hashed.digest()
-
-
-def _framed(fields: Iterable[str]) -> bytes:
-    """Return ``fields`` length-prefixed, as bytes: no two lists give the same bytes."""
-    return "".join(f"{len(field)}:{field}" for field in fields).encode("utf-8", "surrogatepass")
 
 
 def _known_block(plan: _Plan, group: list[Row], contacts: ContactSet) -> CustomerBlock | None:

@@ -23,6 +23,17 @@ again finishes the job (merging what is already stored changes nothing). A block
 rows are written after its unit commits, so after a crash the outputs may miss
 customers that were stored; run the import again.
 
+A re-import skips what it stored before. Into a store with marks
+(:class:`~contactbook.ports.MarkStore`, as the shipped ones), each customer stored
+exactly as its rows give (no problem, no warning, its set's points those of the rows)
+is marked with the rows' fingerprint
+(:func:`contactbook.interchange.csv_check.fingerprint`), in the unit of its save. When
+an import meets the same rows again and the set still carries the mark (nobody saved
+it since), the customer is neither checked nor merged: its block is built from the
+stored set, counted unchanged, its permission asked and its billing country set as
+for any other. The outputs and the store come out as a full check and merge leaves
+them. The vCard import checks every card.
+
 :func:`import_vcard_file` imports a vCard file the same way, one customer per card
 (:func:`contactbook.interchange.vcard.check_cards`); :func:`import_vcard` merges one
 customer's card.
@@ -177,10 +188,12 @@ class _Known:
                 places[place] = customer_id
             self.pending[customer_id] += 1
         found = self.store.load_marked(asked) if asked else {}
-        return [
-            stored.contacts if (stored := found.get(places.get(place, ""))) else None
-            for place in range(len(chunk))
-        ]
+        taken = {
+            place: found[customer_id]
+            for place, customer_id in places.items()
+            if customer_id in found
+        }
+        return [taken[place].contacts if place in taken else None for place in range(len(chunk))]
 
     def stored(self, group: Iterable[Marked]) -> None:
         """Note that the blocks of ``group`` are stored (their unit committed)."""

@@ -450,10 +450,25 @@ def fingerprint(context: hashlib.blake2b, group: Sequence[Row], /) -> bytes | No
     for row in group:
         if not row.customer_id or row.problems or row.over_limit:
             return None
+    names = _KIND_NAMES
+    cells = [
+        (
+            row.customer_id,
+            row.country,
+            *(
+                (i.column, names.get(i.kind), i.value, i.description, i.described_by)
+                for i in row.items
+            ),
+        )
+        for row in group
+    ]
     hashed = context.copy()
-    cells = [(row.customer_id, row.country, row.items) for row in group]
     hashed.update(repr(cells).encode("utf-8", "surrogatepass"))
     return hashed.digest()
+
+
+# Each kind's name (a dict: Enum.value is a slow property, and an Enum's repr Python code).
+_KIND_NAMES: dict[ContactKind | None, str] = {kind: kind.value for kind in ContactKind}
 
 
 def _known_block(plan: _Plan, group: list[Row], contacts: ContactSet) -> CustomerBlock | None:

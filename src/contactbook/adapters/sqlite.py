@@ -136,7 +136,8 @@ _MIGRATIONS: Sequence[Sequence[str]] = (
     # schema 3's; bodies of schema 1-3 are still read as they are.
     (),
     # Version 5. A set's mark (MarkStore): the fingerprint of the rows an import stored
-    # it from, 16 bytes, or NULL. Every write of a set that does not mark it clears it.
+    # it from, 16 bytes; or none: NULL (a row of schema 4), 17 zero bytes (_INSERT_SET).
+    # Every write of a set that does not mark it clears it.
     ("ALTER TABLE contact_sets ADD COLUMN mark BLOB",),
 )
 
@@ -180,13 +181,17 @@ def _expected_shape() -> dict[str, list[tuple[Any, ...]]]:
 
 #: The store's writes of a set and of an activity entry, one statement each: a first
 #: save inserts (doing nothing when the row exists), a later one updates the version it
-#: was built on; either writes no row when the version moved on.
+#: was built on; either writes no row when the version moved on. Both clear the set's
+#: mark (MarkStore): they write 17 zero bytes, which no mark equals (a mark has 16 at
+#: most) and which keep the mark's room in the row, so that marking it (an import
+#: does, in the same unit) rewrites the row in place. With NULL there, each mark grew
+#: its row and split the pages: 7 % more file after an import (measured, 20,000 rows).
 _INSERT_SET = (
-    "INSERT INTO contact_sets (customer_id, version, body) VALUES (?, 1, ?) "
+    "INSERT INTO contact_sets (customer_id, version, body, mark) VALUES (?, 1, ?, zeroblob(17)) "
     "ON CONFLICT (customer_id) DO NOTHING"
 )
 _UPDATE_SET = (
-    "UPDATE contact_sets SET version = version + 1, body = ?, mark = NULL "
+    "UPDATE contact_sets SET version = version + 1, body = ?, mark = zeroblob(17) "
     "WHERE customer_id = ? AND version = ?"
 )
 _MARK_SET = "UPDATE contact_sets SET mark = ? WHERE customer_id = ?"

@@ -1018,6 +1018,14 @@ class MarkStoreContract:
         assert {} == store.load_marked({})
         store.mark_many([])
 
+    def test_a_set_never_marked_matches_no_mark(self, store: _MarkUnderTest) -> None:
+        """A saved set carries no mark: not even one of zero bytes (whatever a store keeps)."""
+        customer = new_customer_id()
+        store.save(customer, tricky_set(), expected_version=0)
+        store.save_many([(customer, tricky_set(), 1)])
+        for mark in (bytes(16), bytes(1), b"\xff" * 16, _MARK):
+            assert {} == store.load_marked({customer: mark})
+
     def test_an_unknown_customer_gets_no_mark(self, store: _MarkUnderTest) -> None:
         """A mark on a customer with nothing stored is not kept, not even by a later save."""
         customer = new_customer_id()

@@ -479,8 +479,9 @@ def _known_block(plan: _Plan, group: list[Row], contacts: ContactSet) -> Custome
     each value of the rows is one point of it, in order. ``None`` if the set does not
     fit the rows after all (it is checked then).
     """
+    stored = contacts.points
     items = [(row.row, item) for row in group for item in row.items]
-    if len(items) != len(contacts.points):
+    if [item.kind for _, item in items] != [point.kind for point in stored]:
         return None
     country: str | None = None
     customer_id = group[0].customer_id
@@ -489,27 +490,16 @@ def _known_block(plan: _Plan, group: list[Row], contacts: ContactSet) -> Custome
         if problems:
             return None
         country = country or row_country
-    points = []
-    for (number, item), point in zip(items, contacts.points, strict=True):
-        if point.kind is not item.kind:
-            return None
-        points.append(
-            CheckedPoint(
-                number,
-                point.kind,
-                point.value,
-                point.description,
-                item.value,
-                item.description,
-                point.country,
-            )
-        )
+    points = tuple(
+        CheckedPoint(n, p.kind, p.value, p.description, i.value, i.description, p.country)
+        for (n, i), p in zip(items, stored, strict=True)
+    )
     return CustomerBlock(
         customer_id=customer_id,
         country=country,
         first_row=group[0].row,
         rows=len(group),
-        points=tuple(points),
+        points=points,
         problems=(),
         describes=plan.describes,
     )

@@ -382,7 +382,8 @@ def _stored_group(
         describes=merging[0].block.describes if merging else True,
         before_commit=finish,
     )
-    if not finished and any(marked.known and id(marked) not in outcome for marked in group):
+    taken = any(marked.known and id(marked) not in outcome for marked in group)
+    if not finished and taken and set_country is not None:
         with service.unit.transaction():  # nothing merged: the countries of those taken
             finish(results)
     outcome.update(zip((id(marked) for marked in merging), results, strict=True))

@@ -350,7 +350,7 @@ class Marked(NamedTuple):
 
     ``mark`` is the rows' :func:`fingerprint` (``None`` when none was asked for, or the
     rows cannot be taken as stored: a row with a problem of its own, one without a
-    customer id, a column of no kind); ``known`` is true when the block was built from
+    customer id, one past the row limit); ``known`` is true when the block was built from
     the customer's stored set, which carried that mark, instead of checked.
     """
 

@@ -329,7 +329,7 @@ class TestStatements:
             connection.set_trace_callback(None)
         return done, [statement.split()[0].upper() for statement in seen]
 
-    def test_three_statements_for_a_new_customer_one_for_an_unchanged_one(self, tmp_path):
+    def test_four_statements_for_a_new_customer_one_for_an_unchanged_one(self, tmp_path):
         connection = sqlite3.connect(tmp_path / "c.db", isolation_level=None)
         try:
             store = SQLiteStore.over(connection)
@@ -339,16 +339,21 @@ class TestStatements:
         finally:
             connection.close()
         assert (self.CUSTOMERS, 0) == (done.changed, again.changed)
-        # One unit for all 40 (BEGIN, COMMIT) and one load of them all; per customer the
-        # save, the entry and the billing country, the saves and the entries each run
-        # for all 40 in a savepoint (one executemany each).
-        assert 7 + 3 * self.CUSTOMERS == len(first)
-        assert {"SAVEPOINT": 2, "RELEASE": 2, "SELECT": 1, "INSERT": 120} == {
-            verb: first.count(verb) for verb in ("SAVEPOINT", "RELEASE", "SELECT", "INSERT")
+        # One look-up of the marks (a SELECT), one unit for all 40 (BEGIN, COMMIT) and
+        # one load of them all; per customer the save, the entry, the billing country
+        # and the mark (MarkStore), the saves, entries and marks each run for all 40 in
+        # a savepoint (one executemany each).
+        assert 10 + 4 * self.CUSTOMERS == len(first)
+        assert {"SAVEPOINT": 3, "RELEASE": 3, "SELECT": 2, "INSERT": 120, "UPDATE": 40} == {
+            verb: first.count(verb)
+            for verb in ("SAVEPOINT", "RELEASE", "SELECT", "INSERT", "UPDATE")
         }
-        # Nothing changes: no save and no entry; the country's upsert writes no row.
+        # Nothing changes: the look-up finds every customer marked, so none is loaded,
+        # saved or recorded; the country's upsert writes no row.
         assert 3 + 1 * self.CUSTOMERS == len(second)
-        assert 0 == second.count("UPDATE")
+        assert {"SELECT": 1, "UPDATE": 0, "INSERT": 40} == {
+            verb: second.count(verb) for verb in ("SELECT", "UPDATE", "INSERT")
+        }
 
     def test_a_failing_country_write_ends_the_import_and_stores_no_customer_half(self, tmp_path):
         with SQLiteStore(tmp_path / "c.db") as store:

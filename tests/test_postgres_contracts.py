@@ -9,6 +9,7 @@ from contactbook.testing.contracts import (
     AuditSinkContract,
     BatchStoreContract,
     BillingCountriesContract,
+    MarkStoreContract,
     RepositoryContract,
     UnitOfWorkContract,
 )
@@ -115,6 +116,26 @@ class TestPostgresUnitOfWorkInTheHostsTransaction(UnitOfWorkContract):
         store = PostgresStore(host, schema=schema)
         host.commit()  # the check's reads: a connection not in autocommit opened a transaction
         with host.transaction():  # the host's transaction, open for the whole test
+            yield store
+
+
+class TestPostgresMarkStore(MarkStoreContract):
+    """PostgresStore's marks keep their contract."""
+
+    @pytest.fixture
+    def store(self, store):
+        return store
+
+
+class TestPostgresMarkStoreInTheHostsTransaction(MarkStoreContract):
+    """Inside the host's own open transaction the marks keep it too."""
+
+    @pytest.fixture
+    def store(self, pg_connect, schema):
+        host = pg_connect()  # not autocommit
+        store = PostgresStore(host, schema=schema)
+        host.commit()
+        with host.transaction():
             yield store
 
 

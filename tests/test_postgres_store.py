@@ -121,6 +121,30 @@ class TestTables:
         assert "storage.version" == refused.value.code
         assert "Upgrade contactbook" in refused.value.message
 
+    def test_tables_of_version_1_get_the_mark_column_and_keep_their_sets(self, connection):
+        # Version 2 adds contact_sets.mark (MarkStore); the sets stored before are kept,
+        # unmarked, and can be marked once migrated.
+        schema = new_schema()
+        PostgresStore(connection, schema=schema).save("c1", emails(1), expected_version=0)
+        connection.execute(f'ALTER TABLE "{schema}".contact_sets DROP COLUMN mark')
+        connection.execute(f'UPDATE "{schema}".schema_version SET version = 1')
+        store = PostgresStore(connection, schema=schema)
+        assert emails(1) == store.load("c1").contacts
+        assert [("contactbook", SCHEMA_VERSION)] == connection.execute(
+            f'SELECT application, version FROM "{schema}".schema_version'
+        ).fetchall()
+        assert {} == store.load_marked({"c1": bytes(16)})
+        store.mark_many([("c1", bytes(16))])
+        assert {"c1"} == set(store.load_marked({"c1": bytes(16)}))
+
+    def test_a_mark_column_made_not_null_is_reported_as_corrupt(self, connection):
+        schema = new_schema()
+        PostgresStore(connection, schema=schema)
+        connection.execute(f'ALTER TABLE "{schema}".contact_sets ALTER COLUMN mark SET NOT NULL')
+        with pytest.raises(StorageError) as refused:
+            PostgresStore(connection, schema=schema)
+        assert "storage.corrupt" == refused.value.code
+
     def test_a_dropped_table_is_reported_as_corrupt(self, connection):
         schema = new_schema()
         store = PostgresStore(connection, schema=schema)

@@ -7,6 +7,7 @@ from contactbook.testing.contracts import (
     AuditSinkContract,
     BatchStoreContract,
     BillingCountriesContract,
+    MarkStoreContract,
     RepositoryContract,
     UnitOfWorkContract,
 )
@@ -67,6 +68,14 @@ class TestSQLiteUnitOfWork(UnitOfWorkContract):
 
     @pytest.fixture
     def unit(self, store):
+        return store
+
+
+class TestSQLiteMarkStore(MarkStoreContract):
+    """SQLiteStore's marks keep their contract."""
+
+    @pytest.fixture
+    def store(self, store):
         return store
 
 

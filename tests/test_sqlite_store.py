@@ -438,11 +438,35 @@ class TestSchema:
         with sqlite3.connect(path, isolation_level=None) as raw:
             body = zlib.compress(dump_entry(an_entry("e1")).encode())
             raw.execute("UPDATE activity SET body = ?", (body,))
+            raw.execute("ALTER TABLE contact_sets DROP COLUMN mark")  # as schema 3 had it
             raw.execute("PRAGMA user_version = 3")
         raw.close()
         with SQLiteStore(path) as store:
             assert [an_entry("e1")] == list(store.entries("c1").entries)
-        assert SCHEMA_VERSION == 4 == pragma(path, "user_version")
+        assert SCHEMA_VERSION == 5 == pragma(path, "user_version")
+
+    def test_a_schema_4_file_gets_the_mark_column_and_keeps_its_sets(self, tmp_path):
+        # Schema 5 adds contact_sets.mark (MarkStore); a schema 4 file's sets are kept,
+        # unmarked, and can be marked once it is migrated.
+        path = tmp_path / "c.db"
+        with SQLiteStore(path) as store:
+            store.save("c1", a_set("a@example.com"), expected_version=0)
+            store.record(an_entry("e1"))
+        with sqlite3.connect(path, isolation_level=None) as raw:
+            raw.execute("ALTER TABLE contact_sets DROP COLUMN mark")
+            raw.execute("PRAGMA user_version = 4")
+        raw.close()
+        with SQLiteStore(path) as store:
+            assert a_set("a@example.com") == store.load("c1").contacts
+            assert [an_entry("e1")] == list(store.entries("c1").entries)
+            assert {} == store.load_marked({"c1": bytes(16)})
+            store.mark_many([("c1", bytes(16))])
+            assert {"c1"} == set(store.load_marked({"c1": bytes(16)}))
+        assert SCHEMA_VERSION == 5 == pragma(path, "user_version")
+        with sqlite3.connect(path) as raw:
+            columns = [row[1] for row in raw.execute("PRAGMA table_info(contact_sets)")]
+        raw.close()
+        assert ["customer_id", "version", "body", "mark"] == columns
 
     def test_a_cut_short_compressed_entry_is_refused_clearly(self, store):
         store.record(an_entry("e1"))
@@ -464,12 +488,13 @@ class TestSchema:
         data["format_version"] = 1
         with sqlite3.connect(path, isolation_level=None) as raw:
             raw.execute("UPDATE activity SET body = ?", (json.dumps(data),))
+            raw.execute("ALTER TABLE contact_sets DROP COLUMN mark")  # as schema 2 had it
             raw.execute("PRAGMA user_version = 2")
         raw.close()
         with SQLiteStore(path) as store:
             assert [entry] == list(store.entries("c1").entries)
             assert [entry] == list(store.entries_since(None))
-        assert SCHEMA_VERSION == 4 == pragma(path, "user_version")
+        assert SCHEMA_VERSION == 5 == pragma(path, "user_version")
 
     def test_a_damaged_compressed_entry_is_refused_clearly(self, store):
         store.record(an_entry("e1"))

@@ -19,6 +19,7 @@ from contactbook.testing.contracts import (
     AuditSinkContract,
     BatchStoreContract,
     BillingCountriesContract,
+    MarkStoreContract,
     RepositoryContract,
     UnitOfWorkContract,
 )
@@ -58,6 +59,14 @@ class TestInMemoryUnitOfWork(UnitOfWorkContract):
 
 class TestInMemoryBatchStore(BatchStoreContract):
     """InMemoryStore's batch methods keep their contract."""
+
+    @pytest.fixture
+    def store(self):
+        return InMemoryStore()
+
+
+class TestInMemoryMarkStore(MarkStoreContract):
+    """InMemoryStore's marks keep their contract."""
 
     @pytest.fixture
     def store(self):

@@ -23,6 +23,17 @@ again finishes the job (merging what is already stored changes nothing). A block
 rows are written after its unit commits, so after a crash the outputs may miss
 customers that were stored; run the import again.
 
+A re-import skips what it stored before. Into a store with marks
+(:class:`~contactbook.ports.MarkStore`, as the shipped ones), each customer stored
+exactly as its rows give (no problem, no warning, its set's points those of the rows)
+is marked with the rows' fingerprint
+(:func:`contactbook.interchange.csv_check.fingerprint`), in the unit of its save. When
+an import meets the same rows again and the set still carries the mark (nobody saved
+it since), the customer is neither checked nor merged: its block is built from the
+stored set, counted unchanged, its permission asked and its billing country set as
+for any other. The outputs and the store come out as a full check and merge leaves
+them. The vCard import checks every card.
+
 :func:`import_vcard_file` imports a vCard file the same way, one customer per card
 (:func:`contactbook.interchange.vcard.check_cards`); :func:`import_vcard` merges one
 customer's card.
@@ -35,7 +46,8 @@ lock, never waits on another writer's).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import BinaryIO
 
 import attrs
@@ -43,15 +55,18 @@ import attrs
 from contactbook.errors import ContactError, InFile, Problem
 from contactbook.interchange.csv_check import (
     CheckOptions,
+    Marked,
     Sinks,
     Summary,
     Tally,
     source_size,
-    start_check,
+    start_import,
     write_results,
 )
 from contactbook.interchange.csv_read import CustomerBlock
 from contactbook.interchange.vcard import Identity, VCardImport, check_cards, load_vcard
+from contactbook.model import ContactSet
+from contactbook.ports import MarkStore, Permission
 from contactbook.service import ContactService, Saved, require_request
 
 __all__ = [
@@ -99,9 +114,18 @@ def import_file(
     """
     require_request(actor, "")
     sinks = sinks or Sinks()
-    export, blocks, tally = start_check(source, options or CheckOptions(), sinks.progress)
+    store = service.unit.contacts
+    known = _Known(store) if isinstance(store, MarkStore) else None
+    export, blocks, tally = start_import(source, options or CheckOptions(), sinks.progress, known)
     imported = _stored(
-        service, actor, blocks, sinks, tally=tally, set_country=set_country, per_unit=per_unit
+        service,
+        actor,
+        blocks,
+        sinks,
+        tally=tally,
+        set_country=set_country,
+        per_unit=per_unit,
+        known=known,
     )
     imported.summary.reading = export.reading
     return imported
@@ -131,23 +155,70 @@ def import_vcard_file(
         source, identity=identity, country=country, progress=sinks.progress, tally=tally
     )
     return _stored(
-        service, actor, blocks, sinks, tally=tally, set_country=set_country, per_unit=per_unit
+        service,
+        actor,
+        (Marked(block) for block in blocks),
+        sinks,
+        tally=tally,
+        set_country=set_country,
+        per_unit=per_unit,
+        known=None,
     )
+
+
+class _Known:
+    """The store's sets that an import may take as checked (a :class:`MarkStore`'s).
+
+    A customer's set is taken for its rows when it carries their fingerprint as its
+    mark, and no earlier block of the same customer in this import is still to be
+    stored (``pending``: looked up, its unit not committed yet), which could change it
+    between the look-up and the block's turn.
+    """
+
+    def __init__(self, store: MarkStore) -> None:
+        self.store = store
+        self.pending: Counter[str] = Counter()
+
+    def __call__(self, chunk: Sequence[tuple[str, bytes | None]]) -> list[ContactSet | None]:
+        asked: dict[str, bytes] = {}
+        places: dict[int, str] = {}
+        for place, (customer_id, mark) in enumerate(chunk):
+            if mark is not None and not self.pending[customer_id]:
+                asked[customer_id] = mark
+                places[place] = customer_id
+            self.pending[customer_id] += 1
+        found = self.store.load_marked(asked) if asked else {}
+        taken = {
+            place: found[customer_id]
+            for place, customer_id in places.items()
+            if customer_id in found
+        }
+        return [taken[place].contacts if place in taken else None for place in range(len(chunk))]
+
+    def stored(self, group: Iterable[Marked]) -> None:
+        """Note that the blocks of ``group`` are stored (their unit committed)."""
+        for marked in group:
+            left = self.pending[marked.block.customer_id] - 1
+            if left > 0:
+                self.pending[marked.block.customer_id] = left
+            else:
+                del self.pending[marked.block.customer_id]
 
 
 def _stored(
     service: ContactService,
     actor: str,
-    blocks: Iterable[CustomerBlock],
+    blocks: Iterable[Marked],
     sinks: Sinks,
     *,
     tally: Tally,
     set_country: Callable[[str, str], None] | None,
     per_unit: int,
+    known: _Known | None,
 ) -> Imported:
     """Merge checked blocks into the store, write their results; return what was done."""
     imported = Imported()
-    stored = import_blocks(
+    stored = _imported(
         service,
         actor,
         blocks,
@@ -156,6 +227,7 @@ def _stored(
         per_unit=per_unit,
         progress=sinks.progress,
         tally=tally,
+        known=known,
     )
     try:
         imported.summary = write_results(stored, sinks)
@@ -187,33 +259,68 @@ def import_blocks(
     blocks are yielded. Leaving the iteration early (an exception in the caller) stores
     no further unit.
     """
+    return _imported(
+        service,
+        actor,
+        (Marked(block) for block in blocks),
+        imported,
+        set_country=set_country,
+        per_unit=per_unit,
+        progress=progress,
+        tally=tally,
+        known=None,
+    )
+
+
+def _imported(
+    service: ContactService,
+    actor: str,
+    blocks: Iterable[Marked],
+    imported: Imported,
+    /,
+    *,
+    set_country: Callable[[str, str], None] | None,
+    per_unit: int,
+    progress: Callable[[Tally], None] | None,
+    tally: Tally | None,
+    known: _Known | None,
+) -> Generator[CustomerBlock, None, None]:
+    """Merge each block into the store as :func:`import_blocks`; mark what a MarkStore may."""
     require_request(actor, "")
     tally = tally or Tally()
     for group in _groups(blocks, per_unit):
         yield from _stored_group(service, actor, group, imported, set_country)
-        for block in group:
-            tally.imported += bool(block.customer_id)
+        if known is not None:
+            known.stored(group)
+        for marked in group:
+            tally.imported += bool(marked.block.customer_id)
             if progress is not None and tally.imported % _PROGRESS_EVERY == 0:
                 progress(tally)
     if progress is not None:
         progress(tally)
 
 
-def _groups(blocks: Iterable[CustomerBlock], size: int) -> Iterator[list[CustomerBlock]]:
-    """Cut the blocks into lists of ``size`` customers to merge (and the blocks between)."""
-    group: list[CustomerBlock] = []
+def _groups(blocks: Iterable[Marked], size: int) -> Iterator[list[Marked]]:
+    """Cut the blocks into lists of ``size`` customers to store (and the blocks between).
+
+    A customer taken as stored counts as one to store: a unit sets its billing country.
+    """
+    group: list[Marked] = []
     describes: list[bool] = []  # of the blocks to merge: one merge_many takes one
-    for block in blocks:
-        merges = bool(block.customer_id and block.points)
+    stores = 0
+    for marked in blocks:
+        block = marked.block
+        merges = bool(block.customer_id and block.points) and not marked.known
         if merges and describes and block.describes is not describes[0]:
             yield group
-            group, describes = [], []
-        group.append(block)
+            group, describes, stores = [], [], 0
+        group.append(marked)
         if merges:
             describes.append(block.describes)
-        if len(describes) >= size:
+        stores += merges or marked.known
+        if stores >= size:
             yield group
-            group, describes = [], []
+            group, describes, stores = [], [], 0
     if group:
         yield group
 
@@ -221,42 +328,104 @@ def _groups(blocks: Iterable[CustomerBlock], size: int) -> Iterator[list[Custome
 def _stored_group(
     service: ContactService,
     actor: str,
-    group: list[CustomerBlock],
+    group: list[Marked],
     imported: Imported,
     set_country: Callable[[str, str], None] | None,
 ) -> list[CustomerBlock]:
-    """Merge a group of blocks in one unit; return them as stored (refused ones marked)."""
-    merging = [block for block in group if block.customer_id and block.points]
-    countries = {block.customer_id: block.country for block in merging}
+    """Store a group of blocks in one unit; return them as stored (refused ones marked).
 
-    def country_of(customer_id: str) -> None:
-        country = countries[customer_id]
-        if set_country is not None and country is not None:
+    The blocks to merge go to :meth:`~contactbook.service.ContactService.merge_many`;
+    a block taken as stored (``known``) is not merged: its customer's permission is
+    asked as the merge asks it, first. In the unit, after the merges: each customer's
+    billing country, in file order, and the marks of the blocks stored exactly as
+    their rows give (:func:`_marks`).
+    """
+    merging = [
+        marked
+        for marked in group
+        if marked.block.customer_id and marked.block.points and not marked.known
+    ]
+    outcome: dict[int, Saved | ContactError] = {}
+    for marked in group:
+        if marked.known:
+            try:
+                service.authorize(
+                    actor, Permission.UPDATE_CONTACT_DETAILS, marked.block.customer_id
+                )
+            except ContactError as error:
+                outcome[id(marked)] = error
+    finished = False
+
+    def finish(results: list[Saved | ContactError]) -> None:
+        nonlocal finished
+        finished = True
+        outcome.update(zip((id(marked) for marked in merging), results, strict=True))
+        for marked in group:
             # The export is the billing system's: its country is the customer's (checked
             # and normalized by the reader). A failure here is the store's (storage.*):
             # it ends the import, rolling the open unit back whole.
-            set_country(customer_id, country)
+            answer = outcome.get(id(marked))
+            stored = isinstance(answer, Saved) or (marked.known and answer is None)
+            if set_country is not None and marked.block.country is not None and stored:
+                set_country(marked.block.customer_id, marked.block.country)
+        marks = _marks(merging, outcome)
+        store = service.unit.contacts
+        if marks and isinstance(store, MarkStore):
+            store.mark_many(marks)
 
     results = service.merge_many(
         actor,
-        [(block.customer_id, [point.point() for point in block.points]) for block in merging],
-        describes=merging[0].describes if merging else True,
-        after_each=country_of,
+        [
+            (marked.block.customer_id, [point.point() for point in marked.block.points])
+            for marked in merging
+        ],
+        describes=merging[0].block.describes if merging else True,
+        before_commit=finish,
     )
-    outcome = dict(zip((id(block) for block in merging), results, strict=True))
+    taken = any(marked.known and id(marked) not in outcome for marked in group)
+    if not finished and taken and set_country is not None:
+        with service.unit.transaction():  # nothing merged: the countries of those taken
+            finish(results)
+    outcome.update(zip((id(marked) for marked in merging), results, strict=True))
     stored: list[CustomerBlock] = []
-    for block in group:
-        result = outcome.get(id(block))
+    for marked in group:
+        result = outcome.get(id(marked))
         if isinstance(result, ContactError):
-            stored.append(_refused(block, result))
+            stored.append(_refused(marked.block, result))
             continue
-        if result is not None:
+        if marked.known:
+            imported.unchanged += 1
+        elif result is not None:
             if result.entry is None:
                 imported.unchanged += 1
             else:
                 imported.changed += 1
-        stored.append(block)
+        stored.append(marked.block)
     return stored
+
+
+def _marks(
+    merging: list[Marked], outcome: dict[int, Saved | ContactError]
+) -> list[tuple[str, bytes]]:
+    """Return the marks to put: ``(customer_id, fingerprint)`` of each block stored exactly.
+
+    A block is marked when its rows have a fingerprint, its check found no problem and
+    no warning, it is the last block of its customer in the unit, and the set stored
+    now holds exactly its points (kind, value, description, country; in order): the
+    check of the same rows would give the same points again, and merging them would
+    change nothing.
+    """
+    last = {marked.block.customer_id: marked for marked in merging}
+    marks: list[tuple[str, bytes]] = []
+    for customer_id, marked in last.items():
+        answer = outcome.get(id(marked))
+        if marked.mark is None or marked.block.problems or not isinstance(answer, Saved):
+            continue
+        stored = [(p.kind, p.value, p.description, p.country) for p in answer.contacts.points]
+        given = [(p.kind, p.value, p.description, p.country) for p in marked.block.points]
+        if stored == given:
+            marks.append((customer_id, marked.mark))
+    return marks
 
 
 def _refused(block: CustomerBlock, error: ContactError) -> CustomerBlock:

@@ -108,6 +108,7 @@ _EXIT_BY_FAMILY: dict[str, Exit] = {
     # ... or a value, id or option given on the command line.
     **dict.fromkeys(["email", "phone", "country", "website", "description", "text"], Exit.INPUT),
     **dict.fromkeys(["contact", "customer", "activity", "form", "page", "version"], Exit.INPUT),
+    **dict.fromkeys(["mark"], Exit.INPUT),  # a host handing its store a wrong mark
     **dict.fromkeys(["actor"], Exit.INPUT),  # --actor
     **dict.fromkeys(["routing"], Exit.INPUT),
     # The store cannot be used, or would not act (nor with a clock time it cannot keep).

@@ -97,6 +97,7 @@ ERROR_CODES: Mapping[str, str] = MappingProxyType(
         "form.group_empty": "A new group of additional details has a description but no details.",
         "page.invalid": "A page size that is not a whole number from 1 to 2**63 - 2 was asked for.",
         "version.invalid": "A version that is not a whole number from 0 to 2**63 - 1 was named.",
+        "mark.invalid": "A store was given a mark that is no bytes of 1 to 16.",
         "clock.invalid": "The host's clock gave a naive time, or one outside the years 1-9999.",
         "format.invalid": "Interchange data (JSON, vCard, CSV) could not be read.",
         "format.version": "Interchange data has a version this release cannot read.",

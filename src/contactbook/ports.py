@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import reprlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol, cast, runtime_checkable
 
@@ -44,6 +44,7 @@ __all__ = [
     "Clock",
     "ContactRepository",
     "HostUnitOfWork",
+    "MarkStore",
     "Permission",
     "StorePorts",
     "Stored",
@@ -51,6 +52,7 @@ __all__ = [
     "Transaction",
     "UnitOfWork",
     "batch_conflict",
+    "require_marks",
     "require_page_size",
     "require_saves",
     "require_time",
@@ -391,6 +393,54 @@ class BatchStore(Protocol):
     def record_many(self, entries: Sequence[ActivityEntry], /) -> None:
         """Append ``entries`` to the activity log, in their order, as :meth:`~AuditSink.record`."""
         ...
+
+
+#: The longest mark a :class:`MarkStore` keeps on a set, in bytes.
+MAX_MARK = 16
+
+
+@runtime_checkable
+class MarkStore(Protocol):
+    """Optional: a store that keeps a short mark on a customer's set until it is saved.
+
+    A bulk import (:mod:`contactbook.bulk`) marks each set it stored with the
+    fingerprint of the rows it was stored from; when the same rows come again, and
+    nobody saved the set since, the customer is neither checked nor merged again. Every
+    save of a set clears its mark, so a mark read back always names the set as the
+    marking import left it. The shipped stores have it;
+    :class:`~contactbook.testing.contracts.MarkStoreContract` checks a host's own. A
+    store without it is checked and merged in full, as before.
+    """
+
+    def load_marked(self, marks: Mapping[str, bytes], /) -> dict[str, Stored]:
+        """Return the stored set of each customer whose set carries exactly the mark given.
+
+        One read, one consistent state of the store; customers whose set carries no
+        mark, another one, or is not stored are left out.
+        """
+        ...
+
+    def mark_many(self, marks: Sequence[tuple[str, bytes]], /) -> None:
+        """Put each ``(customer_id, mark)`` on the customer's set as now stored, all or none.
+
+        In the open unit of work: undone with it. A customer with nothing stored gets no
+        mark. Every later save of the customer that does not mark it clears the mark.
+        """
+        ...
+
+
+def require_marks(marks: Iterable[tuple[object, object]], /) -> None:
+    """Refuse a mark that is no bytes of 1 to 16 (:data:`MAX_MARK`), before any work.
+
+    Every :class:`MarkStore` calls it first in both methods (``mark.invalid``).
+    """
+    for _, mark in marks:
+        if type(mark) is not bytes or not 0 < len(mark) <= MAX_MARK:
+            msg = (
+                f"A mark must be bytes, 1 to {MAX_MARK} of them (an import's fingerprint "
+                f"of a customer's rows); got {_shown(mark)}."
+            )
+            raise ContactValidationError(msg, code="mark.invalid", field="mark")
 
 
 def require_saves(saves: Sequence[tuple[str, ContactSet, int]], /) -> None:

@@ -318,6 +318,7 @@ class ContactService:
         *,
         describes: bool = True,
         after_each: Callable[[str], None] | None = None,
+        before_commit: Callable[[list[Saved | ContactError]], None] | None = None,
     ) -> list[Saved | ContactError]:
         """Merge already-checked points into many customers' sets: a bulk import's block.
 
@@ -328,7 +329,10 @@ class ContactService:
         others are stored. Permission is asked once per customer, all before the unit
         opens (none opens when no customer may be updated). ``after_each``, if given, is
         called with each customer merged, inside the unit after its writes (a bulk
-        import stores the billing country there). When the unit's ``contacts`` and
+        import stores the billing country there). ``before_commit``, if given, is called
+        once inside the unit after every merge, with the answers as returned (a bulk
+        import marks the sets there); it is not called when no unit opens. When the
+        unit's ``contacts`` and
         ``log`` are a :class:`~contactbook.ports.BatchStore`, the customers are loaded
         in one call and the changed ones saved and recorded in one call each (should
         a save conflict, the block is merged again customer by customer); otherwise
@@ -355,6 +359,8 @@ class ContactService:
                         answers[place] = answer
                         if after_each is not None and isinstance(answer, Saved):
                             after_each(customer_id)
+                if before_commit is not None:
+                    before_commit([answer for answer in answers if answer is not None])
         return [answer for answer in answers if answer is not None]
 
     def _merged(

@@ -23,6 +23,7 @@ from contactbook.ports import (
     Permission,
     Stored,
     StorePorts,
+    require_marks,
     require_page_size,
     require_saves,
     require_version,
@@ -43,6 +44,7 @@ class InMemoryStore(StorePorts):
         self._sets: dict[str, Stored] = {}
         self._entries: list[ActivityEntry] = []
         self._countries: dict[str, str] = {}
+        self._marks: dict[str, bytes] = {}  # cleared by every save of the customer
 
     def load(self, customer_id: str, /) -> Stored:
         """Return the customer's set and version; ``(ContactSet(), 0)`` if unknown."""
@@ -59,6 +61,7 @@ class InMemoryStore(StorePorts):
             if current != expected_version:
                 raise ConflictError(customer_id, expected_version, current)
             self._sets[customer_id] = Stored(contacts, current + 1)
+            self._marks.pop(customer_id, None)
             return current + 1
 
     def load_many(self, customer_ids: Sequence[str], /) -> dict[str, Stored]:
@@ -79,6 +82,25 @@ class InMemoryStore(StorePorts):
                     raise ConflictError(customer_id, expected_version, current)
             for customer_id, contacts, expected_version in saves:
                 self._sets[customer_id] = Stored(contacts, expected_version + 1)
+                self._marks.pop(customer_id, None)
+
+    def load_marked(self, marks: Mapping[str, bytes], /) -> dict[str, Stored]:
+        """Return the set of each customer whose set carries exactly the mark given."""
+        require_marks(marks.items())
+        with self._lock:
+            return {
+                customer_id: self._sets[customer_id]
+                for customer_id, mark in marks.items()
+                if self._marks.get(customer_id) == mark
+            }
+
+    def mark_many(self, marks: Sequence[tuple[str, bytes]], /) -> None:
+        """Put each mark on the customer's set as now stored (none on an unknown one)."""
+        require_marks(marks)
+        with self._lock:
+            for customer_id, mark in marks:
+                if customer_id in self._sets:
+                    self._marks[customer_id] = mark
 
     def record(self, entry: ActivityEntry, /) -> None:
         """Append ``entry`` to the activity log."""
@@ -157,11 +179,12 @@ class InMemoryStore(StorePorts):
         """
         with self._lock:
             # The log only grows, so undoing it is cutting it back: no copy of it.
-            sets, countries, logged = dict(self._sets), dict(self._countries), len(self._entries)
+            sets, countries, marks = dict(self._sets), dict(self._countries), dict(self._marks)
+            logged = len(self._entries)
             try:
                 yield
             except BaseException:
-                self._sets, self._countries = sets, countries
+                self._sets, self._countries, self._marks = sets, countries, marks
                 del self._entries[logged:]
                 raise
 

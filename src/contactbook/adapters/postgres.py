@@ -51,7 +51,7 @@ from __future__ import annotations
 import re
 import threading
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol
 
@@ -77,6 +77,7 @@ from contactbook.ports import (
     Stored,
     StorePorts,
     batch_conflict,
+    require_marks,
     require_page_size,
     require_saves,
     require_version,
@@ -129,6 +130,12 @@ _MIGRATIONS: Sequence[Sequence[str]] = (
             country     text NOT NULL CHECK (country ~ '^[A-Z][A-Z]$')
         )""",
     ),
+    (
+        # Version 2. A set's mark (MarkStore): the fingerprint of the rows an import
+        # stored it from, 16 bytes, or NULL. Every write of a set that does not mark it
+        # clears it.
+        "ALTER TABLE {s}.contact_sets ADD COLUMN mark bytea",
+    ),
 )
 
 #: The schema this release writes, and the newest it opens.
@@ -142,7 +149,12 @@ _TABLES = ("schema_version", "contact_sets", "activity", "billing_countries")
 #: table changes its row here.
 _COLUMNS: dict[str, dict[str, str]] = {
     "schema_version": {"application": "text", "version": "integer"},
-    "contact_sets": {"customer_id": "text", "version": "bigint", "body": "jsonb"},
+    "contact_sets": {
+        "customer_id": "text",
+        "version": "bigint",
+        "body": "jsonb",
+        "mark": "bytea (nullable)",
+    },
     "activity": {
         "seq": "bigint",
         "entry_id": "text",
@@ -251,7 +263,7 @@ class PostgresStore(StorePorts):
             "VALUES (%s, 1, %s::jsonb) ON CONFLICT (customer_id) DO NOTHING"
         )
         self._sql_update = s(
-            "UPDATE {s}.contact_sets SET version = version + 1, body = %s::jsonb "
+            "UPDATE {s}.contact_sets SET version = version + 1, body = %s::jsonb, mark = NULL "
             "WHERE customer_id = %s AND version = %s"
         )
         self._sql_record = s(
@@ -280,10 +292,21 @@ class PostgresStore(StorePorts):
         )
         self._sql_update_many = s(
             "UPDATE {s}.contact_sets AS stored SET version = stored.version + 1, "
-            "body = saved.body::jsonb "
+            "body = saved.body::jsonb, mark = NULL "
             "FROM unnest(%b::text[], %b::bigint[], %b::text[]) "
             "AS saved (customer_id, version, body) "
             "WHERE stored.customer_id = saved.customer_id AND stored.version = saved.version"
+        )
+        self._sql_load_marked = s(
+            "SELECT stored.customer_id, stored.version, stored.body::text "
+            "FROM {s}.contact_sets AS stored JOIN unnest(%b::text[], %b::bytea[]) "
+            "AS marked (customer_id, mark) "
+            "ON stored.customer_id = marked.customer_id AND stored.mark = marked.mark"
+        )
+        self._sql_mark_many = s(
+            "UPDATE {s}.contact_sets AS stored SET mark = marked.mark "
+            "FROM unnest(%b::text[], %b::bytea[]) AS marked (customer_id, mark) "
+            "WHERE stored.customer_id = marked.customer_id"
         )
         self._sql_record_many = s(
             "INSERT INTO {s}.activity (entry_id, customer_id, version, at, body) "
@@ -759,6 +782,37 @@ class PostgresStore(StorePorts):
                     raise _StaleError
         except _StaleError:
             raise batch_conflict(saves, self.load_many) from None
+
+    def load_marked(self, marks: Mapping[str, bytes], /) -> dict[str, Stored]:
+        """Return the set of each customer whose set carries exactly the mark given.
+
+        One ``SELECT`` joining the sets to ``unnest`` of the marks: only the sets whose
+        mark matches are sent and parsed.
+        """
+        require_marks(marks.items())
+        keys = [_key(customer_id, "customer_id") for customer_id in marks]
+        if not keys:
+            return {}
+        found: dict[str, Stored] = {}
+        for customer_id, version, body in self._all(
+            self._sql_load_marked, (keys, list(marks.values()))
+        ):
+            if type(version) is not int:
+                raise self._changed(
+                    f"customer {customer_id!r} has a version of type {type(version)}"
+                )
+            found[customer_id] = Stored(self._read(load_set, body, customer_id), version)
+        return found
+
+    def mark_many(self, marks: Sequence[tuple[str, bytes]], /) -> None:
+        """Put each mark on the customer's set as now stored, in one statement.
+
+        A customer named twice gets the last of its marks, as one after the other would.
+        """
+        require_marks(marks)
+        last = {_key(customer_id, "customer_id"): mark for customer_id, mark in marks}
+        if last:
+            self._all(self._sql_mark_many, (list(last), list(last.values())))
 
     def record_many(self, entries: Sequence[ActivityEntry], /) -> None:
         """Append ``entries`` to the activity log in their order, in one statement."""

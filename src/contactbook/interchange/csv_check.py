@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import functools
+import hashlib
+import importlib.metadata
 import multiprocessing
 import os
 import signal
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
-from typing import IO, BinaryIO, TextIO
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO, BinaryIO, NamedTuple, TextIO
 
 import attrs
 
@@ -44,7 +47,7 @@ from contactbook.interchange.csv_read import (
     shown_cell,
 )
 from contactbook.interchange.csv_write import NormalizedWriter, ReportWriter
-from contactbook.model import MAX_POINTS, ContactKind, match_key
+from contactbook.model import MAX_POINTS, ContactKind, ContactSet, match_key
 from contactbook.operations import Intake
 from contactbook.validation import normalize_country, validate_value
 from contactbook.vocabulary import NOUNS
@@ -52,14 +55,18 @@ from contactbook.vocabulary import NOUNS
 __all__ = [
     "MAX_CUSTOMER_ROWS",
     "CheckOptions",
+    "Known",
+    "Marked",
     "Sinks",
     "Summary",
     "Tally",
     "check_blocks",
     "check_file",
     "default_jobs",
+    "fingerprint",
     "source_size",
     "start_check",
+    "start_import",
     "write_results",
 ]
 
@@ -243,15 +250,37 @@ def start_check(
 ) -> tuple[Export, Iterator[CustomerBlock], Tally]:
     """Open an export as ``options`` say; return it, its checked blocks (lazy), the tally.
 
-    The one start of a check, for :func:`check_file` and an import
-    (:func:`contactbook.bulk.import_file`), which counts its customers in the same tally.
+    The one start of a check, for :func:`check_file`; an import starts with
+    :func:`start_import`, which counts its customers in the same tally.
+    """
+    export, marked, tally = start_import(source, options, progress, None)
+    return export, (one.block for one in marked), tally
+
+
+def start_import(
+    source: BinaryIO,
+    options: CheckOptions,
+    progress: Callable[[Tally], None] | None,
+    known: Known | None,
+) -> tuple[Export, Iterator[Marked], Tally]:
+    """Start a check as :func:`start_check` does, for an import: each block with its mark.
+
+    With ``known`` (an import into a :class:`~contactbook.ports.MarkStore`), each
+    chunk's customers are looked up by their rows' :func:`fingerprint` before the chunk
+    is checked, and those ``known`` answers are built from their stored set instead
+    (see :class:`Marked`).
     """
     tally = Tally(size=source_size(source))
     export = options.open(source)
-    blocks = check_blocks(
-        export, jobs=options.jobs, progress=progress, tally=tally, country=options.country
+    marked = _marked_blocks(
+        export,
+        jobs=options.jobs,
+        progress=progress,
+        tally=tally,
+        country=options.country,
+        known=known,
     )
-    return export, blocks, tally
+    return export, marked, tally
 
 
 def source_size(source: BinaryIO, /) -> int | None:
@@ -302,6 +331,45 @@ def check_blocks(
     ``country`` is the billing country of customers whose rows give none (refused,
     ``country.invalid``, when it is no ISO 3166-1 code).
     """
+    marked = _marked_blocks(
+        export, jobs=jobs, progress=progress, tally=tally, country=country, known=None
+    )
+    return (one.block for one in marked)
+
+
+#: Looks a chunk's customers up in the store: given each group's ``(customer_id,
+#: fingerprint)`` in file order (``None`` for a group that cannot be taken as stored),
+#: returns for each the stored set that may be taken as its check's result (the set
+#: carries the fingerprint as its mark), or ``None``
+#: (:func:`contactbook.bulk.import_file` makes it).
+Known = Callable[[Sequence[tuple[str, bytes | None]]], Sequence[ContactSet | None]]
+
+
+class Marked(NamedTuple):
+    """A checked block of an import, with the fingerprint of its rows.
+
+    ``mark`` is the rows' :func:`fingerprint` (``None`` when none was asked for, or the
+    rows cannot be taken as stored: a row with a problem of its own, one without a
+    customer id, one past the row limit); ``known`` is true when the block was built from
+    the customer's stored set, which carried that mark, instead of checked.
+    """
+
+    block: CustomerBlock
+    mark: bytes | None = None
+    known: bool = False
+
+
+def _marked_blocks(
+    export: Export,
+    /,
+    *,
+    jobs: int,
+    progress: Callable[[Tally], None] | None,
+    tally: Tally | None,
+    country: str | None,
+    known: Known | None,
+) -> Iterator[Marked]:
+    """Check the rows of an opened export (see :func:`check_blocks`); yield each marked."""
     plan = _Plan(
         country_column=export.column("country"),
         country=normalize_country(country),
@@ -309,20 +377,21 @@ def check_blocks(
     )
     tally = tally or Tally()
     chunks = _chunks(_groups(export.rows()), tally)
-    blocks = _checked(plan, chunks, jobs)
+    fingerprints = None if known is None else _fingerprint_context(export, plan.country)
+    blocks = _checked(plan, chunks, jobs, fingerprints, known)
     return _counted(blocks, export, tally, progress)
 
 
 def _counted(
-    checked: Iterator[list[CustomerBlock]],
+    checked: Iterator[list[Marked]],
     export: Export,
     tally: Tally,
     progress: Callable[[Tally], None] | None,
-) -> Iterator[CustomerBlock]:
+) -> Iterator[Marked]:
     """Count each chunk in ``tally`` as it is checked, call ``progress``; yield its blocks."""
     for blocks in checked:
-        tally.rows += sum(block.rows for block in blocks)
-        tally.customers += sum(bool(block.customer_id) for block in blocks)
+        tally.rows += sum(one.block.rows for one in blocks)
+        tally.customers += sum(bool(one.block.customer_id) for one in blocks)
         tally.read = export.position()
         if progress is not None:
             progress(tally)
@@ -330,6 +399,110 @@ def _counted(
     tally.finished = True
     if progress is not None:
         progress(tally)
+
+
+# --------------------------------------------------------------------------- fingerprints
+
+#: The distributions whose code or data decides what a check finds.
+_CHECKED_BY = ("contactbook-billing", "phonenumbers", "email-validator", "idna", "rfc3986")
+
+
+@functools.cache
+def _versions() -> tuple[str, ...]:
+    """Return the versions of :data:`_CHECKED_BY`, as installed."""
+    return tuple(importlib.metadata.version(name) for name in _CHECKED_BY)
+
+
+def _fingerprint_context(export: Export, country: str | None) -> hashlib.blake2b:
+    """Return the hash of what a check reads besides a customer's rows (see fingerprint)."""
+    context = hashlib.blake2b(digest_size=16, person=b"contactbook-rows")
+    seen = (
+        _versions(),
+        export.header,
+        export.shape,
+        export.layout,
+        export.columns,
+        export.describes,
+        export.column("country"),
+        country,
+        MAX_CUSTOMER_ROWS,
+    )
+    context.update(repr(seen).encode("utf-8", "surrogatepass"))
+    return context
+
+
+def fingerprint(context: hashlib.blake2b, group: Sequence[Row], /) -> bytes | None:
+    """Return the 16-byte fingerprint of a customer's rows, or ``None`` if they have none.
+
+    It covers everything a check of the rows reads: ``context`` (from the export) holds
+    the versions of contactbook, phonenumbers, email-validator, idna and rfc3986; the
+    export's header, shape, layout (a mapping's included), its own column names, whether
+    it gives descriptions, the country column, the default billing country
+    (``--country``) and the row limit. Then each row: its customer id, country cell
+    and values (column, kind, text, description, the column the description came
+    from). Each is framed by its ``repr`` (text quoted and escaped, ``None`` apart from
+    ``""``), so no two lists of rows give the same bytes. Not the row numbers: they only
+    place problems, and a block taken as stored has none (its points are given their
+    rows again). Rows that cannot be taken as stored have none: a row with a problem of
+    its own (unreadable, the wrong width), without a customer id, or past the row
+    limit. BLAKE2b, 16 bytes: a mark stored with each set.
+    """
+    for row in group:
+        if not row.customer_id or row.problems or row.over_limit:
+            return None
+    names = _KIND_NAMES
+    cells = [
+        (
+            row.customer_id,
+            row.country,
+            *(
+                (i.column, names.get(i.kind), i.value, i.description, i.described_by)
+                for i in row.items
+            ),
+        )
+        for row in group
+    ]
+    hashed = context.copy()
+    hashed.update(repr(cells).encode("utf-8", "surrogatepass"))
+    return hashed.digest()
+
+
+# Each kind's name (a dict: Enum.value is a slow property, and an Enum's repr Python code).
+_KIND_NAMES: dict[ContactKind | None, str] = {kind: kind.value for kind in ContactKind}
+
+
+def _known_block(plan: _Plan, group: list[Row], contacts: ContactSet) -> CustomerBlock | None:
+    """Return the block the check of ``group`` gives, from the set stored from these rows.
+
+    The set was marked with the rows' fingerprint only when their check found no
+    problem and gave exactly its points (:func:`contactbook.bulk.import_file`), so
+    each value of the rows is one point of it, in order. ``None`` if the set does not
+    fit the rows after all (it is checked then).
+    """
+    stored = contacts.points
+    items = [(row.row, item) for row in group for item in row.items]
+    if [item.kind for _, item in items] != [point.kind for point in stored]:
+        return None
+    country: str | None = None
+    customer_id = group[0].customer_id
+    for row in group:
+        row_country, problems = _row_country(plan, row, customer_id, country)
+        if problems:
+            return None
+        country = country or row_country
+    points = tuple(
+        CheckedPoint(n, p.kind, p.value, p.description, i.value, i.description, p.country)
+        for (n, i), p in zip(items, stored, strict=True)
+    )
+    return CustomerBlock(
+        customer_id=customer_id,
+        country=country,
+        first_row=group[0].row,
+        rows=len(group),
+        points=points,
+        problems=(),
+        describes=plan.describes,
+    )
 
 
 # --------------------------------------------------------------------------- grouping
@@ -368,31 +541,85 @@ def _chunks(groups: Iterable[list[Row]], tally: Tally) -> Iterator[list[list[Row
         yield chunk
 
 
+class _Chunk(NamedTuple):
+    """A chunk of groups, their fingerprints, and the blocks taken as stored, by place."""
+
+    groups: list[list[Row]]
+    marks: list[bytes | None]
+    found: dict[int, CustomerBlock]
+
+    def unknown(self) -> list[list[Row]]:
+        """Return the groups to check: those not taken as stored."""
+        return [group for place, group in enumerate(self.groups) if place not in self.found]
+
+    def marked(self, checked: list[CustomerBlock]) -> list[Marked]:
+        """Return the chunk's blocks in order: the ones taken as stored and ``checked``."""
+        more = iter(checked)
+        return [
+            Marked(self.found[place], mark, True)
+            if place in self.found
+            else Marked(next(more), mark)
+            for place, mark in enumerate(self.marks)
+        ]
+
+
+def _looked_up(
+    plan: _Plan,
+    chunk: list[list[Row]],
+    fingerprints: hashlib.blake2b | None,
+    known: Known | None,
+) -> _Chunk:
+    """Fingerprint a chunk's groups and take those the store knows from their sets."""
+    if fingerprints is None or known is None:
+        return _Chunk(chunk, [None] * len(chunk), {})
+    marks = [fingerprint(fingerprints, group) for group in chunk]
+    ids = [next((row.customer_id for row in group if row.customer_id), "") for group in chunk]
+    stored = known(list(zip(ids, marks, strict=True)))
+    found: dict[int, CustomerBlock] = {}
+    for place, (group, contacts) in enumerate(zip(chunk, stored, strict=True)):
+        block = None if contacts is None else _known_block(plan, group, contacts)
+        if block is not None:
+            found[place] = block
+    return _Chunk(chunk, marks, found)
+
+
 def _checked(
-    plan: _Plan, chunks: Iterator[list[list[Row]]], jobs: int
-) -> Iterator[list[CustomerBlock]]:
-    """Check chunks in order, in this process or (for long files) in a process pool."""
+    plan: _Plan,
+    chunks: Iterator[list[list[Row]]],
+    jobs: int,
+    fingerprints: hashlib.blake2b | None = None,
+    known: Known | None = None,
+) -> Iterator[list[Marked]]:
+    """Check chunks in order, in this process or (for long files) in a process pool.
+
+    With ``known``, each chunk is looked up first (:func:`_looked_up`), here, and only
+    the groups not taken as stored are checked.
+    """
     first = next(chunks, None)
     if first is None:
         return
     second = next(chunks, None) if jobs > 1 else None
     if second is None:
         for chunk in _chained(first, chunks):
-            yield _check_chunk(plan, chunk)
+            looked = _looked_up(plan, chunk, fingerprints, known)
+            yield looked.marked(_check_chunk(plan, looked.unknown()))
         return
     # "spawn" starts clean workers: no inherited threads or locks, the same on every OS.
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_leave_interrupts_to_the_caller
     ) as pool:
-        pending: deque[concurrent.futures.Future[list[CustomerBlock]]] = deque()
+        pending: deque[tuple[_Chunk, concurrent.futures.Future[list[CustomerBlock]]]] = deque()
         for chunk in _chained(first, iter([second]), chunks):
+            looked = _looked_up(plan, chunk, fingerprints, known)
             with _interrupts_held():  # a worker this starts is born deaf to Ctrl-C
-                pending.append(pool.submit(_check_chunk, plan, chunk))
+                pending.append((looked, pool.submit(_check_chunk, plan, looked.unknown())))
             if len(pending) >= 2 * jobs:  # keep memory flat: a few chunks in flight
-                yield pending.popleft().result()
+                looked, checked = pending.popleft()
+                yield looked.marked(checked.result())
         while pending:
-            yield pending.popleft().result()
+            looked, checked = pending.popleft()
+            yield looked.marked(checked.result())
 
 
 def _leave_interrupts_to_the_caller() -> None:

@@ -83,6 +83,7 @@ from contactbook.ports import (
     BillingCountries,
     ContactRepository,
     HostUnitOfWork,
+    MarkStore,
     Permission,
     Stored,
     UnitOfWork,
@@ -94,6 +95,7 @@ __all__ = [
     "AuditSinkContract",
     "BatchStoreContract",
     "BillingCountriesContract",
+    "MarkStoreContract",
     "RepositoryContract",
     "UnitOfWorkContract",
 ]
@@ -985,6 +987,141 @@ class BatchStoreContract:
         assert {_address(won[0])} == {
             stored[customer].contacts.points[0].value for customer in customers
         }
+
+
+class MarkStoreContract:
+    """The rules of the optional marks on stored sets (:class:`~contactbook.ports.MarkStore`).
+
+    Override the ``store`` fixture to return a store that has ``load_marked`` and
+    ``mark_many`` besides ``load``, ``save``, ``save_many`` and ``transaction()``.
+    """
+
+    @pytest.fixture
+    def store(self) -> _MarkUnderTest:
+        """Return the store under test (override this fixture)."""
+        msg = "Override the `store` fixture to return the store under test."
+        raise NotImplementedError(msg)
+
+    def test_implements_the_mark_protocol(self, store: _MarkUnderTest) -> None:
+        """The object has ``load_marked`` and ``mark_many``."""
+        assert isinstance(store, MarkStore)
+
+    def test_a_mark_reads_back_with_the_set_it_was_put_on(self, store: _MarkUnderTest) -> None:
+        """The mark given finds the set and its version; another mark, or none, does not."""
+        marked, unmarked, unknown = (new_customer_id() for _ in range(3))
+        store.save(marked, tricky_set(), expected_version=0)
+        store.save(unmarked, tricky_set(), expected_version=0)
+        store.mark_many([(marked, _MARK)])
+        asked = {marked: _MARK, unmarked: _MARK, unknown: _MARK}
+        assert {marked: Stored(tricky_set(), 1)} == store.load_marked(asked)
+        assert {} == store.load_marked({marked: _OTHER_MARK})
+        assert {} == store.load_marked({})
+        store.mark_many([])
+
+    def test_a_set_never_marked_matches_no_mark(self, store: _MarkUnderTest) -> None:
+        """A saved set carries no mark: not even one of zero bytes (whatever a store keeps)."""
+        customer = new_customer_id()
+        store.save(customer, tricky_set(), expected_version=0)
+        store.save_many([(customer, tricky_set(), 1)])
+        for mark in (bytes(16), bytes(1), b"\xff" * 16, _MARK):
+            assert {} == store.load_marked({customer: mark})
+
+    def test_an_unknown_customer_gets_no_mark(self, store: _MarkUnderTest) -> None:
+        """A mark on a customer with nothing stored is not kept, not even by a later save."""
+        customer = new_customer_id()
+        store.mark_many([(customer, _MARK)])
+        assert {} == store.load_marked({customer: _MARK})
+        store.save(customer, tricky_set(), expected_version=0)
+        assert {} == store.load_marked({customer: _MARK})
+
+    def test_the_last_mark_of_a_customer_named_twice_is_kept(self, store: _MarkUnderTest) -> None:
+        """Marks are put in their order: the later one replaces the earlier."""
+        customer = new_customer_id()
+        store.save(customer, tricky_set(), expected_version=0)
+        store.mark_many([(customer, _MARK), (customer, _OTHER_MARK)])
+        assert {} == store.load_marked({customer: _MARK})
+        assert {customer} == set(store.load_marked({customer: _OTHER_MARK}))
+
+    def test_every_save_clears_the_mark(self, store: _MarkUnderTest) -> None:
+        """``save`` and ``save_many`` both clear the mark of the customer they write."""
+        one, other, untouched = (new_customer_id() for _ in range(3))
+        first = apply(ContactSet(), [_add_email(1)]).contacts
+        for customer in (one, other, untouched):
+            store.save(customer, first, expected_version=0)
+        store.mark_many([(one, _MARK), (other, _MARK), (untouched, _MARK)])
+        store.save(one, first, expected_version=1)
+        store.save_many([(other, tricky_set(), 1)])
+        found = store.load_marked({one: _MARK, other: _MARK, untouched: _MARK})
+        assert {untouched: Stored(first, 1)} == found
+
+    def test_a_rolled_back_unit_keeps_no_mark(self, store: _MarkUnderTest) -> None:
+        """Marks put in a unit that then fails are undone with it; the set's own stay."""
+        customer, earlier = new_customer_id(), new_customer_id()
+        store.save(customer, tricky_set(), expected_version=0)
+        store.save(earlier, tricky_set(), expected_version=0)
+        store.mark_many([(earlier, _OTHER_MARK)])
+
+        def mark_then_fail() -> None:
+            with store.transaction():
+                store.mark_many([(customer, _MARK), (earlier, _MARK)])
+                raise _AbandonedError
+
+        with pytest.raises(_AbandonedError):
+            mark_then_fail()
+        assert {} == store.load_marked({customer: _MARK, earlier: _MARK})
+        assert {earlier} == set(store.load_marked({earlier: _OTHER_MARK}))
+
+    def test_a_save_rolled_back_keeps_the_mark(self, store: _MarkUnderTest) -> None:
+        """A save undone with its unit did not happen: the mark is still there."""
+        customer = new_customer_id()
+        store.save(customer, tricky_set(), expected_version=0)
+        store.mark_many([(customer, _MARK)])
+
+        def save_then_fail() -> None:
+            with store.transaction():
+                store.save_many([(customer, ContactSet(), 1)])
+                raise _AbandonedError
+
+        with pytest.raises(_AbandonedError):
+            save_then_fail()
+        assert {customer: Stored(tricky_set(), 1)} == store.load_marked({customer: _MARK})
+
+    def test_a_mark_that_is_no_mark_is_refused_before_anything_is_marked(
+        self, store: _MarkUnderTest
+    ) -> None:
+        """A mark that is no bytes of 1 to 16 is ``mark.invalid``, in both methods."""
+        customer, other = new_customer_id(), new_customer_id()
+        store.save(customer, tricky_set(), expected_version=0)
+        store.save(other, tricky_set(), expected_version=0)
+        for wrong in _NOT_MARKS:
+            with pytest.raises(ContactValidationError) as refused:
+                store.mark_many([(other, _MARK), (customer, wrong)])  # type: ignore[list-item]  # the point
+            assert "mark.invalid" == refused.value.code, wrong
+            with pytest.raises(ContactValidationError) as refused:
+                store.load_marked({other: _MARK, customer: wrong})  # type: ignore[dict-item]  # the point
+            assert "mark.invalid" == refused.value.code, wrong
+        assert {} == store.load_marked({other: _MARK})
+
+    def test_many_customers_are_found_in_one_call(self, store: _MarkUnderTest) -> None:
+        """More customers than one statement names (SQLite: 500) are all answered."""
+        customers = [new_customer_id() for _ in range(1201)]
+        contacts = apply(ContactSet(), [_add_email(1)]).contacts
+        store.save_many([(customer, contacts, 0) for customer in customers])
+        store.mark_many([(customer, _MARK) for customer in customers[::2]])
+        found = store.load_marked(dict.fromkeys(customers, _MARK))
+        assert set(customers[::2]) == set(found)
+
+
+#: Two marks, as an import's fingerprints are: 16 bytes.
+_MARK = bytes(range(16))
+_OTHER_MARK = bytes(range(1, 17))
+_NOT_MARKS = (b"", bytes(17), "0123456789abcdef", bytearray(16), memoryview(bytes(16)), None, 16)
+
+
+class _MarkUnderTest(ContactRepository, BatchStore, MarkStore, Protocol):
+    """What :class:`MarkStoreContract` uses of a store."""
+
+    def transaction(self) -> AbstractContextManager[object]: ...
 
 
 class _BatchUnderTest(ContactRepository, AuditSink, BatchStore, Protocol):

@@ -112,7 +112,7 @@ def load():
             with SQLiteStore(Path(folder) / "book.sqlite3") as store:
                 service = contactbook.ContactService(store, AllowAll())
                 import_file(service, "bench", data, Sinks(out, report), CheckOptions(jobs=1),
-                            set_country=store.set_billing_country)
+                            set_countries=store.set_billing_countries)
 
 best = {"normalize": [], "check": [], "import": []}
 for _ in range(repeat):

@@ -213,7 +213,7 @@ def _import_into(store: Any, source: Path, folder: Path) -> None:
             data,
             Sinks(out, report),
             CheckOptions(jobs=1),
-            set_country=store.set_billing_country,
+            set_countries=store.set_billing_countries,
         )
 
 

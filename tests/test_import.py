@@ -381,6 +381,54 @@ class TestStatements:
                 assert () == store.entries(customer_id).entries
 
 
+class TestCountriesAtOnce:
+    """``set_countries`` stores a unit's billing countries in one call, as ``set_country`` would."""
+
+    CUSTOMERS = 45
+
+    def test_one_call_a_unit_in_file_order_as_set_country_stores_them(self):
+        calls = []
+        batched, one_by_one = InMemoryStore(), InMemoryStore()
+
+        def set_countries(pairs):
+            calls.append(list(pairs))
+            batched.set_billing_countries(pairs)
+
+        for store, way in (
+            (batched, {"set_countries": set_countries}),
+            (one_by_one, {"set_country": one_by_one.set_billing_country}),
+        ):
+            service = ContactService(store, AllowAll())
+            import_file(service, "import", io.BytesIO(export(self.CUSTOMERS)), per_unit=20, **way)
+        ids = [f"C{number:05d}" for number in range(self.CUSTOMERS)]
+        assert [20, 20, 5] == [len(call) for call in calls]
+        assert ids == [customer_id for call in calls for customer_id, _ in call]
+        assert [one_by_one.billing_country(c) for c in ids] == [
+            batched.billing_country(c) for c in ids
+        ]
+        calls.clear()  # a re-import takes its customers as stored: their countries are set
+        again = import_file(
+            ContactService(batched, AllowAll()),
+            "import",
+            io.BytesIO(export(self.CUSTOMERS)),
+            set_countries=set_countries,
+        )
+        assert (0, self.CUSTOMERS) == (again.changed, again.unchanged)
+        assert ids == [customer_id for call in calls for customer_id, _ in call]
+
+    def test_both_ways_at_once_are_refused(self):
+        store = InMemoryStore()
+        with pytest.raises(TypeError, match="not both"):
+            import_file(
+                ContactService(store, AllowAll()),
+                "import",
+                io.BytesIO(export(2)),
+                set_country=store.set_billing_country,
+                set_countries=store.set_billing_countries,
+            )
+        assert 0 == store.load("C00000").version
+
+
 class TestVCardMerge:
     """A vCard is merged by the same rule: added, relabelled, never removed."""
 

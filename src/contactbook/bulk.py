@@ -102,20 +102,25 @@ def import_file(
     options: CheckOptions | None = None,
     *,
     set_country: Callable[[str, str], None] | None = None,
+    set_countries: Callable[[list[tuple[str, str]]], None] | None = None,
     per_unit: int = DEFAULT_PER_UNIT,
 ) -> Imported:
     """Check an export and merge each customer's accepted points into the store.
 
-    ``set_country(customer_id, country)``, when given, stores the export's billing
-    country of each customer, in the same unit as its points (the shipped stores'
-    ``set_billing_country``). A customer the store refuses (a set over 100 points, say)
-    is reported on its first row and nothing of it is stored. Returns what was done;
-    raises :class:`~contactbook.errors.FormatError` for a file that cannot be read.
+    ``set_countries(pairs)``, when given, stores the export's billing country of each
+    customer stored, as ``(customer_id, country)`` pairs in file order, once per unit and
+    in the same unit as their points (the shipped stores' ``set_billing_countries``);
+    ``set_country(customer_id, country)`` does it one customer at a time (a host's own
+    ``set_billing_country``). Give one or neither. A customer the store refuses (a set
+    over 100 points, say) is reported on its first row and nothing of it is stored.
+    Returns what was done; raises :class:`~contactbook.errors.FormatError` for a file
+    that cannot be read.
     """
     require_request(actor, "")
     sinks = sinks or Sinks()
     store = service.unit.contacts
     known = _Known(store) if isinstance(store, MarkStore) else None
+    countries = _countries(set_country, set_countries)  # refused before the file is read
     export, blocks, tally = start_import(source, options or CheckOptions(), sinks.progress, known)
     imported = _stored(
         service,
@@ -123,7 +128,7 @@ def import_file(
         blocks,
         sinks,
         tally=tally,
-        set_country=set_country,
+        countries=countries,
         per_unit=per_unit,
         known=known,
     )
@@ -141,6 +146,7 @@ def import_vcard_file(
     identity: Identity | None = None,
     country: str | None = None,
     set_country: Callable[[str, str], None] | None = None,
+    set_countries: Callable[[list[tuple[str, str]]], None] | None = None,
     per_unit: int = DEFAULT_PER_UNIT,
 ) -> Imported:
     """Check a vCard file and merge each card's accepted points into its customer.
@@ -149,6 +155,7 @@ def import_vcard_file(
     ``identity`` (its ``UID`` by default), with the billing country of its address or
     else ``country``; the same report, normalized rows and counts.
     """
+    countries = _countries(set_country, set_countries)
     sinks = sinks or Sinks()
     tally = Tally(size=source_size(source))
     blocks = check_cards(
@@ -160,7 +167,7 @@ def import_vcard_file(
         (Marked(block) for block in blocks),
         sinks,
         tally=tally,
-        set_country=set_country,
+        countries=countries,
         per_unit=per_unit,
         known=None,
     )
@@ -212,7 +219,7 @@ def _stored(
     sinks: Sinks,
     *,
     tally: Tally,
-    set_country: Callable[[str, str], None] | None,
+    countries: _Countries | None,
     per_unit: int,
     known: _Known | None,
 ) -> Imported:
@@ -223,7 +230,7 @@ def _stored(
         actor,
         blocks,
         imported,
-        set_country=set_country,
+        countries=countries,
         per_unit=per_unit,
         progress=sinks.progress,
         tally=tally,
@@ -244,6 +251,7 @@ def import_blocks(
     /,
     *,
     set_country: Callable[[str, str], None] | None = None,
+    set_countries: Callable[[list[tuple[str, str]]], None] | None = None,
     per_unit: int = DEFAULT_PER_UNIT,
     progress: Callable[[Tally], None] | None = None,
     tally: Tally | None = None,
@@ -257,14 +265,14 @@ def import_blocks(
     :meth:`~contactbook.service.ContactService.merge_many`, one unit of work each, which
     asks each customer's permission before the unit opens; a unit commits before its
     blocks are yielded. Leaving the iteration early (an exception in the caller) stores
-    no further unit.
+    no further unit. ``set_country`` and ``set_countries`` are :func:`import_file`'s.
     """
     return _imported(
         service,
         actor,
         (Marked(block) for block in blocks),
         imported,
-        set_country=set_country,
+        countries=_countries(set_country, set_countries),
         per_unit=per_unit,
         progress=progress,
         tally=tally,
@@ -279,7 +287,7 @@ def _imported(
     imported: Imported,
     /,
     *,
-    set_country: Callable[[str, str], None] | None,
+    countries: _Countries | None,
     per_unit: int,
     progress: Callable[[Tally], None] | None,
     tally: Tally | None,
@@ -289,7 +297,7 @@ def _imported(
     require_request(actor, "")
     tally = tally or Tally()
     for group in _groups(blocks, per_unit):
-        yield from _stored_group(service, actor, group, imported, set_country)
+        yield from _stored_group(service, actor, group, imported, countries)
         if known is not None:
             known.stored(group)
         for marked in group:
@@ -330,7 +338,7 @@ def _stored_group(
     actor: str,
     group: list[Marked],
     imported: Imported,
-    set_country: Callable[[str, str], None] | None,
+    countries: _Countries | None,
 ) -> list[CustomerBlock]:
     """Store a group of blocks in one unit; return them as stored (refused ones marked).
 
@@ -360,14 +368,21 @@ def _stored_group(
         nonlocal finished
         finished = True
         outcome.update(zip((id(marked) for marked in merging), results, strict=True))
-        for marked in group:
+        if countries is not None:
             # The export is the billing system's: its country is the customer's (checked
             # and normalized by the reader). A failure here is the store's (storage.*):
             # it ends the import, rolling the open unit back whole.
-            answer = outcome.get(id(marked))
-            stored = isinstance(answer, Saved) or (marked.known and answer is None)
-            if set_country is not None and marked.block.country is not None and stored:
-                set_country(marked.block.customer_id, marked.block.country)
+            countries(
+                [
+                    (marked.block.customer_id, marked.block.country)
+                    for marked in group
+                    if marked.block.country is not None
+                    and (
+                        isinstance(outcome.get(id(marked)), Saved)
+                        or (marked.known and id(marked) not in outcome)
+                    )
+                ]
+            )
         marks = _marks(merging, outcome)
         store = service.unit.contacts
         if marks and isinstance(store, MarkStore):
@@ -376,14 +391,18 @@ def _stored_group(
     results = service.merge_many(
         actor,
         [
-            (marked.block.customer_id, [point.point() for point in marked.block.points])
+            # Numbered as a new customer's set numbers them: its merge keeps them as they are.
+            (
+                marked.block.customer_id,
+                [point.point(number) for number, point in enumerate(marked.block.points, 1)],
+            )
             for marked in merging
         ],
         describes=merging[0].block.describes if merging else True,
         before_commit=finish,
     )
     taken = any(marked.known and id(marked) not in outcome for marked in group)
-    if not finished and taken and set_country is not None:
+    if not finished and taken and countries is not None:
         with service.unit.transaction():  # nothing merged: the countries of those taken
             finish(results)
     outcome.update(zip((id(marked) for marked in merging), results, strict=True))
@@ -402,6 +421,27 @@ def _stored_group(
                 imported.changed += 1
         stored.append(marked.block)
     return stored
+
+
+#: Stores ``(customer_id, country)`` pairs, in the open unit.
+_Countries = Callable[[list[tuple[str, str]]], None]
+
+
+def _countries(
+    set_country: Callable[[str, str], None] | None, set_countries: _Countries | None
+) -> _Countries | None:
+    """Return how an import stores billing countries: many at a time, or one by one."""
+    if set_country is not None and set_countries is not None:
+        msg = "Give set_country or set_countries, not both."
+        raise TypeError(msg)
+    if set_country is None:
+        return set_countries
+
+    def one_by_one(pairs: list[tuple[str, str]]) -> None:
+        for customer_id, country in pairs:
+            set_country(customer_id, country)
+
+    return one_by_one
 
 
 def _marks(

@@ -572,7 +572,7 @@ def import_(
                     sinks,
                     identity=vcard.identity,
                     country=vcard.country,
-                    set_country=store.set_billing_country,
+                    set_countries=store.set_billing_countries,
                 )
             else:
                 done = import_file(
@@ -581,7 +581,7 @@ def import_(
                     source,
                     sinks,
                     options,
-                    set_country=store.set_billing_country,
+                    set_countries=store.set_billing_countries,
                 )
             counts.changed, counts.unchanged = done.changed, done.unchanged
             return done.summary

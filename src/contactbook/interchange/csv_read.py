@@ -167,9 +167,11 @@ class CheckedPoint(NamedTuple):
     entered_description: str | None
     country: str | None = None
 
-    def point(self) -> ContactPoint:
-        """Return it as a contact point (id 0: a merge gives it its id)."""
-        return ContactPoint(0, self.kind, self.value, self.description, self.entered, self.country)
+    def point(self, point_id: int = 0) -> ContactPoint:
+        """Return it as a contact point (a merge gives it its id, keeping one already right)."""
+        return ContactPoint(
+            point_id, self.kind, self.value, self.description, self.entered, self.country
+        )
 
 
 @attrs.frozen

@@ -132,6 +132,7 @@ EXAMPLES: dict[str, Callable[[], str]] = {
         ContactForm.from_set(ContactSet(), version=0).add_group("Billing Contact")
     ),
     "page.invalid": lambda: raised(lambda: InMemoryStore().entries("cust-42", limit=0)),
+    "mark.invalid": lambda: raised(lambda: InMemoryStore().mark_many([("cust-42", "abc")])),
     "clock.invalid": lambda: raised(lambda: require_time(dt.datetime(2026, 11, 25, 9, 30))),
     "version.invalid": lambda: raised(
         lambda: ContactService(InMemoryStore(), AllowAll()).update(

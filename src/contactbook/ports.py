@@ -36,6 +36,7 @@ from contactbook.errors import ConflictError, ContactValidationError
 from contactbook.model import ContactSet
 
 __all__ = [
+    "MAX_MARK",
     "ActivityPage",
     "AuditSink",
     "Authorizer",

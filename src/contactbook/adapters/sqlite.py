@@ -758,16 +758,19 @@ class SQLiteStore(StorePorts):
         """
         keys = [_key(customer_id, "customer_id") for customer_id in customer_ids]
         found: dict[str, Stored] = {}
+        for customer_id, version, body in self._set_rows(keys, "customer_id, version, body"):
+            found[customer_id] = Stored(self._read(load_set, body, customer_id), version)
+        return {key: found.get(key, _NOTHING_STORED) for key in keys}
+
+    def _set_rows(self, keys: Sequence[str], columns: str) -> Iterator[tuple[Any, ...]]:
+        """Yield ``columns`` of the stored sets of ``keys``: one ``SELECT`` per 500 keys."""
         for start in range(0, len(keys), _BLOCK):
             block = keys[start : start + _BLOCK]
-            rows = self._all(
-                "SELECT customer_id, version, body FROM contact_sets "  # noqa: S608 -- only ?s
+            yield from self._all(
+                f"SELECT {columns} FROM contact_sets "  # noqa: S608 -- our columns, only ?s
                 f"WHERE customer_id IN ({', '.join('?' * len(block))})",
                 block,
             )
-            for customer_id, version, body in rows:
-                found[customer_id] = Stored(self._read(load_set, body, customer_id), version)
-        return {key: found.get(key, _NOTHING_STORED) for key in keys}
 
     def save_many(self, saves: Sequence[tuple[str, ContactSet, int]], /) -> None:
         """Store each set as its expected version + 1; on any conflict, store none.
@@ -812,18 +815,11 @@ class SQLiteStore(StorePorts):
         found: dict[str, Stored] = {}
         # One statement reads one state alone; more take a read unit.
         with self.read_transaction() if len(keys) > _BLOCK else nullcontext():
-            for start in range(0, len(keys), _BLOCK):
-                block = keys[start : start + _BLOCK]
-                rows = self._all(
-                    "SELECT customer_id, mark, version, body FROM contact_sets "  # noqa: S608 -- only ?s
-                    f"WHERE customer_id IN ({', '.join('?' * len(block))})",
-                    block,
-                )
-                for customer_id, mark, version, body in rows:
-                    if mark is not None and mark == marks[customer_id]:
-                        found[customer_id] = Stored(
-                            self._read(load_set, body, customer_id), version
-                        )
+            for customer_id, mark, version, body in self._set_rows(
+                keys, "customer_id, mark, version, body"
+            ):
+                if mark is not None and mark == marks[customer_id]:
+                    found[customer_id] = Stored(self._read(load_set, body, customer_id), version)
         return found
 
     def mark_many(self, marks: Sequence[tuple[str, bytes]], /) -> None:

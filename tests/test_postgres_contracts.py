@@ -44,6 +44,16 @@ def pooled(pool, schema):
     return PostgresStore.from_pool(pool, schema=schema)
 
 
+@pytest.fixture
+def in_the_hosts_transaction(pg_connect, schema):
+    """A store on the host's connection, inside the host's transaction for the whole test."""
+    host = pg_connect()  # not autocommit
+    store = PostgresStore(host, schema=schema)
+    host.commit()  # the check's reads: a connection not in autocommit opened a transaction
+    with host.transaction():  # the host's transaction, open for the whole test
+        yield store
+
+
 class TestPostgresRepository(RepositoryContract):
     """Over one connection (threads take turns on it), the repository contract holds."""
 
@@ -111,12 +121,8 @@ class TestPostgresUnitOfWorkInTheHostsTransaction(UnitOfWorkContract):
     """Inside the host's own open transaction the rules hold, until the host commits."""
 
     @pytest.fixture
-    def unit(self, pg_connect, schema):
-        host = pg_connect()  # not autocommit
-        store = PostgresStore(host, schema=schema)
-        host.commit()  # the check's reads: a connection not in autocommit opened a transaction
-        with host.transaction():  # the host's transaction, open for the whole test
-            yield store
+    def unit(self, in_the_hosts_transaction):
+        return in_the_hosts_transaction
 
 
 class TestPostgresMarkStore(MarkStoreContract):
@@ -131,12 +137,8 @@ class TestPostgresMarkStoreInTheHostsTransaction(MarkStoreContract):
     """Inside the host's own open transaction the marks keep it too."""
 
     @pytest.fixture
-    def store(self, pg_connect, schema):
-        host = pg_connect()  # not autocommit
-        store = PostgresStore(host, schema=schema)
-        host.commit()
-        with host.transaction():
-            yield store
+    def store(self, in_the_hosts_transaction):
+        return in_the_hosts_transaction
 
 
 class TestPostgresBatchStore(BatchStoreContract):
@@ -166,9 +168,5 @@ class TestPostgresBatchStoreInTheHostsTransaction(BatchStoreContract):
     """Inside the host's own open transaction, a refused batch leaves it usable."""
 
     @pytest.fixture
-    def store(self, pg_connect, schema):
-        host = pg_connect()  # not autocommit
-        store = PostgresStore(host, schema=schema)
-        host.commit()
-        with host.transaction():
-            yield store
+    def store(self, in_the_hosts_transaction):
+        return in_the_hosts_transaction

@@ -403,3 +403,29 @@ def test_the_fingerprint_changes_with_every_cell_the_header_and_the_default_coun
 def test_rows_with_a_problem_of_their_own_have_no_fingerprint():
     data = (HEADER + "C1,NL,email,a@example.com,\nC1,NL,email\n,NL,email,b@example.com,\n").encode()
     assert [None] == groups(data)
+
+
+class Careless(InMemoryStore):
+    """A host's broken MarkStore: it returns every stored set, whatever its mark."""
+
+    def load_marked(self, marks, /):
+        return {c: self.load(c) for c in marks if self.load(c).version}
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "C1,NL,email,a@example.com,\nC1,,phone,020 123 4567,\n",  # another kind
+        "C1,NL,email,a@example.com,\n",  # fewer values
+        "C1,NL,email,a@example.com,\nC1,,mobile,06 12345678,\nC1,,email,b@example.com,\n",
+    ],
+    ids=["another-kind", "fewer", "more"],
+)
+def test_a_stored_set_that_does_not_fit_the_rows_is_not_taken_for_them(later):
+    # Even from a store that breaks the contract: the rows are checked, not the set shown.
+    store = Careless()
+    service = ContactService(store, AllowAll())
+    run(service, store, (HEADER + "C1,NL,email,a@example.com,\nC1,,mobile,06 12345678,\n").encode())
+    data = (HEADER + later).encode()
+    normalized, report, _, _ = run(service, store, data)
+    assert checked(data)[:2] == (normalized, report)

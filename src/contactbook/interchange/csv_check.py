@@ -494,9 +494,8 @@ def _known_block(plan: _Plan, group: list[Row], contacts: ContactSet) -> Custome
     fit the rows after all (it is checked then).
     """
     stored = contacts.points
-    items = [(row.row, item) for row in group for item in row.items]
-    if [item.kind for _, item in items] != [point.kind for point in stored]:
-        return None
+    left = iter(stored)
+    points: list[CheckedPoint] = []
     country: str | None = None
     customer_id = group[0].customer_id
     for row in group:
@@ -504,14 +503,21 @@ def _known_block(plan: _Plan, group: list[Row], contacts: ContactSet) -> Custome
         if problems:
             return None
         country = country or row_country
-    points = tuple(
-        [
-            CheckedPoint(n, p.kind, p.value, p.description, i.value, i.description, p.country)
-            for (n, i), p in zip(items, stored, strict=True)
-        ]
-    )
+        for item in row.items:  # each value of the rows is the next point, of its kind
+            p = next(left, None)
+            if p is None or p.kind is not item.kind:
+                return None
+            points.append(
+                CheckedPoint(
+                    row.row, p.kind, p.value, p.description, item.value, item.description, p.country
+                )
+            )
+    if len(points) != len(stored):
+        return None
     # (customer_id, country, first_row, rows, points, problems, describes)
-    return CustomerBlock(customer_id, country, group[0].row, len(group), points, (), plan.describes)
+    return CustomerBlock(
+        customer_id, country, group[0].row, len(group), tuple(points), (), plan.describes
+    )
 
 
 # --------------------------------------------------------------------------- grouping

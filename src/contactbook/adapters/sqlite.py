@@ -911,13 +911,14 @@ class SQLiteStore(StorePorts):
         """Set (or forget) many customers' billing countries: each as :meth:`set_billing_country`.
 
         The last one given for a customer holds. Every id and code is checked first (one
-        refused sets none); then two statements run for them all, in the open unit.
+        refused sets none); then two statements run for them all, in a savepoint inside
+        the open unit (or a unit of their own): all or none.
         """
         latest = {
             _key(customer_id, "customer_id"): normalize_country(country)
             for customer_id, country in countries
         }
-        with self._writing():
+        with self.transaction():
             connection = self._connection()
             self._write_many(
                 connection, _SET_COUNTRY, [(k, code) for k, code in latest.items() if code]

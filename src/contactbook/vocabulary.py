@@ -39,6 +39,7 @@ __all__ = [
     "CONTROL_CHARACTERS",
     "KIND_NAMES",
     "KIND_SPELLINGS",
+    "KIND_TEXT",
     "LABELS",
     "NOUNS",
     "REFUSED",
@@ -50,6 +51,11 @@ __all__ = [
 
 #: Each kind by the name input gives it, exactly: "email", "phone", "mobile", "website".
 KIND_NAMES: Mapping[str, ContactKind] = MappingProxyType({kind.value: kind for kind in ContactKind})
+
+#: Each kind's name as the files write it (``KIND_NAMES`` the other way round): a
+#: mapping, since an enum member's ``.value`` is a descriptor call and every point of
+#: every file and stored set is written with it.
+KIND_TEXT: Mapping[ContactKind, str] = MappingProxyType({kind: kind.value for kind in ContactKind})
 
 #: The names a spreadsheet column may give a kind (looked up after ``strip().casefold()``):
 #: each kind's name and the common other words for it (``KindSpec.spellings``).

@@ -150,12 +150,7 @@ class InMemoryStore(StorePorts):
         The code is checked (``country.invalid``) and stored upper-cased. Stored numbers
         are not touched: see :meth:`contactbook.service.ContactService.country_change`.
         """
-        country = normalize_country(country)
-        with self._lock:
-            if country is None:
-                self._countries.pop(customer_id, None)
-            else:
-                self._countries[customer_id] = country
+        self.set_billing_countries([(customer_id, country)])
 
     def set_billing_countries(self, countries: Sequence[tuple[str, str | None]], /) -> None:
         """Set (or forget) many customers' billing countries: each as :meth:`set_billing_country`.

@@ -52,7 +52,7 @@ import re
 import threading
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, Protocol
 
 import psycopg
@@ -316,18 +316,12 @@ class PostgresStore(StorePorts):
             "ORDER BY place"
         )
         self._sql_country = s("SELECT country FROM {s}.billing_countries WHERE customer_id = %s")
-        self._sql_set_country = s(
-            "INSERT INTO {s}.billing_countries (customer_id, country) VALUES (%s, %s) "
-            "ON CONFLICT (customer_id) DO UPDATE SET country = EXCLUDED.country "
-            "WHERE {s}.billing_countries.country IS DISTINCT FROM EXCLUDED.country"
-        )  # the same country again writes no row version
-        self._sql_clear_country = s("DELETE FROM {s}.billing_countries WHERE customer_id = %s")
         self._sql_set_countries = s(
             "INSERT INTO {s}.billing_countries (customer_id, country) "
             "SELECT * FROM unnest(%b::text[], %b::text[]) "
             "ON CONFLICT (customer_id) DO UPDATE SET country = EXCLUDED.country "
             "WHERE {s}.billing_countries.country IS DISTINCT FROM EXCLUDED.country"
-        )
+        )  # the same country again writes no row version
         self._sql_clear_countries = s(
             "DELETE FROM {s}.billing_countries WHERE customer_id = ANY(%b::text[])"
         )
@@ -739,14 +733,19 @@ class PostgresStore(StorePorts):
         One ``SELECT ... = ANY(...)`` for them all.
         """
         keys = [_key(customer_id, "customer_id") for customer_id in customer_ids]
+        found = self._stored(self._all(self._sql_load_many, (keys,)))
+        return {key: found.get(key, _NOTHING_STORED) for key in keys}
+
+    def _stored(self, rows: Sequence[tuple[Any, ...]]) -> dict[str, Stored]:
+        """Read rows of ``(customer_id, version, body)``: each customer's set and version."""
         found: dict[str, Stored] = {}
-        for customer_id, version, body in self._all(self._sql_load_many, (keys,)):
+        for customer_id, version, body in rows:
             if type(version) is not int:
                 raise self._changed(
                     f"customer {customer_id!r} has a version of type {type(version)}"
                 )
             found[customer_id] = Stored(self._read(load_set, body, customer_id), version)
-        return {key: found.get(key, _NOTHING_STORED) for key in keys}
+        return found
 
     def save_many(self, saves: Sequence[tuple[str, ContactSet, int]], /) -> None:
         """Store each set as its expected version + 1; on any conflict, store none.
@@ -793,16 +792,7 @@ class PostgresStore(StorePorts):
         keys = [_key(customer_id, "customer_id") for customer_id in marks]
         if not keys:
             return {}
-        found: dict[str, Stored] = {}
-        for customer_id, version, body in self._all(
-            self._sql_load_marked, (keys, list(marks.values()))
-        ):
-            if type(version) is not int:
-                raise self._changed(
-                    f"customer {customer_id!r} has a version of type {type(version)}"
-                )
-            found[customer_id] = Stored(self._read(load_set, body, customer_id), version)
-        return found
+        return self._stored(self._all(self._sql_load_marked, (keys, list(marks.values()))))
 
     def mark_many(self, marks: Sequence[tuple[str, bytes]], /) -> None:
         """Put each mark on the customer's set as now stored, in one statement.
@@ -871,31 +861,26 @@ class PostgresStore(StorePorts):
 
         The stored phone numbers are not touched: see ``ContactService.country_change``.
         """
-        key = _key(customer_id, "customer_id")
-        code = normalize_country(country)
-        if code is None:
-            self._all(self._sql_clear_country, (key,))
-        else:
-            self._all(self._sql_set_country, (key, code))
+        self.set_billing_countries([(customer_id, country)])
 
     def set_billing_countries(self, countries: Sequence[tuple[str, str | None]], /) -> None:
         """Set (or forget) many customers' billing countries: each as :meth:`set_billing_country`.
 
         The last one given for a customer holds. Every id and code is checked first (one
-        refused sets none); then one statement sets them all and one forgets, in a
-        savepoint inside the open unit.
+        refused sets none); then one statement sets them all and one forgets: in a
+        savepoint inside the open unit when both run (all or none), else alone.
         """
         latest = {
             _key(customer_id, "customer_id"): normalize_country(country)
             for customer_id, country in countries
         }
-        set_ = [key for key, code in latest.items() if code is not None]
-        cleared = [key for key, code in latest.items() if code is None]
-        with self.transaction():
-            if set_:
-                self._all(self._sql_set_countries, (set_, [latest[key] for key in set_]))
-            if cleared:
-                self._all(self._sql_clear_countries, (cleared,))
+        to_set = [key for key, code in latest.items() if code is not None]
+        to_clear = [key for key, code in latest.items() if code is None]
+        with self.transaction() if to_set and to_clear else nullcontext():
+            if to_set:
+                self._all(self._sql_set_countries, (to_set, [latest[key] for key in to_set]))
+            if to_clear:
+                self._all(self._sql_clear_countries, (to_clear,))
 
 
 def _column_change(column: str, made: str | None, found: str | None) -> str:

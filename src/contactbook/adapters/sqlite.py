@@ -898,36 +898,25 @@ class SQLiteStore(StorePorts):
         The code is checked (``country.invalid``) and stored upper-cased. Stored numbers
         are not touched: see :meth:`contactbook.service.ContactService.country_change`.
         """
-        key = _key(customer_id, "customer_id")
-        country = normalize_country(country)
-        with self._writing():
-            connection = self._connection()
-            if country is None:
-                self._run(connection, "DELETE FROM billing_countries WHERE customer_id = ?", (key,))
-            else:
-                self._run(connection, _SET_COUNTRY, (key, country))
+        self.set_billing_countries([(customer_id, country)])
 
     def set_billing_countries(self, countries: Sequence[tuple[str, str | None]], /) -> None:
         """Set (or forget) many customers' billing countries: each as :meth:`set_billing_country`.
 
         The last one given for a customer holds. Every id and code is checked first (one
-        refused sets none); then two statements run for them all, in a savepoint inside
-        the open unit (or a unit of their own): all or none.
+        refused sets none); then one statement sets and one forgets, for them all: in a
+        savepoint inside the open unit when both run (all or none), else alone.
         """
         latest = {
             _key(customer_id, "customer_id"): normalize_country(country)
             for customer_id, country in countries
         }
-        with self.transaction():
+        to_set = [(key, code) for key, code in latest.items() if code is not None]
+        to_clear = [(key,) for key, code in latest.items() if code is None]
+        with self.transaction() if to_set and to_clear else self._writing():
             connection = self._connection()
-            self._write_many(
-                connection, _SET_COUNTRY, [(k, code) for k, code in latest.items() if code]
-            )
-            self._write_many(
-                connection,
-                "DELETE FROM billing_countries WHERE customer_id = ?",
-                [(k,) for k, code in latest.items() if code is None],
-            )
+            self._write_many(connection, _SET_COUNTRY, to_set)
+            self._write_many(connection, _CLEAR_COUNTRY, to_clear)
 
     def entries_since(
         self, entry_id: str | None, *, limit: int = DEFAULT_PAGE_SIZE
@@ -971,6 +960,7 @@ _SET_COUNTRY = (
     "ON CONFLICT (customer_id) DO UPDATE SET country = excluded.country "
     "WHERE country IS NOT excluded.country"
 )
+_CLEAR_COUNTRY = "DELETE FROM billing_countries WHERE customer_id = ?"
 
 
 def _compressed(body: str) -> bytes:

@@ -51,7 +51,7 @@ from contactbook.interchange.csv_write import NormalizedWriter, ReportWriter
 from contactbook.model import MAX_POINTS, ContactKind, ContactSet, match_key
 from contactbook.operations import Intake
 from contactbook.validation import normalize_country, validate_value
-from contactbook.vocabulary import NOUNS
+from contactbook.vocabulary import KIND_TEXT, NOUNS
 
 __all__ = [
     "MAX_CUSTOMER_ROWS",
@@ -464,13 +464,13 @@ def fingerprint(context: hashlib.blake2b, group: Sequence[Row], /) -> bytes | No
     for row in group:
         if not row.customer_id or row.problems or row.over_limit:
             return None
-    names = _KIND_NAMES
+    names = KIND_TEXT
     cells = [
         (
             row.customer_id,
             row.country,
             *(
-                (i.column, names.get(i.kind), i.value, i.description, i.described_by)
+                (i.column, i.kind and names[i.kind], i.value, i.description, i.described_by)
                 for i in row.items
             ),
         )
@@ -479,10 +479,6 @@ def fingerprint(context: hashlib.blake2b, group: Sequence[Row], /) -> bytes | No
     hashed = context.copy()
     hashed.update(pickle.dumps(cells, protocol=5))
     return hashed.digest()
-
-
-# Each kind's name (a dict: Enum.value is a slow property, and an Enum's repr Python code).
-_KIND_NAMES: dict[ContactKind | None, str] = {kind: kind.value for kind in ContactKind}
 
 
 def _known_block(plan: _Plan, group: list[Row], contacts: ContactSet) -> CustomerBlock | None:
@@ -589,7 +585,7 @@ def _looked_up(
     if fingerprints is None or known is None:
         return _Chunk(chunk, [None] * len(chunk), {})
     marks = [fingerprint(fingerprints, group) for group in chunk]
-    ids = [next((row.customer_id for row in group if row.customer_id), "") for group in chunk]
+    ids = [_group_id(group) for group in chunk]
     stored = known(list(zip(ids, marks, strict=True)))
     found: dict[int, CustomerBlock] = {}
     for place, (group, contacts) in enumerate(zip(chunk, stored, strict=True)):
@@ -694,10 +690,13 @@ class _Customer:
         return (0, "")  # not reached: the intake found it
 
 
+def _group_id(group: list[Row]) -> str:
+    """Return the customer id of a group of rows: its first row's that has one, or ""."""
+    return group[0].customer_id or next((row.customer_id for row in group if row.customer_id), "")
+
+
 def _check_group(plan: _Plan, group: list[Row]) -> CustomerBlock:
-    customer_id = group[0].customer_id or next(
-        (row.customer_id for row in group if row.customer_id), ""
-    )
+    customer_id = _group_id(group)
     customer = _Customer()
     country: str | None = None
     points: list[CheckedPoint] = []

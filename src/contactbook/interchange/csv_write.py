@@ -20,7 +20,7 @@ from typing import IO, TextIO
 
 from contactbook.errors import InFile, Problem
 from contactbook.interchange.csv_read import CustomerBlock, shown_cell
-from contactbook.model import ContactKind
+from contactbook.vocabulary import KIND_TEXT
 
 __all__ = [
     "NORMALIZED_HEADER",
@@ -58,10 +58,6 @@ def safe_cell(text: str, /) -> str:
     return text
 
 
-# Each kind's name as the point shape writes it (a dict: Enum.value is a slow property).
-_KIND_NAMES = {kind: kind.value for kind in ContactKind}
-
-
 class NormalizedWriter:
     """Writes accepted points as normalized rows in the point shape, exactly.
 
@@ -81,7 +77,7 @@ class NormalizedWriter:
         customer_id, country = block.customer_id, block.country or ""
         self._writer.writerows(
             [
-                (customer_id, country, _KIND_NAMES[p.kind], p.value, p.description or "")
+                (customer_id, country, KIND_TEXT[p.kind], p.value, p.description or "")
                 for p in block.points
             ]
         )

@@ -62,9 +62,9 @@ from contactbook.interchange.formats import (
     FORMAT_VERSION,
     SET_FORMAT,
 )
-from contactbook.model import ContactKind, ContactPoint, ContactSet
+from contactbook.model import ContactPoint, ContactSet
 from contactbook.operations import AddPoint, apply
-from contactbook.vocabulary import KIND_NAMES, SURROGATE, require_text
+from contactbook.vocabulary import KIND_NAMES, KIND_TEXT, SURROGATE, require_text
 
 try:  # the optional extra `fast`: a compiled encoder, writing json's bytes exactly
     import orjson as _orjson
@@ -94,17 +94,12 @@ __all__ = [
 def _point(point: ContactPoint) -> dict[str, Any]:
     return {
         "id": point.id,
-        "kind": _KIND_TEXT[point.kind],
+        "kind": KIND_TEXT[point.kind],
         "value": point.value,
         "description": point.description,
         "entered": point.entered,
         "country": point.country,
     }
-
-
-# Each kind's name in a plain dict: an enum member's ``.value`` is a descriptor call, and
-# every point of every stored set and entry is written through _point.
-_KIND_TEXT = {kind: kind.value for kind in ContactKind}
 
 
 def set_to_data(contacts: ContactSet, /) -> dict[str, Any]:
@@ -145,7 +140,7 @@ def _primary_change(change: PrimaryChanged, written: _Written) -> dict[str, Any]
     was, now = written
     return {
         "type": "primary_changed",
-        "kind": _KIND_TEXT[change.kind],
+        "kind": KIND_TEXT[change.kind],
         "before": _primary_point(change.before, was),
         "after": _primary_point(change.after, now),
     }
